@@ -1,0 +1,53 @@
+# Campaign portal: every command a contributor needs. `make help` lists them.
+# Each target installs what it needs: a .venv pinned by requirements.lock, and
+# Debian's chromium for the browser tests.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help serve build test lint clean lock chromium
+
+help: ## List the available commands
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+serve: $(STAMP) ## Build the portal and serve it at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+
+build: $(STAMP) ## Strict build into site/, replaced only if the build succeeds
+	$(BIN)/python scripts/build.py --site-dir site
+
+test: $(STAMP) chromium ## Run the whole test suite (lint, unit, built site, browser)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check the Python code with ruff
+	$(BIN)/ruff check .
+
+chromium: ## Install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium (browser tests)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lock: ## Regenerate requirements.lock from the pins in pyproject.toml
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	$(PYTHON) scripts/pinned_requirements.py > .lock-venv/direct.txt
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -r .lock-venv/direct.txt
+	.lock-venv/bin/python -m pip freeze > requirements.lock
+	rm -rf .lock-venv
+
+clean: ## Remove the built site, caches and the virtual environment
+	rm -rf site .site-* .cache .pytest_cache .ruff_cache $(VENV)

@@ -1,0 +1,1 @@
+"""Sources and citations: BibTeX in, French numbered notes and a bibliography out."""

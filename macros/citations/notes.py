@@ -1,0 +1,97 @@
+"""Turn the citations of one page into numbered note calls and a "Notes et sources" list.
+
+A source keeps its number within a page; each note lists the formatted
+reference and a back-link to every place it is cited.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+from ..errors import Problem, did_you_mean, raise_if_any
+from .sources import Source
+from .syntax import CitationGroup, find_citations
+
+NOTES_HEADING = "Notes et sources"
+
+
+def check_citations(groups: list[CitationGroup], sources: Mapping[str, Source], path: str,
+                    line_offset: int = 0) -> list[Problem]:
+    """Problems (unknown key, malformed citation) with the line in the source file."""
+    problems = []
+    for group in groups:
+        line = group.line + line_offset
+        if group.citations is None:
+            problems.append(Problem(
+                path, f"citation mal formée : {group.text}", line,
+                "écrivez [@clé], [@clé, p. 53] ou [@clé1; @clé2] ; "
+                "pour un crochet littéral, écrivez \\[@"))
+            continue
+        for citation in group.citations:
+            if citation.key not in sources:
+                problems.append(Problem(
+                    path, f"source inconnue `{citation.key}`", line,
+                    did_you_mean(citation.key, sources, "clés") or
+                    "ajoutez l’entrée dans un fichier bibliography/*.bib"))
+    return problems
+
+
+def note_id(key: str) -> str:
+    return f"note-{key}"
+
+
+def call_id(key: str, index: int) -> str:
+    return f"appel-{key}-{index}"
+
+
+def render_notes(markdown: str, sources: Mapping[str, Source], path: str) -> str:
+    """Markdown with note calls in place of citations, and the notes appended."""
+    groups = list(find_citations(markdown))
+    if not groups:
+        return markdown
+    raise_if_any(check_citations(groups, sources, path))
+
+    numbers: dict[str, int] = {}
+    calls: dict[str, list[str | None]] = {}
+    out, position = [], 0
+    for group in groups:
+        links = []
+        for citation in group.citations or ():
+            key = citation.key
+            number = numbers.setdefault(key, len(numbers) + 1)
+            calls.setdefault(key, []).append(citation.locator)
+            index = len(calls[key])
+            tooltip = sources[key].formatted.tooltip(citation.locator)
+            links.append(
+                f'<a id="{html.escape(call_id(key, index))}" '
+                f'href="#{html.escape(note_id(key))}" role="doc-noteref" '
+                f'title="{html.escape(tooltip, quote=True)}">{number}</a>')
+        out.append(markdown[position:group.start])
+        out.append('<sup class="note-call">' + ",\u202f".join(links) + "</sup>")
+        position = group.end
+    out.append(markdown[position:])
+    out.append(_notes_section(numbers, calls, sources))
+    return "".join(out)
+
+
+def _notes_section(numbers: dict[str, int], calls: dict[str, list[str | None]],
+                   sources: Mapping[str, Source]) -> str:
+    items = []
+    for key in numbers:  # insertion order = order of first citation
+        backlinks = []
+        for index, locator in enumerate(calls[key], start=1):
+            label = " " + html.escape(locator, quote=False) if locator else ""
+            aria = f"Retour à l’appel de note {numbers[key]}" + (
+                f" ({locator})" if locator else "") + (f", occurrence {index}" if index > 1 else "")
+            backlinks.append(
+                f'<a class="note-back" href="#{html.escape(call_id(key, index))}" '
+                f'aria-label="{html.escape(aria, quote=True)}">↩\ufe0e{label}</a>')
+        items.append(
+            f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
+            f"{sources[key].formatted.html} "
+            f'<span class="note-backs">{" ".join(backlinks)}</span></li>')
+    return (
+        f"\n\n## {NOTES_HEADING} {{ #notes-et-sources }}\n\n"
+        '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>\n"
+    )

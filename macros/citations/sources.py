@@ -1,0 +1,240 @@
+"""Load `bibliography/*.bib` once per build into validated, pre-formatted sources.
+
+Parsing uses pybtex; validation reports every problem of every file at once,
+each as `file:line: message — hint`; formatting happens here, once per entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pybtex.errors
+from pybtex.database import BibliographyDataError, Entry, parse_string
+from pybtex.richtext import Text
+from pybtex.scanner import PybtexError, PybtexSyntaxError
+
+from ..errors import Problem, did_you_mean, raise_if_any
+from .formatting import Formatted, PartialDate, format_reference
+
+pybtex.errors.set_strict_mode(True)
+
+# Groups of the bibliography page, in display order.
+GROUPS = {
+    "rapports": "Rapports officiels",
+    "juridique": "Textes juridiques",
+    "jurisprudence": "Décisions de justice",
+    "livres": "Livres et recherche",
+    "presse": "Presse et associations",
+    "documents": "Documents obtenus",
+}
+
+# Entry type -> group. Types follow biblatex (and Zotero's Better BibTeX export).
+TYPE_GROUPS = {
+    "report": "rapports",
+    "techreport": "rapports",
+    "legislation": "juridique",
+    "jurisdiction": "jurisprudence",
+    "book": "livres",
+    "incollection": "livres",
+    "thesis": "livres",
+    "article": "presse",
+    "online": "presse",
+    "unpublished": "documents",
+}
+
+# Field names written by other tools, mapped to the ones we read.
+ALIASES = {"journal": "journaltitle", "year": "date", "address": "location"}
+
+# Required fields: a tuple means "one of these".
+REQUIRED = {
+    "report": ["title", ("author", "institution")],
+    "legislation": ["title", "date"],
+    "jurisdiction": ["title", "institution", "date"],
+    "book": ["author", "title", "publisher", "date"],
+    "incollection": ["author", "title", "booktitle", "date"],
+    "thesis": ["author", "title", "institution", "date"],
+    "article": ["title", "journaltitle"],
+    "online": ["title", "author"],
+    "unpublished": ["title", ("author", "institution")],
+}
+REQUIRED["techreport"] = REQUIRED["report"]
+
+_ENTRY_HEAD = re.compile(r"^[ \t]*@(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    entry_type: str
+    group: str
+    path: str
+    line: int
+    fields: dict[str, str]
+    authors: tuple[str, ...]
+    date: PartialDate | None
+    formatted: Formatted
+
+    @property
+    def sort_key(self) -> tuple:
+        date = self.date
+        return (-(date.year if date else 0), -(date.month or 0) if date else 0,
+                self.formatted.text.casefold())
+
+
+def decode(value: str) -> str:
+    """LaTeX field value to plain text: braces, accents, `--`, `\\&`."""
+    return Text.from_latex(value).render_as("text").strip()
+
+
+def parse_date(value: str) -> PartialDate | None:
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return PartialDate(year, month, day)
+
+
+def is_web_url(value: str) -> bool:
+    """Only absolute http(s) addresses, with no character that could leave an attribute."""
+    if any(c in value for c in ' "\'<>`\\\n\t') or not value.isprintable():
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def person_name(person) -> str:
+    parts = (person.first_names + person.middle_names + person.prelast_names
+             + person.last_names + person.lineage_names)
+    return decode(" ".join(parts))
+
+
+def _entry_lines(text: str) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = {}
+    for match in _ENTRY_HEAD.finditer(text):
+        if match.group(1).lower() in ("comment", "string", "preamble"):
+            continue
+        lines.setdefault(match.group(2), []).append(text.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def _check_entry(key: str, entry: Entry, path: str, line: int,
+                 problems: list[Problem]) -> Source | None:
+    entry_type = entry.type.lower()
+    if entry_type not in TYPE_GROUPS:
+        problems.append(Problem(
+            path, f"type d’entrée `@{entry.type}` non pris en charge pour `{key}`", line,
+            did_you_mean(entry_type, TYPE_GROUPS, "types") or
+            "types possibles : " + ", ".join(f"@{t}" for t in TYPE_GROUPS)))
+        return None
+
+    fields: dict[str, str] = {}
+    for name, raw in entry.fields.items():
+        name = ALIASES.get(name.lower(), name.lower())
+        fields[name] = raw.strip() if name in ("url", "archive") else decode(raw)
+    authors = tuple(person_name(p) for p in entry.persons.get("author", []))
+    present = set(fields) | ({"author"} if authors else set())
+
+    ok = True
+    for required in REQUIRED[entry_type]:
+        options = required if isinstance(required, tuple) else (required,)
+        if not present.intersection(options):
+            ok = False
+            wanted = " ou ".join(f"`{o}`" for o in options)
+            problems.append(Problem(
+                path, f"l’entrée `{key}` (@{entry_type}) n’a pas de champ {wanted}", line,
+                f"ajoutez {wanted} = {{…}}, ou choisissez un type d’entrée qui convient "
+                "(laissez de côté un champ inconnu plutôt que de l’inventer)"))
+
+    dates = {}
+    for name in ("date", "urldate"):
+        if name in fields:
+            dates[name] = parse_date(fields[name])
+            if dates[name] is None:
+                ok = False
+                problems.append(Problem(
+                    path, f"`{name}` invalide dans `{key}` : « {fields[name]} »", line,
+                    "écrivez AAAA, AAAA-MM ou AAAA-MM-JJ, par exemple 2024-07-12"))
+    for name in ("url", "archive"):
+        if name in fields and not is_web_url(fields[name]):
+            ok = False
+            problems.append(Problem(
+                path, f"`{name}` refusée dans `{key}` : « {fields[name]} »", line,
+                "seules les adresses http:// ou https:// complètes sont acceptées"))
+    if "url" in fields and "urldate" not in fields:
+        ok = False
+        problems.append(Problem(
+            path, f"l’entrée `{key}` a une `url` sans `urldate`", line,
+            "ajoutez urldate = {AAAA-MM-JJ}, la date à laquelle l’adresse a été consultée"))
+    if not ok:
+        return None
+
+    formatted = format_reference(entry_type, fields, list(authors),
+                                 dates.get("date"), dates.get("urldate"))
+    return Source(key, entry_type, TYPE_GROUPS[entry_type], path, line, fields,
+                  authors, dates.get("date"), formatted)
+
+
+def load_sources(bib_dir: Path, root: Path) -> dict[str, Source]:
+    """Parse and validate every `.bib` file of `bib_dir`; raise ContentError listing all problems.
+
+    Paths in messages are relative to `root` (the project directory).
+    """
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    files = sorted(bib_dir.glob("*.bib"))
+    if not files:
+        raise_if_any([Problem(_rel(bib_dir, root), "aucun fichier .bib trouvé",
+                              hint="ajoutez au moins un fichier bibliography/*.bib")])
+    for file in files:
+        path = _rel(file, root)
+        text = file.read_text(encoding="utf-8")
+        lines = _entry_lines(text)
+        duplicated = {k: v for k, v in lines.items() if len(v) > 1}
+        for key, where in duplicated.items():
+            problems.append(Problem(
+                path, f"la clé `{key}` est définie plusieurs fois (lignes "
+                + ", ".join(map(str, where)) + ")", where[1],
+                "renommez l’une des entrées ou supprimez le doublon"))
+        if duplicated:
+            continue
+        try:
+            data = parse_string(text, "bibtex")
+        except PybtexSyntaxError as error:
+            problems.append(Problem(path, f"erreur de syntaxe BibTeX : {error.message}",
+                                    error.lineno,
+                                    "vérifiez les accolades, les virgules et les guillemets "
+                                    "de l’entrée à cette ligne"))
+            continue
+        except (BibliographyDataError, PybtexError) as error:
+            problems.append(Problem(path, f"fichier BibTeX illisible : {error}",
+                                    hint="vérifiez la syntaxe de ce fichier"))
+            continue
+        for key, entry in data.entries.items():
+            line = lines.get(key, [None])[0]
+            if key in sources:
+                other = sources[key]
+                problems.append(Problem(
+                    path, f"la clé `{key}` est déjà définie dans {other.path}:{other.line}",
+                    line, "chaque source n’a qu’une entrée : supprimez ou renommez le doublon"))
+                continue
+            source = _check_entry(key, entry, path, line, problems)
+            if source:
+                sources[key] = source
+    raise_if_any(problems)
+    return sources
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,82 @@
+"""Find Pandoc-style citations in Markdown: `[@key]`, `[@key, p. 53]`, `[@a; @b, chap. 2]`.
+
+Code blocks, inline code and HTML comments are left alone; `\\[@` is a literal
+bracket; `[@x](url)` is a link, not a citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_GROUP = re.compile(r"(?<!\\)\[(?P<body>@[^\[\]]*)\](?![(\[:])")
+_ITEM = re.compile(
+    r"^\s*@(?P<key>[^\W](?:[\w:.\-/]*\w)?)\s*(?:,\s*(?P<locator>\S.*?))?\s*$", re.DOTALL)
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    locator: str | None
+
+
+@dataclass(frozen=True)
+class CitationGroup:
+    start: int
+    end: int
+    line: int
+    text: str
+    citations: tuple[Citation, ...] | None  # None: malformed
+
+
+def _code_spans(markdown: str) -> list[tuple[int, int]]:
+    """Offsets of fenced code blocks, inline code and HTML comments."""
+    spans: list[tuple[int, int]] = []
+    offset, fence, fence_start = 0, None, 0
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence, fence_start = match.group(1), offset
+        elif fence is not None and match and match.group(1).startswith(fence[0] * len(fence)) \
+                and line.strip() == match.group(1):
+            spans.append((fence_start, offset + len(line)))
+            fence = None
+        offset += len(line)
+    if fence is not None:
+        spans.append((fence_start, offset))
+
+    def outside(start: int) -> bool:
+        return not any(a <= start < b for a, b in spans)
+
+    for pattern in (_INLINE_CODE, _COMMENT):
+        spans.extend(m.span() for m in pattern.finditer(markdown) if outside(m.start()))
+    return spans
+
+
+def parse_group(body: str) -> tuple[Citation, ...] | None:
+    citations = []
+    for item in body.split(";"):
+        match = _ITEM.match(item)
+        if not match:
+            return None
+        locator = " ".join(match.group("locator").split()) if match.group("locator") else None
+        citations.append(Citation(match.group("key"), locator))
+    return tuple(citations)
+
+
+def find_citations(markdown: str) -> Iterator[CitationGroup]:
+    spans = _code_spans(markdown)
+    for match in _GROUP.finditer(markdown):
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        yield CitationGroup(
+            start=match.start(),
+            end=match.end(),
+            line=markdown.count("\n", 0, match.start()) + 1,
+            text=match.group(0),
+            citations=parse_group(match.group("body")),
+        )

@@ -1,0 +1,116 @@
+"""Scan every Markdown page of docs/ once per build.
+
+The scan validates front matter and citation keys against the source file (so
+messages carry exact line numbers), and gives what listings and the
+bibliography page need: investigations by dossier, and which pages cite what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .citations.notes import check_citations
+from .citations.sources import Source
+from .citations.syntax import find_citations
+from .errors import Problem, raise_if_any
+from .frontmatter import split_front_matter, validate
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    path: str          # relative to docs/, e.g. "france-travail/score-de-suspicion.md"
+    file_path: str     # as shown in messages, e.g. "docs/france-travail/score-de-suspicion.md"
+    meta: dict
+    dossier: str | None
+    cited: tuple[str, ...]  # source keys, in order of first citation
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", ""))
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meta.get("date")
+
+    @property
+    def summary(self) -> str:
+        return str(self.meta.get("summary", ""))
+
+    @property
+    def authors(self) -> list[str]:
+        return list(self.meta.get("authors") or [])
+
+    @property
+    def reply(self) -> dict | None:
+        return self.meta.get("reply")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    pages: dict[str, PageRecord]
+
+    def investigations(self, dossier: str | None = None) -> list[PageRecord]:
+        """Newest first; same day: by title."""
+        found = [p for p in self.pages.values()
+                 if p.dossier is not None and (dossier is None or p.dossier == dossier)]
+        found.sort(key=lambda p: p.title.casefold())
+        found.sort(key=lambda p: p.date, reverse=True)
+        return found
+
+    def cited_in(self) -> dict[str, list[PageRecord]]:
+        index: dict[str, list[PageRecord]] = {}
+        for page in sorted(self.pages.values(), key=lambda p: p.title.casefold()):
+            for key in page.cited:
+                index.setdefault(key, []).append(page)
+        return index
+
+
+def dossier_of(path: str, dossiers: list[str]) -> str | None:
+    """The dossier an investigation belongs to: `<dossier>/<slug>.md`, not its index."""
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] in dossiers and parts[1] != "index.md":
+        return parts[0]
+    return None
+
+
+def _line_in(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
+              sources: Mapping[str, Source]) -> Corpus:
+    """Read and check every page; raise ContentError listing every problem found."""
+    problems: list[Problem] = []
+    pages: dict[str, PageRecord] = {}
+    for dossier in dossiers:
+        if not (docs_dir / dossier).is_dir():
+            problems.append(Problem("mkdocs.yml", f"dossier introuvable : `{dossier}`",
+                                    hint=f"créez {docs_label}/{dossier}/ ou retirez-le "
+                                         "de `extra.dossiers`"))
+    for file in sorted(docs_dir.rglob("*.md")):
+        path = file.relative_to(docs_dir).as_posix()
+        label = f"{docs_label}/{path}"
+        text = file.read_text(encoding="utf-8")
+        front, found = split_front_matter(text, label)
+        dossier = dossier_of(path, dossiers)
+        if not found:
+            found = validate(front, label, investigation=dossier is not None)
+        problems += found
+
+        groups = list(find_citations(front.body))
+        problems += check_citations(groups, sources, label, line_offset=front.body_line - 1)
+        reply = front.meta.get("reply")
+        if isinstance(reply, dict) and isinstance(reply.get("text"), str):
+            for group in find_citations(reply["text"]):
+                problems += check_citations([group], sources, label,
+                                            line_offset=(_line_in(text, group.text) or 1)
+                                            - group.line)
+                groups.append(group)
+        cited = dict.fromkeys(c.key for g in groups for c in (g.citations or ()))
+        pages[path] = PageRecord(path, label, front.meta, dossier, tuple(cited))
+    raise_if_any(problems)
+    return Corpus(pages)

@@ -1,0 +1,29 @@
+"""Lists of investigations generated from front matter (dossier pages, home page)."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .corpus import PageRecord
+from .french import format_day
+from .markdown_text import inline
+
+
+def relative_link(target: str, from_page: str) -> str:
+    """Path of `target` (a .md under docs/) relative to the page `from_page`."""
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+def teaser_list(pages: list[PageRecord], from_page: str, css_class: str) -> str:
+    """A Markdown list: linked title, date and summary of each page."""
+    if not pages:
+        return "*Aucune publication pour l’instant.*"
+    items = []
+    for page in pages:
+        date = page.date
+        items.append(
+            f"- [{inline(page.title)}]({relative_link(page.path, from_page)})  \n"
+            f'  <time datetime="{date.isoformat()}">{format_day(date)}</time> — '
+            f"{inline(page.summary)}"
+        )
+    return f'<div class="{css_class}" markdown>\n\n' + "\n".join(items) + "\n\n</div>"

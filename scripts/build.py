@@ -1,0 +1,48 @@
+"""Strict build, atomically: build into a fresh directory beside the target and
+swap it in only when the build succeeded. A failed build leaves the previous
+site untouched (MkDocs itself empties site_dir before building)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def atomic_build(site_dir: Path, config: Path, extra_args: list[str]) -> int:
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                   "--config-file", str(config), "--site-dir", str(staging), *extra_args]
+        result = subprocess.run(command, check=False)
+        if result.returncode != 0:
+            print(f"\nÉchec de la construction : {site_dir.name}/ n’a pas été modifié.",
+                  file=sys.stderr)
+            return result.returncode
+        old = site_dir.with_name(f".site-old-{os.getpid()}")
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        print(f"Site construit dans {site_dir}")
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--site-dir", type=Path, default=Path("site"))
+    parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    args, extra = parser.parse_known_args()
+    return atomic_build(args.site_dir, args.config_file, extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
