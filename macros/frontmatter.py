@@ -19,6 +19,21 @@ INVESTIGATION_KEYS = PAGE_KEYS | {"date", "authors", "tags", "reply", "updates"}
 REPLY_KEYS = {"date", "author", "text"}
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps an impossible date (2026-02-30) as text, so that the
+    schema check reports it with its line instead of YAML raising ValueError."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 @dataclass
 class FrontMatter:
     meta: dict = field(default_factory=dict)
@@ -37,7 +52,7 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter, list[Problem]
                  for m in re.finditer(r"^([\w-]+)[ \t]*:", raw, re.MULTILINE)}
     front = FrontMatter(body=text[match.end():], body_line=body_line, key_lines=key_lines)
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1

@@ -209,10 +209,13 @@ def load_sources(bib_dir: Path, root: Path) -> dict[str, Source]:
         try:
             data = parse_string(text, "bibtex")
         except PybtexSyntaxError as error:
-            problems.append(Problem(path, f"erreur de syntaxe BibTeX : {error.message}",
+            started = [(line, key) for key, where in lines.items() for line in where
+                       if line <= error.lineno]
+            entry = "l’entrée `{1}` (ligne {0})".format(*max(started)) if started else \
+                "l’entrée à cette ligne"
+            problems.append(Problem(path, f"erreur de syntaxe BibTeX : {error.args[0]}",
                                     error.lineno,
-                                    "vérifiez les accolades, les virgules et les guillemets "
-                                    "de l’entrée à cette ligne"))
+                                    f"vérifiez {entry} : accolades, virgules et guillemets"))
             continue
         except (BibliographyDataError, PybtexError) as error:
             problems.append(Problem(path, f"fichier BibTeX illisible : {error}",

@@ -1,0 +1,25 @@
+"""One strict build of the real portal per test session, shared by every test."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.sites import NETGUARD, ROOT, Site, build_env, mkdocs_build
+
+
+@pytest.fixture(scope="session")
+def portal_build(tmp_path_factory):
+    """The portal built with --strict, with any connection off this machine refused."""
+    out = tmp_path_factory.mktemp("portal")
+    netlog = out / "network-attempts.log"
+    env = build_env(PYTHONPATH=str(NETGUARD), PORTAL_NETGUARD_LOG=str(netlog))
+    result = mkdocs_build(ROOT, out / "site", env)
+    if not result.ok:
+        pytest.fail(f"strict build of the portal failed:\n{result.output}", pytrace=False)
+    result.network_attempts = netlog.read_text().split() if netlog.exists() else []
+    return result
+
+
+@pytest.fixture(scope="session")
+def site(portal_build) -> Site:
+    return Site(portal_build.site_dir)

@@ -1,0 +1,136 @@
+"""Build real sites for tests: the portal itself, and small fixture sites."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+
+
+def build_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra)
+    env.pop("PORTAL_SITE_URL", None)
+    return env
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+    site_dir: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None = None,
+                 python: str = sys.executable) -> BuildResult:
+    result = subprocess.run(
+        [python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project, env=env or build_env(), capture_output=True, text=True, timeout=300,
+    )
+    return BuildResult(result.returncode, result.stdout + result.stderr, site_dir)
+
+
+class Site:
+    """Read pages of a built site."""
+
+    def __init__(self, site_dir: Path):
+        self.dir = site_dir
+
+    def path(self, url: str) -> Path:
+        target = self.dir / url.lstrip("/")
+        return target / "index.html" if url.endswith("/") or url == "" else target
+
+    def html(self, url: str) -> str:
+        return self.path(url).read_text(encoding="utf-8")
+
+    def soup(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.html(url), "html.parser")
+
+    def article(self, url: str):
+        return self.soup(url).select_one("article.md-content__inner")
+
+    def pages(self) -> list[Path]:
+        return sorted(self.dir.rglob("*.html"))
+
+
+FIXTURE_BIB = textwrap.dedent("""\
+    @book{dubois_2021,
+      author = {Dubois, Vincent},
+      title = {Contrôler les assistés},
+      publisher = {Raisons d’agir},
+      date = {2021},
+    }
+    @report{cour_des_comptes_2020,
+      author = {{Cour des comptes}},
+      title = {La lutte contre les fraudes aux prestations sociales},
+      date = {2020},
+    }
+    """)
+
+FIXTURE_ARTICLE = textwrap.dedent("""\
+    ---
+    title: "Une enquête"
+    date: 2026-01-15
+    authors:
+      - Équipe du portail
+    summary: "Résumé."
+    tags:
+      - test
+    ---
+
+    Un fait [@dubois_2021].
+    """)
+
+
+def make_site(tmp: Path, docs: dict[str, str] | None = None,
+              bib: dict[str, str] | None = None) -> Path:
+    """A small project using the portal's real configuration, macros and theme.
+
+    `docs` and `bib` replace the default fixture files (name -> text; None deletes).
+    """
+    project = tmp / "project"
+    (project / "docs" / "enquetes").mkdir(parents=True)
+    (project / "bibliography").mkdir()
+    for name in ("macros", "overrides"):
+        (project / name).symlink_to(ROOT / name)
+    (project / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        INHERIT: {ROOT / "mkdocs.yml"}
+        site_url: https://fixture.example.org/
+        nav:
+          - Accueil: index.md
+          - Enquêtes: enquetes/index.md
+          - Sources: sources.md
+        not_in_nav: |
+          /enquetes/*.md
+        extra:
+          dossiers:
+            - enquetes
+          bibliography_dir: bibliography
+        """), encoding="utf-8")
+    files = {
+        "index.md": "---\ntitle: Accueil\n---\n\nBienvenue.\n",
+        "enquetes/index.md": '---\ntitle: Enquêtes\n---\n\n{{ investigations("enquetes") }}\n',
+        "sources.md": "---\ntitle: Sources\n---\n\n{{ bibliography() }}\n",
+        "enquetes/une-enquete.md": FIXTURE_ARTICLE,
+    }
+    files.update(docs or {})
+    bibs = {"sources.bib": FIXTURE_BIB}
+    bibs.update(bib or {})
+    for folder, entries in (("docs", files), ("bibliography", bibs)):
+        for name, text in entries.items():
+            if text is not None:
+                target = project / folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    return project

@@ -1,0 +1,41 @@
+"""Pandoc-style citation syntax (pure functions)."""
+
+from macros.citations.syntax import Citation, find_citations
+
+
+def cites(markdown):
+    return [g.citations for g in find_citations(markdown)]
+
+
+def test_single_locator_and_multiple():
+    assert cites("a [@x] b [@y, p. 53] c [@a; @b, chap. 2].") == [
+        (Citation("x", None),),
+        (Citation("y", "p. 53"),),
+        (Citation("a", None), Citation("b", "chap. 2")),
+    ]
+
+
+def test_line_numbers():
+    groups = list(find_citations("un\ndeux [@x]\n\ntrois [@y]"))
+    assert [g.line for g in groups] == [2, 4]
+
+
+def test_escaped_bracket_is_literal():
+    assert cites(r"voir \[@x] ici") == []
+
+
+def test_code_is_left_alone():
+    text = "`[@x]`\n\n```\n[@y]\n```\n\n~~~md\n[@z]\n~~~\n<!-- [@c] -->\n[@w]"
+    assert cites(text) == [(Citation("w", None),)]
+
+
+def test_links_and_emails_are_not_citations():
+    assert cites("[@compte](https://mastodon.example/@compte) [contact@x.org]") == []
+
+
+def test_malformed_group_is_reported_as_none():
+    assert cites("[@x, p. 2; y]") == [None]
+
+
+def test_keys_with_punctuation_inside():
+    assert cites("[@a.b:c-d_1].") == [(Citation("a.b:c-d_1", None),)]
