@@ -3,7 +3,6 @@
 import textwrap
 
 import pytest
-
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 
@@ -84,7 +83,8 @@ def test_unknown_citation_key_with_suggestion(tmp_path):
 
 def test_unknown_key_in_a_reply(tmp_path):
     text = FIXTURE_ARTICLE.replace(
-        "tags:", "reply:\n  date: 2024-07-12\n  author: X\n  text: |\n    Non [@duboi_2021].\ntags:")
+        "tags:",
+        "reply:\n  date: 2024-07-12\n  author: X\n  text: |\n    Non [@duboi_2021].\ntags:")
     result = build(tmp_path, docs={"enquetes/une-enquete.md": text})
     line = text.splitlines().index("    Non [@duboi_2021].") + 1
     assert_fails_cleanly(result, f"docs/enquetes/une-enquete.md:{line}: source inconnue "
@@ -114,14 +114,16 @@ def test_missing_required_field(tmp_path):
 
 
 def test_url_that_is_not_http(tmp_path):
-    bib = "@online{x, author = {A}, title = {T}, url = {javascript:alert(1)}, urldate = {2024-01-01}}\n"
+    bib = ("@online{x, author = {A}, title = {T}, url = {javascript:alert(1)}, "
+           "urldate = {2024-01-01}}\n")
     result = build(tmp_path, bib={"zz.bib": bib})
     assert_fails_cleanly(result, "bibliography/zz.bib:1: `url` refusée dans `x` : "
                                  "« javascript:alert(1) »")
 
 
 def test_unknown_dossier_in_a_macro(tmp_path):
-    result = build(tmp_path, docs={"index.md": '---\ntitle: A\n---\n\n{{ investigations("enquete") }}\n'})
+    page = '---\ntitle: A\n---\n\n{{ investigations("enquete") }}\n'
+    result = build(tmp_path, docs={"index.md": page})
     assert_fails_cleanly(result, "docs/index.md: dossier inconnu `enquete` — "
                                  "vouliez-vous dire `enquetes` ?")
 

@@ -27,7 +27,7 @@ def render(markdown):
 
 
 def test_numbers_follow_first_citation_and_are_reused():
-    out, soup = render("x [@b] y [@a, p. 3] z [@b, p. 9].")
+    _, soup = render("x [@b] y [@a, p. 3] z [@b, p. 9].")
     calls = [a.get_text() for a in soup.select("sup.note-call a")]
     assert calls == ["1", "2", "1"]
     notes = soup.select("ol.notes-sources > li")

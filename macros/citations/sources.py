@@ -209,8 +209,10 @@ def load_sources(bib_dir: Path, root: Path) -> dict[str, Source]:
         try:
             data = parse_string(text, "bibtex")
         except PybtexSyntaxError as error:
-            started = [(line, key) for key, where in lines.items() for line in where
-                       if line <= error.lineno]
+            # An unclosed brace is only noticed at the next entry: blame the one before.
+            heads = sorted((line, key) for key, where in lines.items() for line in where)
+            started = [h for h in heads if h[0] < error.lineno] or \
+                [h for h in heads if h[0] == error.lineno]
             entry = "l’entrée `{1}` (ligne {0})".format(*max(started)) if started else \
                 "l’entrée à cette ligne"
             problems.append(Problem(path, f"erreur de syntaxe BibTeX : {error.args[0]}",
