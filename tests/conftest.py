@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from support.sites import NETGUARD, ROOT, Site, build_env, mkdocs_build
 
 

@@ -3,6 +3,7 @@
 import textwrap
 
 import pytest
+
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 

@@ -1,0 +1,123 @@
+"""Citations, notes and the bibliography page in the built portal."""
+
+import json
+import re
+
+from pybtex.database import parse_file
+
+from macros.citations.sources import GROUPS
+from support.sites import ROOT
+
+INVESTIGATIONS = sorted(p.stem for p in (ROOT / "docs" / "france-travail").glob("*.md")
+                        if p.name != "index.md")
+
+
+def notes_of(article):
+    return article.select("ol.notes-sources > li")
+
+
+def test_calls_are_numbered_in_order_of_first_citation_and_reused(site):
+    for stem in INVESTIGATIONS:
+        article = site.article(f"france-travail/{stem}/")
+        calls = article.select("sup.note-call a")
+        assert len(calls) >= 8, stem
+        first_seen, number_of = [], {}
+        for call in calls:
+            key = call["href"].removeprefix("#note-")
+            if key not in number_of:
+                number_of[key] = len(number_of) + 1
+                first_seen.append(key)
+            assert call.get_text() == str(number_of[key]), (stem, key)
+        assert [li["id"].removeprefix("note-") for li in notes_of(article)] == first_seen
+
+
+def test_some_source_is_cited_twice_with_one_number(site):
+    reused = 0
+    for stem in INVESTIGATIONS:
+        hrefs = [a["href"] for a in site.article(f"france-travail/{stem}/")
+                 .select("sup.note-call a")]
+        reused += len(hrefs) - len(set(hrefs))
+    assert reused > 0
+
+
+def test_tooltips_show_the_reference(site):
+    article = site.article("france-travail/score-de-suspicion/")
+    for call in article.select("sup.note-call a"):
+        note = article.find(id=call["href"][1:])
+        title = call["title"]
+        assert title and len(title) > 10
+        reference_start = title.split(",")[0]
+        assert note.get_text().startswith(reference_start), (title, note.get_text()[:80])
+
+
+def test_back_links_reach_every_call(site):
+    for stem in INVESTIGATIONS:
+        article = site.article(f"france-travail/{stem}/")
+        ids = {tag["id"] for tag in article.find_all(id=True)}
+        for note in notes_of(article):
+            key = note["id"].removeprefix("note-")
+            backs = [a["href"][1:] for a in note.select("a.note-back")]
+            calls = [a["id"] for a in article.select(f'sup.note-call a[href="#note-{key}"]')]
+            assert backs == calls
+            assert set(backs) <= ids
+
+
+def test_notes_show_links_and_archived_copies(site):
+    archived = 0
+    for stem in INVESTIGATIONS:
+        for note in notes_of(site.article(f"france-travail/{stem}/")):
+            url = note.select_one("a.source-url")
+            if url:
+                assert url["href"].startswith(("http://", "https://"))
+                assert re.search(r"consulté le \d{1,2}(er)? \w+ \d{4}", note.get_text())
+                archive = note.select_one("a.source-archive")
+                assert archive and archive["href"].startswith("https://")
+                archived += 1
+    assert archived > 0
+
+
+def test_bibliography_groups_sources_and_says_who_cites_them(site):
+    soup = site.soup("sources/")
+    headings = [h.get_text().rstrip("#") for h in soup.select("article h2")]
+    expected = [label for label in GROUPS.values() if label in headings]
+    assert headings == expected
+    assert len(headings) >= 5
+    entries = soup.select("ul.bibliography > li")
+    assert len(entries) >= 30
+    for entry in entries:
+        links = entry.select(".cited-in a")
+        assert links, entry["id"]
+        for link in links:
+            page, _, anchor = link["href"].partition("#")
+            target = site.soup(("sources/" + page) if not page.startswith("/") else page)
+            assert target.find(id=anchor) is not None, link["href"]
+
+
+def test_every_cited_source_is_on_the_bibliography_page(site):
+    listed = {li["id"].removeprefix("source-") for li in site.soup("sources/")
+              .select("ul.bibliography > li")}
+    cited = set()
+    for page in site.pages():
+        cited |= {a["href"].removeprefix("#note-") for a in
+                  site.soup(page.relative_to(site.dir).as_posix()).select("sup.note-call a")}
+    assert cited == listed
+
+
+def test_bibliography_is_published_as_bibtex_and_csl_json(site):
+    bib = parse_file(site.dir / "sources" / "bibliographie.bib", "bibtex")
+    csl = json.loads((site.dir / "sources" / "bibliographie.json").read_text(encoding="utf-8"))
+    assert len(bib.entries) >= 30
+    assert sorted(item["id"] for item in csl) == sorted(bib.entries)
+    assert all(item["title"] and item["type"] for item in csl)
+    page = site.soup("sources/")
+    assert page.select_one('a[href="bibliographie.bib"][download]')
+    assert page.select_one('a[href="bibliographie.json"][download]')
+
+
+def test_at_least_thirty_real_sources_with_required_kinds():
+    bib = {}
+    for path in (ROOT / "bibliography").glob("*.bib"):
+        bib.update(parse_file(path, "bibtex").entries)
+    assert len(bib) >= 30
+    types = {entry.type.lower() for entry in bib.values()}
+    assert {"report", "legislation", "jurisdiction", "book", "unpublished"} <= types

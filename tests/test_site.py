@@ -1,0 +1,137 @@
+"""The built portal, as readers get it (one strict build per session)."""
+
+import re
+import subprocess
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+
+from support.sites import ROOT
+
+CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def nav_pages(items):
+    for item in items:
+        for value in item.values():
+            if isinstance(value, list):
+                yield from nav_pages(value)
+            else:
+                yield value
+
+
+def front_matter(path):
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---")[1])
+
+
+def url_of(md_path: str) -> str:
+    return "" if md_path == "index.md" else md_path.removesuffix("index.md").removesuffix(".md") \
+        .rstrip("/") + "/"
+
+
+def test_every_nav_page_exists(site):
+    pages = list(nav_pages(CONFIG["nav"]))
+    assert len(pages) >= 4
+    for page in pages:
+        assert site.path(url_of(page)).is_file(), page
+
+
+def test_every_page_is_in_french(site):
+    for page in site.pages():
+        html = page.read_text(encoding="utf-8")
+        if "<html" in html:
+            assert re.search(r'<html[^>]*\blang="fr"', html), page
+
+
+def test_dossier_lists_every_investigation_newest_first(site):
+    investigations = []
+    for path in sorted((ROOT / "docs" / "france-travail").glob("*.md")):
+        if path.name != "index.md":
+            meta = front_matter(path)
+            investigations.append((meta["date"], meta["title"], meta["summary"], path.stem))
+    assert len(investigations) >= 6
+    investigations.sort(key=lambda item: item[1].casefold())
+    investigations.sort(key=lambda item: item[0], reverse=True)
+
+    listing = site.soup("france-travail/").select(".investigations li")
+    assert [li.a.get_text() for li in listing] == [title for _, title, _, _ in investigations]
+    for li, (date, _, summary, stem) in zip(listing, investigations, strict=True):
+        assert li.a["href"] == f"{stem}/"
+        assert li.time["datetime"] == date.isoformat()
+        assert summary in li.get_text()
+
+
+def test_home_shows_latest_publications(site):
+    latest = site.soup("").select(".latest li")
+    assert 1 <= len(latest) <= 5
+    dates = [li.time["datetime"] for li in latest]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_investigations_are_long_dated_and_signed(site):
+    for path in (ROOT / "docs" / "france-travail").glob("*.md"):
+        if path.name == "index.md":
+            continue
+        article = site.article(f"france-travail/{path.stem}/")
+        assert article.select_one("p.byline time"), path
+        words = len(article.get_text(" ").split())
+        assert words >= 800, (path, words)
+
+
+def test_right_of_reply_is_a_dated_block_after_the_article(site):
+    article = site.article("france-travail/score-de-suspicion/")
+    block = article.select_one(".right-of-reply")
+    assert block is not None
+    assert "12 juillet 2024" in block.get_text()
+    assert "Thibaut Guilluy" in block.get_text()
+    headings = [h.get("id") for h in article.find_all("h2")]
+    assert headings.index("droit-de-reponse") < headings.index("notes-et-sources")
+
+
+FOREIGN_ATTRS = {"script": "src", "link": "href", "img": "src", "iframe": "src",
+                 "source": "src", "video": "src", "audio": "src", "embed": "src",
+                 "object": "data", "form": "action"}
+
+
+def test_no_page_references_another_host(site, portal_build):
+    """Everything a page loads comes from the site itself."""
+    offenders = []
+    for page in site.pages():
+        soup = site.soup(page.relative_to(site.dir).as_posix())
+        for tag, attr in FOREIGN_ATTRS.items():
+            for element in soup.find_all(tag):
+                value = element.get(attr)
+                if tag == "link" and "canonical" in (element.get("rel") or []):
+                    continue  # an address, not a request
+                if value and urlsplit(urljoin("http://self.test/", value)).netloc != "self.test":
+                    offenders.append((page.name, tag, value))
+        for style in soup.find_all(style=True):
+            offenders += [(page.name, "style", u) for u in re.findall(r"url\(([^)]*)\)",
+                                                                    style["style"])
+                          if "//" in u]
+    for css in site.dir.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            if re.match(r"^(https?:)?//", url):
+                offenders.append((css.name, "css", url))
+        for url in re.findall(r"@import\s+(?:url\()?['\"]?([^'\");]+)", css.read_text()):
+            offenders.append((css.name, "@import", url))
+    assert offenders == []
+
+
+def test_the_build_fetches_nothing(portal_build):
+    assert portal_build.network_attempts == []
+
+
+def test_nothing_from_google_fonts_or_cdns(site):
+    for page in site.pages():
+        html = page.read_text(encoding="utf-8")
+        for host in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com"):
+            assert host not in html, (page, host)
+
+
+def test_make_help_lists_the_commands():
+    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    for target in ("serve", "build", "test", "lint", "clean"):
+        assert f"make {target}" in out
