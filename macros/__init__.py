@@ -7,13 +7,15 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from .article import byline, reply_block
+from .article import decorate
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
 from .errors import ContentError, Problem, did_you_mean
+from .feeds import FeedInfo, feed_entries, render_feeds
 from .listings import teaser_list
 from .log import advisory
+from .news import news_items, news_list
 from .portal import Portal
 
 _portal: Portal | None = None
@@ -44,21 +46,25 @@ def define_env(env):
     def page_path() -> str:
         return env.page.file.src_uri
 
+    def check_dossier(dossier: str | None) -> None:
+        dossiers = env.conf["extra"].get("dossiers", [])
+        if dossier is not None and dossier not in dossiers:
+            raise ContentError([Problem(f"docs/{page_path()}", f"dossier inconnu `{dossier}`",
+                                        hint=did_you_mean(dossier, dossiers, "dossiers"))])
+
     @env.macro
     @_deferred
     def investigations(dossier: str) -> str:
         """The investigations of a dossier, newest first, from their front matter."""
-        dossiers = env.conf["extra"].get("dossiers", [])
-        if dossier not in dossiers:
-            raise ContentError([Problem(f"docs/{page_path()}", f"dossier inconnu `{dossier}`",
-                                        hint=did_you_mean(dossier, dossiers, "dossiers"))])
+        check_dossier(dossier)
         return teaser_list(portal.corpus.investigations(dossier), page_path(), "investigations")
 
     @env.macro
     @_deferred
-    def latest_publications(limit: int = 5) -> str:
-        """The latest investigations of every dossier."""
-        return teaser_list(portal.corpus.investigations()[:limit], page_path(), "latest")
+    def latest_publications(limit: int = 5, dossier: str | None = None) -> str:
+        """Publications and dated updates, newest first."""
+        check_dossier(dossier)
+        return news_list(news_items(portal.corpus, dossier)[:limit], page_path())
 
     @env.macro
     def bibliography() -> str:
@@ -71,10 +77,17 @@ def define_env(env):
         return render_bibliography(portal.sources, portal.corpus.cited_in(), url_for)
 
 
+def _history_url(conf, src_uri: str) -> str | None:
+    repo, history = conf.get("repo_url"), conf["extra"].get("history_uri")
+    return f"{repo.rstrip('/')}/{history.strip('/')}/{src_uri}" if repo and history else None
+
+
 def on_pre_page_macros(env):
-    record = _portal.corpus.pages.get(env.page.file.src_uri)
-    if record and record.dossier:
-        env.markdown = byline(record) + env.markdown + reply_block(record)
+    page = env.page
+    _portal.urls[page.file.src_uri] = page.url
+    record = _portal.corpus.pages.get(page.file.src_uri)
+    if record:
+        env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
 
 
 def on_post_page_macros(env):
@@ -86,4 +99,11 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
-    write_exports(_portal.sources, _portal.bib_dir, Path(env.conf["site_dir"]) / "sources")
+    conf, site_dir = env.conf, Path(env.conf["site_dir"])
+    write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
+    site_url = (conf.get("site_url") or "").rstrip("/") + "/"
+    info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
+                    author=conf.get("site_author") or "")
+    entries = feed_entries(news_items(_portal.corpus), _portal.urls, site_url)
+    for name, text in render_feeds(info, entries).items():
+        (site_dir / name).write_text(text, encoding="utf-8")

@@ -7,6 +7,7 @@ bibliography page need: investigations by dossier, and which pages cite what.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class PageRecord:
     meta: dict
     dossier: str | None
     cited: tuple[str, ...]  # source keys, in order of first citation
+    changed: dt.date | None = None  # last commit that touched the file
 
     @property
     def title(self) -> str:
@@ -46,6 +48,27 @@ class PageRecord:
     @property
     def reply(self) -> dict | None:
         return self.meta.get("reply")
+
+    @property
+    def updates(self) -> list[dict]:
+        """Dated updates, newest first."""
+        return sorted(self.meta.get("updates") or [], key=lambda u: u["date"], reverse=True)
+
+    @property
+    def updated(self) -> dt.date | None:
+        """Latest update from front matter, else the last commit, if after publication."""
+        candidates = [u["date"] for u in self.updates[:1]] or [self.changed]
+        latest = candidates[0]
+        if latest and (self.date is None or latest > self.date):
+            return latest
+        return None
+
+    def extra_texts(self) -> list[str]:
+        """Markdown from front matter that is shown on the page (reply, updates)."""
+        texts = [u["text"] for u in self.updates]
+        if self.reply:
+            texts.append(self.reply["text"])
+        return texts
 
 
 @dataclass(frozen=True)
@@ -82,7 +105,8 @@ def _line_in(text: str, needle: str) -> int | None:
 
 
 def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
-              sources: Mapping[str, Source]) -> Corpus:
+              sources: Mapping[str, Source],
+              changed: Mapping[str, dt.date] | None = None) -> Corpus:
     """Read and check every page; raise ContentError listing every problem found."""
     problems: list[Problem] = []
     pages: dict[str, PageRecord] = {}
@@ -103,14 +127,14 @@ def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
 
         groups = list(find_citations(front.body))
         problems += check_citations(groups, sources, label, line_offset=front.body_line - 1)
-        reply = front.meta.get("reply")
-        if isinstance(reply, dict) and isinstance(reply.get("text"), str):
-            for group in find_citations(reply["text"]):
-                problems += check_citations([group], sources, label,
-                                            line_offset=(_line_in(text, group.text) or 1)
-                                            - group.line)
-                groups.append(group)
-        cited = dict.fromkeys(c.key for g in groups for c in (g.citations or ()))
-        pages[path] = PageRecord(path, label, front.meta, dossier, tuple(cited))
+        record = PageRecord(path, label, front.meta, dossier, (), (changed or {}).get(path))
+        if not found:  # front matter valid: its texts can be read
+            for extra in record.extra_texts():
+                for group in find_citations(extra):
+                    line = _line_in(text, group.text) or 1
+                    problems += check_citations([group], sources, label, line - group.line)
+                    groups.append(group)
+        cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
+        pages[path] = dataclasses.replace(record, cited=cited)
     raise_if_any(problems)
     return Corpus(pages)

@@ -17,6 +17,7 @@ THEME_KEYS = {"description", "hide", "icon", "render_macros", "search", "status"
 PAGE_KEYS = {"title", "summary"} | THEME_KEYS
 INVESTIGATION_KEYS = PAGE_KEYS | {"date", "authors", "tags", "reply", "updates"}
 REPLY_KEYS = {"date", "author", "text"}
+UPDATE_KEYS = {"date", "text"}
 
 
 class _Loader(yaml.SafeLoader):
@@ -108,6 +109,31 @@ def validate(front: FrontMatter, path: str, investigation: bool) -> list[Problem
                                     f"écrivez une ligne `  - …` par valeur sous `{key}:`"))
     if "reply" in meta:
         problems += _validate_reply(meta["reply"], path, lines.get("reply"))
+    if "updates" in meta:
+        problems += _validate_updates(meta["updates"], path, lines.get("updates"))
+    return problems
+
+
+def _validate_updates(updates, path: str, line: int | None) -> list[Problem]:
+    hint = "chaque mise à jour est un élément `- date: AAAA-MM-JJ` suivi de `text: …`"
+    if not isinstance(updates, list):
+        return [Problem(path, "`updates` doit être une liste de mises à jour datées", line, hint)]
+    problems = []
+    for number, update in enumerate(updates, start=1):
+        where = f"updates[{number}]"
+        if not isinstance(update, dict):
+            problems.append(Problem(path, f"`{where}` doit contenir `date` et `text`", line, hint))
+            continue
+        problems += [Problem(path, f"champ inconnu `{where}.{k}`", line,
+                             did_you_mean(str(k), UPDATE_KEYS, "champs"))
+                     for k in update if k not in UPDATE_KEYS]
+        for key in sorted(UPDATE_KEYS - set(update)):
+            problems.append(Problem(path, f"`{where}.{key}` manquant", line, hint))
+        if "date" in update:
+            problems += _check_date(update["date"], f"{where}.date", path, line)
+        if "text" in update and not _is_text(update["text"]):
+            problems.append(Problem(path, f"`{where}.text` doit être un texte non vide", line,
+                                    hint))
     return problems
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from .citations.sources import Source, load_sources
 from .corpus import Corpus, scan_docs
 from .errors import ContentError
+from .gitdates import last_commit_dates
 
 
 @dataclass
@@ -20,6 +21,8 @@ class Portal:
     # Errors raised inside a macro call are kept here and raised by the page hook:
     # mkdocs-macros would print a traceback for them.
     pending: list[ContentError] = field(default_factory=list)
+    # Site-relative URL of each page, collected as pages are rendered (used by feeds).
+    urls: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, config_file: str, docs_dir: str, extra: dict) -> Portal:
@@ -31,5 +34,6 @@ class Portal:
             docs_label = docs.relative_to(root).as_posix()
         except ValueError:
             docs_label = docs.as_posix()
-        corpus = scan_docs(docs, docs_label, list(extra.get("dossiers", [])), sources)
+        changed = last_commit_dates(root, docs_label)
+        corpus = scan_docs(docs, docs_label, list(extra.get("dossiers", [])), sources, changed)
         return cls(root, docs, bib_dir, sources, corpus)
