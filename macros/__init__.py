@@ -17,6 +17,7 @@ from .listings import teaser_list
 from .log import advisory
 from .news import news_items, news_list
 from .portal import Portal
+from .redirects import page_url, redirect_html
 
 _portal: Portal | None = None
 
@@ -107,3 +108,8 @@ def on_post_build(env):
     entries = feed_entries(news_items(_portal.corpus), _portal.urls, site_url)
     for name, text in render_feeds(info, entries).items():
         (site_dir / name).write_text(text, encoding="utf-8")
+    for old, new in _portal.redirects.items():
+        target = _portal.urls[new]
+        stub = site_dir / page_url(old) / "index.html"
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")

@@ -9,6 +9,7 @@ from .citations.sources import Source, load_sources
 from .corpus import Corpus, scan_docs
 from .errors import ContentError
 from .gitdates import last_commit_dates
+from .redirects import load_redirects
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Portal:
     # Errors raised inside a macro call are kept here and raised by the page hook:
     # mkdocs-macros would print a traceback for them.
     pending: list[ContentError] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
     # Site-relative URL of each page, collected as pages are rendered (used by feeds).
     urls: dict[str, str] = field(default_factory=dict)
 
@@ -36,4 +38,6 @@ class Portal:
             docs_label = docs.as_posix()
         changed = last_commit_dates(root, docs_label)
         corpus = scan_docs(docs, docs_label, list(extra.get("dossiers", [])), sources, changed)
-        return cls(root, docs, bib_dir, sources, corpus)
+        redirects = load_redirects(root / "data" / "redirections.yml", "data/redirections.yml",
+                                   set(corpus.pages))
+        return cls(root, docs, bib_dir, sources, corpus, redirects=redirects)

@@ -122,3 +122,28 @@ def test_malformed_updates_fail_naming_the_file(tmp_path):
     assert "docs/enquetes/une-enquete.md:" in result.output
     assert "`updates[1].text` manquant" in result.output
     assert "Traceback" not in result.output
+
+
+def test_renamed_page_redirects_to_its_new_address(tmp_path):
+    project = make_site(tmp_path)
+    (project / "data").mkdir()
+    (project / "data" / "redirections.yml").write_text(
+        "# ancienne adresse: nouvelle page\nancien/nom.md: enquetes/une-enquete.md\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    stub = BeautifulSoup((tmp_path / "site/ancien/nom/index.html").read_text(), "html.parser")
+    assert stub.find("meta", attrs={"http-equiv": "refresh"})["content"] == \
+        "0; url=../../enquetes/une-enquete/"
+    assert stub.find("link", rel="canonical")["href"] == \
+        "https://fixture.example.org/enquetes/une-enquete/"
+    assert (tmp_path / "site/enquetes/une-enquete/index.html").exists()
+
+
+def test_redirect_to_a_missing_page_fails(tmp_path):
+    project = make_site(tmp_path)
+    (project / "data").mkdir()
+    (project / "data" / "redirections.yml").write_text("ancien.md: enquetes/une-enquet.md\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert not result.ok
+    assert ("data/redirections.yml:1: la page cible `enquetes/une-enquet.md` n’existe pas — "
+            "vouliez-vous dire `enquetes/une-enquete.md`") in result.output

@@ -1,0 +1,73 @@
+"""Keep old addresses working: `data/redirections.yml` maps an old page to its new one.
+
+Each old address gets a small HTML page that sends the reader on (meta refresh, a
+link for when it is blocked) and tells search engines the canonical address.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, did_you_mean, raise_if_any
+
+
+def load_redirects(path: Path, label: str, pages: set[str]) -> dict[str, str]:
+    """`{old .md path: new .md path}`, checked: targets exist, old paths are free."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise_if_any([Problem(label, "fichier YAML illisible", mark.line + 1 if mark else None,
+                              "une ligne par redirection : `ancien/chemin.md: nouveau/chemin.md`")])
+    if not isinstance(data, dict):
+        raise_if_any([Problem(label, "le fichier doit associer des chemins `ancien.md: nouveau.md`",
+                              1, "une ligne par redirection")])
+    text = path.read_text(encoding="utf-8")
+    problems = []
+    for old, new in data.items():
+        line = next((n for n, row in enumerate(text.splitlines(), 1)
+                     if row.startswith(f"{old}:")), None)
+        if not str(old).endswith(".md") or not str(new).endswith(".md"):
+            problems.append(Problem(label, f"redirection `{old}` → `{new}` : chemins .md attendus",
+                                    line, "exemple : `enquetes/ancien-nom.md: "
+                                          "france-travail/nouveau-nom.md`"))
+        elif new not in pages:
+            problems.append(Problem(label, f"la page cible `{new}` n’existe pas", line,
+                                    did_you_mean(new, pages, "pages")))
+        elif old in pages:
+            problems.append(Problem(label, f"`{old}` existe encore : elle ne peut pas être "
+                                           "redirigée", line,
+                                    "supprimez la redirection ou la page"))
+    raise_if_any(problems)
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def page_url(src: str) -> str:
+    """Directory URL of a page: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
+    stem = src.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index")
+    else:
+        stem += "/"
+    return stem
+
+
+def redirect_html(old: str, target_url: str, canonical: str) -> str:
+    """The stub written at the old address; `target_url` is site-relative."""
+    relative = posixpath.relpath(target_url.rstrip("/") or ".", page_url(old).rstrip("/") or ".")
+    href = html.escape("./" if relative == "." else relative + "/")
+    return (
+        '<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Page déplacée</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={href}">\n'
+        f'<link rel="canonical" href="{html.escape(canonical)}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<p>Cette page a changé d’adresse : <a href="{href}">suivre ce lien</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
