@@ -11,7 +11,7 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint clean lock chromium
+.PHONY: help serve build test lint clean lock chromium release export-versions
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -34,6 +34,14 @@ test: $(STAMP) chromium ## Run the whole test suite (lint, unit, built site, bro
 
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .
+
+release: $(STAMP) ## Freeze the portal as VERSION (e.g. make release VERSION=2025-01)
+	@test -n "$(VERSION)" || { echo "Usage : make release VERSION=2025-01 [ALIAS=latest]"; exit 2; }
+	$(BIN)/python scripts/versions.py release "$(VERSION)" --alias "$(or $(ALIAS),latest)"
+
+export-versions: $(STAMP) ## Write every frozen version, ready to serve, into DEST
+	@test -n "$(DEST)" || { echo "Usage : make export-versions DEST=dossier"; exit 2; }
+	$(BIN)/python scripts/versions.py export "$(DEST)"
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { \
