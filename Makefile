@@ -11,7 +11,7 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint clean lock chromium release export-versions
+.PHONY: help serve build test lint check fix-typography clean lock chromium release export-versions
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -28,9 +28,16 @@ serve: $(STAMP) ## Build the portal and serve it at http://127.0.0.1:8000 with l
 build: $(STAMP) ## Strict build into site/, replaced only if the build succeeds
 	$(BIN)/python scripts/build.py --site-dir site
 
-test: $(STAMP) chromium ## Run the whole test suite (lint, unit, built site, browser)
+test: $(STAMP) chromium ## Run the whole test suite (lint, content check, built site, browser)
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/check.py
 	$(BIN)/python -m pytest
+
+check: $(STAMP) ## Check the content in seconds, without building: sources, links, typography
+	$(BIN)/python scripts/check.py
+
+fix-typography: $(STAMP) ## Correct French typography where it is safe, then check again
+	$(BIN)/python scripts/check.py --fix-typography
 
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .

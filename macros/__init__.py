@@ -51,7 +51,7 @@ def define_env(env):
         dossiers = env.conf["extra"].get("dossiers", [])
         if dossier is not None and dossier not in dossiers:
             raise ContentError([Problem(f"docs/{page_path()}", f"dossier inconnu `{dossier}`",
-                                        hint=did_you_mean(dossier, dossiers, "dossiers"))])
+                                        hint=did_you_mean(dossier, dossiers, "dossiers connus"))])
 
     @env.macro
     @_deferred

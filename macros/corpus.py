@@ -108,6 +108,15 @@ def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
               sources: Mapping[str, Source],
               changed: Mapping[str, dt.date] | None = None) -> Corpus:
     """Read and check every page; raise ContentError listing every problem found."""
+    corpus, problems = collect_docs(docs_dir, docs_label, dossiers, sources, changed)
+    raise_if_any(problems)
+    return corpus
+
+
+def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
+                 sources: Mapping[str, Source],
+                 changed: Mapping[str, dt.date] | None = None) -> tuple[Corpus, list[Problem]]:
+    """Every page read and checked, and every problem found."""
     problems: list[Problem] = []
     pages: dict[str, PageRecord] = {}
     for dossier in dossiers:
@@ -136,5 +145,4 @@ def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                     groups.append(group)
         cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
         pages[path] = dataclasses.replace(record, cited=cited)
-    raise_if_any(problems)
-    return Corpus(pages)
+    return Corpus(pages), problems

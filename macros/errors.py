@@ -44,8 +44,9 @@ def raise_if_any(problems: Iterable[Problem]) -> None:
         raise ContentError(problems)
 
 
-def did_you_mean(value: str, candidates: Iterable[str], what: str = "") -> str:
-    """A hint naming the closest candidates, or listing a few known ones."""
+def did_you_mean(value: str, candidates: Iterable[str], known: str = "") -> str:
+    """A hint naming the closest candidates, or listing a few of them after `known`
+    (a French phrase that agrees with them, e.g. "clés connues")."""
     candidates = sorted(set(candidates))
     close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.6)
     if not close:
@@ -53,8 +54,8 @@ def did_you_mean(value: str, candidates: Iterable[str], what: str = "") -> str:
         close = [c for c in candidates if lowered in c.lower() or c.lower() in lowered][:3]
     if close:
         return "vouliez-vous dire " + " ou ".join(f"`{c}`" for c in close) + " ?"
-    if what and candidates:
+    if known and candidates:
         shown = ", ".join(f"`{c}`" for c in candidates[:8])
         more = " …" if len(candidates) > 8 else ""
-        return f"{what} connus : {shown}{more}"
+        return f"{known} : {shown}{more}"
     return ""

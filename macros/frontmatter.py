@@ -88,7 +88,7 @@ def validate(front: FrontMatter, path: str, investigation: bool) -> list[Problem
     for key in meta:
         if key not in allowed:
             problems.append(Problem(path, f"champ d’en-tête inconnu `{key}`", lines.get(key),
-                                    did_you_mean(str(key), allowed, "champs")))
+                                    did_you_mean(str(key), allowed, "champs connus")))
 
     required = ["title", "date", "summary", "authors", "tags"] if investigation else ["title"]
     for key in required:
@@ -125,7 +125,7 @@ def _validate_updates(updates, path: str, line: int | None) -> list[Problem]:
             problems.append(Problem(path, f"`{where}` doit contenir `date` et `text`", line, hint))
             continue
         problems += [Problem(path, f"champ inconnu `{where}.{k}`", line,
-                             did_you_mean(str(k), UPDATE_KEYS, "champs"))
+                             did_you_mean(str(k), UPDATE_KEYS, "champs connus"))
                      for k in update if k not in UPDATE_KEYS]
         for key in sorted(UPDATE_KEYS - set(update)):
             problems.append(Problem(path, f"`{where}.{key}` manquant", line, hint))
@@ -142,7 +142,7 @@ def _validate_reply(reply, path: str, line: int | None) -> list[Problem]:
     if not isinstance(reply, dict):
         return [Problem(path, "`reply` doit contenir `date`, `author` et `text`", line, hint)]
     problems = [Problem(path, f"champ inconnu `reply.{k}`", line,
-                        did_you_mean(str(k), REPLY_KEYS, "champs"))
+                        did_you_mean(str(k), REPLY_KEYS, "champs connus"))
                 for k in reply if k not in REPLY_KEYS]
     for key in sorted(REPLY_KEYS - set(reply)):
         problems.append(Problem(path, f"`reply.{key}` manquant", line, hint))

@@ -39,7 +39,7 @@ def load_redirects(path: Path, label: str, pages: set[str]) -> dict[str, str]:
                                           "france-travail/nouveau-nom.md`"))
         elif new not in pages:
             problems.append(Problem(label, f"la page cible `{new}` n’existe pas", line,
-                                    did_you_mean(new, pages, "pages")))
+                                    did_you_mean(new, pages, "pages connues")))
         elif old in pages:
             problems.append(Problem(label, f"`{old}` existe encore : elle ne peut pas être "
                                            "redirigée", line,

@@ -32,7 +32,7 @@ def check_citations(groups: list[CitationGroup], sources: Mapping[str, Source], 
             if citation.key not in sources:
                 problems.append(Problem(
                     path, f"source inconnue `{citation.key}`", line,
-                    did_you_mean(citation.key, sources, "clés") or
+                    did_you_mean(citation.key, sources, "clés connues") or
                     "ajoutez l’entrée dans un fichier bibliography/*.bib"))
     return problems
 

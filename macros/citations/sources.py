@@ -132,7 +132,7 @@ def _check_entry(key: str, entry: Entry, path: str, line: int,
     if entry_type not in TYPE_GROUPS:
         problems.append(Problem(
             path, f"type d’entrée `@{entry.type}` non pris en charge pour `{key}`", line,
-            did_you_mean(entry_type, TYPE_GROUPS, "types") or
+            did_you_mean(entry_type, TYPE_GROUPS, "types connus") or
             "types possibles : " + ", ".join(f"@{t}" for t in TYPE_GROUPS)))
         return None
 
@@ -188,12 +188,19 @@ def load_sources(bib_dir: Path, root: Path) -> dict[str, Source]:
 
     Paths in messages are relative to `root` (the project directory).
     """
+    sources, problems = collect_sources(bib_dir, root)
+    raise_if_any(problems)
+    return sources
+
+
+def collect_sources(bib_dir: Path, root: Path) -> tuple[dict[str, Source], list[Problem]]:
+    """The valid sources, and the problems of the others."""
     problems: list[Problem] = []
     sources: dict[str, Source] = {}
     files = sorted(bib_dir.glob("*.bib"))
     if not files:
-        raise_if_any([Problem(_rel(bib_dir, root), "aucun fichier .bib trouvé",
-                              hint="ajoutez au moins un fichier bibliography/*.bib")])
+        problems.append(Problem(_rel(bib_dir, root), "aucun fichier .bib trouvé",
+                                hint="ajoutez au moins un fichier bibliography/*.bib"))
     for file in files:
         path = _rel(file, root)
         text = file.read_text(encoding="utf-8")
@@ -234,8 +241,7 @@ def load_sources(bib_dir: Path, root: Path) -> dict[str, Source]:
             source = _check_entry(key, entry, path, line, problems)
             if source:
                 sources[key] = source
-    raise_if_any(problems)
-    return sources
+    return sources, problems
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -33,7 +33,7 @@ class CitationGroup:
     citations: tuple[Citation, ...] | None  # None: malformed
 
 
-def _code_spans(markdown: str) -> list[tuple[int, int]]:
+def code_spans(markdown: str) -> list[tuple[int, int]]:
     """Offsets of fenced code blocks, inline code and HTML comments."""
     spans: list[tuple[int, int]] = []
     offset, fence, fence_start = 0, None, 0
@@ -69,7 +69,7 @@ def parse_group(body: str) -> tuple[Citation, ...] | None:
 
 
 def find_citations(markdown: str) -> Iterator[CitationGroup]:
-    spans = _code_spans(markdown)
+    spans = code_spans(markdown)
     for match in _GROUP.finditer(markdown):
         if any(a <= match.start() < b for a, b in spans):
             continue

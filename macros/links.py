@@ -1,0 +1,74 @@
+"""Links between Markdown pages: every `[texte](page.md#ancre)` must reach a page and an anchor.
+
+Used by `make check`, which runs in seconds without building the site.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from urllib.parse import unquote
+
+from markdown.extensions.toc import slugify
+
+from .citations.syntax import code_spans
+from .errors import Problem, did_you_mean
+
+_LINK = re.compile(r"(?<!\!)\[[^\]\n]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*(?:\{\s*#(?P<id>[\w-]+)[^}]*\})?\s*#*\s*$",
+                      re.M)
+_EXPLICIT_ID = re.compile(r"\{\s*#(?P<id>[\w-]+)[^}]*\}|\bid=\"(?P<html>[^\"]+)\"")
+# Anchors the portal adds to pages (notes, reply, updates).
+GENERATED = {"notes-et-sources", "droit-de-reponse", "mises-a-jour"}
+
+
+def anchors(markdown: str) -> set[str]:
+    found = set(GENERATED)
+    seen: dict[str, int] = {}
+    for m in _HEADING.finditer(markdown):
+        if m.group("id"):
+            found.add(m.group("id"))
+            continue
+        slug = slugify(re.sub(r"<[^>]+>|[*_`]", "", m.group("text")), "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        found.add(slug if count == 0 else f"{slug}_{count}")
+    for m in _EXPLICIT_ID.finditer(markdown):
+        found.add(m.group("id") or m.group("html"))
+    return found
+
+
+def check_links(pages: Mapping[str, str], docs_label: str) -> list[Problem]:
+    """`pages`: docs-relative path -> Markdown text."""
+    page_anchors = {path: anchors(text) for path, text in pages.items()}
+    problems = []
+    for path, text in pages.items():
+        spans = code_spans(text)
+        for m in _LINK.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            target = m.group("target")
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+                continue  # external or mailto: checked elsewhere
+            file_part, _, anchor = target.partition("#")
+            line = text.count("\n", 0, m.start()) + 1
+            where = f"{docs_label}/{path}"
+            if file_part:
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path),
+                                                             unquote(file_part)))
+                if not resolved.endswith(".md"):
+                    continue  # a file of the site (CSV, PDF…): checked on the built site
+                if resolved not in pages:
+                    problems.append(Problem(where, f"lien vers une page introuvable : `{target}`",
+                                            line, did_you_mean(resolved, pages, "pages connues")))
+                    continue
+            else:
+                resolved = path
+            if anchor and anchor not in page_anchors[resolved] and \
+                    not anchor.startswith(("note-", "appel-", "source-")):
+                problems.append(Problem(where, f"ancre introuvable : `#{anchor}` dans "
+                                               f"`{resolved}`", line,
+                                        did_you_mean(anchor, page_anchors[resolved],
+                                                     "ancres connues")))
+    return problems

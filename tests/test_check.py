@@ -1,0 +1,129 @@
+"""`make check`: every problem of every file in one run, as `file:line: message — hint`."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from macros.typography import NBSP, NNBSP, check, fix
+from support.sites import FIXTURE_ARTICLE, ROOT, make_site
+
+CHECK = [sys.executable, str(ROOT / "scripts" / "check.py")]
+
+
+def run_check(project, *args):
+    result = subprocess.run([*CHECK, "--root", str(project), *args], capture_output=True,
+                            text=True, timeout=120)
+    return result.returncode, result.stdout
+
+
+def test_fixture_is_clean(tmp_path):
+    code, out = run_check(make_site(tmp_path))
+    assert code == 0, out
+    assert "aucun problème" in out
+
+
+ARTICLE = "enquetes/une-enquete.md"
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda t: t.replace("date: 2026-01-15", "date: 15/01/2026"),
+     "docs/enquetes/une-enquete.md:3: `date` n’est pas une date : « 15/01/2026 » — écrivez la "
+     "date sous la forme AAAA-MM-JJ"),
+    (lambda t: t.replace("Un fait [@dubois_2021].", "Un fait [@dubois2021]."),
+     "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire "
+     "`dubois_2021` ?"),
+    (lambda t: t + "\nVoir [les sources](../source.md).\n",
+     "docs/enquetes/une-enquete.md:13: lien vers une page introuvable : `../source.md` — "
+     "vouliez-vous dire `sources.md` ?"),
+    (lambda t: t + "\nVoir [la page](../zzz.md).\n",
+     "docs/enquetes/une-enquete.md:13: lien vers une page introuvable : `../zzz.md` — "
+     "pages connues : `enquetes/index.md`"),
+    (lambda t: t + "\nVoir [plus bas](#suite).\n\n## La suite\n",
+     "docs/enquetes/une-enquete.md:13: ancre introuvable : `#suite` dans "
+     "`enquetes/une-enquete.md` — vouliez-vous dire `la-suite` ?"),
+    (lambda t: t + '\n{{ chart("fraude") }}\n',
+     "docs/enquetes/une-enquete.md:13: graphique inconnu `fraude` — ajoutez data/fraude.csv"),
+    (lambda t: t + "\nUn mot: un autre.\n",
+     "docs/enquetes/une-enquete.md:13: espace manquante avant « : » — ajoutez une espace "
+     "insécable avant « : »"),
+    (lambda t: t + "\nVraiment ?\n",
+     "docs/enquetes/une-enquete.md:13: espace ordinaire avant « ? » — remplacez-la par une "
+     "espace fine insécable"),
+    (lambda t: t + "\nIl a dit «non».\n",
+     "docs/enquetes/une-enquete.md:13: espace insécable manquante après « « » — les guillemets "
+     "français s’écrivent «\u00a0texte\u00a0»"),
+    (lambda t: t + "\nC'est ainsi.\n",
+     "docs/enquetes/une-enquete.md:13: apostrophe droite « ' » — utilisez l’apostrophe "
+     "typographique « ’ »"),
+    (lambda t: t + "\nEt puis...\n",
+     "docs/enquetes/une-enquete.md:13: trois points « ... » — utilisez le caractère points de "
+     "suspension « … »"),
+    (lambda t: t + '\nLe "score".\n',
+     "docs/enquetes/une-enquete.md:13: guillemets droits « \" » — utilisez les guillemets "
+     "français"),
+])
+def test_each_problem_is_reported_with_file_line_and_hint(tmp_path, edit, expected):
+    project = make_site(tmp_path, docs={ARTICLE: edit(FIXTURE_ARTICLE)})
+    code, out = run_check(project)
+    assert code == 1
+    assert expected in out, out
+
+
+def test_bibtex_problems_are_reported_too(tmp_path):
+    project = make_site(tmp_path, bib={"zz.bib": "@report{r, title = {R}}\n"})
+    code, out = run_check(project)
+    assert code == 1
+    assert "bibliography/zz.bib:1: l’entrée `r` (@report) n’a pas de champ `author` ou " \
+           "`institution`" in out
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path):
+    bad = FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@nope]") + "\nEt puis...\n"
+    project = make_site(tmp_path, docs={ARTICLE: bad, "enquetes/autre.md": bad.replace(
+        "date: 2026-01-15", "date: hier")}, bib={"zz.bib": "@onlin{x, author={A}, title={T}}\n"})
+    code, out = run_check(project)
+    lines = [line for line in out.splitlines() if line.startswith(("docs/", "bibliography/"))]
+    assert code == 1
+    assert len(lines) == 6, out
+    assert {line.split(":")[0] for line in lines} == {
+        "docs/enquetes/une-enquete.md", "docs/enquetes/autre.md", "bibliography/zz.bib"}
+
+
+TYPO = textwrap.dedent("""\
+    ---
+    title: "L'enquête: un titre"
+    summary: "Résumé..."
+    ---
+
+    Le "score" de l'agence ; vraiment ? Oui: «non» ...
+
+    ```python
+    x = "a" ; print('b')...
+    ```
+
+    Voir `code: "x"` et https://example.org/a?b=1;c et [lien](https://example.org/?q=1).
+    """)
+
+
+def test_fix_typography_fixes_prose_and_leaves_code_urls_and_keys(tmp_path):
+    fixed = fix(TYPO)
+    assert fixed.splitlines()[1] == f'title: "L’enquête{NBSP}: un titre"'
+    assert fixed.splitlines()[2] == 'summary: "Résumé…"'
+    assert fixed.splitlines()[5] == (f"Le «{NBSP}score{NBSP}» de l’agence{NNBSP}; vraiment{NNBSP}? "
+                                     f"Oui{NBSP}: «{NBSP}non{NBSP}» …")
+    for untouched in ('x = "a" ; print(\'b\')...', 'code: "x"', "https://example.org/a?b=1;c",
+                      "(https://example.org/?q=1)", "---\ntitle:"):
+        assert untouched in fixed
+    assert check(fixed, "x.md") == []
+
+
+def test_make_fix_typography_rewrites_files_then_check_is_clean(tmp_path):
+    project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE + "\nC'est ainsi...\n"})
+    code, _ = run_check(project)
+    assert code == 1
+    code, out = run_check(project, "--fix-typography")
+    assert code == 0, out
+    assert "typographie corrigée : docs/enquetes/une-enquete.md" in out
+    assert "C’est ainsi…" in (project / "docs" / ARTICLE).read_text()
