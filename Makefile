@@ -11,7 +11,7 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint check fix-typography clean lock chromium release export-versions
+.PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -38,6 +38,10 @@ check: $(STAMP) ## Check the content in seconds, without building: sources, link
 
 fix-typography: $(STAMP) ## Correct French typography where it is safe, then check again
 	$(BIN)/python scripts/check.py --fix-typography
+
+new-article: $(STAMP) ## Create an investigation: make new-article TITLE="Titre" [DOSSIER=…]
+	@test -n "$(TITLE)" || { echo 'Usage : make new-article TITLE="Titre de l’enquête"'; exit 2; }
+	$(BIN)/python scripts/new_article.py "$(TITLE)" --dossier "$(DOSSIER)"
 
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .

@@ -39,7 +39,7 @@ class PageRecord:
 
     @property
     def summary(self) -> str:
-        return str(self.meta.get("summary", ""))
+        return str(self.meta.get("summary") or "")
 
     @property
     def authors(self) -> list[str]:
@@ -115,7 +115,8 @@ def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
 
 def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                  sources: Mapping[str, Source],
-                 changed: Mapping[str, dt.date] | None = None) -> tuple[Corpus, list[Problem]]:
+                 changed: Mapping[str, dt.date] | None = None,
+                 complete: bool = False) -> tuple[Corpus, list[Problem]]:
     """Every page read and checked, and every problem found."""
     problems: list[Problem] = []
     pages: dict[str, PageRecord] = {}
@@ -131,7 +132,7 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
         front, found = split_front_matter(text, label)
         dossier = dossier_of(path, dossiers)
         if not found:
-            found = validate(front, label, investigation=dossier is not None)
+            found = validate(front, label, investigation=dossier is not None, complete=complete)
         problems += found
 
         groups = list(find_citations(front.body))

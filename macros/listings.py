@@ -26,9 +26,9 @@ def teaser_list(pages: list[PageRecord], from_page: str, css_class: str) -> str:
             last = page.updates[0]["date"]
             updated = (f' · mis à jour le <time datetime="{last.isoformat()}">'
                        f"{format_day(last)}</time>")
+        summary = f" — {inline(page.summary)}" if page.summary else ""
         items.append(
             f"- [{inline(page.title)}]({relative_link(page.path, from_page)})  \n"
-            f'  <time datetime="{date.isoformat()}">{format_day(date)}</time>{updated} — '
-            f"{inline(page.summary)}"
+            f'  <time datetime="{date.isoformat()}">{format_day(date)}</time>{updated}{summary}'
         )
     return f'<div class="{css_class}" markdown>\n\n' + "\n".join(items) + "\n\n</div>"

@@ -60,7 +60,7 @@ def run(root: Path, fix: bool) -> list[Problem]:
     docs_label = docs_dir.relative_to(root).as_posix()
     sources, problems = collect_sources(root / extra.get("bibliography_dir", "bibliography"), root)
     _, doc_problems = collect_docs(docs_dir, docs_label, list(extra.get("dossiers", [])),
-                                   sources)
+                                   sources, complete=True)
     problems += doc_problems
     pages = {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8")
              for p in sorted(docs_dir.rglob("*.md"))}

@@ -127,3 +127,32 @@ def test_make_fix_typography_rewrites_files_then_check_is_clean(tmp_path):
     assert code == 0, out
     assert "typographie corrigée : docs/enquetes/une-enquete.md" in out
     assert "C’est ainsi…" in (project / "docs" / ARTICLE).read_text()
+
+
+NEW_ARTICLE = [sys.executable, str(ROOT / "scripts" / "new_article.py")]
+
+
+def test_new_article_builds_cleanly_and_is_never_overwritten(tmp_path):
+    from support.sites import mkdocs_build
+
+    project = make_site(tmp_path)
+    title = "Les « robots » de contrôle : l’été 2025"
+    made = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], capture_output=True,
+                          text=True)
+    assert made.returncode == 0, made.stderr
+    path = project / "docs" / "enquetes" / "les-robots-de-controle-l-ete-2025.md"
+    text = path.read_text()
+    assert f'title: "{title}"' in text and "summary: \"\"" in text and "tags: []" in text
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    listing = (tmp_path / "site" / "enquetes" / "index.html").read_text()
+    assert "robots" in listing
+    _, out = run_check(project)
+    assert "champ d’en-tête vide : `summary`" in out and "champ d’en-tête vide : `tags`" in out
+
+    path.write_text("modifié")
+    again = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], capture_output=True,
+                           text=True)
+    assert again.returncode == 2
+    assert "existe déjà : rien n’a été écrasé" in again.stderr
+    assert path.read_text() == "modifié"
