@@ -110,6 +110,6 @@ def on_post_build(env):
         (site_dir / name).write_text(text, encoding="utf-8")
     for old, new in _portal.redirects.items():
         target = _portal.urls[new]
-        stub = site_dir / page_url(old) / "index.html"
+        stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")

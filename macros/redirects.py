@@ -49,19 +49,13 @@ def load_redirects(path: Path, label: str, pages: set[str]) -> dict[str, str]:
 
 
 def page_url(src: str) -> str:
-    """Directory URL of a page: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
-    stem = src.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem.removesuffix("index")
-    else:
-        stem += "/"
-    return stem
+    """URL of a page (use_directory_urls: false): `a/b.md` -> `a/b.html`."""
+    return src.removesuffix(".md") + ".html"
 
 
 def redirect_html(old: str, target_url: str, canonical: str) -> str:
     """The stub written at the old address; `target_url` is site-relative."""
-    relative = posixpath.relpath(target_url.rstrip("/") or ".", page_url(old).rstrip("/") or ".")
-    href = html.escape("./" if relative == "." else relative + "/")
+    href = html.escape(posixpath.relpath(target_url, posixpath.dirname(page_url(old)) or "."))
     return (
         '<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         "<title>Page déplacée</title>\n"

@@ -29,7 +29,7 @@ def test_failed_build_keeps_the_previous_site(tmp_path):
     first = run_build(project, site_dir)
     assert first.returncode == 0, first.stderr
     before = digest(site_dir)
-    assert (site_dir / "enquetes" / "une-enquete" / "index.html").exists()
+    assert (site_dir / "enquetes" / "une-enquete.html").exists()
 
     article = project / "docs" / "enquetes" / "une-enquete.md"
     article.write_text(FIXTURE_ARTICLE.replace("date: 2026-01-15", "date: demain"),

@@ -25,8 +25,8 @@ def base_url(site):
         yield url
 
 
-@pytest.mark.parametrize("path", ["", "france-travail/", "france-travail/score-de-suspicion/",
-                                  "sources/", "a-propos/"])
+@pytest.mark.parametrize("path", ["", "france-travail/", "france-travail/score-de-suspicion.html",
+                                  "sources.html", "a-propos.html"])
 def test_pages_load_without_other_hosts_or_errors(browser, base_url, path):
     page = browser.new_page()
     hosts, errors = set(), []
@@ -44,7 +44,7 @@ def test_pages_load_without_other_hosts_or_errors(browser, base_url, path):
 def test_investigation_reads_without_javascript(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(base_url + "france-travail/score-de-suspicion/")
+    page.goto(base_url + "france-travail/score-de-suspicion.html")
     assert page.locator("h1").first.is_visible()
     call = page.locator("sup.note-call a").first
     assert call.is_visible()

@@ -35,7 +35,7 @@ def article(**changes):
 def test_fixture_site_builds(tmp_path):
     result = build(tmp_path)
     assert result.ok, result.output
-    assert (tmp_path / "site" / "enquetes" / "une-enquete" / "index.html").exists()
+    assert (tmp_path / "site" / "enquetes" / "une-enquete.html").exists()
 
 
 @pytest.mark.parametrize("changes, expected", [

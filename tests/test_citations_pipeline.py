@@ -26,7 +26,7 @@ def test_hostile_title_renders_as_text(tmp_path):
     result = mkdocs_build(project, tmp_path / "site")
     assert result.ok, result.output
     hostile = '"onmouseover="alert(1) <script>alert(2)</script> javascript:alert(3)'
-    for page in ("enquetes/une-enquete/index.html", "sources/index.html"):
+    for page in ("enquetes/une-enquete.html", "sources.html"):
         soup = BeautifulSoup((tmp_path / "site" / page).read_text(encoding="utf-8"),
                              "html.parser")
         handlers = [(tag.name, attr) for tag in soup.find_all(True) for attr in tag.attrs
@@ -35,7 +35,7 @@ def test_hostile_title_renders_as_text(tmp_path):
         assert not [s for s in soup.find_all("script") if "alert" in s.get_text()]
         assert not [a for a in soup.find_all(href=True) if "javascript:" in a["href"]]
         assert hostile in soup.get_text()  # shown as text, intact
-    tooltip = BeautifulSoup((tmp_path / "site/enquetes/une-enquete/index.html").read_text(),
+    tooltip = BeautifulSoup((tmp_path / "site/enquetes/une-enquete.html").read_text(),
                             "html.parser").select_one('sup.note-call a[href="#note-hostile"]')
     assert hostile in tooltip["title"]
 

@@ -18,7 +18,7 @@ def notes_of(article):
 
 def test_calls_are_numbered_in_order_of_first_citation_and_reused(site):
     for stem in INVESTIGATIONS:
-        article = site.article(f"france-travail/{stem}/")
+        article = site.article(f"france-travail/{stem}.html")
         calls = article.select("sup.note-call a")
         assert len(calls) >= 8, stem
         first_seen, number_of = [], {}
@@ -34,14 +34,14 @@ def test_calls_are_numbered_in_order_of_first_citation_and_reused(site):
 def test_some_source_is_cited_twice_with_one_number(site):
     reused = 0
     for stem in INVESTIGATIONS:
-        hrefs = [a["href"] for a in site.article(f"france-travail/{stem}/")
+        hrefs = [a["href"] for a in site.article(f"france-travail/{stem}.html")
                  .select("sup.note-call a")]
         reused += len(hrefs) - len(set(hrefs))
     assert reused > 0
 
 
 def test_tooltips_show_the_reference(site):
-    article = site.article("france-travail/score-de-suspicion/")
+    article = site.article("france-travail/score-de-suspicion.html")
     for call in article.select("sup.note-call a"):
         note = article.find(id=call["href"][1:])
         title = call["title"]
@@ -52,7 +52,7 @@ def test_tooltips_show_the_reference(site):
 
 def test_back_links_reach_every_call(site):
     for stem in INVESTIGATIONS:
-        article = site.article(f"france-travail/{stem}/")
+        article = site.article(f"france-travail/{stem}.html")
         ids = {tag["id"] for tag in article.find_all(id=True)}
         for note in notes_of(article):
             key = note["id"].removeprefix("note-")
@@ -65,7 +65,7 @@ def test_back_links_reach_every_call(site):
 def test_notes_show_links_and_archived_copies(site):
     archived = 0
     for stem in INVESTIGATIONS:
-        for note in notes_of(site.article(f"france-travail/{stem}/")):
+        for note in notes_of(site.article(f"france-travail/{stem}.html")):
             url = note.select_one("a.source-url")
             if url:
                 assert url["href"].startswith(("http://", "https://"))
@@ -77,7 +77,7 @@ def test_notes_show_links_and_archived_copies(site):
 
 
 def test_bibliography_groups_sources_and_says_who_cites_them(site):
-    soup = site.soup("sources/")
+    soup = site.soup("sources.html")
     headings = [h.get_text().rstrip("#") for h in soup.select("article h2")]
     expected = [label for label in GROUPS.values() if label in headings]
     assert headings == expected
@@ -89,12 +89,12 @@ def test_bibliography_groups_sources_and_says_who_cites_them(site):
         assert links, entry["id"]
         for link in links:
             page, _, anchor = link["href"].partition("#")
-            target = site.soup(("sources/" + page) if not page.startswith("/") else page)
+            target = site.soup(page)
             assert target.find(id=anchor) is not None, link["href"]
 
 
 def test_every_cited_source_is_on_the_bibliography_page(site):
-    listed = {li["id"].removeprefix("source-") for li in site.soup("sources/")
+    listed = {li["id"].removeprefix("source-") for li in site.soup("sources.html")
               .select("ul.bibliography > li")}
     cited = set()
     for page in site.pages():
@@ -109,9 +109,9 @@ def test_bibliography_is_published_as_bibtex_and_csl_json(site):
     assert len(bib.entries) >= 30
     assert sorted(item["id"] for item in csl) == sorted(bib.entries)
     assert all(item["title"] and item["type"] for item in csl)
-    page = site.soup("sources/")
-    assert page.select_one('a[href="bibliographie.bib"][download]')
-    assert page.select_one('a[href="bibliographie.json"][download]')
+    page = site.soup("sources.html")
+    assert page.select_one('a[href="sources/bibliographie.bib"][download]')
+    assert page.select_one('a[href="sources/bibliographie.json"][download]')
 
 
 def test_at_least_thirty_real_sources_with_required_kinds():

@@ -97,7 +97,7 @@ def test_updates_block_and_feeds_in_a_built_site(tmp_path):
     project = make_site(tmp_path, docs={"enquetes/une-enquete.md": article})
     result = mkdocs_build(project, tmp_path / "site")
     assert result.ok, result.output
-    soup = BeautifulSoup((tmp_path / "site/enquetes/une-enquete/index.html").read_text(),
+    soup = BeautifulSoup((tmp_path / "site/enquetes/une-enquete.html").read_text(),
                          "html.parser")
     block = soup.select_one("#mises-a-jour")
     assert [t["datetime"] for t in block.select("time")] == ["2026-03-05", "2026-02-01"]
@@ -109,9 +109,9 @@ def test_updates_block_and_feeds_in_a_built_site(tmp_path):
     assert history.endswith("/-/commits/main/docs/enquetes/une-enquete.md")
     rss = feedparser.parse((tmp_path / "site/rss.xml").read_text())
     assert not rss.bozo
-    assert rss.entries[0].link == "https://fixture.example.org/enquetes/une-enquete/#mises-a-jour"
+    assert rss.entries[0].link == "https://fixture.example.org/enquetes/une-enquete.html#mises-a-jour"
     head = soup.find("link", type="application/rss+xml")
-    assert head["href"] == "../../rss.xml"
+    assert head["href"] == "../rss.xml"
 
 
 def test_malformed_updates_fail_naming_the_file(tmp_path):
@@ -131,12 +131,12 @@ def test_renamed_page_redirects_to_its_new_address(tmp_path):
         "# ancienne adresse: nouvelle page\nancien/nom.md: enquetes/une-enquete.md\n")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.ok, result.output
-    stub = BeautifulSoup((tmp_path / "site/ancien/nom/index.html").read_text(), "html.parser")
+    stub = BeautifulSoup((tmp_path / "site/ancien/nom.html").read_text(), "html.parser")
     assert stub.find("meta", attrs={"http-equiv": "refresh"})["content"] == \
-        "0; url=../../enquetes/une-enquete/"
+        "0; url=../enquetes/une-enquete.html"
     assert stub.find("link", rel="canonical")["href"] == \
-        "https://fixture.example.org/enquetes/une-enquete/"
-    assert (tmp_path / "site/enquetes/une-enquete/index.html").exists()
+        "https://fixture.example.org/enquetes/une-enquete.html"
+    assert (tmp_path / "site/enquetes/une-enquete.html").exists()
 
 
 def test_redirect_to_a_missing_page_fails(tmp_path):

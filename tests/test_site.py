@@ -26,8 +26,7 @@ def front_matter(path):
 
 
 def url_of(md_path: str) -> str:
-    return "" if md_path == "index.md" else md_path.removesuffix("index.md").removesuffix(".md") \
-        .rstrip("/") + "/"
+    return md_path.removesuffix(".md") + ".html"
 
 
 def test_every_nav_page_exists(site):
@@ -57,7 +56,7 @@ def test_dossier_lists_every_investigation_newest_first(site):
     listing = site.soup("france-travail/").select(".investigations li")
     assert [li.a.get_text() for li in listing] == [title for _, title, _, _ in investigations]
     for li, (date, _, summary, stem) in zip(listing, investigations, strict=True):
-        assert li.a["href"] == f"{stem}/"
+        assert li.a["href"] == f"{stem}.html"
         assert li.time["datetime"] == date.isoformat()
         assert summary in li.get_text()
 
@@ -73,14 +72,14 @@ def test_investigations_are_long_dated_and_signed(site):
     for path in (ROOT / "docs" / "france-travail").glob("*.md"):
         if path.name == "index.md":
             continue
-        article = site.article(f"france-travail/{path.stem}/")
+        article = site.article(f"france-travail/{path.stem}.html")
         assert article.select_one("p.byline time"), path
         words = len(article.get_text(" ").split())
         assert words >= 800, (path, words)
 
 
 def test_right_of_reply_is_a_dated_block_after_the_article(site):
-    article = site.article("france-travail/score-de-suspicion/")
+    article = site.article("france-travail/score-de-suspicion.html")
     block = article.select_one(".right-of-reply")
     assert block is not None
     assert "12 juillet 2024" in block.get_text()

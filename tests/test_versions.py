@@ -54,9 +54,9 @@ def test_every_version_is_a_real_folder(exported):
     for version in ("2024-07", "2025-01", "latest"):
         folder = exported / version
         assert folder.is_dir() and not folder.is_symlink()
-        assert (folder / "enquetes" / "une-enquete" / "index.html").is_file()
-    old = (exported / "2024-07/enquetes/une-enquete/index.html").read_text()
-    new = (exported / "latest/enquetes/une-enquete/index.html").read_text()
+        assert (folder / "enquetes" / "une-enquete.html").is_file()
+    old = (exported / "2024-07/enquetes/une-enquete.html").read_text()
+    new = (exported / "latest/enquetes/une-enquete.html").read_text()
     assert "ajouté en 2025" not in old and "ajouté en 2025" in new
     assert not [p for p in exported.rglob("*") if p.is_symlink()]
     assert "latest/" in (exported / "index.html").read_text()
@@ -90,7 +90,7 @@ def test_selector_and_outdated_banner_in_chromium(exported):
     with serve(exported) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.goto(base + "2024-07/enquetes/une-enquete/", wait_until="networkidle")
+        page.goto(base + "2024-07/enquetes/une-enquete.html", wait_until="networkidle")
         items = page.locator(".md-version__list .md-version__link")
         items.first.wait_for(state="attached")
         labels = [text.strip() for text in items.all_text_contents()]
@@ -100,7 +100,7 @@ def test_selector_and_outdated_banner_in_chromium(exported):
         assert banner.is_visible()
         banner.locator("a").click()
         page.wait_for_load_state("networkidle")
-        assert page.url == base + "latest/enquetes/une-enquete/"
+        assert page.url == base + "latest/enquetes/une-enquete.html"
         assert "ajouté en 2025" in page.content()
         assert not page.locator("[data-md-component=outdated]").is_visible()
         browser.close()
