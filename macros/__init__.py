@@ -14,6 +14,7 @@ from .citations.notes import render_notes
 from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
 from .listings import teaser_list
+from .mirrors import load_mirrors, render_mirrors
 from .log import advisory
 from .news import news_items, news_list
 from .portal import Portal
@@ -76,6 +77,13 @@ def define_env(env):
             return get_relative_url(files.get_file_from_path(path).url, page.url)
 
         return render_bibliography(portal.sources, portal.corpus.cited_in(), url_for)
+
+    known_mirrors = load_mirrors(portal.root / "data" / "miroirs.yml", "data/miroirs.yml")
+
+    @env.macro
+    def mirrors() -> str:
+        """The known mirrors of the portal, from data/miroirs.yml."""
+        return render_mirrors(known_mirrors)
 
 
 def _history_url(conf, src_uri: str) -> str | None:
