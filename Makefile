@@ -11,7 +11,7 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
+.PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions mirror
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -46,6 +46,9 @@ new-article: $(STAMP) ## Create an investigation: make new-article TITLE="Titre"
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .
 
+mirror: $(STAMP) ## Mirror kit in dist/: site archives, SHA256SUMS, manifest (see MIRRORING.md)
+	$(BIN)/python scripts/mirror.py --dist dist
+
 release: $(STAMP) ## Freeze the portal as VERSION (e.g. make release VERSION=2025-01)
 	@test -n "$(VERSION)" || { echo "Usage : make release VERSION=2025-01 [ALIAS=latest]"; exit 2; }
 	$(BIN)/python scripts/versions.py release "$(VERSION)" --alias "$(or $(ALIAS),latest)"
@@ -69,4 +72,4 @@ lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	rm -rf .lock-venv
 
 clean: ## Remove the built site, caches and the virtual environment
-	rm -rf site .site-* .cache .pytest_cache .ruff_cache $(VENV)
+	rm -rf site .site-* dist .dist-* .cache .pytest_cache .ruff_cache $(VENV)

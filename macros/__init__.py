@@ -14,8 +14,8 @@ from .citations.notes import render_notes
 from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
 from .listings import teaser_list
-from .mirrors import load_mirrors, render_mirrors
 from .log import advisory
+from .mirrors import load_mirrors, render_mirrors
 from .news import news_items, news_list
 from .portal import Portal
 from .redirects import page_url, redirect_html

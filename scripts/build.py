@@ -13,14 +13,15 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_build(site_dir: Path, config: Path, extra_args: list[str]) -> int:
+def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
+                 env: dict[str, str] | None = None) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                    "--config-file", str(config), "--site-dir", str(staging), *extra_args]
-        result = subprocess.run(command, check=False)
+        result = subprocess.run(command, check=False, env=env)
         if result.returncode != 0:
             print(f"\nÉchec de la construction : {site_dir.name}/ n’a pas été modifié.",
                   file=sys.stderr)

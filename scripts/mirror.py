@@ -1,0 +1,235 @@
+"""Mirror kit: `make mirror` writes dist/ for partner organisations.
+
+dist/
+  <name>-<version>.tar.gz, .zip   the built site under one top folder <name>-<version>/
+  SHA256SUMS                      every file of the site, paths relative to the site root
+                                  (`cd <name>-<version> && sha256sum -c ../SHA256SUMS`)
+  manifest.json                   version, commit, build date (from the commit), file count,
+                                  total size, origin URL, checksums of the archives
+  MIRRORING.md                    how to mirror, verify and update (French and English)
+
+Reproducible: the build gets SOURCE_DATE_EPOCH from the last commit, and the archives have
+sorted entries, the commit's date as mtime, uid/gid 0, fixed modes, and a gzip header
+without timestamp or file name. Two runs on the same commit give byte-identical files.
+
+Atomic: the site is built (strictly) and packaged in temporary directories beside dist/,
+which is swapped in only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.build import atomic_build
+
+MIRRORING = "MIRRORING.md"
+FILE_MODE, DIR_MODE = 0o644, 0o755
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    epoch: int  # committer date, seconds since 1970 (UTC)
+    clean: bool  # no uncommitted change: the build is exactly this commit
+
+    @property
+    def date(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.epoch, dt.UTC)
+
+
+def last_commit(root: Path) -> Commit:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    try:
+        sha, epoch = git("log", "-1", "--format=%H %ct").split()
+        clean = not git("status", "--porcelain")
+    except (OSError, subprocess.CalledProcessError, ValueError) as error:
+        raise SystemExit("make mirror a besoin d’un dépôt git avec au moins un commit : "
+                         f"la date du dernier commit date la construction ({error})") from None
+    return Commit(sha, int(epoch), clean)
+
+
+def version_of(commit: Commit) -> str:
+    """`2026-11-23-6acf4c5d1e`: sorts by date, names the exact commit."""
+    return f"{commit.date:%Y-%m-%d}-{commit.sha[:10]}"
+
+
+def site_files(site: Path) -> list[tuple[str, Path]]:
+    """Every file of the site as (path relative to the root, path), sorted by that name."""
+    files = sorted((p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file())
+    for name, _ in files:
+        if "\n" in name or "\\" in name:
+            raise ValueError(f"nom de fichier impossible à lister dans SHA256SUMS : {name!r}")
+    return files
+
+
+def site_dirs(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
+def sha256sums(site: Path) -> str:
+    """`sha256sum` format, text mode (two spaces), one line per file of the site."""
+    return "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}\n"
+                   for name, path in site_files(site))
+
+
+def tar_gz(site: Path, top: str, mtime: int) -> bytes:
+    """The site under `top/`, with nothing of this machine in it (owner, dates, order)."""
+    def info(name: str, mode: int, kind: bytes, size: int = 0) -> tarfile.TarInfo:
+        entry = tarfile.TarInfo(name)
+        entry.mode, entry.type, entry.size, entry.mtime = mode, kind, size, mtime
+        entry.uid = entry.gid = 0
+        entry.uname = entry.gname = ""
+        return entry
+
+    raw = io.BytesIO()
+    # No file name and mtime 0 in the gzip header.
+    with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        tar.addfile(info(top, DIR_MODE, tarfile.DIRTYPE))
+        entries = [(name, None) for name in site_dirs(site)] + site_files(site)
+        for name, path in sorted(entries):
+            if path is None:
+                tar.addfile(info(f"{top}/{name}", DIR_MODE, tarfile.DIRTYPE))
+            else:
+                data = path.read_bytes()
+                tar.addfile(info(f"{top}/{name}", FILE_MODE, tarfile.REGTYPE, len(data)),
+                            io.BytesIO(data))
+    return raw.getvalue()
+
+
+def zip_bytes(site: Path, top: str, mtime: int) -> bytes:
+    """The same content as `tar_gz`, as a zip (for partners on Windows)."""
+    # Zip dates are local-time fields without zone, from 1980: write the commit's UTC date.
+    stamp = max(dt.datetime.fromtimestamp(mtime, dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    date_time = stamp.timetuple()[:6]
+
+    def info(name: str, mode: int) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time)
+        entry.create_system = 3  # Unix, so that the modes below are read
+        entry.external_attr = mode << 16
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        return entry
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as archive:
+        archive.writestr(info(f"{top}/", 0o40000 | DIR_MODE), b"")
+        entries = [(name, None) for name in site_dirs(site)] + site_files(site)
+        for name, path in sorted(entries):
+            if path is None:
+                archive.writestr(info(f"{top}/{name}/", 0o40000 | DIR_MODE), b"")
+            else:
+                archive.writestr(info(f"{top}/{name}", 0o100000 | FILE_MODE), path.read_bytes(),
+                                 compresslevel=9)
+    return raw.getvalue()
+
+
+def manifest(name: str, commit: Commit, site: Path, origin: str,
+             archives: dict[str, bytes]) -> dict:
+    files = site_files(site)
+    return {
+        "name": name,
+        "version": version_of(commit),
+        "commit": commit.sha,
+        "commit_is_exact": commit.clean,
+        "build_date": commit.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source_date_epoch": commit.epoch,
+        "origin_url": origin,
+        "file_count": len(files),
+        "total_size": sum(path.stat().st_size for _, path in files),
+        "archives": {file: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                     for file, data in sorted(archives.items())},
+    }
+
+
+def project_name(root: Path) -> str:
+    with (root / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["project"]["name"]
+
+
+def origin_url(config: Path) -> str:
+    """site_url as the build sees it (PORTAL_SITE_URL included)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with config.open("rb") as handle:
+        return yaml_load(handle).get("site_url") or ""
+
+
+def package(site: Path, dest: Path, name: str, commit: Commit, origin: str,
+            mirroring: Path) -> None:
+    """Write the kit for an already built `site` into the empty folder `dest`."""
+    top = f"{name}-{version_of(commit)}"
+    archives = {f"{top}.tar.gz": tar_gz(site, top, commit.epoch),
+                f"{top}.zip": zip_bytes(site, top, commit.epoch)}
+    for file, data in archives.items():
+        (dest / file).write_bytes(data)
+    (dest / "SHA256SUMS").write_text(sha256sums(site), encoding="utf-8")
+    (dest / "manifest.json").write_text(
+        json.dumps(manifest(name, commit, site, origin, archives), indent=2,
+                   ensure_ascii=False) + "\n", encoding="utf-8")
+    shutil.copyfile(mirroring, dest / MIRRORING)
+
+
+def make_mirror(root: Path, dist: Path, config: Path) -> int:
+    root, dist = root.resolve(), dist.resolve()
+    commit = last_commit(root)
+    if not commit.clean:
+        print("Attention : des fichiers suivis sont modifiés sans commit ; l’archive ne "
+              f"correspond pas exactement au commit {commit.sha[:10]}.", file=sys.stderr)
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dist.name}-build-", dir=dist.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
+    try:
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(commit.epoch))
+        if atomic_build(work / "site", config, [], env=env) != 0:
+            print(f"Échec : {dist.name}/ n’a pas été modifié.", file=sys.stderr)
+            return 1
+        try:
+            package(work / "site", staging, project_name(root), commit, origin_url(config),
+                    root / MIRRORING)
+        except (OSError, ValueError) as error:
+            print(f"Échec de l’empaquetage ({error}) : {dist.name}/ n’a pas été modifié.",
+                  file=sys.stderr)
+            return 1
+        staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be shared
+        old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
+        if dist.exists():
+            dist.rename(old)
+        staging.rename(dist)
+        shutil.rmtree(old, ignore_errors=True)
+        print(f"Kit de miroir écrit dans {dist} (version {version_of(commit)})")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dist", type=Path, default=Path("dist"))
+    parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    args = parser.parse_args()
+    return make_mirror(args.config_file.resolve().parent, args.dist, args.config_file.resolve())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
