@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -158,6 +160,14 @@ def test_bad_mirrors_file_fails_the_build_with_a_clear_message(tmp_path):
     assert not result.ok
     assert "data/miroirs.yml:6: adresse refusée : « http://syndicat.example.net/ »" in result.output
     assert "Traceback" not in result.output
+
+
+def test_make_check_reports_a_bad_mirrors_file(tmp_path):
+    project = mirrors_project(tmp_path, VALID.replace("  date: 2025-01-15", "  date: demain"))
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"),
+                             "--root", str(project)], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "data/miroirs.yml:4: `date` n’est pas une date : « demain »" in result.stdout
 
 
 def test_fixture_site_lists_its_mirrors_and_redirect_stubs_stay_canonical(tmp_path):
