@@ -31,7 +31,8 @@ def commit_all(project: Path) -> str:
     env = dict(build_env(), GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@localhost",
                GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@localhost",
                GIT_AUTHOR_DATE=COMMIT_DATE, GIT_COMMITTER_DATE=COMMIT_DATE)
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "snapshot"]):
         subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
     return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
                           text=True, check=True).stdout.strip()
@@ -271,3 +272,25 @@ def test_sha256sums_lines_are_in_sha256sum_format(tmp_path):
     assert mirror.sha256sums(site) == (
         f"{hashlib.sha256(b'').hexdigest()}  a.css\n"
         f"{hashlib.sha256(b'x').hexdigest()}  b/x.html\n")
+
+
+def test_a_modified_checkout_is_flagged_in_the_manifest(tmp_path):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.md").write_text("a", encoding="utf-8")
+    sha = commit_all(project)
+    commit = mirror.last_commit(project)
+    assert (commit.sha, commit.epoch, commit.clean) == (sha, COMMIT_EPOCH, True)
+    assert mirror.version_of(commit) == f"2020-01-02-{sha[:10]}"
+    (project / "a.md").write_text("b", encoding="utf-8")
+    assert mirror.last_commit(project).clean is False
+
+
+def test_mirroring_guide_covers_both_languages_and_every_step():
+    text = (ROOT / "MIRRORING.md").read_text(encoding="utf-8")
+    french, english = text.split("## In English")
+    for part in (french, english):
+        for needle in ("rsync -a --delete", "wget --mirror", "sha256sum -c", "ln -sfn",
+                       "manifest.json", "404.html", "data/miroirs.yml"):
+            assert needle in part, needle
+    assert "Vérifier" in french and "Verify" in english
