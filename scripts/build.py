@@ -37,12 +37,27 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def with_commit_date(env: dict[str, str], root: Path) -> dict[str, str]:
+    """`env` with SOURCE_DATE_EPOCH = the last commit's date (unless already set), so that
+    the published site and a mirror kit of the same commit are byte-identical (MkDocs dates
+    the sitemap with it). Outside a git checkout, `env` unchanged."""
+    if env.get("SOURCE_DATE_EPOCH"):
+        return env
+    try:
+        epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, check=True,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return env
+    return dict(env, SOURCE_DATE_EPOCH=epoch) if epoch.isdigit() else env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--site-dir", type=Path, default=Path("site"))
     parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
     args, extra = parser.parse_known_args()
-    return atomic_build(args.site_dir, args.config_file, extra)
+    env = with_commit_date(dict(os.environ), args.config_file.resolve().parent)
+    return atomic_build(args.site_dir, args.config_file, extra, env=env)
 
 
 if __name__ == "__main__":

@@ -141,6 +141,18 @@ def test_sha256sums_verify_the_unpacked_archive(kit, unpacked, kind):
     assert result.stdout.count(": OK\n") == len(listed)
 
 
+def test_make_build_of_the_commit_gives_the_same_site_as_the_kit(kits, unpacked, tmp_path):
+    """The origin, published with `make build`, is provably identical to its mirrors."""
+    project = kits[0][1].parent / "projet-0"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"),
+                             "--site-dir", str(tmp_path / "site")], cwd=project,
+                            env=build_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    origin, mirrored = files_of(tmp_path / "site"), files_of(unpacked["tar.gz"])
+    assert sorted(origin) == sorted(mirrored)
+    assert [name for name in origin if origin[name] != mirrored[name]] == []
+
+
 def test_sha256sum_catches_an_altered_file(kit, unpacked, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(unpacked["tar.gz"], copy)
