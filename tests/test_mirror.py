@@ -71,10 +71,12 @@ def kits(tmp_path_factory):
         base = tmp_path_factory.mktemp(f"kit{number}")
         project = copy_project(base / f"projet-{number}")
         sha = commit_all(project)
-        dist = base / "dist"
-        result = run_mirror(project, dist, **conditions)
+        dist, netlog = base / "dist", base / "network-attempts.log"
+        result = run_mirror(project, dist, PORTAL_NETGUARD_LOG=str(netlog), **conditions)
         if result.returncode != 0:
             pytest.fail(f"make mirror failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+        if netlog.exists():
+            pytest.fail(f"make mirror tried to reach: {netlog.read_text()}", pytrace=False)
         built.append((sha, dist))
     return built
 
