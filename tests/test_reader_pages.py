@@ -5,6 +5,7 @@ small screens, print. Each test walks every page and reports all failures at onc
 from __future__ import annotations
 
 import pytest
+import yaml
 from axe_playwright_python.sync_playwright import Axe
 
 from support.browser import serve
@@ -18,6 +19,7 @@ from support.reader import (
     page_kinds,
     reader_pages,
 )
+from support.sites import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -198,3 +200,13 @@ def test_screenshots_of_each_kind_of_page(chromium, base_url, site):
                 width = int.from_bytes(target.read_bytes()[16:20], "big")
                 assert width == viewport["width"], (target, width)
             context.close()
+
+
+def test_ci_keeps_screenshots_and_page_weight_as_artifacts():
+    github = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
+    uploads = [step["with"]["path"] for step in github["jobs"]["test"]["steps"]
+               if "upload-artifact" in step.get("uses", "")]
+    assert "test-artifacts/" in uploads
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert "test-artifacts/" in gitlab["test"]["artifacts"]["paths"]
+    assert gitlab["test"]["artifacts"]["when"] == "always"
