@@ -71,8 +71,8 @@
         .then(function (results) {
           if (ticket !== latest) return;
           show(query, results);
-          status.textContent = plural(found.results.length) + " pour « " + query + " »" +
-            (found.results.length > 20 ? " (20 premiers affichés)" : "") + ".";
+          status.textContent = plural(found.results.length) + " pour «\u00a0" + query + "\u00a0»" +
+            (found.results.length > 20 ? " (les 20 premiers sont affichés)" : "") + ".";
           form.dataset.searched = query;  // lets tests and readers know it finished
         });
     }).catch(unavailable);
