@@ -61,6 +61,9 @@ def build_report(sources: list[SourceLink], links: Mapping[str, set[str]],
             "detail": state["detail"], "dead": state["dead"],
             "pages": [{"title": p.title, "url": p.url} for p in source.pages],
             "archive": source.archive if state["dead"] else None,
+            # The archived copy may itself have been checked (it is linked from the pages).
+            "archive_status": by_url[source.archive]["status"]
+            if state["dead"] and source.archive in by_url else None,
         })
     source_entries.sort(key=lambda s: (not s["dead"], s["status"] != REDIRECT, s["key"]))
 
@@ -89,7 +92,7 @@ def _state(item: dict) -> str:
 
 def render_markdown(report: dict) -> str:
     lines = ["# Vérification des liens externes", ""]
-    summary = ", ".join(f"{count} {LABELS[s]}" for s, count in report["summary"].items())
+    summary = ", ".join(f"{LABELS[s]} : {count}" for s, count in report["summary"].items())
     lines += [f"{len(report['links'])} adresses vérifiées : {summary or 'aucune'}.", ""]
 
     dead = [s for s in report["sources"] if s["dead"]]
@@ -108,8 +111,10 @@ def render_markdown(report: dict) -> str:
         else:
             lines.append("- Citée sur aucune page.")
         if source["archive"]:
-            lines.append(f"- Copie archivée proposée : <{source['archive']}> "
-                         "(à vérifier, puis à inscrire dans le champ `archive` de l’entrée)")
+            checked = source["archive_status"]
+            state = f"copie {LABELS[checked]} ; " if checked else ""
+            lines.append(f"- Copie archivée proposée : <{source['archive']}> ({state}à vérifier, "
+                         "puis à inscrire dans le champ `archive` de l’entrée)")
         lines.append("")
 
     moved = [s for s in report["sources"] if s["status"] == REDIRECT]

@@ -66,7 +66,7 @@ class _Internet(BaseHTTPRequestHandler):
                 server.in_flight -= 1
 
     def _route(self, path: str, count: int) -> None:
-        if path == "/ok":
+        if path in ("/ok", "/archive"):
             self._answer(200, body=b"ok")
         elif path == "/moved":
             self._answer(301, {"Location": "/ok"})
@@ -296,6 +296,7 @@ def test_report_groups_by_source_and_page_and_proposes_archives():
     assert (first["key"], first["status"], first["code"]) == ("cour_2020", "broken", 404)
     assert first["pages"] == [{"title": "Le score", "url": "france-travail/score.html"}]
     assert first["archive"].startswith("https://web.archive.org/web/20240712/")
+    assert first["archive_status"] is None  # the copy was not among the checked links
     assert report["sources"][1]["archive"] is None  # alive: nothing to propose
     assert report["pages"] == {
         "france-travail/score.html": [{"url": "https://a.org/rapport.pdf", "status": "broken",
@@ -325,7 +326,7 @@ BIB = textwrap.dedent("""\
       date = {2023},
       url = {{BASE}/gone},
       urldate = {2023-01-02},
-      archive = {https://archive.example.org/copie},
+      archive = {{BASE}/archive},
     }
     @online{vivant_2024,
       author = {{Collectif}},
@@ -359,7 +360,9 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
                         bib={"sources.bib": BIB.replace("{BASE}", base)})
     (project / "data").mkdir()
     (project / "data" / "linkcheck-ignore.yml").write_text(
-        "- prefix: https://forge.example.org/\n  reason: Forge d’exemple.\n", encoding="utf-8")
+        "- prefix: https://forge.example.org/\n  reason: Forge d’exemple.\n"
+        "- prefix: https://web.archive.org/\n  reason: Pas d’internet dans les tests.\n",
+        encoding="utf-8")
     built = mkdocs_build(project, tmp_path / "site")
     assert built.ok, built.output
 
@@ -378,13 +381,15 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
                                                  "url": "enquetes/une-enquete.html"}]
     assert sources["disparu_2024"]["archive"] == \
         f"https://web.archive.org/web/20240712/{base}/deleted"
-    assert sources["archive_2023"]["archive"] == "https://archive.example.org/copie"
+    assert sources["archive_2023"]["archive"] == f"{base}/archive"
+    # the archived copy is linked from the page, hence checked
+    assert sources["archive_2023"]["archive_status"] == "ok"
     assert sources["vivant_2024"]["status"] == "ok"
     page = {item["url"]: item for item in report["pages"]["enquetes/une-enquete.html"]}
     assert page[f"{base}/moved"]["status"] == "redirect"
     assert page[f"{base}/deleted"]["keys"] == ["disparu_2024"]
-    assert not any(url.startswith("https://forge.example.org/") and e["status"] != "ignored"
-                   for e in report["links"] for url in [e["url"]])
+    # nothing was asked off this machine: every other address is on the ignore list
+    assert all(e["url"].startswith(base) or e["status"] == "ignored" for e in report["links"])
     markdown = (tmp_path / "report" / "rapport.md").read_text(encoding="utf-8")
     assert "### `disparu_2024` — introuvable (410)" in markdown
     assert "Une enquête (`enquetes/une-enquete.html`)" in markdown
