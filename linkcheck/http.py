@@ -50,6 +50,7 @@ class Settings:
     max_bytes: int = 1_000_000     # stop reading a body after this
     concurrency: int = 8
     host_interval: float = 1.0     # seconds between two requests to one host
+    max_time: float = 180.0        # per address, redirects and retries included
     user_agent: str = "portail-france-travail-linkcheck/1.0 (+verification des sources)"
 
 
@@ -160,8 +161,9 @@ class Checker:
     # -- one address, with redirects and retries ----------------------------
     def _follow(self, url: str) -> Result:
         seen, current = {url}, url
+        deadline = time.monotonic() + self.settings.max_time
         for _ in range(self.settings.max_redirects + 1):
-            answer = self._attempts(current)
+            answer = self._attempts(current, deadline)
             if isinstance(answer, Result):
                 return answer
             location = answer.headers.get("Location")
@@ -177,9 +179,11 @@ class Checker:
         return Result(url, LOOP, None, current,
                       f"plus de {self.settings.max_redirects} redirections")
 
-    def _attempts(self, url: str) -> _Answer | Result:
+    def _attempts(self, url: str, deadline: float) -> _Answer | Result:
         s = self.settings
         for attempt in range(s.retries + 1):
+            if time.monotonic() > deadline:
+                return Result(url, TIMEOUT, detail=f"pas de réponse utile en {s.max_time:.0f} s")
             try:
                 answer = self._fetch(url)
             except NewConnectionError as error:   # before timeouts: it subclasses them

@@ -412,3 +412,11 @@ def test_a_bad_ignore_list_stops_the_command_with_a_clear_message(tmp_path):
     assert result.returncode == 2
     assert f"{bad}:1: l’entrée `https://a.example.org/` n’a pas de raison" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_an_address_past_its_time_budget_is_given_up(web):
+    server, base = web
+    settings = Settings(**{**SETTINGS.__dict__, "max_time": 0.0})
+    result = run_bounded(Checker(settings).check, base + "/failing")
+    assert result.status == "timeout"
+    assert server.counts["/failing"] == 0
