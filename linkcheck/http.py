@@ -144,7 +144,7 @@ class Checker:
                     if read > s.max_bytes:
                         too_large = True
                         break
-                    if time.monotonic() > deadline:
+                    if time.monotonic() >= deadline:
                         raise Urllib3Timeout("body still arriving after the timeout")
             return _Answer(response.status, response.headers, too_large)
         finally:
@@ -182,7 +182,7 @@ class Checker:
     def _attempts(self, url: str, deadline: float) -> _Answer | Result:
         s = self.settings
         for attempt in range(s.retries + 1):
-            if time.monotonic() > deadline:
+            if time.monotonic() >= deadline:
                 return Result(url, TIMEOUT, detail=f"pas de réponse utile en {s.max_time:.0f} s")
             try:
                 answer = self._fetch(url)

@@ -10,12 +10,14 @@ links: those are checked here, by mapping `site_url` back to `site/`.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .pages import html_files, local_target, missing, parse_file
 
@@ -53,16 +55,21 @@ def lychee_binary() -> str:
     return found
 
 
-def lychee_command(site_dir: Path) -> list[str]:
+def lychee_command(site_dir: Path, site_url: str = "/") -> list[str]:
     site = site_dir.resolve()
-    return [lychee_binary(), "--offline", "--include-fragments", "--no-progress",
-            "--format", "json", "--root-dir", str(site), "--index-files", "index.html",
-            "--", str(site / "**" / "*.html")]
+    command = [lychee_binary(), "--offline", "--include-fragments", "--no-progress",
+               "--format", "json", "--root-dir", str(site), "--index-files", "index.html"]
+    base = urlsplit(site_url).path.strip("/")
+    if base:
+        # Served from a sub-path (site_url https://host/portail/): the 404 page's
+        # root-relative links say /portail/x for the file site/x.
+        command += ["--remap", f"^{re.escape(f'file://{site}/{base}/')} file://{site}/"]
+    return [*command, "--", str(site / "**" / "*.html")]
 
 
-def run_lychee(site_dir: Path) -> dict:
+def run_lychee(site_dir: Path, site_url: str = "/") -> dict:
     # lychee reads ./lychee.toml when present: run it where there is none.
-    result = subprocess.run(lychee_command(site_dir), capture_output=True, text=True,
+    result = subprocess.run(lychee_command(site_dir, site_url), capture_output=True, text=True,
                             timeout=300, cwd=site_dir)
     try:
         return json.loads(result.stdout)
@@ -78,7 +85,7 @@ def problems_from_lychee(report: dict, site_dir: Path) -> list[LinkProblem]:
         for page, failures in (report.get(maps) or {}).items():
             page = Path(page).resolve().as_posix().removeprefix(site)
             for failure in failures:
-                link = failure["url"].removeprefix("file://").removeprefix(site)
+                link = unquote(failure["url"].removeprefix("file://")).removeprefix(site)
                 text = (failure.get("status") or {}).get("text", "erreur")
                 reason = next((fr for en, fr in _LYCHEE_REASONS.items() if text.startswith(en)),
                               text)
@@ -161,7 +168,7 @@ def check_site(site_dir: Path, site_url: str, lychee: bool = True) -> list[LinkP
     site_url = site_url.rstrip("/") + "/"
     problems = page_problems(site_dir, site_url) + feed_problems(site_dir, site_url)
     if lychee:
-        problems += problems_from_lychee(run_lychee(site_dir), site_dir)
+        problems += problems_from_lychee(run_lychee(site_dir, site_url), site_dir)
     return sorted(set(problems), key=lambda p: (p.page, p.line or 0, p.link))
 
 

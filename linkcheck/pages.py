@@ -82,8 +82,9 @@ def local_target(site_dir: Path, page: str, url: str, site_url: str) -> tuple[st
 
     `page` is site-relative ("a/b.html"); an address under `site_url` maps to this site.
     """
+    base = urlsplit(site_url).path.rstrip("/") + "/"  # where the site lives on its host
     if site_url and url.startswith(site_url):
-        url = "/" + url[len(site_url):]
+        url = base + url[len(site_url):]
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None
@@ -91,7 +92,9 @@ def local_target(site_dir: Path, page: str, url: str, site_url: str) -> tuple[st
     if not path:
         target = page
     elif path.startswith("/"):
-        target = posixpath.normpath(path.lstrip("/") or ".")
+        # Root-relative (the 404 page): under the site's own path, or outside the site.
+        inside = path.startswith(base) or path + "/" == base
+        target = posixpath.normpath(path[len(base):] or ".") if inside else ".." + path
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     if target == "." or path.endswith("/"):

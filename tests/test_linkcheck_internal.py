@@ -123,6 +123,23 @@ def test_anchors_in_the_same_page_meta_refresh_and_canonical(tmp_path):
     ]
 
 
+def test_a_site_served_from_a_sub_path_checks_clean(tmp_path):
+    """The 404 page links root-relatively (/portail/assets/…): they map to site/assets/…"""
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(FIXTURE_URL, "https://x.org/portail/"))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    assert 'href="/portail/assets/' in (result.site_dir / "404.html").read_text()
+    assert check_site(result.site_dir, "https://x.org/portail/") == []
+    # and a root-relative link outside the sub-path is outside the site
+    page = result.site_dir / "404.html"
+    page.write_text(page.read_text().replace('src="/portail/assets/javascripts/',
+                                             'src="/assets/javascripts/'))
+    assert [p.reason for p in check_site(result.site_dir, "https://x.org/portail/")] == \
+        ["adresse hors du site"]
+
+
 @pytest.mark.parametrize(("page", "url", "expected"), [
     ("a/b.html", "c.html#x", ("a/c.html", "x")),
     ("a/b.html", "../index.html", ("index.html", "")),
@@ -135,3 +152,14 @@ def test_anchors_in_the_same_page_meta_refresh_and_canonical(tmp_path):
 ])
 def test_local_targets(tmp_path, page, url, expected):
     assert local_target(tmp_path, page, url, "https://x.org/") == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("/portail/assets/s.css", ("assets/s.css", "")),
+    ("/portail/", ("index.html", "")),
+    ("/portail", ("index.html", "")),
+    ("https://x.org/portail/a/b.html#c", ("a/b.html", "c")),
+    ("/assets/s.css", ("../assets/s.css", "")),
+])
+def test_local_targets_of_a_site_on_a_sub_path(tmp_path, url, expected):
+    assert local_target(tmp_path, "404.html", url, "https://x.org/portail/") == expected
