@@ -36,8 +36,9 @@ DEAD = (BROKEN, ERROR, TIMEOUT, UNREACHABLE, LOOP)
 STATUSES = (OK, REDIRECT, TOO_LARGE, IGNORED, *DEAD)
 
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
-# Codes after which a HEAD answer is trusted; other ones (405, 403, 501…) are retried as GET.
-_HEAD_TRUSTED = {200, 204, 404, 410, 429, *_REDIRECT_CODES}
+# HEAD answers trusted as they are. Any other (405, 403, 404, 5xx…) is asked again with GET:
+# some servers answer HEAD wrongly, and a source is only called dead on a GET.
+_HEAD_TRUSTED = {200, 204, 429, *_REDIRECT_CODES}
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,11 @@ class Checker:
         self.sleep = sleep
 
     # -- one request --------------------------------------------------------
-    def _request(self, method: str, url: str) -> _Answer:
+    def _request(self, method: str, url: str, ranged: bool = True) -> _Answer:
         s = self.settings
         self.limiter.wait(urlsplit(url).netloc.lower())
-        headers = {"Range": f"bytes=0-{s.max_bytes - 1}"} if method == "GET" else {}
+        # Ask for the beginning only; servers that ignore Range are cut off at max_bytes.
+        headers = {"Range": f"bytes=0-{s.max_bytes - 1}"} if method == "GET" and ranged else {}
         response = self.pool.request(
             method, url, headers=headers, redirect=False, retries=False, preload_content=False,
             timeout=urllib3.Timeout(connect=s.timeout, read=s.timeout))
@@ -154,9 +156,12 @@ class Checker:
 
     def _fetch(self, url: str) -> _Answer:
         answer = self._request("HEAD", url)
-        if answer.code in _HEAD_TRUSTED or (500 <= answer.code < 600 and answer.code != 501):
+        if answer.code in _HEAD_TRUSTED:
             return answer
-        return self._request("GET", url)
+        answer = self._request("GET", url)
+        if answer.code == 416:  # "range not satisfiable": an empty body, say
+            answer = self._request("GET", url, ranged=False)
+        return answer
 
     # -- one address, with redirects and retries ----------------------------
     def _follow(self, url: str) -> Result:

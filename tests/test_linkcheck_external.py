@@ -86,6 +86,13 @@ class _Internet(BaseHTTPRequestHandler):
         elif path == "/slow":
             self.server.release.wait(5)  # far longer than the checker's timeout
             self._answer(200, body=b"late")
+        elif path == "/partial":
+            if self.command == "HEAD":
+                self._answer(405)
+            elif self.headers.get("Range", "").startswith("bytes=0-"):
+                self._answer(206, {"Content-Range": "bytes 0-9/99999999"}, b"0123456789")
+            else:
+                self._answer(500)  # would only come if the checker forgot to ask for a range
         elif path == "/huge":
             if self.command == "HEAD":
                 self._answer(405)  # many servers refuse HEAD: the checker must GET
@@ -160,6 +167,7 @@ EXPECTED = {
     "/failing": ("error", 500),
     "/slow": ("timeout", None),
     "/huge": ("too_large", 200),
+    "/partial": ("ok", 206),
 }
 
 
@@ -181,8 +189,10 @@ def test_every_kind_of_answer_is_classified_and_the_run_ends(web):
     # 429 then 200: asked twice, after the Retry-After wait, capped at max_retry_after.
     assert server.counts["/busy"] == 2
     assert SETTINGS.max_retry_after in waits
-    # 500: the first attempt and each retry, with a growing backoff, then given up.
-    assert server.counts["/failing"] == SETTINGS.retries + 1
+    # 500: the first attempt and each retry (HEAD, then GET to be sure), with a growing
+    # backoff, then given up.
+    assert server.counts["/failing"] == 2 * (SETTINGS.retries + 1)
+    assert server.counts["/gone"] == 2  # dead only once GET agrees with HEAD
     assert {0.01, 0.02} <= set(waits)
     # A refused HEAD falls back to one GET, whose endless body is not read to its end.
     assert server.counts["/huge"] == 2
