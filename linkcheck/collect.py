@@ -29,15 +29,23 @@ class SourceLink:
     pages: tuple[CitingPage, ...]
 
 
-def site_links(site_dir: Path, site_url: str) -> dict[str, set[str]]:
-    """External address -> site-relative pages that link to it (addresses of the site excluded)."""
+def site_links(site_dir: Path, site_url: str, repo_url: str = "") -> dict[str, set[str]]:
+    """External address -> site-relative pages that link to it (addresses of the site excluded).
+
+    The theme links every page to its edit and history pages under `repo_url`: asking the
+    forge once per page proves nothing more than asking for `repo_url` itself, which is kept.
+    """
+    repo = repo_url.rstrip("/") + "/" if repo_url else None
     found: dict[str, set[str]] = {}
     for file in html_files(site_dir):
         page = file.relative_to(site_dir).as_posix()
         for link in parse_file(file).links:
             url = link.url.split("#", 1)[0]
-            if is_external(url) and not url.startswith(site_url):
-                found.setdefault(url, set()).add(page)
+            if not is_external(url) or url.startswith(site_url):
+                continue
+            if repo and url.startswith(repo):
+                url = repo_url
+            found.setdefault(url, set()).add(page)
     return found
 
 

@@ -37,7 +37,7 @@ def external_report(site_dir: Path, config_file: Path, checker: Checker, cache_f
     site_url = (config["site_url"] or "").rstrip("/") + "/"
     portal = Portal.load(config["config_file_path"], config["docs_dir"], config["extra"])
     sources = source_links(portal.sources, portal.corpus.cited_in())
-    links = site_links(site_dir, site_url)
+    links = site_links(site_dir, site_url, config.get("repo_url") or "")
     urls = set(links) | {s.url for s in sources}
     results, ignored = check_with_cache(urls, checker, cache_file, max_age, rules, now)
     return build_report(sources, links, results, ignored)

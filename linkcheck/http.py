@@ -123,7 +123,7 @@ class Checker:
                  limiter: HostLimiter | None = None, sleep: Callable[[float], None] = time.sleep):
         self.settings = settings
         self.pool = pool or urllib3.PoolManager(
-            num_pools=max(10, settings.concurrency * 2), maxsize=2,
+            num_pools=max(10, settings.concurrency * 2), maxsize=settings.concurrency,
             headers={"User-Agent": settings.user_agent, "Accept": "*/*"})
         self.limiter = limiter or HostLimiter(settings.host_interval)
         self.sleep = sleep

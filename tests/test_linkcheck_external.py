@@ -398,6 +398,10 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     page = {item["url"]: item for item in report["pages"]["enquetes/une-enquete.html"]}
     assert page[f"{base}/moved"]["status"] == "redirect"
     assert page[f"{base}/deleted"]["keys"] == ["disparu_2024"]
+    # the forge: its address once, not the edit and history page of every page
+    forge = [e for e in report["links"] if e["url"].startswith("https://forge.example.org/")]
+    assert [e["url"] for e in forge] == ["https://forge.example.org/campagne/portail-france-travail"]
+    assert "enquetes/une-enquete.html" in forge[0]["pages"]
     # nothing was asked off this machine: every other address is on the ignore list
     assert all(e["url"].startswith(base) or e["status"] == "ignored" for e in report["links"])
     markdown = (tmp_path / "report" / "rapport.md").read_text(encoding="utf-8")
