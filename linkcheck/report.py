@@ -40,14 +40,18 @@ def build_report(sources: list[SourceLink], links: Mapping[str, set[str]],
     """Plain data: `sources`, `pages` (only links that need attention), `links`, `summary`."""
     every: dict[str, set[str]] = {url: set(pages) for url, pages in links.items()}
     keys_of: dict[str, list[str]] = {}
+    copies_of: dict[str, list[str]] = {}  # archived copy -> keys of the sources it preserves
     for source in sources:
         every.setdefault(source.url, set()).update(p.url for p in source.pages)
         keys_of.setdefault(source.url, []).append(source.key)
+        if source.archive:
+            copies_of.setdefault(source.archive, []).append(source.key)
 
     entries = []
     for url in sorted(every):
         entry = {"url": url, **_status(results.get(url), ignored.get(url)),
-                 "pages": sorted(every[url]), "keys": keys_of.get(url, [])}
+                 "pages": sorted(every[url]), "keys": keys_of.get(url, []),
+                 "archive_of": copies_of.get(url, [])}
         entry["dead"] = entry["status"] in DEAD
         entries.append(entry)
     by_url = {e["url"]: e for e in entries}
@@ -72,7 +76,8 @@ def build_report(sources: list[SourceLink], links: Mapping[str, set[str]],
         if entry["dead"] or entry["status"] == REDIRECT:
             for page in entry["pages"]:
                 pages.setdefault(page, []).append(
-                    {k: entry[k] for k in ("url", "status", "code", "final_url", "keys")})
+                    {k: entry[k] for k in ("url", "status", "code", "final_url", "keys",
+                                           "archive_of")})
 
     counts = Counter(e["status"] for e in entries)
     return {
@@ -131,6 +136,8 @@ def render_markdown(report: dict) -> str:
         lines += [f"### `{page}`", ""]
         for item in items:
             keys = f" (source `{'`, `'.join(item['keys'])}`)" if item["keys"] else ""
+            if item.get("archive_of"):
+                keys += f" (copie archivée de `{'`, `'.join(item['archive_of'])}`)"
             target = f" → <{item['final_url']}>" if item.get("final_url") else ""
             lines.append(f"- <{item['url']}>{keys} : {_state(item)}{target}")
         lines.append("")

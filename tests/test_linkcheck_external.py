@@ -310,9 +310,10 @@ def test_report_groups_by_source_and_page_and_proposes_archives():
     assert report["sources"][1]["archive"] is None  # alive: nothing to propose
     assert report["pages"] == {
         "france-travail/score.html": [{"url": "https://a.org/rapport.pdf", "status": "broken",
-                                       "code": 404, "final_url": None, "keys": ["cour_2020"]}],
+                                       "code": 404, "final_url": None, "keys": ["cour_2020"],
+                                       "archive_of": []}],
         "index.html": [{"url": "https://c.org/old", "status": "redirect", "code": 200,
-                        "final_url": "https://c.org/new", "keys": []}],
+                        "final_url": "https://c.org/new", "keys": [], "archive_of": []}],
     }
     markdown = render_markdown(report)
     assert "### `cour_2020` — introuvable (404)" in markdown
@@ -396,6 +397,8 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     assert sources["archive_2023"]["archive_status"] == "ok"
     assert sources["vivant_2024"]["status"] == "ok"
     page = {item["url"]: item for item in report["pages"]["enquetes/une-enquete.html"]}
+    copy = f"https://web.archive.org/web/20240712/{base}/deleted"
+    assert next(e for e in report["links"] if e["url"] == copy)["archive_of"] == ["disparu_2024"]
     assert page[f"{base}/moved"]["status"] == "redirect"
     assert page[f"{base}/deleted"]["keys"] == ["disparu_2024"]
     # the forge: its address once, not the edit and history page of every page
