@@ -19,6 +19,7 @@ from .mirrors import load_mirrors, render_mirrors
 from .news import news_items, news_list
 from .portal import Portal
 from .redirects import page_url, redirect_html
+from .search import index_site
 
 _portal: Portal | None = None
 
@@ -121,3 +122,5 @@ def on_post_build(env):
         stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
+    # Last: the search index covers the finished site.
+    index_site(site_dir)
