@@ -3,7 +3,8 @@
 Real Chromium crawls every page of the built portal from the home page, follows every link
 that stays in the site, then opens any page no link reached. It asserts: no missing page, no
 failed request, no link leaving the site root or pointing to a folder, every `#anchor` target
-present, and no request to any other host. Search is left out: it is being replaced.
+present, and no request to any other host. The search page is opened like any page (its
+own tests run queries).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from support.browser import CHROMIUM_ARGS, chromium_path, serve
 
 pytestmark = pytest.mark.browser
 
-# Material's search (index and worker): out of scope here, see the module docstring.
-SEARCH = ("/search/", "/workers/search.", "/javascripts/lunr/")
 # The server's "not found" page: its links start from the origin's root on purpose (it is
 # served at any depth). MIRRORING.md says to use it only at the root of a domain.
 ERROR_PAGE = "404.html"
@@ -49,10 +48,6 @@ class Crawl:
     anchors_checked: int = 0
 
 
-def is_search(url: str) -> bool:
-    return any(part in urlsplit(url).path for part in SEARCH)
-
-
 def crawl(browser, base: str, site_dir: Path, skip: frozenset[str] = frozenset()) -> Crawl:
     """Visit the site whose root is at `base` (ends with /)."""
     report = Crawl()
@@ -64,11 +59,11 @@ def crawl(browser, base: str, site_dir: Path, skip: frozenset[str] = frozenset()
     def on_request(request):
         report.requests.append(request.url)
         url = request.url
-        if not (url.startswith(base) or url.startswith(("data:", "blob:")) or is_search(url)):
+        if not (url.startswith(base) or url.startswith(("data:", "blob:"))):
             report.problems.append(f"request outside the site: {url} (from {page.url})")
 
     def on_response(response):
-        if response.status >= 400 and not is_search(response.url):
+        if response.status >= 400:
             report.problems.append(f"HTTP {response.status}: {response.url} (from {page.url})")
 
     def on_failed(request):
@@ -76,7 +71,7 @@ def crawl(browser, base: str, site_dir: Path, skip: frozenset[str] = frozenset()
         # file is a 404 response over HTTP and ERR_FILE_NOT_FOUND on disk.
         if request.failure == "net::ERR_ABORTED":
             return
-        if not is_search(request.url) and not is_harmless_on_disk(request):
+        if not is_harmless_on_disk(request):
             report.problems.append(f"failed: {request.url} {request.failure} (from {page.url})")
 
     page.on("request", on_request)
@@ -101,7 +96,7 @@ def crawl(browser, base: str, site_dir: Path, skip: frozenset[str] = frozenset()
         if not (site_dir / relative).is_file():
             report.problems.append(f"{source}: link to a missing file: {href}")
             return None
-        if fragment and not is_search(target):
+        if fragment:
             anchors.append((source, relative, unquote(fragment)))
         return relative if relative.endswith(".html") else None
 
@@ -140,8 +135,7 @@ def crawl(browser, base: str, site_dir: Path, skip: frozenset[str] = frozenset()
                 report.problems.append(f"{relative}: {error}")
 
     run(["index.html"])
-    every_page = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
-                        if not is_search("/" + p.relative_to(site_dir).as_posix()))
+    every_page = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
     run([p for p in every_page if p not in report.visited and p not in skip])
     context.close()
 
