@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -196,3 +198,16 @@ def test_missing_petition_file_fails_the_petition_page(tmp_path):
     assert "Traceback" not in result.output
     assert ("data/petition.yml: fichier de la pétition introuvable — créez data/petition.yml"
             in result.output), result.output
+
+
+def test_make_check_reports_petition_errors(tmp_path):
+    project = make_site(tmp_path)
+    (project / "data").mkdir()
+    (project / "data" / "petition.yml").write_text(VALID.replace("count: 1234", "count: -1"),
+                                                   encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"),
+                             "--root", str(project)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "data/petition.yml:8: `count` doit être un nombre entier positif ou nul : « -1 »" \
+        in result.stdout

@@ -220,17 +220,19 @@ def test_failing_live_count_keeps_the_build_time_count(browser, served, reply):
     base, recorder = served
     recorder.count_reply = reply
     context = browser.new_context()
-    page = context.new_page()
-    with page.expect_response(lambda r: "/count.json" in r.url) as response:
-        page.goto(base + "agir/petition.html")
-    assert response.value.status == reply[0]
-    page.wait_for_load_state("networkidle")
-    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 0))")  # let the handlers run
-    assert page.locator("#petition-progress-label").inner_text() == (
-        "12 signatures sur un objectif de 5\u202f000, au 20 novembre 2026")
-    assert page.locator(".petition-progress").get_attribute("data-live") is None
-    context.close()
-    recorder.count_reply = (200, {"count": 1234, "date": "2026-12-01"})
+    try:
+        page = context.new_page()
+        with page.expect_response(lambda r: "/count.json" in r.url) as response:
+            page.goto(base + "agir/petition.html")
+        assert response.value.status == reply[0]
+        page.wait_for_load_state("networkidle")
+        page.evaluate("() => new Promise(resolve => setTimeout(resolve, 0))")  # let handlers run
+        assert page.locator("#petition-progress-label").inner_text() == (
+            "12 signatures sur un objectif de 5\u202f000, au 20 novembre 2026")
+        assert page.locator(".petition-progress").get_attribute("data-live") is None
+    finally:
+        context.close()
+        recorder.count_reply = (200, {"count": 1234, "date": "2026-12-01"})
 
 
 def test_letter_generator_fills_the_letters_and_a_mailto_link(open_page):
