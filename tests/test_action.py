@@ -110,6 +110,7 @@ def test_form_fields_and_honeypot():
     assert 'method="post" action="https://signer.example.org/petition"' in out
     assert 'autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{5}"' in out
     assert 'name="newsletter" type="checkbox" value="oui">' in out  # never pre-ticked
+    assert 'name="consent" type="checkbox" value="oui" required>' in out
     assert '<div class="petition-hp" aria-hidden="true">' in out
     assert 'href="#donnees-personnelles"' in out
 
@@ -211,3 +212,14 @@ def test_make_check_reports_petition_errors(tmp_path):
     assert result.returncode == 1
     assert "data/petition.yml:8: `count` doit être un nombre entier positif ou nul : « -1 »" \
         in result.stdout
+
+
+def test_field_names_follow_the_signature_service():
+    text = VALID + "field_names:\n  email: email_address\n  honeypot: url-check\n"
+    out = render_petition(parse_petition(text, "p.yml"))
+    assert 'name="email_address" type="email"' in out
+    assert 'name="url-check" type="text" tabindex="-1"' in out
+    assert "champ de formulaire inconnu `field_names.mail` — vouliez-vous dire `email` ?" in \
+        problems_of(VALID + "field_names:\n  mail: x\n")[0]
+    assert "nom de champ refusé pour `field_names.email` : « a\"b »" in \
+        problems_of(VALID + "field_names:\n  email: 'a\"b'\n")[0]

@@ -328,3 +328,16 @@ def test_no_accessibility_violation(open_page, path, scheme):
     page = open_page(path, color_scheme=scheme)
     results = Axe().run(page, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_print_button_prints_only_its_letter(open_page):
+    page = open_page("agir/droits.html")
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")  # no dialog
+    page.locator('.letter-actions[data-letter="lettre-cada"] .letter-print').click()
+    assert page.evaluate("window.printed") is True
+    page.emulate_media(media="print")
+    assert page.locator("#lettre-cada").is_visible()
+    assert not page.locator("#lettre-acces").is_visible()
+    assert not page.locator("h1").is_visible()
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("#lettre-acces").is_visible()
