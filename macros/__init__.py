@@ -7,21 +7,18 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from .action import Action
+from .action import Action, call_to_action, register_action_macros
 from .article import decorate
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
 from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
-from .letters import contact_html, letter_actions, letter_field, letter_form
-from .listings import relative_link, teaser_list
+from .listings import teaser_list
 from .log import advisory
 from .news import news_items, news_list
-from .petition import render_petition
 from .portal import Portal
 from .redirects import page_url, redirect_html
-from .share import action_block, script_tag, share_html
 
 _portal: Portal | None = None
 _action: Action | None = None
@@ -40,9 +37,11 @@ def _deferred(macro):
 
 
 def define_env(env):
-    global _portal
+    global _portal, _action
     _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
     portal = _portal
+    _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
+    register_action_macros(env, _action, _deferred)
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -82,72 +81,6 @@ def define_env(env):
 
         return render_bibliography(portal.sources, portal.corpus.cited_in(), url_for)
 
-    _define_action_macros(env, portal)
-
-
-def _asset(env, name: str) -> str:
-    return get_relative_url(f"assets/{name}", env.page.url)
-
-
-def _page_address(conf, page) -> str:
-    return (conf.get("site_url") or "").rstrip("/") + "/" + page.url
-
-
-def _define_action_macros(env, portal: Portal) -> None:
-    """Petition, share links, letters and contact (macros/action.py and the modules it reads)."""
-    global _action
-    _action = action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
-
-    def where() -> str:
-        return f"docs/{env.page.file.src_uri}"
-
-    def contact_or_fail():
-        if action.contact is None:
-            raise ContentError([Problem("mkdocs.yml", "adresse de contact manquante : "
-                                        "`extra.contact.email`", hint="ajoutez `contact:` puis "
-                                        "`email: …` sous `extra:`")])
-        return action.contact
-
-    @env.macro
-    @_deferred
-    def petition() -> str:
-        """The petition page: text, demands, progress bar, form (or how to sign), privacy."""
-        if action.petition is None:
-            raise ContentError([Problem(action.petition_label, "fichier de la pétition "
-                                        "introuvable", hint=f"créez {action.petition_label} "
-                                        "(voir CONTRIBUTING.md)")])
-        contact = contact_html(contact_or_fail(), "Signer la pétition") \
-            if not action.petition.endpoint else ""
-        return render_petition(action.petition, contact, _asset(env, "petition-count.js"))
-
-    @env.macro
-    @_deferred
-    def share_links() -> str:
-        return (share_html(env.page.title, _page_address(env.conf, env.page),
-                           action.share_links) + script_tag(_asset(env, "share.js")))
-
-    @env.macro
-    @_deferred
-    def contact_details(subject: str = "") -> str:
-        return contact_html(contact_or_fail(), subject)
-
-    @_deferred
-    def a_letter_field(name: str) -> str:
-        return letter_field(name, where())
-
-    env.macro(a_letter_field, "letter_field")
-    env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
-    env.macro(letter_actions, "letter_actions")
-
-
-def _call_to_action(env, record) -> str:
-    """Sign and share, at the end of every investigation."""
-    page = env.page
-    petition_href = (relative_link(_action.petition_page, page.file.src_uri)
-                     if _action.petition_page else None)
-    return action_block(record.title, _page_address(env.conf, page), petition_href,
-                        _action.call_to_action, _action.share_links, _asset(env, "share.js"))
-
 
 def _history_url(conf, src_uri: str) -> str | None:
     repo, history = conf.get("repo_url"), conf["extra"].get("history_uri")
@@ -161,7 +94,7 @@ def on_pre_page_macros(env):
     if record:
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
         if record.dossier:
-            env.markdown += _call_to_action(env, record)
+            env.markdown += call_to_action(env, _action, record)
 
 
 def on_post_page_macros(env):
