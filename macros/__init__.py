@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from .action import Action, call_to_action, register_action_macros
 from .article import decorate
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
@@ -22,6 +23,7 @@ from .redirects import page_url, redirect_html
 from .search import index_site
 
 _portal: Portal | None = None
+_action: Action | None = None
 
 
 def _deferred(macro):
@@ -37,9 +39,11 @@ def _deferred(macro):
 
 
 def define_env(env):
-    global _portal
+    global _portal, _action
     _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
     portal = _portal
+    _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
+    register_action_macros(env, _action, _deferred)
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -98,6 +102,8 @@ def on_pre_page_macros(env):
     record = _portal.corpus.pages.get(page.file.src_uri)
     if record:
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
+        if record.dossier:
+            env.markdown += call_to_action(env, _action, record)
 
 
 def on_post_page_macros(env):

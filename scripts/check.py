@@ -23,6 +23,7 @@ from macros.corpus import collect_docs  # noqa: E402
 from macros.errors import ContentError, Problem, did_you_mean  # noqa: E402
 from macros.links import check_links  # noqa: E402
 from macros.mirrors import load_mirrors  # noqa: E402
+from macros.petition import load_petition  # noqa: E402
 from macros.redirects import load_redirects  # noqa: E402
 from macros.typography import check as check_typography  # noqa: E402
 from macros.typography import fix as fix_typography  # noqa: E402
@@ -73,6 +74,11 @@ def run(root: Path, fix: bool) -> list[Problem]:
         problems += error.problems
     try:
         load_mirrors(root / "data" / "miroirs.yml", "data/miroirs.yml")
+    except ContentError as error:
+        problems += error.problems
+    petition_file = str((extra.get("action") or {}).get("petition_data", "data/petition.yml"))
+    try:
+        load_petition(root / petition_file, petition_file)
     except ContentError as error:
         problems += error.problems
     for path, text in pages.items():
