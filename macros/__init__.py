@@ -8,6 +8,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from .article import decorate
+from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
@@ -20,6 +21,7 @@ from .portal import Portal
 from .redirects import page_url, redirect_html
 
 _portal: Portal | None = None
+_charts: Charts | None = None
 
 
 def _deferred(macro):
@@ -35,9 +37,10 @@ def _deferred(macro):
 
 
 def define_env(env):
-    global _portal
+    global _portal, _charts
     _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
     portal = _portal
+    _charts = Charts(portal.root, portal.sources)
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -77,6 +80,17 @@ def define_env(env):
 
         return render_bibliography(portal.sources, portal.corpus.cited_in(), url_for)
 
+    @env.macro
+    @_deferred
+    def chart(chart_id: str) -> str:
+        """A chart from data/<chart_id>.csv, rendered to inline SVG with its data table."""
+        page = env.page
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        at = source.find(f'chart("{chart_id}")')
+        line = source.count("\n", 0, at) + 1 if at >= 0 else None
+        return _charts.figure(str(chart_id), f"docs/{page_path()}", line,
+                              lambda path: get_relative_url(path, page.url))
+
 
 def _history_url(conf, src_uri: str) -> str | None:
     repo, history = conf.get("repo_url"), conf["extra"].get("history_uri")
@@ -102,6 +116,7 @@ def on_post_page_macros(env):
 def on_post_build(env):
     conf, site_dir = env.conf, Path(env.conf["site_dir"])
     write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
+    _charts.publish(site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
     info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
                     author=conf.get("site_author") or "")
