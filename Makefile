@@ -12,6 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
+.PHONY: new-chart vendor-vega
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -42,6 +43,13 @@ fix-typography: $(STAMP) ## Correct French typography where it is safe, then che
 new-article: $(STAMP) ## Create an investigation: make new-article TITLE="Titre" [DOSSIER=…]
 	@test -n "$(TITLE)" || { echo 'Usage : make new-article TITLE="Titre de l’enquête"'; exit 2; }
 	$(BIN)/python scripts/new_article.py "$(TITLE)" --dossier "$(DOSSIER)"
+
+new-chart: $(STAMP) ## Create a chart from a template: make new-chart ID=mon-graphique SOURCE=cle
+	@test -n "$(ID)" || { echo 'Usage : make new-chart ID=mon-graphique SOURCE=cle_bibtex'; exit 2; }
+	$(BIN)/python scripts/new_chart.py "$(ID)" --source "$(SOURCE)"
+
+vendor-vega: ## Copy the pinned Vega, Vega-Lite, Vega-Embed (npm) into overrides/assets/vega/
+	$(PYTHON) scripts/vendor_vega.py
 
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .

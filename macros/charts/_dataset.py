@@ -26,6 +26,10 @@ KINDS = {
     "nombre": "un nombre, par exemple 2 ou 2.5 (point décimal)",
     "sources": "des clés de sources séparées par « ; », par exemple lqdn_2021; dubois_2021",
 }
+_CSV_ERRORS = {
+    "unexpected end of data": "guillemet ouvert et jamais refermé",
+    "',' expected after '\"'": "texte collé après un guillemet fermant",
+}
 _INTEGER = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
@@ -75,10 +79,14 @@ def parse_table(text: str, label: str, columns: Mapping[str, str],
     """The rows of a CSV text; raises ContentError listing every problem."""
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, start = [], 1
     try:
-        records = [(reader.line_num, record) for record in reader]
+        for record in reader:
+            records.append((start, record))
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise_if_any([Problem(label, f"CSV illisible : {error}", reader.line_num + 1,
+        reason = _CSV_ERRORS.get(str(error), str(error))
+        raise_if_any([Problem(label, f"CSV illisible : {reason}", start,
                               "vérifiez les guillemets : une cellule qui contient une virgule "
                               "s’écrit entre guillemets droits, \"comme, ceci\"")])
     records = [(line, record) for line, record in records if any(c.strip() for c in record)]
