@@ -159,3 +159,16 @@ def test_the_csv_link_works_from_disk(browser, chart_build):
             (ROOT / "data" / f"{chart_id}.csv").read_bytes()
     assert page.locator("figure.chart svg").first.is_visible()
     context.close()
+
+
+def test_print_uses_the_light_colours_even_in_dark_mode(browser, served):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(served + PAGE)
+    page.emulate_media(media="print")
+    figure = page.locator("#graphique-fraude-sociale-fiscale")
+    assert figure.locator(".chart-image svg").is_visible()
+    label = figure.locator(".chart-image svg text").first
+    assert label.evaluate("e => getComputedStyle(e).fill") == "rgb(26, 26, 26)"
+    assert figure.locator(".chart-interactive").is_hidden()
+    context.close()

@@ -19,7 +19,7 @@ AXIS_X = 8  # pixels from the left edge
 
 def build(rows):
     data = [{**row, "titre": f"{row['annee']} · {row['acteur']}",
-             "texte": textwrap.wrap(row["evenement"], 46)} for row in rows]
+             "texte": textwrap.wrap(row["evenement"], 40)} for row in rows]
     base = alt.Chart(alt.Data(values=data)).encode(
         y=alt.Y("annee:O", axis=None, sort="ascending"),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("acteur:N", title="Acteur"),
@@ -35,4 +35,4 @@ def build(rows):
     texts = base.mark_text(align="left", baseline="top", dx=12, dy=3, lineHeight=16,
                            color=INK.light).encode(x=alt.value(AXIS_X), text="texte:N")
     return alt.layer(line, dots, titles, texts).properties(
-        width=440, height=ROW_HEIGHT * len(rows))
+        width=350, height=ROW_HEIGHT * len(rows))
