@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
@@ -86,8 +87,8 @@ def define_env(env):
         """A chart from data/<chart_id>.csv, rendered to inline SVG with its data table."""
         page = env.page
         source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-        at = source.find(f'chart("{chart_id}")')
-        line = source.count("\n", 0, at) + 1 if at >= 0 else None
+        call = re.search(rf"chart\(\s*[\"']{re.escape(str(chart_id))}[\"']", source)
+        line = source.count("\n", 0, call.start()) + 1 if call else None
         return _charts.figure(str(chart_id), f"docs/{page_path()}", line,
                               lambda path: get_relative_url(path, page.url))
 

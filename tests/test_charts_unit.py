@@ -193,3 +193,20 @@ def test_vendored_vega_files_match_their_manifest_and_the_svg_renderer():
     for _, _, package in entries:
         name, version = package.rsplit("@", 1)
         assert re.search(rf'"node_modules/{name}": {{\s*"version": "{re.escape(version)}"', lock)
+
+
+def test_the_second_figure_comes_from_the_cache(tmp_path):
+    from macros.charts import _render
+
+    (tmp_path / "data").mkdir()
+    for suffix in (".csv", ".yml"):
+        name = f"fraude-sociale-fiscale{suffix}"
+        (tmp_path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
+    charts = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT))
+    before = _render.renders
+    first = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
+    assert _render.renders == before + 1
+    second = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
+    assert _render.renders == before + 1
+    assert first == second
+    assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1

@@ -18,7 +18,14 @@ from ..errors import Problem, did_you_mean, raise_if_any
 from ._dataset import read_metadata, read_table
 from ._figure import figure_html
 from ._registry import CHARTS_DIR, chart_ids, load_chart_module
-from ._render import LOCALE, RenderCache, cache_key, library_versions, render_cached
+from ._render import (
+    LOCALE,
+    RenderCache,
+    cache_key,
+    library_versions,
+    render_cached,
+    vega_lite_spec,
+)
 
 SITE_FOLDER = "donnees"  # where the CSV files and specs are published in the site
 _SHARED_CODE = ("_style.py", "_render.py")  # code whose change alters every SVG
@@ -62,7 +69,6 @@ class Charts:
                         library_versions().encode())
 
         def make_spec() -> dict:
-            from ._render import vega_lite_spec
             return vega_lite_spec(module.build([dict(row) for row in table.rows]))
 
         rendered = render_cached(self.cache, key, chart_id, make_spec)
