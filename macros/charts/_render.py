@@ -20,7 +20,6 @@ from ._style import CONFIG
 
 LOCALE = "fr-FR"
 _ID = re.compile(r'\bid="([^"]+)"')
-_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 # Number of SVG renders by this process: a rebuild with unchanged charts adds none.
 renders = 0
