@@ -27,6 +27,3 @@ def test_the_dossier_shows_its_charts(site, url, chart_ids):
         published = site.path(url).parent / link
         assert published.read_bytes() == (ROOT / "data" / f"{chart_id}.csv").read_bytes()
 
-
-def test_the_portal_build_fetches_nothing_for_its_charts(portal_build):
-    assert portal_build.network_attempts == []
