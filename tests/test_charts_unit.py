@@ -210,3 +210,16 @@ def test_the_second_figure_comes_from_the_cache(tmp_path):
     assert _render.renders == before + 1
     assert first == second
     assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1
+
+
+def test_a_chart_module_mistake_is_named_and_nothing_is_fetched(tmp_path):
+    from macros.charts._render import RenderCache, render_cached
+
+    remote = {"data": {"url": "https://example.org/x.csv"}, "mark": "point",
+              "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    with pytest.raises(ContentError) as error:
+        render_cached(RenderCache(tmp_path), "k", "x", lambda: remote)
+    assert str(error.value.problems[0]).startswith(
+        "macros/charts/x.py: le graphique n’a pas pu être dessiné : ")
+    assert "External data url not allowed: https://example.org/x.csv" in str(error.value)
+    assert not list(tmp_path.iterdir())  # nothing cached

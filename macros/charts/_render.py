@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from ..errors import ContentError, Problem
 from ..log import log
 from ._style import CONFIG
 
@@ -55,7 +56,9 @@ def render_svg(spec: dict, prefix: str) -> str:
     import vl_convert  # a native library: loaded only when something must be rendered
 
     renders += 1
-    svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE, time_format_locale=LOCALE)
+    # No base URL allowed: a spec can never make the build fetch anything from the network.
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE, time_format_locale=LOCALE,
+                                     allowed_base_urls=[])
     svg = stable_svg(svg, prefix)
     # Drop the fixed white background vl-convert paints, so dark mode shows through.
     return re.sub(r'^(<svg\b[^>]*>)<rect width="[\d.]+" height="[\d.]+" fill="white"/>',
@@ -102,8 +105,19 @@ def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec) -> Ren
     hit = cache.get(key)
     if hit:
         return hit
-    spec = make_spec()
-    rendered = Rendered(render_svg(spec, f"graphique-{chart_id}"), spec)
+    try:
+        spec = make_spec()
+        rendered = Rendered(render_svg(spec, f"graphique-{chart_id}"), spec)
+    except Exception as error:  # a mistake in the chart module: named, without a traceback
+        # vl-convert's message: a header, the JavaScript error, then its stack ("at …").
+        lines = [line.strip() for line in str(error).splitlines()
+                 if line.strip() and not line.strip().startswith("at ")]
+        reason = " ".join(lines[:2]) or type(error).__name__
+        raise ContentError([Problem(
+            f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : "
+            f"{type(error).__name__} : {reason}",
+            hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données prises "
+                 "dans rows (alt.Data(values=…)), jamais à une adresse")]) from error
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)
     return rendered
