@@ -56,6 +56,17 @@ def test_each_chart_has_its_figure_with_caption_table_and_link(chart_build):
         call = figure.select_one("figcaption .chart-source sup.note-call a")
         assert article.select_one(call["href"]) is not None
         assert figure.select_one(".chart-download a")["href"] == f"../donnees/{chart_id}.csv"
+        # One image for assistive technologies: Vega's per-mark roles and labels are gone.
+        assert not [tag for tag in svg.find_all(True) if tag.has_attr("role")
+                    or any(name.startswith("aria-") for name in tag.attrs)]
+
+
+def test_only_pages_with_a_chart_load_the_chart_script(chart_build):
+    site = Site(chart_build.site_dir)
+    scripts = site.soup("enquetes/une-enquete.html").select('script[src$="charts.js"]')
+    assert [s["src"] for s in scripts] == ["../assets/charts.js"]  # once for three charts
+    for url in ("index.html", "enquetes/index.html", "sources.html"):
+        assert "charts.js" not in site.html(url), url
 
 
 @pytest.mark.parametrize("chart_id", CHARTS)

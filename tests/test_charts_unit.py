@@ -206,7 +206,7 @@ def test_the_second_figure_comes_from_the_cache(tmp_path):
     before = _render.renders
     first = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
     assert _render.renders == before + 1
-    second = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
+    second = charts.figure("fraude-sociale-fiscale", "docs/b.md", 1, lambda p: "../" + p)
     assert _render.renders == before + 1
     assert first == second
     assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1

@@ -28,6 +28,7 @@ from ._render import (
 )
 
 SITE_FOLDER = "donnees"  # where the CSV files and specs are published in the site
+SCRIPT = "assets/charts.js"  # from overrides/: shows the « Version interactive » buttons
 _SHARED_CODE = ("_style.py", "_render.py")  # code whose change alters every SVG
 
 
@@ -45,6 +46,7 @@ class Charts:
     sources: Mapping
     charts_dir: Path = CHARTS_DIR
     published: dict[str, dict] = field(default_factory=dict)  # chart id -> spec
+    pages_with_script: set[str] = field(default_factory=set)
 
     @property
     def cache(self) -> RenderCache:
@@ -73,12 +75,15 @@ class Charts:
 
         rendered = render_cached(self.cache, key, chart_id, make_spec)
         self.published[chart_id] = rendered.spec
+        first_on_page = page_path not in self.pages_with_script
+        self.pages_with_script.add(page_path)
         return figure_html(
             chart_id, meta, table, module.COLUMNS, getattr(module, "LABELS", {}), rendered.svg,
             source_label(self.sources[meta.source]),
             csv_url=url_for(f"{SITE_FOLDER}/{chart_id}.csv"),
             csv_bytes=csv_path.stat().st_size,
-            spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"))
+            spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"),
+            script_url=url_for(SCRIPT) if first_on_page else None)
 
     def publish(self, site_dir: Path) -> None:
         """The CSV (for download) and the spec (for the interactive version) of every chart

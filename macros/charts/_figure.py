@@ -9,6 +9,7 @@ import re
 from ._dataset import Metadata, Table
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+_MARK_ACCESSIBILITY = re.compile(r'\s(?:role|aria-[\w-]+)="[^"]*"')
 
 
 def _esc(text: str) -> str:
@@ -18,11 +19,14 @@ def _esc(text: str) -> str:
 def accessible_svg(svg: str, title_id: str, description_id: str) -> str:
     """The chart is one image for screen readers, named by the caption's title and
     described by its description (the marks' own English labels are not read)."""
+    # Vega's roles and English labels on every mark: dropped, the chart is read as one image.
+    svg = _MARK_ACCESSIBILITY.sub("", svg.strip())
+
     def opening(match: re.Match) -> str:
-        attributes = re.sub(r'\s(?:class|role|aria-[\w-]+)="[^"]*"', "", match.group(1))
+        attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
         return (f'<svg{attributes} class="chart-svg" role="img" aria-labelledby="{title_id}" '
                 f'aria-describedby="{description_id}">')
-    return _SVG_OPEN.sub(opening, svg.strip(), count=1).replace("\n", " ")
+    return _SVG_OPEN.sub(opening, svg, count=1).replace("\n", " ")
 
 
 def _cell(value: str, kind: str) -> str:
@@ -53,8 +57,10 @@ def data_table(table: Table, columns: dict[str, str], labels: dict[str, str],
 
 def figure_html(chart_id: str, meta: Metadata, table: Table, columns: dict[str, str],
                 labels: dict[str, str], svg: str, source_label: str, csv_url: str,
-                csv_bytes: int, spec_url: str) -> str:
-    """One block of raw HTML (no blank line), so Markdown leaves it whole."""
+                csv_bytes: int, spec_url: str, script_url: str | None = None) -> str:
+    """`script_url`: charts.js, given for the first chart of a page only, so that pages
+    without a chart load no script of ours."""
+    # One block of raw HTML (no blank line), so Markdown leaves it whole.
     base = f"graphique-{chart_id}"
     title_id, description_id = f"{base}-titre", f"{base}-description"
     unit = f" Unité\u00a0: {_esc(meta.unit)}." if meta.unit else ""
@@ -81,4 +87,6 @@ def figure_html(chart_id: str, meta: Metadata, table: Table, columns: dict[str, 
         f'type="text/csv">Télécharger les données (CSV, {kilobytes}\u00a0Ko)</a></p>',
         "</figure>",
     ]
+    if script_url:
+        parts.insert(-1, f'<script src="{_esc(script_url)}" defer></script>')
     return "\n".join(parts)

@@ -1,6 +1,7 @@
 /* Interactive charts, only when the reader asks for one.
  *
- * Each chart figure holds a hidden « Version interactive » button and, in
+ * The first chart of a page includes this script (pages without a chart load
+ * none). Each chart figure holds a hidden « Version interactive » button and, in
  * data-chart-spec, the address of its Vega-Lite spec. This script shows the
  * buttons; a click loads Vega, Vega-Lite and Vega-Embed from this site
  * (assets/vega/, never a CDN), then the spec, and draws the chart with tooltips.
@@ -8,6 +9,9 @@
  */
 (function () {
   "use strict";
+  // Included once per page by the first chart; never set up twice.
+  if (window.portalCharts) { return; }
+  window.portalCharts = true;
   var script = document.currentScript;
   var assets = script ? script.src.replace(/[^/]*$/, "") : "";
   var libraries = ["vega/vega.min.js", "vega/vega-lite.min.js", "vega/vega-embed.min.js"];
