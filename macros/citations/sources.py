@@ -131,10 +131,13 @@ def person_name(person) -> str:
 
 def _entry_lines(text: str) -> dict[str, list[int]]:
     lines: dict[str, list[int]] = {}
+    line, position = 1, 0  # counted from the previous entry: counting from 0 is quadratic
     for match in _ENTRY_HEAD.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
         if match.group(1).lower() in ("comment", "string", "preamble"):
             continue
-        lines.setdefault(match.group(2), []).append(text.count("\n", 0, match.start()) + 1)
+        lines.setdefault(match.group(2), []).append(line)
     return lines
 
 
