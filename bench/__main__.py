@@ -37,16 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="N",
                         help="also profile one portal build of N investigations (pyinstrument)")
     args = parser.parse_args(argv)
+    out = args.out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = args.work or Path(tmp)
         report = run_bench(args.n or [100, 1000], work, args.repeats, args.warmup, args.seed,
                            args.charts)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(format_report(report))
+        print(f"\nReport: {out}")
         if args.profile:
-            report["profile"] = str(profile(args.profile, work, args.out, args.seed, args.charts))
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(format_report(report))
-    print(f"\nReport: {args.out}" + (f" · profile: {report['profile']}" if args.profile else ""))
+            print(f"Profile: {profile(args.profile, work, out, args.seed, args.charts)}")
     return 0
 
 
