@@ -11,7 +11,9 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions bench
+.PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
+.PHONY: linkcheck linkcheck-external
+.PHONY: bench
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -42,6 +44,12 @@ fix-typography: $(STAMP) ## Correct French typography where it is safe, then che
 new-article: $(STAMP) ## Create an investigation: make new-article TITLE="Titre" [DOSSIER=…]
 	@test -n "$(TITLE)" || { echo 'Usage : make new-article TITLE="Titre de l’enquête"'; exit 2; }
 	$(BIN)/python scripts/new_article.py "$(TITLE)" --dossier "$(DOSSIER)"
+
+linkcheck: build ## Check every internal link, anchor, feed and sitemap entry of site/, offline
+	$(BIN)/python scripts/linkcheck.py internal site
+
+linkcheck-external: build ## Check every external address (site, bibliography); report in linkcheck-report/
+	$(BIN)/python scripts/linkcheck.py external site --report-dir linkcheck-report
 
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .

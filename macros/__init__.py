@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from .action import Action, call_to_action, register_action_macros
 from .article import decorate
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
@@ -18,8 +19,10 @@ from .log import advisory
 from .news import news_items, news_list
 from .portal import Portal
 from .redirects import page_url, redirect_html
+from .search import index_site
 
 _portal: Portal | None = None
+_action: Action | None = None
 
 
 def _deferred(macro):
@@ -35,9 +38,11 @@ def _deferred(macro):
 
 
 def define_env(env):
-    global _portal
+    global _portal, _action
     _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
     portal = _portal
+    _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
+    register_action_macros(env, _action, _deferred)
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -89,6 +94,8 @@ def on_pre_page_macros(env):
     record = _portal.corpus.pages.get(page.file.src_uri)
     if record:
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
+        if record.dossier:
+            env.markdown += call_to_action(env, _action, record)
     if not env.has_j2(env.markdown):
         # No macro on this page: skip compiling it as a Jinja template (a tenth of a build).
         page.meta["render_macros"] = False
@@ -116,3 +123,5 @@ def on_post_build(env):
         stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
+    # Last: the search index covers the finished site.
+    index_site(site_dir)

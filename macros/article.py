@@ -62,7 +62,8 @@ def reply_block(page: PageRecord) -> str:
         '<div class="right-of-reply" markdown>\n\n'
         f'<p class="right-of-reply__meta">Réponse de {inline(reply["author"])}, datée du '
         f"{_time(reply['date'])}. "
-        "Elle est publiée telle quelle ; le texte de l’enquête n’a pas été modifié.</p>\n\n"
+        "Elle est présentée à part : le texte de l’enquête n’a pas été modifié pour y "
+        "répondre.</p>\n\n"
         f"{markdown_block(reply['text']).strip()}\n\n</div>\n"
     )
 

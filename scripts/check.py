@@ -22,6 +22,7 @@ from macros.citations.sources import collect_sources  # noqa: E402
 from macros.corpus import collect_docs  # noqa: E402
 from macros.errors import ContentError, Problem, did_you_mean  # noqa: E402
 from macros.links import check_links  # noqa: E402
+from macros.petition import load_petition  # noqa: E402
 from macros.redirects import load_redirects  # noqa: E402
 from macros.typography import check as check_typography  # noqa: E402
 from macros.typography import fix as fix_typography  # noqa: E402
@@ -68,6 +69,11 @@ def run(root: Path, fix: bool) -> list[Problem]:
     problems += chart_problems(pages, root, docs_label)
     try:
         load_redirects(root / "data" / "redirections.yml", "data/redirections.yml", set(pages))
+    except ContentError as error:
+        problems += error.problems
+    petition_file = str((extra.get("action") or {}).get("petition_data", "data/petition.yml"))
+    try:
+        load_petition(root / petition_file, petition_file)
     except ContentError as error:
         problems += error.problems
     for path, text in pages.items():

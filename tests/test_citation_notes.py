@@ -70,3 +70,9 @@ def test_unknown_key_names_file_line_and_suggests():
 def test_malformed_citation_is_an_error():
     with pytest.raises(ContentError, match=re.escape("citation mal formée : [@a; b]")):
         render_notes("x [@a; b].", SOURCES, "docs/x.md")
+
+
+def test_note_call_hugs_the_preceding_word():
+    out, _ = render("Un fait [@a]. Deux faits\t[@a; @b] et la suite.\nLigne [@b]")
+    assert "fait<sup" in out and "faits<sup" in out and "Ligne<sup" in out
+    assert "fait <sup" not in out

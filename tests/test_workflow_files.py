@@ -20,7 +20,7 @@ def test_ci_runs_make_test_and_publishes_the_site_on_both_forges():
     assert any(step.get("with", {}).get("path") == "site/" for step in steps)
     gitlab = load(".gitlab-ci.yml")
     assert "make test" in gitlab["test"]["script"]
-    assert gitlab["test"]["artifacts"]["paths"] == ["site/"]
+    assert "site/" in gitlab["test"]["artifacts"]["paths"]
 
 
 def test_pull_request_and_issue_templates_are_in_french():
@@ -49,3 +49,28 @@ def test_yaml_check_reads_mkdocs_tags_and_names_broken_lines(tmp_path):
     broken = subprocess.run([sys.executable, script, str(bad)], capture_output=True, text=True)
     assert broken.returncode == 1
     assert f"{bad}:3: YAML illisible" in broken.stdout
+
+
+def test_external_links_are_checked_on_a_schedule_apart_from_pull_requests():
+    github = load(".github/workflows/linkcheck-external.yml")
+    triggers = github[True]  # YAML 1.1 reads the `on:` key as True
+    assert set(triggers) == {"schedule", "workflow_dispatch"}
+    cron = triggers["schedule"][0]["cron"].split()
+    assert cron[2:4] == ["*", "*"] and cron[4] != "*"  # once a week
+    steps = github["jobs"]["linkcheck-external"]["steps"]
+    assert any(step.get("run") == "make linkcheck-external" for step in steps)
+    upload = next(step for step in steps if "upload-artifact" in step.get("uses", ""))
+    assert upload["if"] == "always()" and upload["with"]["path"] == "linkcheck-report/"
+    assert "linkcheck-external" not in load(".github/workflows/ci.yml")["jobs"]
+    assert "--report-dir linkcheck-report" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+    gitlab = load(".gitlab-ci.yml")
+    job = gitlab["linkcheck-external"]
+    assert job["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "schedule"'}
+    assert all(rule.get("when") == "manual" for rule in job["rules"][1:])
+    assert job["script"] == ["make linkcheck-external"]
+    assert job["artifacts"]["when"] == "always"
+    assert job["artifacts"]["paths"] == ["linkcheck-report/"]
+    # and the merge-request job stays out of scheduled pipelines
+    assert gitlab["test"]["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "schedule"',
+                                          "when": "never"}

@@ -67,7 +67,8 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str) -> str
                 f'<a id="{html.escape(call_id(key, index))}" '
                 f'href="#{html.escape(note_id(key))}" role="doc-noteref" '
                 f'title="{html.escape(tooltip, quote=True)}">{number}</a>')
-        out.append(markdown[position:group.start])
+        # A note call hugs the word it follows, as in print: "texte¹", not "texte ¹".
+        out.append(markdown[position:group.start].rstrip(" \t"))
         out.append('<sup class="note-call">' + ",\u202f".join(links) + "</sup>")
         position = group.end
     out.append(markdown[position:])

@@ -113,6 +113,7 @@ def make_site(tmp: Path, docs: dict[str, str] | None = None,
           - Sources: sources.md
         not_in_nav: |
           /enquetes/*.md
+          /rechercher.md
         extra:
           dossiers:
             - enquetes
@@ -123,6 +124,8 @@ def make_site(tmp: Path, docs: dict[str, str] | None = None,
         "enquetes/index.md": '---\ntitle: Enquêtes\n---\n\n{{ investigations("enquetes") }}\n',
         "sources.md": "---\ntitle: Sources\n---\n\n{{ bibliography() }}\n",
         "enquetes/une-enquete.md": FIXTURE_ARTICLE,
+        # The header's search form leads here: part of the theme, like overrides/.
+        "rechercher.md": (ROOT / "docs" / "rechercher.md").read_text(encoding="utf-8"),
     }
     files.update(docs or {})
     bibs = {"sources.bib": FIXTURE_BIB}

@@ -1,0 +1,107 @@
+"""Acting on the dossier: the petition, share links, letters and contact.
+
+`Action.load` reads and checks what they need once per build; `register_action_macros`
+declares the page macros and `call_to_action` gives the block under every investigation.
+The rendering itself is done by petition.py, share.py and letters.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+from .errors import ContentError, Problem
+from .letters import (
+    check_contact,
+    contact_html,
+    is_placeholder,
+    letter_actions,
+    letter_field,
+    letter_form,
+)
+from .listings import relative_link
+from .log import advisory
+from .petition import DEFAULT_CALL_TO_ACTION, Petition, load_petition, render_petition
+from .share import action_block, check_share_links, script_tag, share_html
+
+
+@dataclass(frozen=True)
+class Action:
+    petition: Petition | None
+    petition_label: str        # e.g. "data/petition.yml", for messages
+    petition_page: str | None  # .md path under docs/ of the petition page, when it exists
+    share_links: list[dict]
+    contact: dict | None
+
+    @property
+    def call_to_action(self) -> str:
+        return self.petition.call_to_action if self.petition else DEFAULT_CALL_TO_ACTION
+
+    @classmethod
+    def load(cls, root: Path, docs_dir: Path, extra: dict) -> Action:
+        config = extra.get("action") or {}
+        label = str(config.get("petition_data", "data/petition.yml"))
+        petition = load_petition(root / label, label)
+        page = str(config.get("petition_page", "agir/petition.md"))
+        contact = check_contact(extra["contact"]) if "contact" in extra else None
+        if contact and is_placeholder(contact):
+            advisory.warning("adresse de contact d’exemple (%s) : remplacez `extra.contact.email` "
+                             "dans mkdocs.yml avant de publier", contact["email"])
+        links = check_share_links(config.get("share_links"))
+        return cls(petition, label, page if (docs_dir / page).exists() else None, links, contact)
+
+
+def _asset(env, name: str) -> str:
+    return get_relative_url(f"assets/{name}", env.page.url)
+
+
+def _page_address(env) -> str:
+    return (env.conf.get("site_url") or "").rstrip("/") + "/" + env.page.url
+
+
+def register_action_macros(env, action: Action, deferred) -> None:
+    """`petition()`, `share_links()`, `contact_details()` and the letter macros.
+    `deferred` keeps a ContentError for the page hook (no traceback)."""
+
+    def contact_or_fail() -> dict:
+        if action.contact is None:
+            raise ContentError([Problem("mkdocs.yml", "adresse de contact manquante : "
+                                        "`extra.contact.email`", hint="ajoutez `contact:` puis "
+                                        "`email: …` sous `extra:`")])
+        return action.contact
+
+    def petition() -> str:
+        """The petition page: text, demands, progress bar, form (or how to sign), privacy."""
+        if action.petition is None:
+            raise ContentError([Problem(action.petition_label, "fichier de la pétition "
+                                        "introuvable", hint=f"créez {action.petition_label} "
+                                        "(voir CONTRIBUTING.md)")])
+        contact = ("" if action.petition.endpoint
+                   else contact_html(contact_or_fail(), "Signer la pétition"))
+        return render_petition(action.petition, contact, _asset(env, "petition-count.js"))
+
+    def share_links() -> str:
+        return (share_html(env.page.title, _page_address(env), action.share_links)
+                + script_tag(_asset(env, "share.js")))
+
+    def contact_details(subject: str = "") -> str:
+        return contact_html(contact_or_fail(), subject)
+
+    def a_letter_field(name: str) -> str:
+        return letter_field(name, f"docs/{env.page.file.src_uri}")
+
+    for name, macro in (("petition", petition), ("share_links", share_links),
+                        ("contact_details", contact_details), ("letter_field", a_letter_field)):
+        env.macro(deferred(macro), name)
+    env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
+    env.macro(letter_actions, "letter_actions")
+
+
+def call_to_action(env, action: Action, record) -> str:
+    """Sign and share, appended to an investigation's Markdown."""
+    petition_href = (relative_link(action.petition_page, env.page.file.src_uri)
+                     if action.petition_page else None)
+    return action_block(record.title, _page_address(env), petition_href, action.call_to_action,
+                        action.share_links, _asset(env, "share.js"))

@@ -1,0 +1,43 @@
+/* Live signature count, loaded only on the petition page when `count_url` is set.
+   Reads {"count": 1234, "date": "2026-12-01"} (date optional) from the organisation's
+   server and updates the bar. On any failure the count rendered at build time stays. */
+(function () {
+  "use strict";
+  var box = document.querySelector(".petition-progress[data-count-url]");
+  if (!box || !window.fetch) return;
+  var bar = box.querySelector("progress");
+  var label = box.querySelector(".petition-progress__label");
+  var goal = parseInt(box.getAttribute("data-goal"), 10);
+  var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                "septembre", "octobre", "novembre", "décembre"];
+
+  function number(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  }
+  function day(date) {
+    var d = date.getDate();
+    return (d === 1 ? "1er" : d) + " " + MONTHS[date.getMonth()] + " " + date.getFullYear();
+  }
+  function dateOf(value) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    var date = m ? new Date(+m[1], +m[2] - 1, +m[3]) : new Date();
+    return isNaN(date.getTime()) ? new Date() : date;
+  }
+
+  fetch(box.getAttribute("data-count-url"), {credentials: "omit", cache: "no-store"})
+    .then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    })
+    .then(function (data) {
+      var count = data && data.count;
+      if (typeof count !== "number" || !isFinite(count) || count < 0 ||
+          Math.floor(count) !== count || !(goal > 0)) return;
+      label.textContent = number(count) + (count < 2 ? " signature" : " signatures") +
+        " sur un objectif de " + number(goal) + ", au " + day(dateOf(data.date));
+      bar.value = Math.min(count, goal);
+      bar.textContent = number(count);
+      box.setAttribute("data-live", "true");
+    })
+    .catch(function () { /* keep the build-time count */ });
+})();

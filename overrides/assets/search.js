@@ -1,0 +1,98 @@
+// Search page: Pagefind (built by macros/search.py) is imported only when the reader
+// focuses the field or arrives with ?q=…; a page view alone downloads nothing of it.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-pagefind]");
+  if (!form) return;
+  var input = form.querySelector("input[name=q]");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var engine = null;
+  var pending = null;
+  var latest = 0;
+
+  function unavailable() {
+    document.getElementById("search-unavailable").hidden = false;
+    status.textContent = "";
+  }
+
+  // Browsers refuse module imports from file:// pages: say so at once.
+  if (location.protocol === "file:") {
+    unavailable();
+    return;
+  }
+
+  function load() {
+    if (!engine) {
+      var bundle = new URL(form.dataset.pagefind, document.baseURI).href;
+      var root = new URL(form.dataset.siteRoot, document.baseURI).pathname;
+      engine = import(bundle).then(function (pagefind) {
+        // Result URLs relative to wherever the site is served, sub-paths included.
+        return pagefind.options({ baseUrl: root, excerptLength: 24 }).then(function () {
+          return pagefind;
+        });
+      });
+      engine.catch(unavailable);
+    }
+    return engine;
+  }
+
+  function plural(count) {
+    return count === 0 ? "Aucun résultat" : count === 1 ? "1 résultat" : count + " résultats";
+  }
+
+  function show(query, results) {
+    list.replaceChildren();
+    results.forEach(function (data) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = (data.meta && data.meta.title) || data.url;
+      var excerpt = document.createElement("p");
+      excerpt.innerHTML = data.excerpt;  // Pagefind escapes the page text, adds <mark>
+      item.append(link, excerpt);
+      list.append(item);
+    });
+  }
+
+  function search(query) {
+    var ticket = ++latest;
+    query = query.trim();
+    if (!query) {
+      list.replaceChildren();
+      status.textContent = "";
+      return Promise.resolve();
+    }
+    status.textContent = "Recherche en cours…";
+    return load().then(function (pagefind) {
+      return pagefind.search(query);
+    }).then(function (found) {
+      return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }))
+        .then(function (results) {
+          if (ticket !== latest) return;
+          show(query, results);
+          status.textContent = plural(found.results.length) + " pour «\u00a0" + query + "\u00a0»" +
+            (found.results.length > 20 ? " (les 20 premiers sont affichés)" : "") + ".";
+          form.dataset.searched = query;  // lets tests and readers know it finished
+        });
+    }).catch(unavailable);
+  }
+
+  input.addEventListener("focus", load, { once: true });
+  input.addEventListener("input", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { search(input.value); }, 250);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(pending);
+    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value.trim()));
+    search(input.value);
+  });
+
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    search(initial);
+  }
+})();

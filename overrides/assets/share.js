@@ -1,0 +1,53 @@
+/* Share links without tracking: a "copy" button and a Mastodon form for the reader's own
+   instance. Without JavaScript the address is shown as text and the plain links work. */
+(function () {
+  "use strict";
+  var box = document.querySelector(".share");
+  if (!box) return;
+  var text = box.getAttribute("data-share-text");
+  var address = box.querySelector(".share__url");
+  var copy = box.querySelector(".share__copy");
+  var status = box.querySelector(".share__status");
+  var mastodon = box.querySelector(".share__mastodon");
+
+  function selectAddress() {
+    var range = document.createRange();
+    range.selectNodeContents(address);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  copy.hidden = false;
+  copy.addEventListener("click", function () {
+    function fallback() {
+      selectAddress();
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (e) { done = false; }
+      status.textContent = done ? "Lien copié." :
+        "L’adresse est sélectionnée : copiez-la avec Ctrl+C ou un appui long.";
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(address.textContent).then(function () {
+        status.textContent = "Lien copié.";
+      }, fallback);
+    } else {
+      fallback();
+    }
+  });
+
+  var instance = mastodon.querySelector("input");
+  mastodon.hidden = false;
+  instance.addEventListener("input", function () { instance.setCustomValidity(""); });
+  mastodon.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var host = instance.value.trim().replace(/^https?:\/\//i, "").replace(/[\/?#].*$/, "")
+      .replace(/^@?[^@]*@/, "");
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i.test(host)) {
+      instance.setCustomValidity("Indiquez le nom de votre instance, par exemple mastodon.social.");
+      instance.reportValidity();
+      return;
+    }
+    window.open("https://" + host + "/share?text=" + encodeURIComponent(text), "_blank",
+                "noopener");
+  });
+})();

@@ -1,0 +1,56 @@
+"""What each kind of page costs a reader: bytes on the wire (gzip, as a compressing
+server sends them) and requests, for the page with all its CSS, JS, fonts and images.
+Measured in Chromium, written to test-artifacts/page-weight.json, and held to a budget."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from support.browser import serve
+from support.reader import Traffic, artifact_dir, chromium_fixture, investigation, page_kinds
+
+pytestmark = pytest.mark.browser
+
+chromium = chromium_fixture()
+INVESTIGATION_BUDGET = 100_000  # bytes, compressed, everything included
+
+
+@pytest.fixture(scope="module")
+def weights(site, chromium):
+    report = {}
+    with serve(site.dir) as base:
+        context = chromium.new_context()
+        for kind, path in page_kinds(site).items():
+            page = context.new_page()
+            traffic = Traffic(base).watch(page)
+            page.goto(base + path, wait_until="networkidle")
+            page.close()
+            report[kind] = {
+                "page": path,
+                "requests": len(traffic.requests),
+                "bytes_compressed": traffic.total,
+                "files": {urlsplit(url).path: size for url, size in sorted(traffic.sizes.items())},
+            }
+        context.close()
+    (artifact_dir(".") / "page-weight.json").write_text(json.dumps(report, indent=2))
+    print("\npage weight (compressed bytes, requests):")
+    for kind, row in report.items():
+        print(f"  {kind:10} {row['bytes_compressed']:>8,} B  {row['requests']:>3}  {row['page']}")
+    return report
+
+
+def test_an_investigation_weighs_under_the_budget(site, weights):
+    row = weights["enquete"] if "enquete" in weights else investigation(site)
+    assert row["bytes_compressed"] < INVESTIGATION_BUDGET, row
+
+
+def test_every_kind_of_page_is_measured_and_loads_javascript_only_where_used(weights):
+    for kind, row in weights.items():
+        assert row["requests"] == len(row["files"]) or row["requests"] > 0, kind
+        assert row["bytes_compressed"] > 1000, kind
+        scripts = [path for path in row["files"] if path.endswith((".js", ".mjs", ".wasm"))]
+        # Material's bundle only; search code stays on the search page.
+        assert all("/assets/javascripts/bundle." in path for path in scripts), (kind, scripts)

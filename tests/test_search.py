@@ -1,0 +1,144 @@
+"""Pagefind search in real Chromium: nothing downloaded until used, French stemming,
+accents folded, result links right under a sub-path, clear notices where it cannot run."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from macros.search import BUNDLE_DIR, UNUSED
+from support.browser import serve
+from support.reader import SEARCH_PAGE, Traffic, artifact_dir, chromium_fixture
+from support.sites import FIXTURE_ARTICLE, ROOT, Site, make_site, mkdocs_build
+
+pytestmark = pytest.mark.browser
+
+chromium = chromium_fixture()
+
+
+def article(title: str, text: str) -> str:
+    return FIXTURE_ARTICLE.replace('"Une enquête"', f'"{title}"').replace(
+        "Un fait [@dubois_2021].", text)
+
+
+# Each page uses one form of a word only: a result proves stemming or folding, not luck.
+FIXTURE_DOCS = {
+    "enquetes/controles.md": article("Automatisés", "Les contrôles automatisés s’étendent."),
+    "enquetes/verbe.md": article("Un verbe", "Le service cherche à contrôler les chômeurs."),
+    "enquetes/accents.md": article("Accents", "La dématérialisation éloigne les précaires."),
+    "rechercher.md": (ROOT / "docs" / "rechercher.md").read_text(encoding="utf-8"),
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("search")
+    project = make_site(tmp, docs=FIXTURE_DOCS)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "/enquetes/*.md", "/enquetes/*.md\n  /rechercher.md"), encoding="utf-8")
+    result = mkdocs_build(project, tmp / "site")
+    assert result.ok, result.output
+    return Site(result.site_dir)
+
+
+@pytest.fixture(scope="module")
+def mirror(site, tmp_path_factory):
+    """The portal served under a sub-path, as on a partner's mirror."""
+    root = tmp_path_factory.mktemp("mirror")
+    (root / "miroir").mkdir()
+    os.symlink(site.dir, root / "miroir" / "portail")
+    with serve(root) as url:
+        yield url + "miroir/portail/"
+
+
+def run_query(page, query: str) -> list[str]:
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_function(
+        "q => document.querySelector('form[data-pagefind]').dataset.searched === q", arg=query)
+    return [link.get_attribute("href") for link in page.locator("#search-results a").all()]
+
+
+def pages_found(fixture_site, chromium, *queries) -> dict[str, set[str]]:
+    with serve(fixture_site.dir) as base:
+        page = chromium.new_page()
+        page.goto(base + SEARCH_PAGE)
+        found = {q: {href.rsplit("/", 1)[-1] for href in run_query(page, q)} for q in queries}
+        page.close()
+    return found
+
+
+def test_french_stemming_and_accent_folding(fixture_site, chromium):
+    found = pages_found(fixture_site, chromium, "controle", "contrôle", "controler",
+                        "dematerialisation", "DÉMATÉRIALISATION", "precaire")
+    assert {"controles.html", "verbe.html"} <= found["controle"]  # plural, verb, no accent
+    assert found["contrôle"] == found["controle"]
+    assert {"controles.html", "verbe.html"} <= found["controler"]
+    assert found["dematerialisation"] == {"accents.html"}
+    assert found["DÉMATÉRIALISATION"] == {"accents.html"}
+    assert found["precaire"] == {"accents.html"}  # singular, no accent: « précaires »
+
+
+def test_only_articles_are_indexed_and_unused_bundles_removed(site):
+    bundle = site.dir / BUNDLE_DIR
+    assert (bundle / "pagefind.js").is_file()
+    assert not [name for name in UNUSED if (bundle / name).exists()]
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["fr"]
+    # The search page and the 404 are not articles: not in the index.
+    assert "data-pagefind-body" not in site.html(SEARCH_PAGE)
+    assert "data-pagefind-body" not in site.html("404.html")
+    assert "data-pagefind-body" in site.html("index.html")
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    articles = sum("data-pagefind-body" in p.read_text(encoding="utf-8") for p in site.pages())
+    assert pages == articles
+
+
+def test_search_loads_on_demand_and_works_under_a_sub_path(site, chromium, mirror):
+    page = chromium.new_page()
+    traffic = Traffic(mirror).watch(page)
+    page.goto(mirror + SEARCH_PAGE, wait_until="networkidle")
+    assert not [p for p in traffic.paths() if f"/{BUNDLE_DIR}/" in p]
+    before = dict(traffic.sizes)
+
+    results = run_query(page, "controle")
+    page.wait_for_load_state("networkidle")
+    assert results, "« controle » finds nothing in the portal"
+    for href in results:
+        assert href.startswith("/miroir/portail/"), href
+        assert site.path(href.removeprefix("/miroir/portail/")).is_file(), href
+    assert traffic.foreign() == set()
+
+    query_bytes = sum(size for url, size in traffic.sizes.items() if url not in before)
+    report = {"first_query": "controle", "requests": len(traffic.sizes) - len(before),
+              "bytes_compressed": query_bytes}
+    (artifact_dir(".") / "search-first-query.json").write_text(json.dumps(report, indent=2))
+    print(f"\nfirst search query: {report}")
+    assert query_bytes < 250_000
+    page.close()
+
+
+def test_header_form_leads_to_results(site, chromium, mirror):
+    page = chromium.new_page()
+    page.goto(mirror + "sources.html")
+    page.fill("#portal-search-q", "contrôle")
+    page.press("#portal-search-q", "Enter")
+    page.wait_for_url("**/rechercher.html?q=*")
+    page.wait_for_function("document.querySelector('form[data-pagefind]').dataset.searched")
+    assert page.locator("#search-results li").count() >= 1
+    assert "résultat" in page.locator("#search-status").inner_text()
+    page.close()
+
+
+def test_search_page_explains_itself_from_disk(site, chromium):
+    page = chromium.new_page()
+    page.goto((site.dir / SEARCH_PAGE).as_uri())
+    notice = page.locator("#search-unavailable")
+    assert notice.is_visible()
+    assert "file://" in notice.inner_text()
+    href = notice.locator("a").first.get_attribute("href")
+    assert (site.dir / href).is_file()
+    page.close()
