@@ -287,6 +287,7 @@ def portal_project(n: int, seed: int = 1, charts: bool = False) -> Project:
         "  - Sources: sources.md",
         "not_in_nav: |",
         f"  /{DOSSIER}/*.md",
+        "  /rechercher.md",
         "extra:",
         "  dossiers:",
         f"    - {DOSSIER}",
@@ -298,6 +299,9 @@ def portal_project(n: int, seed: int = 1, charts: bool = False) -> Project:
     project.files[f"docs/{DOSSIER}/index.md"] = (
         f'---\ntitle: Enquêtes\n---\n\n# Enquêtes\n\n{{{{ investigations("{DOSSIER}") }}}}\n')
     project.files["docs/sources.md"] = "---\ntitle: Sources\n---\n\n{{ bibliography() }}\n"
+    search_page = ROOT / "docs" / "rechercher.md"  # the header's search form leads there
+    if search_page.is_file():
+        project.files["docs/rechercher.md"] = search_page.read_text(encoding="utf-8")
     for page in pages:
         project.files[f"docs/{DOSSIER}/{page.slug}.md"] = page.markdown
         if page.chart:

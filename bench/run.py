@@ -184,8 +184,8 @@ def first_search(site: Path, loaded: dict) -> dict:
     if pagefind.is_dir():
         def size(path: Path) -> int:
             data = path.read_bytes()  # Pagefind's pf_* files are already gzip-compressed
-            return len(data) if path.name.startswith("pf_") or path.suffix.startswith(".pf") \
-                else gzip_size(data)
+            compressed = path.suffix.startswith(".pf") or path.suffix == ".pagefind"
+            return len(data) if compressed else gzip_size(data)
         loaded_files = set(loaded["files"])
         fixed = [p for p in pagefind.iterdir() if p.is_file()
                  and ((p.suffix in (".js", ".json") and "ui" not in p.name)
@@ -194,10 +194,16 @@ def first_search(site: Path, loaded: dict) -> dict:
         chunks = sorted(size(p) for p in (pagefind / "index").glob("*"))
         fragments = sorted(size(p) for p in (pagefind / "fragment").glob("*"))
         total = sum(size(p) for p in fixed)
+        # The header's search form opens the search page: its HTML and what it adds.
+        page = next((n for n in ("rechercher.html", "search.html") if (site / n).is_file()), None)
+        if page:
+            total += sum(v for k, v in first_load(site, page)["files"].items()
+                         if k not in loaded_files)
         total += statistics.median(chunks) if chunks else 0
         total += 5 * statistics.median(fragments) if fragments else 0
         return {"engine": "pagefind", "gzip_bytes": int(total), "method": (
-            "pagefind.js, entry JSON, WebAssembly and language metadata, plus one index "
+            "the search page and what it adds to the first load, then pagefind.js, its "
+            "worker, entry JSON, WebAssembly and language metadata, plus one index "
             "chunk (median size) and five result fragments (median size); pf_* files count "
             "as stored (already compressed), the rest gzip-compressed")}
     index = site / "search" / "search_index.json"
