@@ -14,6 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
 .PHONY: linkcheck linkcheck-external
 .PHONY: bench
+.PHONY: new-chart vendor-vega
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -50,6 +51,12 @@ linkcheck: build ## Check every internal link, anchor, feed and sitemap entry of
 
 linkcheck-external: build ## Check every external address (site, bibliography); report in linkcheck-report/
 	$(BIN)/python scripts/linkcheck.py external site --report-dir linkcheck-report
+new-chart: $(STAMP) ## Create a chart from a template: make new-chart ID=mon-graphique SOURCE=cle
+	@test -n "$(ID)" || { echo 'Usage : make new-chart ID=mon-graphique SOURCE=cle_bibtex'; exit 2; }
+	$(BIN)/python scripts/new_chart.py "$(ID)" --source "$(SOURCE)"
+
+vendor-vega: ## Copy the pinned Vega, Vega-Lite, Vega-Embed (npm) into overrides/assets/vega/
+	$(PYTHON) scripts/vendor_vega.py
 
 lint: $(STAMP) ## Check the Python code with ruff
 	$(BIN)/ruff check .

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
 from .action import Action, call_to_action, register_action_macros
 from .article import decorate
+from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
@@ -23,6 +25,7 @@ from .search import index_site
 
 _portal: Portal | None = None
 _action: Action | None = None
+_charts: Charts | None = None
 
 
 def _deferred(macro):
@@ -38,11 +41,12 @@ def _deferred(macro):
 
 
 def define_env(env):
-    global _portal, _action
+    global _portal, _action, _charts
     _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
     portal = _portal
     _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
     register_action_macros(env, _action, _deferred)
+    _charts = Charts(portal.root, portal.sources)
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -82,6 +86,17 @@ def define_env(env):
 
         return render_bibliography(portal.sources, portal.corpus.cited_in(), url_for)
 
+    @env.macro
+    @_deferred
+    def chart(chart_id: str) -> str:
+        """A chart from data/<chart_id>.csv, rendered to inline SVG with its data table."""
+        page = env.page
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        call = re.search(rf"chart\(\s*[\"']{re.escape(str(chart_id))}[\"']", source)
+        line = source.count("\n", 0, call.start()) + 1 if call else None
+        return _charts.figure(str(chart_id), f"docs/{page_path()}", line,
+                              lambda path: get_relative_url(path, page.url))
+
 
 def _history_url(conf, src_uri: str) -> str | None:
     repo, history = conf.get("repo_url"), conf["extra"].get("history_uri")
@@ -112,6 +127,7 @@ def on_post_page_macros(env):
 def on_post_build(env):
     conf, site_dir = env.conf, Path(env.conf["site_dir"])
     write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
+    _charts.publish(site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
     info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
                     author=conf.get("site_author") or "")

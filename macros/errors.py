@@ -21,9 +21,12 @@ class Problem:
     message: str
     line: int | None = None
     hint: str = ""
+    column: int | None = None  # a cell of a CSV file: `file:line:column`
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.column:
+            where += f":{self.column}"
         text = f"{where}: {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 

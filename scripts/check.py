@@ -39,18 +39,42 @@ def load_config(root: Path) -> dict:
     return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
 
 
-def chart_problems(pages: dict[str, str], root: Path, docs_label: str) -> list[Problem]:
+def chart_problems(pages: dict[str, str], root: Path, docs_label: str,
+                   sources: dict | None = None) -> list[Problem]:
     known = sorted(p.stem for p in (root / "data").glob("*.csv")) if (root / "data").is_dir() \
         else []
     problems = []
+    checked: set[str] = set()
     for path, text in pages.items():
         for m in _CHART_CALL.finditer(text):
+            if m.group(1) in known and m.group(1) not in checked and sources is not None:
+                checked.add(m.group(1))
+                problems += chart_data_problems(m.group(1), root, sources)
             if m.group(1) not in known:
                 problems.append(Problem(f"{docs_label}/{path}",
                                         f"graphique inconnu `{m.group(1)}`",
                                         text.count("\n", 0, m.start()) + 1,
                                         did_you_mean(m.group(1), known, "graphiques connus")
                                         or f"ajoutez data/{m.group(1)}.csv (make new-chart)"))
+    return problems
+
+
+def chart_data_problems(chart_id: str, root: Path, sources: dict) -> list[Problem]:
+    """The table and metadata of a chart a page shows, checked as the build checks them."""
+    from macros.charts._dataset import read_metadata, read_table
+    from macros.charts._registry import chart_ids, load_chart_module
+
+    if chart_id not in chart_ids():
+        return []  # a CSV without its module: the build names it
+    problems = []
+    for read in (lambda: read_metadata(root / "data" / f"{chart_id}.yml",
+                                       f"data/{chart_id}.yml", sources),
+                 lambda: read_table(root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv",
+                                    load_chart_module(chart_id).COLUMNS, sources)):
+        try:
+            read()
+        except ContentError as error:
+            problems += error.problems
     return problems
 
 
@@ -66,7 +90,7 @@ def run(root: Path, fix: bool) -> list[Problem]:
     pages = {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8")
              for p in sorted(docs_dir.rglob("*.md"))}
     problems += check_links(pages, docs_label)
-    problems += chart_problems(pages, root, docs_label)
+    problems += chart_problems(pages, root, docs_label, sources)
     try:
         load_redirects(root / "data" / "redirections.yml", "data/redirections.yml", set(pages))
     except ContentError as error:

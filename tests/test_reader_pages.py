@@ -106,7 +106,9 @@ def test_every_page_reads_without_javascript(chromium, base_url, pages):
             for index in range(elements.count()):
                 if not elements.nth(index).is_visible():
                     failures.append(f"{path}: {what} #{index + 1} is hidden without JavaScript")
-        forms = article.locator("form:not([data-pagefind])")
+        # A form marked `hidden` is a JavaScript enhancement (Mastodon share, letter
+        # generator) whose no-JavaScript fallback is plain text or a printable page.
+        forms = article.locator("form:not([data-pagefind]):not([hidden])")
         for index in range(forms.count()):
             form = forms.nth(index)
             fields = form.locator("input:not([type=hidden]), textarea, select, button")

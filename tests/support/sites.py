@@ -94,10 +94,11 @@ FIXTURE_ARTICLE = textwrap.dedent("""\
 
 
 def make_site(tmp: Path, docs: dict[str, str] | None = None,
-              bib: dict[str, str] | None = None) -> Path:
+              bib: dict[str, str] | None = None, data: dict[str, str] | None = None) -> Path:
     """A small project using the portal's real configuration, macros and theme.
 
-    `docs` and `bib` replace the default fixture files (name -> text; None deletes).
+    `docs` and `bib` replace the default fixture files (name -> text; None deletes);
+    `data` adds files to the project's data/ folder (chart tables and metadata).
     """
     project = tmp / "project"
     (project / "docs" / "enquetes").mkdir(parents=True)
@@ -130,7 +131,7 @@ def make_site(tmp: Path, docs: dict[str, str] | None = None,
     files.update(docs or {})
     bibs = {"sources.bib": FIXTURE_BIB}
     bibs.update(bib or {})
-    for folder, entries in (("docs", files), ("bibliography", bibs)):
+    for folder, entries in (("docs", files), ("bibliography", bibs), ("data", data or {})):
         for name, text in entries.items():
             if text is not None:
                 target = project / folder / name

@@ -1,0 +1,103 @@
+"""Charts from data: `{{ chart("<chart-id>") }}` in Markdown.
+
+`data/<chart-id>.csv` holds the table, `data/<chart-id>.yml` its metadata, and
+`macros/charts/<chart-id>.py` builds the Altair chart. The chart is rendered at build
+time to inline SVG (cached under `.cache/charts/`), and the CSV and the Vega-Lite spec
+are published under `donnees/` for download and for the interactive version.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, did_you_mean, raise_if_any
+from ._dataset import read_metadata, read_table
+from ._figure import figure_html
+from ._registry import CHARTS_DIR, chart_ids, load_chart_module
+from ._render import (
+    LOCALE,
+    RenderCache,
+    cache_key,
+    library_versions,
+    render_cached,
+    vega_lite_spec,
+)
+
+SITE_FOLDER = "donnees"  # where the CSV files and specs are published in the site
+SCRIPT = "assets/charts.js"  # from overrides/: shows the « Version interactive » buttons
+_SHARED_CODE = ("_style.py", "_render.py")  # code whose change alters every SVG
+
+
+def source_label(source) -> str:
+    """`La Quadrature du Net, 2024`: who and when, the note gives the rest."""
+    who = (source.authors[0] if source.authors else
+           source.fields.get("institution") or source.fields.get("journaltitle") or
+           source.fields.get("title", source.key))
+    return f"{who}, {source.date.year}" if source.date else who
+
+
+@dataclass
+class Charts:
+    root: Path  # the project folder: data/ and .cache/ are found here
+    sources: Mapping
+    charts_dir: Path = CHARTS_DIR
+    published: dict[str, dict] = field(default_factory=dict)  # chart id -> spec
+    pages_with_script: set[str] = field(default_factory=set)
+
+    @property
+    def cache(self) -> RenderCache:
+        return RenderCache(self.root / ".cache" / "charts")
+
+    def figure(self, chart_id: str, page_path: str, page_line: int | None,
+               url_for: Callable[[str], str]) -> str:
+        """The figure's HTML; `url_for` turns a site path into a URL relative to the page."""
+        known = chart_ids(self.charts_dir)
+        if chart_id not in known:
+            raise_if_any([Problem(page_path, f"graphique inconnu `{chart_id}`", page_line,
+                                  did_you_mean(chart_id, known, "graphiques connus") or
+                                  f"créez-le : make new-chart ID={chart_id}")])
+        module = load_chart_module(chart_id, self.charts_dir)
+        csv_path = self.root / "data" / f"{chart_id}.csv"
+        meta_path = csv_path.with_suffix(".yml")
+        meta = read_metadata(meta_path, f"data/{chart_id}.yml", self.sources)
+        table = read_table(csv_path, f"data/{chart_id}.csv", module.COLUMNS, self.sources)
+        shared = [(self.charts_dir / name).read_bytes() for name in _SHARED_CODE]
+        key = cache_key(chart_id.encode(), csv_path.read_bytes(), meta_path.read_bytes(),
+                        Path(module.__file__).read_bytes(), *shared,
+                        library_versions().encode())
+
+        def make_spec() -> dict:
+            return vega_lite_spec(module.build([dict(row) for row in table.rows]))
+
+        rendered = render_cached(self.cache, key, chart_id, make_spec)
+        self.published[chart_id] = rendered.spec
+        first_on_page = page_path not in self.pages_with_script
+        self.pages_with_script.add(page_path)
+        return figure_html(
+            chart_id, meta, table, module.COLUMNS, getattr(module, "LABELS", {}), rendered.svg,
+            source_label(self.sources[meta.source]),
+            csv_url=url_for(f"{SITE_FOLDER}/{chart_id}.csv"),
+            csv_bytes=csv_path.stat().st_size,
+            spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"),
+            script_url=url_for(SCRIPT) if first_on_page else None)
+
+    def publish(self, site_dir: Path) -> None:
+        """The CSV (for download) and the spec (for the interactive version) of every chart
+        shown on a page."""
+        if not self.published:
+            return
+        import vl_convert
+
+        locales = {"formatLocale": vl_convert.get_format_locale(LOCALE),
+                   "timeFormatLocale": vl_convert.get_time_format_locale(LOCALE)}
+        folder = site_dir / SITE_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        for chart_id, spec in sorted(self.published.items()):
+            shutil.copyfile(self.root / "data" / f"{chart_id}.csv", folder / f"{chart_id}.csv")
+            (folder / f"{chart_id}.vl.json").write_text(
+                json.dumps({"spec": spec, **locales}, ensure_ascii=False, sort_keys=True),
+                encoding="utf-8")

@@ -1,0 +1,45 @@
+"""Find the chart modules: every `macros/charts/<chart-id>.py` not starting with `_`.
+
+A chart module declares `COLUMNS` (CSV column -> kind, see _dataset.KINDS) and
+`build(rows) -> alt.Chart`. File names may hold hyphens, so modules are loaded by path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from ..errors import Problem, raise_if_any
+from ._dataset import KINDS
+
+CHARTS_DIR = Path(__file__).resolve().parent
+CHART_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def chart_ids(charts_dir: Path = CHARTS_DIR) -> list[str]:
+    return sorted(p.stem for p in charts_dir.glob("*.py") if CHART_ID.match(p.stem))
+
+
+def load_chart_module(chart_id: str, charts_dir: Path = CHARTS_DIR) -> ModuleType:
+    path = charts_dir / f"{chart_id}.py"
+    # A name inside this package, so that a chart may `from ._style import CAMPAIGN`.
+    name = f"{__package__}.{chart_id}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    label = f"macros/charts/{chart_id}.py"
+    columns = getattr(module, "COLUMNS", None)
+    problems = []
+    if not isinstance(columns, dict) or not callable(getattr(module, "build", None)):
+        problems.append(Problem(label, "un module de graphique définit COLUMNS (dict) et "
+                                       "build(rows)", hint="partez du modèle : make new-chart"))
+    else:
+        problems += [Problem(label, f"type de colonne inconnu `{kind}` pour `{name}`",
+                             hint="types possibles : " + ", ".join(KINDS))
+                     for name, kind in columns.items() if kind not in KINDS]
+    raise_if_any(problems)
+    return module

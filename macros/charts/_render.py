@@ -1,0 +1,123 @@
+"""Vega-Lite spec to inline SVG with vl-convert (offline), cached by content hash.
+
+The SVG is made deterministic and safe to inline several times in a page: vl-convert
+numbers clip paths from a process-wide counter (`clip1`, `clip2`…), so every id is
+renamed after the chart id, in order of appearance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from ..errors import ContentError, Problem
+from ..log import log
+from ._style import CONFIG
+
+LOCALE = "fr-FR"
+_ID = re.compile(r'\bid="([^"]+)"')
+
+# Number of SVG renders by this process: a rebuild with unchanged charts adds none.
+renders = 0
+
+
+def library_versions() -> str:
+    return f"altair {version('altair')}, vl-convert-python {version('vl-convert-python')}"
+
+
+def vega_lite_spec(chart) -> dict:
+    """The chart's spec with the portal's look; the same for SVG and the interactive version."""
+    spec = chart.to_dict()
+    config = spec.get("config", {})
+    for name, value in CONFIG.items():
+        # Ours first, then what the chart itself configures (Altair adds a `view` size).
+        config[name] = {**value, **config.get(name, {})} if isinstance(value, dict) else value
+    spec["config"] = config
+    return spec
+
+
+def stable_svg(svg: str, prefix: str) -> str:
+    """Ids renamed `<prefix>-1`, `<prefix>-2`… in order, with every reference to them."""
+    mapping = {}
+    for old in _ID.findall(svg):
+        mapping.setdefault(old, f"{prefix}-{len(mapping) + 1}")
+    for old, new in mapping.items():
+        svg = re.sub(rf'(\bid="|url\(#|href="#){re.escape(old)}(?=[")])', rf"\g<1>{new}", svg)
+    return svg
+
+
+def render_svg(spec: dict, prefix: str) -> str:
+    global renders
+    import vl_convert  # a native library: loaded only when something must be rendered
+
+    renders += 1
+    # No base URL allowed: a spec can never make the build fetch anything from the network.
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE, time_format_locale=LOCALE,
+                                     allowed_base_urls=[])
+    svg = stable_svg(svg, prefix)
+    # Drop the fixed white background vl-convert paints, so dark mode shows through.
+    return re.sub(r'^(<svg\b[^>]*>)<rect width="[\d.]+" height="[\d.]+" fill="white"/>',
+                  r"\1", svg)
+
+
+def cache_key(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class Rendered:
+    svg: str
+    spec: dict
+
+
+class RenderCache:
+    """`<key>.svg` and `<key>.json` in a folder outside docs/ and site/."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, key: str) -> Rendered | None:
+        svg, spec = self.folder / f"{key}.svg", self.folder / f"{key}.json"
+        if svg.exists() and spec.exists():
+            return Rendered(svg.read_text(encoding="utf-8"),
+                            json.loads(spec.read_text(encoding="utf-8")))
+        return None
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for suffix, text in ((".json", json.dumps(rendered.spec, ensure_ascii=False)),
+                             (".svg", rendered.svg)):
+            # Written beside, then renamed: a build running alongside never reads half a file.
+            partial = self.folder / f".{key}{suffix}.{os.getpid()}"
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(self.folder / f"{key}{suffix}")
+
+
+def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec) -> Rendered:
+    hit = cache.get(key)
+    if hit:
+        return hit
+    try:
+        spec = make_spec()
+        rendered = Rendered(render_svg(spec, f"graphique-{chart_id}"), spec)
+    except Exception as error:  # a mistake in the chart module: named, without a traceback
+        # vl-convert's message: a header, the JavaScript error, then its stack ("at …").
+        lines = [line.strip() for line in str(error).splitlines()
+                 if line.strip() and not line.strip().startswith("at ")]
+        reason = " ".join(lines[:2]) or type(error).__name__
+        raise ContentError([Problem(
+            f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : "
+            f"{type(error).__name__} : {reason}",
+            hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données prises "
+                 "dans rows (alt.Data(values=…)), jamais à une adresse")]) from error
+    cache.put(key, rendered)
+    log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)
+    return rendered

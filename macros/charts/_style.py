@@ -1,0 +1,63 @@
+"""The look shared by every chart: colours that keep WCAG AA contrast, fonts, sizes.
+
+Each colour has a light-mode value (the one written into the SVG) and a dark-mode
+value that overrides/assets/charts.css swaps in on Material's slate scheme, by
+matching the exact `fill`/`stroke` attribute. tests/test_charts_unit.py checks the
+contrast of both against their background and that the stylesheet knows every pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WHITE = "#ffffff"
+SLATE = "#1e2029"  # Material's slate background: hsl(232, 15%, 14%)
+
+
+@dataclass(frozen=True)
+class Colour:
+    light: str
+    dark: str
+    role: str  # "text" (4.5:1), "graphic" (3:1) or "decoration" (no minimum)
+
+
+INK = Colour("#1a1a1a", "#e6e8ef", "text")
+CAMPAIGN = Colour("#7a1631", "#ff8fab", "graphic")
+CAMPAIGN_TINT = Colour("#f3d5de", "#4d2232", "decoration")  # range fill, outlined in CAMPAIGN
+SECONDARY = Colour("#5e5e5e", "#a9adb8", "graphic")
+GRID = Colour("#d9d9d9", "#3b3e4b", "decoration")
+
+COLOURS = (INK, CAMPAIGN, CAMPAIGN_TINT, SECONDARY, GRID)
+
+FONT = "Helvetica, Arial, sans-serif"  # Material with `font: false` uses the system fonts
+
+# Vega-Lite config merged into every chart: transparent background (the page's shows
+# through in dark mode), our ink for text and axes, French-sized type.
+CONFIG = {
+    "font": FONT,
+    "background": None,
+    "view": {"stroke": None},
+    "axis": {
+        "labelColor": INK.light, "titleColor": INK.light, "labelFontSize": 13,
+        "titleFontSize": 13, "titleFontWeight": "normal", "gridColor": GRID.light,
+        "domainColor": SECONDARY.light, "tickColor": SECONDARY.light,
+    },
+    "legend": {"labelColor": INK.light, "titleColor": INK.light, "labelFontSize": 13,
+               "titleFontSize": 13},
+    "text": {"color": INK.light, "fontSize": 13},
+    "title": {"color": INK.light},
+}
+
+
+def relative_luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -1,0 +1,225 @@
+"""Charts, pure parts: reading and checking tables and metadata, the SVG clean-up and
+its determinism, colours, the figure's HTML, the vendored Vega files."""
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from macros.charts import Charts
+from macros.charts._dataset import parse_table, read_metadata
+from macros.charts._figure import data_table
+from macros.charts._registry import chart_ids, load_chart_module
+from macros.charts._render import render_svg, stable_svg, vega_lite_spec
+from macros.charts._style import COLOURS, SLATE, WHITE, contrast
+from macros.citations.sources import load_sources
+from macros.errors import ContentError
+from support.chart_sites import CHARTS
+from support.sites import ROOT
+
+SOURCES = {"lqdn_2021": object(), "dubois_2021": object()}
+COLUMNS = {"annee": "entier", "montant": "nombre", "sources": "sources"}
+
+
+def problems(text, columns=COLUMNS):
+    with pytest.raises(ContentError) as error:
+        parse_table(text, "data/x.csv", columns, SOURCES)
+    return [str(p) for p in error.value.problems]
+
+
+def test_a_table_is_typed_and_keeps_its_raw_cells():
+    table = parse_table("annee,montant,sources\n2011,2.5,lqdn_2021; dubois_2021\n",
+                        "data/x.csv", COLUMNS, SOURCES)
+    assert table.rows == ({"annee": 2011, "montant": 2.5,
+                           "sources": ("lqdn_2021", "dubois_2021")},)
+    assert table.cells == (("2011", "2.5", "lqdn_2021; dubois_2021"),)
+
+
+def test_wrong_type_names_file_line_and_column():
+    found = problems("annee,montant,sources\n2011,2,lqdn_2021\ndeux mille,3,lqdn_2021\n")
+    assert found == ["data/x.csv:3:1: colonne `annee` : « deux mille » refusé, un nombre entier "
+                     "attendu — écrivez un nombre entier, par exemple 2021"]
+
+
+def test_unknown_source_in_a_cell_suggests_the_key():
+    found = problems("annee,montant,sources\n2011,2,lqdn_2012\n")
+    assert found == ["data/x.csv:2:3: colonne `sources` : « lqdn_2012 » refusé (source inconnue "
+                     "`lqdn_2012`) — vouliez-vous dire `lqdn_2021` ?"]
+
+
+def test_missing_column_and_suggestion():
+    found = problems("annee,montants,sources\n2011,2,lqdn_2021\n")
+    assert found == ["data/x.csv:1: colonne `montant` manquante — vouliez-vous dire `montants` ?"]
+
+
+def test_parse_error_names_the_line():
+    found = problems('annee,montant,sources\n2011,2,lqdn_2021\n2012,"3,lqdn_2021\n')
+    assert found == ["data/x.csv:3: CSV illisible : guillemet ouvert et jamais refermé — "
+                     "vérifiez les guillemets : une cellule qui contient une virgule s’écrit "
+                     "entre guillemets droits, \"comme, ceci\""]
+
+
+def test_a_row_with_too_many_values():
+    found = problems("annee,montant,sources\n2011,2,5,lqdn_2021\n")
+    assert found == ["data/x.csv:2: 4 valeurs sur cette ligne, l’en-tête annonce 3 colonnes — "
+                     "une cellule qui contient une virgule s’écrit entre guillemets droits"]
+
+
+def test_metadata_without_source(tmp_path):
+    path = tmp_path / "x.yml"
+    path.write_text('title: T\ndescription: D\nlicence: L\ndate: 2021\n', encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        read_metadata(path, "data/x.yml", SOURCES)
+    assert str(error.value.problems[0]).startswith("data/x.yml:1: pas de source — indiquez")
+
+
+def test_metadata_unknown_field_and_source(tmp_path):
+    path = tmp_path / "x.yml"
+    path.write_text('title: T\ndescripton: D\nsource: dubois2021\nlicence: L\ndate: 2021\n',
+                    encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        read_metadata(path, "data/x.yml", SOURCES)
+    found = [str(p) for p in error.value.problems]
+    assert "data/x.yml:2: champ inconnu `descripton` — vouliez-vous dire `description` ?" in found
+    assert "data/x.yml:3: source inconnue `dubois2021` — vouliez-vous dire `dubois_2021` ?" in found
+
+
+def test_ids_are_renamed_in_order_with_their_references():
+    svg = ('<svg><g clip-path="url(#clip7)"/><defs><clipPath id="clip7"/></defs>'
+           '<use href="#clip9"/><g id="clip9"/></svg>')
+    assert stable_svg(svg, "graphique-x") == (
+        '<svg><g clip-path="url(#graphique-x-1)"/><defs><clipPath id="graphique-x-1"/></defs>'
+        '<use href="#graphique-x-2"/><g id="graphique-x-2"/></svg>')
+
+
+def _spec(chart_id):
+    module = load_chart_module(chart_id)
+    sources = load_sources(ROOT / "bibliography", ROOT)
+    table = parse_table((ROOT / "data" / f"{chart_id}.csv").read_text("utf-8"), "x",
+                        module.COLUMNS, sources)
+    return vega_lite_spec(module.build([dict(r) for r in table.rows]))
+
+
+@pytest.fixture(scope="module")
+def two_renders():
+    """Each chart rendered twice, in one process (vl-convert's id counter keeps running)."""
+    renders = {}
+    for chart_id in CHARTS:
+        spec = _spec(chart_id)
+        renders[chart_id] = (render_svg(spec, "p"), render_svg(spec, "p"))
+    return renders
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_two_renders_give_the_same_bytes(two_renders, chart_id):
+    first, second = two_renders[chart_id]
+    assert first.encode() == second.encode()
+    assert first.startswith("<svg") and "<text" in first
+    assert 'fill="white"' not in first  # transparent: dark mode shows through
+
+
+def test_the_three_charts_exist():
+    assert set(CHARTS) <= set(chart_ids())
+
+
+@pytest.mark.parametrize("colour", COLOURS, ids=lambda c: c.light)
+def test_colours_meet_wcag_aa_in_light_and_dark_mode(colour):
+    minimum = {"text": 4.5, "graphic": 3.0, "decoration": 1.0}[colour.role]
+    assert contrast(colour.light, WHITE) >= minimum
+    assert contrast(colour.dark, SLATE) >= minimum
+
+
+def test_the_stylesheet_swaps_every_colour_in_dark_mode():
+    css = (ROOT / "overrides" / "assets" / "charts.css").read_text("utf-8")
+    for colour in COLOURS:
+        for attribute in ("fill", "stroke"):
+            rule = (f'[data-md-color-scheme="slate"] .chart svg [{attribute}="{colour.light}"] '
+                    f"{{ {attribute}: {colour.dark}; }}")
+            assert rule in css
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_the_charts_use_only_palette_colours(two_renders, chart_id):
+    svg = two_renders[chart_id][0]
+    used = set(re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]{6})"', svg))
+    assert used and used <= {c.light for c in COLOURS}
+
+
+def test_the_data_table_has_the_csv_values():
+    csv_text = (ROOT / "data" / "fraude-sociale-fiscale.csv").read_text("utf-8")
+    module = load_chart_module("fraude-sociale-fiscale")
+    table = parse_table(csv_text, "x", module.COLUMNS, {})
+    soup = BeautifulSoup(data_table(table, module.COLUMNS, {}, "T"), "html.parser")
+    rows = [[cell.get_text() for cell in row.find_all(["th", "td"])]
+            for row in soup.find_all("tr")]
+    assert rows == list(csv.reader(io.StringIO(csv_text)))
+
+
+def test_an_unknown_chart_id_gets_suggestions():
+    charts = Charts(ROOT, {})
+    with pytest.raises(ContentError) as error:
+        charts.figure("fraude-sociale", "docs/a.md", 3, lambda p: p)
+    assert str(error.value.problems[0]) == (
+        "docs/a.md:3: graphique inconnu `fraude-sociale` — vouliez-vous dire "
+        "`fraude-sociale-fiscale` ?")
+
+
+VEGA = ROOT / "overrides" / "assets" / "vega"
+
+
+def test_vendored_vega_files_match_their_manifest_and_the_svg_renderer():
+    import vl_convert
+
+    bundled = {"vega": vl_convert.get_vega_version(),
+               "vega-embed": vl_convert.get_vega_embed_version()}
+    lines = (VEGA / "SHA256SUMS").read_text("utf-8").split("\n")
+    entries = [line.split() for line in lines if line]
+    assert len(entries) == 3
+    for digest, name, package in entries:
+        data = (VEGA / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest
+        assert b"sourceMappingURL" not in data
+        package_name, version = package.rsplit("@", 1)
+        if package_name in bundled:
+            assert version == bundled[package_name]
+        if package_name == "vega-lite":
+            assert version.rsplit(".", 1)[0] in vl_convert.get_vegalite_versions()
+            assert f'"{version}"'.encode() in data
+    lock = Path(ROOT / "vendor" / "vega" / "package-lock.json").read_text("utf-8")
+    for _, _, package in entries:
+        name, version = package.rsplit("@", 1)
+        assert re.search(rf'"node_modules/{name}": {{\s*"version": "{re.escape(version)}"', lock)
+
+
+def test_the_second_figure_comes_from_the_cache(tmp_path):
+    from macros.charts import _render
+
+    (tmp_path / "data").mkdir()
+    for suffix in (".csv", ".yml"):
+        name = f"fraude-sociale-fiscale{suffix}"
+        (tmp_path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
+    charts = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT))
+    before = _render.renders
+    first = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
+    assert _render.renders == before + 1
+    second = charts.figure("fraude-sociale-fiscale", "docs/b.md", 1, lambda p: "../" + p)
+    assert _render.renders == before + 1
+    assert first == second
+    assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1
+
+
+def test_a_chart_module_mistake_is_named_and_nothing_is_fetched(tmp_path):
+    from macros.charts._render import RenderCache, render_cached
+
+    remote = {"data": {"url": "https://example.org/x.csv"}, "mark": "point",
+              "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    with pytest.raises(ContentError) as error:
+        render_cached(RenderCache(tmp_path), "k", "x", lambda: remote)
+    assert str(error.value.problems[0]).startswith(
+        "macros/charts/x.py: le graphique n’a pas pu être dessiné : ")
+    assert "External data url not allowed: https://example.org/x.csv" in str(error.value)
+    assert not list(tmp_path.iterdir())  # nothing cached
