@@ -13,6 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 .DEFAULT_GOAL := help
 .PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
 .PHONY: linkcheck linkcheck-external
+.PHONY: bench
 .PHONY: new-chart vendor-vega
 .PHONY: mirror
 
@@ -71,6 +72,18 @@ release: $(STAMP) ## Freeze the portal as VERSION (e.g. make release VERSION=202
 export-versions: $(STAMP) ## Write every frozen version, ready to serve, into DEST
 	@test -n "$(DEST)" || { echo "Usage : make export-versions DEST=dossier"; exit 2; }
 	$(BIN)/python scripts/versions.py export "$(DEST)"
+
+# Scale benchmark (not part of `make test`). Its tools (mkdocs-bibtex for comparison,
+# pyinstrument) are pinned in bench/requirements.txt, constrained by requirements.lock.
+N ?= 100 1000
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements.lock -r bench/requirements.txt
+	touch $@
+
+bench: $(BENCH_STAMP) ## Scale benchmark vs bare Material (make bench N="100 1000" [PROFILE=1000])
+	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE))
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { \

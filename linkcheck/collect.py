@@ -41,7 +41,7 @@ def site_links(site_dir: Path, site_url: str, repo_url: str = "") -> dict[str, s
         page = file.relative_to(site_dir).as_posix()
         for link in parse_file(file).links:
             url = link.url.split("#", 1)[0]
-            if not is_external(url) or url.startswith(site_url):
+            if not link.external_check or not is_external(url) or url.startswith(site_url):
                 continue
             if repo and url.startswith(repo):
                 url = repo_url

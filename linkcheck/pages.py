@@ -21,6 +21,9 @@ class Link:
     attribute: str
     url: str
     line: int
+    # False for addresses built for the reader to act on, not evidence (share intents):
+    # the page marks them `data-linkcheck="skip"`.
+    external_check: bool = True
 
 
 @dataclass
@@ -42,7 +45,8 @@ class _PageParser(HTMLParser):
                 self.page.anchors.add(values[name])
         for name, value in attrs:
             if name in LINK_ATTRIBUTES and value is not None and value.strip():
-                self.page.links.append(Link(tag, name, value.strip(), line))
+                self.page.links.append(Link(tag, name, value.strip(), line,
+                                            values.get("data-linkcheck") != "skip"))
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
             match = _REFRESH_URL.match(values.get("content") or "")
             if match:

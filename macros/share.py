@@ -53,7 +53,8 @@ def share_html(title: str, url: str, links: list[dict]) -> str:
     for link in links:
         href = link["url"].replace("{url}", quote(url, safe="")).replace(
             "{text}", quote(text, safe=""))
-        items.append(f'<li><a href="{html.escape(href)}" rel="noopener noreferrer">'
+        items.append(f'<li><a href="{html.escape(href)}" rel="noopener noreferrer" '
+                     'data-linkcheck="skip">'
                      f"sur {html.escape(link['name'])}</a></li>")
     return f"""<div class="share" data-share-text="{html.escape(text)}">
 <p class="share__title">Partager cette page</p>

@@ -42,6 +42,11 @@ def weights(site, chromium):
     return report
 
 
+FEATURE_SCRIPTS = {"figure.chart": "/assets/charts.js", ".share": "/assets/share.js",
+                   ".letter-form": "/assets/letters.js",
+                   ".petition-progress[data-count-url]": "/assets/petition-count.js"}
+
+
 def test_an_investigation_weighs_under_the_budget(site, weights):
     row = weights["enquete"] if "enquete" in weights else investigation(site)
     assert row["bytes_compressed"] < INVESTIGATION_BUDGET, row
@@ -52,9 +57,9 @@ def test_every_kind_of_page_is_measured_and_loads_javascript_only_where_used(sit
         assert row["requests"] == len(row["files"]) or row["requests"] > 0, kind
         assert row["bytes_compressed"] > 1000, kind
         scripts = [path for path in row["files"] if path.endswith((".js", ".mjs", ".wasm"))]
-        # Material's bundle; the chart script only where a chart is shown; search code
-        # stays on the search page.
-        allowed = ["/assets/javascripts/bundle."]
-        if site.soup(row["page"]).select("figure.chart"):
-            allowed.append("/assets/charts.js")
+        # Material's bundle, and each feature's script only where the feature is shown;
+        # search code stays on the search page.
+        soup = site.soup(row["page"])
+        allowed = ["/assets/javascripts/bundle."] + [
+            script for selector, script in FEATURE_SCRIPTS.items() if soup.select(selector)]
         assert all(any(a in path for a in allowed) for path in scripts), (kind, scripts)

@@ -1,0 +1,425 @@
+"""Build the synthetic portal and its baseline, measure, and report.
+
+Each build is a child process (`python -m mkdocs build --strict`): wall time is
+measured around it, peak memory is the child's own `ru_maxrss` (os.wait4).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from . import generate
+
+# Targets of issue 10, checked at the largest N.
+TARGETS = {
+    "ratio_cold_max": 1.15,
+    "ratio_warm_max": 1.05,
+    "ms_per_page_growth_max": 1.2,   # ms/page at the largest N / ms/page at the smallest
+    "page_html_max_bytes": 40_000,
+    "citation_speedup_min": 2.0,     # mkdocs-bibtex time / our time
+}
+# Where the chart work caches rendered SVG, relative to the project (emptied for cold builds).
+CHART_CACHE_DIRS = (".cache",)
+SAMPLE_PAGE = f"{generate.DOSSIER}/{generate.slug(1)}.html"
+
+
+# ---------------------------------------------------------------------------
+# Builds
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Build:
+    seconds: float      # wall time
+    cpu_seconds: float  # user + system time of the child: steadier on a shared machine
+    peak_mb: float
+
+
+def build_once(project: Path, site_dir: Path, python: str = sys.executable) -> Build:
+    shutil.rmtree(site_dir, ignore_errors=True)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    log = site_dir.parent / f"{site_dir.name}.log"
+    with log.open("w") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+            cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise RuntimeError(f"build of {project} failed ({child.returncode}):\n{tail}")
+    # ru_maxrss is in KiB on Linux
+    return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": values}
+
+
+def empty_chart_cache(project: Path) -> None:
+    for name in CHART_CACHE_DIRS:
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def measure(project: Path, site_dir: Path, repeats: int, warmup: int, pages: int,
+            cold: bool = False) -> dict:
+    builds = []
+    for run in range(warmup + repeats):
+        if cold:
+            empty_chart_cache(project)
+        build = build_once(project, site_dir)
+        if run >= warmup:
+            builds.append(build)
+    seconds = summary([b.seconds for b in builds])
+    return {
+        "seconds": seconds,
+        "cpu_seconds": summary([b.cpu_seconds for b in builds]),
+        "ms_per_page": {k: v * 1000 / pages for k, v in seconds.items() if k != "runs"},
+        "peak_mb": summary([b.peak_mb for b in builds]),
+    }
+
+
+# ---------------------------------------------------------------------------
+# What a reader downloads
+# ---------------------------------------------------------------------------
+
+class _Assets(HTMLParser):
+    """Stylesheets, scripts, images and icons a page references, and Material's config."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.config = ""
+        self._in_config = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        rel = (a.get("rel") or "").split()
+        if tag == "link" and ({"stylesheet", "icon", "preload", "modulepreload"} & set(rel)):
+            self.urls.append(a.get("href") or "")
+        elif tag in ("script", "img") and a.get("src"):
+            self.urls.append(a["src"])
+        self._in_config = tag == "script" and a.get("id") == "__config"
+
+    def handle_data(self, data):
+        if self._in_config:
+            self.config += data
+
+    def handle_endtag(self, tag):
+        self._in_config = False
+
+
+def gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def _local(site: Path, page_url: str, ref: str) -> Path | None:
+    parts = urlsplit(urljoin(page_url, ref))
+    if parts.scheme not in ("", "file") or parts.netloc:
+        return None
+    path = site / parts.path.lstrip("/")
+    return path if path.is_file() else None
+
+
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def first_load(site: Path, page_url: str) -> dict:
+    """Bytes (gzip, as a server sends them) of a page and everything it loads at once.
+
+    Material's lunr search starts a worker on page load that fetches
+    search/search_index.json at once: both count in the first load.
+    """
+    parser = _Assets()
+    html = (site / page_url).read_bytes()
+    parser.feed(html.decode("utf-8"))
+    files: dict[str, int] = {page_url: gzip_size(html)}
+    queue = [(page_url, ref) for ref in parser.urls]
+    while queue:
+        base, ref = queue.pop()
+        path = _local(site, base, ref)
+        if path is None:
+            continue
+        rel = path.relative_to(site).as_posix()
+        if rel in files:
+            continue
+        data = path.read_bytes()
+        files[rel] = gzip_size(data)
+        if rel.endswith(".css"):  # fonts and images referenced by the stylesheet
+            queue += [(rel, u) for u in _CSS_URL.findall(data.decode("utf-8", "replace"))
+                      if not u.startswith("data:")]
+    search_index = None
+    if parser.config:
+        config = json.loads(parser.config)
+        worker = config.get("search")
+        index = site / "search" / "search_index.json"
+        if worker and index.is_file():
+            worker_path = _local(site, urljoin(page_url, config.get("base", ".") + "/"), worker)
+            if worker_path:
+                files[worker_path.relative_to(site).as_posix()] = \
+                    gzip_size(worker_path.read_bytes())
+            files["search/search_index.json"] = gzip_size(index.read_bytes())
+            search_index = "search/search_index.json"
+    return {"gzip_bytes": sum(files.values()), "files": files,
+            "search_index_on_load": search_index is not None}
+
+
+def first_search(site: Path, loaded: dict) -> dict:
+    """Bytes added by a reader's first query, beyond the first page load."""
+    pagefind = site / "pagefind"
+    if pagefind.is_dir():
+        def size(path: Path) -> int:
+            data = path.read_bytes()  # Pagefind's pf_* files are already gzip-compressed
+            compressed = path.suffix.startswith(".pf") or path.suffix == ".pagefind"
+            return len(data) if compressed else gzip_size(data)
+        loaded_files = set(loaded["files"])
+        fixed = [p for p in pagefind.iterdir() if p.is_file()
+                 and ((p.suffix in (".js", ".json") and "ui" not in p.name)
+                      or p.name.startswith("wasm.") or p.suffix == ".pf_meta")]
+        fixed = [p for p in fixed if p.relative_to(site).as_posix() not in loaded_files]
+        chunks = sorted(size(p) for p in (pagefind / "index").glob("*"))
+        fragments = sorted(size(p) for p in (pagefind / "fragment").glob("*"))
+        total = sum(size(p) for p in fixed)
+        # The header's search form opens the search page: its HTML and what it adds.
+        page = next((n for n in ("rechercher.html", "search.html") if (site / n).is_file()), None)
+        if page:
+            total += sum(v for k, v in first_load(site, page)["files"].items()
+                         if k not in loaded_files)
+        total += statistics.median(chunks) if chunks else 0
+        total += 5 * statistics.median(fragments) if fragments else 0
+        return {"engine": "pagefind", "gzip_bytes": int(total), "method": (
+            "the search page and what it adds to the first load, then pagefind.js, its "
+            "worker, entry JSON, WebAssembly and language metadata, plus one index "
+            "chunk (median size) and five result fragments (median size); pf_* files count "
+            "as stored (already compressed), the rest gzip-compressed")}
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        extra = 0 if loaded["search_index_on_load"] else gzip_size(index.read_bytes())
+        return {"engine": "lunr", "gzip_bytes": extra, "index_gzip_bytes":
+                gzip_size(index.read_bytes()), "method": (
+                    "Material's lunr search: the whole search_index.json, already fetched on "
+                    "page load, so a first query downloads nothing more")}
+    return {"engine": None, "gzip_bytes": 0, "method": "no search in this site"}
+
+
+def site_sizes(site: Path) -> dict:
+    page = (site / SAMPLE_PAGE).read_bytes()
+    loaded = first_load(site, SAMPLE_PAGE)
+    return {
+        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+        "page": SAMPLE_PAGE,
+        "page_bytes": len(page),
+        "page_gzip_bytes": gzip_size(page),
+        "first_load": loaded,
+        "first_search": first_search(site, loaded),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Counts that show the generator and the builds did what they claim
+# ---------------------------------------------------------------------------
+
+def counts(project: Path, site: Path, variant: str) -> dict:
+    html = (site / SAMPLE_PAGE).read_text(encoding="utf-8")
+    article = html.split('<article', 1)[1].split("</article>", 1)[0]
+    bib = project / "bibliography" / "sources.bib"
+    notes = len(re.findall(r'<li id="note-', article)) if variant == "portal" else \
+        len(re.findall(r'<li id="fn:', article))
+    md = (project / "docs" / generate.DOSSIER / f"{generate.slug(1)}.md").read_text("utf-8")
+    return {
+        "markdown_pages": len(list((project / "docs").rglob("*.md"))),
+        "html_pages": len([p for p in site.rglob("*.html") if p.name != "404.html"]),
+        "notes_on_sample_page": notes,
+        "bib_entries": len(re.findall(r"^@\w+\{", bib.read_text("utf-8"), re.M))
+        if bib.is_file() else None,
+        "sample_words": generate.word_count(md),
+        "sample_tables": article.count("<table"),
+        "sample_h2": len(re.findall(r"<h2 ", article)),
+        "sample_internal_links": len(re.findall(r'href="enquete-\d{4}\.html"', article)),
+        "charts": len(list((project / "data").glob("*.csv")))
+        if (project / "data").is_dir() else 0,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Citation stage alone: ours against mkdocs-bibtex, in-process, same pages and .bib
+# ---------------------------------------------------------------------------
+
+def _clocked(work, repeats: int) -> tuple[dict, dict]:
+    cpu, wall = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        work()
+        cpu.append(time.process_time() - start_cpu)
+        wall.append(time.perf_counter() - start)
+    return summary(cpu), summary(wall)
+
+
+def citation_stage(project: Path, repeats: int) -> dict:
+    from macros.citations.notes import render_notes
+    from macros.citations.sources import load_sources
+
+    pages = {p.name: p.read_text("utf-8").split("---", 2)[2]
+             for p in sorted((project / "docs" / generate.DOSSIER).glob("enquete-*.md"))}
+    bib_dir = project / "bibliography"
+
+    def ours() -> None:
+        sources = load_sources(bib_dir, project)
+        for name, text in pages.items():
+            render_notes(text, sources, name)
+
+    result = {"pages": len(pages), "clock": "CPU time of this process (time.process_time); "
+              "wall time (time.perf_counter) under *_wall_seconds"}
+    result["ours_seconds"], result["ours_wall_seconds"] = _clocked(ours, repeats)
+    try:
+        from mkdocs.config.defaults import MkDocsConfig
+        from mkdocs_bibtex.plugin import BibTexPlugin
+    except ImportError:
+        result["mkdocs_bibtex"] = "not installed (make bench installs bench/requirements.txt)"
+        return result
+
+    import logging
+    logging.getLogger("mkdocs.plugins.mkdocs-bibtex").setLevel(logging.ERROR)
+
+    config = MkDocsConfig(config_file_path=str(project / "mkdocs.yml"))
+
+    def theirs() -> None:
+        plugin = BibTexPlugin()
+        plugin.load_config({"bib_file": str(bib_dir / "sources.bib")})
+        plugin.on_config(config)
+        for text in pages.values():
+            plugin.on_page_markdown(text, page=None, config=config, files=None)
+
+    result["mkdocs_bibtex_seconds"], result["mkdocs_bibtex_wall_seconds"] = \
+        _clocked(theirs, repeats)
+    result["speedup"] = result["mkdocs_bibtex_seconds"]["median"] / \
+        result["ours_seconds"]["median"]
+    return result
+
+
+# ---------------------------------------------------------------------------
+# The whole run
+# ---------------------------------------------------------------------------
+
+def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bool) -> dict:
+    root = work / f"n{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    portal = generate.write_project(generate.portal_project(n, seed, charts), root / "portal")
+    baseline = generate.write_project(generate.baseline_project(n, seed), root / "baseline")
+    pages = n + 3  # investigations, home, dossier index, sources
+    out = {"n": n, "pages": pages}
+    # Interleaved per variant is not possible for cold/warm without touching the cache
+    # between them, so each variant runs its series in turn: baseline, portal cold, warm.
+    out["baseline"] = measure(baseline, root / "site-baseline", repeats, warmup, pages)
+    out["portal_cold"] = measure(portal, root / "site-portal", repeats, warmup, pages, cold=True)
+    if charts:
+        out["portal_warm"] = measure(portal, root / "site-portal", repeats, warmup, pages)
+    else:  # nothing is cached without charts: a warm build is a cold one
+        out["portal_warm"] = dict(out["portal_cold"], same_as_cold=True)
+    for variant, project in (("portal", portal), ("baseline", baseline)):
+        site = root / f"site-{variant}"
+        out[f"{variant}_sizes"] = site_sizes(site)
+        out[f"{variant}_counts"] = counts(project, site, variant)
+    base = out["baseline"]["seconds"]["median"]
+    out["ratio_cold"] = out["portal_cold"]["seconds"]["median"] / base
+    out["ratio_warm"] = out["portal_warm"]["seconds"]["median"] / base
+    base_cpu = out["baseline"]["cpu_seconds"]["median"]
+    out["ratio_cold_cpu"] = out["portal_cold"]["cpu_seconds"]["median"] / base_cpu
+    out["ratio_warm_cpu"] = out["portal_warm"]["cpu_seconds"]["median"] / base_cpu
+    return out
+
+
+def check_targets(runs: list[dict], citations: dict | None) -> dict:
+    big, small = runs[-1], runs[0]
+    sizes = big["portal_sizes"]
+    targets = {
+        "ratio_cold": (big["ratio_cold"], TARGETS["ratio_cold_max"], "<="),
+        "ratio_warm": (big["ratio_warm"], TARGETS["ratio_warm_max"], "<="),
+        "ratio_cold_cpu": (big["ratio_cold_cpu"], TARGETS["ratio_cold_max"], "<="),
+        "ratio_warm_cpu": (big["ratio_warm_cpu"], TARGETS["ratio_warm_max"], "<="),
+        "page_html_bytes": (sizes["page_bytes"], TARGETS["page_html_max_bytes"], "<"),
+        "search_index_on_page_load": (sizes["first_load"]["search_index_on_load"], False, "=="),
+    }
+    if len(runs) > 1:
+        growth = big["portal_warm"]["ms_per_page"]["median"] / \
+            small["portal_warm"]["ms_per_page"]["median"]
+        targets["ms_per_page_growth"] = (growth, TARGETS["ms_per_page_growth_max"], "<=")
+    if citations and "speedup" in citations:
+        targets["citation_speedup"] = (citations["speedup"], TARGETS["citation_speedup_min"], ">=")
+    met = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
+           "==": lambda a, b: a == b}
+    return {name: {"value": value, "target": f"{op} {target}", "met": met[op](value, target)}
+            for name, (value, target, op) in targets.items()}
+
+
+def run_bench(ns: list[int], work: Path, repeats: int = 3, warmup: int = 1, seed: int = 1,
+              charts: bool = False, citation_repeats: int = 3) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    runs = [bench_n(n, work, repeats, warmup, seed, charts) for n in sorted(ns)]
+    citations = citation_stage(work / f"n{max(ns)}" / "portal", citation_repeats)
+    return {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "load_average_at_end": os.getloadavg()},
+        "settings": {"ns": sorted(ns), "repeats": repeats, "warmup": warmup, "seed": seed,
+                     "charts": charts, "chart_cache_dirs": list(CHART_CACHE_DIRS)},
+        "runs": runs,
+        "citation_stage": citations,
+        "targets": check_targets(runs, citations),
+    }
+
+
+def _span(stat: dict, fmt: str = "{:.2f}") -> str:
+    return f"{fmt.format(stat['median'])} ({fmt.format(stat['min'])}–{fmt.format(stat['max'])})"
+
+
+def format_report(report: dict) -> str:
+    lines = []
+    for run in report["runs"]:
+        lines.append(f"\nN = {run['n']} investigations ({run['pages']} pages)")
+        lines.append(f"  {'build':<14}{'wall s, median (min–max)':<28}{'ms/page':>9}"
+                     f"  {'CPU s, median (min–max)':<28}{'peak MB':>8}")
+        for variant in ("baseline", "portal_cold", "portal_warm"):
+            m = run[variant]
+            lines.append(f"  {variant:<14}{_span(m['seconds']):<28}"
+                         f"{m['ms_per_page']['median']:>9.1f}  {_span(m['cpu_seconds']):<28}"
+                         f"{m['peak_mb']['median']:>8.0f}")
+        lines.append(f"  portal/baseline: cold {run['ratio_cold']:.2f}, "
+                     f"warm {run['ratio_warm']:.2f} (CPU time: cold {run['ratio_cold_cpu']:.2f}, "
+                     f"warm {run['ratio_warm_cpu']:.2f})"
+                     + ("; no chart cache, warm = cold" if run["portal_warm"].get("same_as_cold")
+                        else ""))
+        for variant in ("portal", "baseline"):
+            s = run[f"{variant}_sizes"]
+            lines.append(
+                f"  {variant:<9} site {s['site_bytes'] / 1e6:.1f} MB · page {s['page_bytes']:,} B "
+                f"({s['page_gzip_bytes']:,} gzip) · first load {s['first_load']['gzip_bytes']:,} "
+                f"B gzip · first search +{s['first_search']['gzip_bytes']:,} B "
+                f"({s['first_search']['engine']})")
+    c = report["citation_stage"]
+    lines.append(f"\nCitation stage, {c['pages']} pages (CPU seconds): "
+                 f"ours {_span(c['ours_seconds'], '{:.3f}')}")
+    if "speedup" in c:
+        lines.append(f"  mkdocs-bibtex {_span(c['mkdocs_bibtex_seconds'], '{:.3f}')} "
+                     f"→ ours is {c['speedup']:.1f}× faster")
+    else:
+        lines.append(f"  mkdocs-bibtex: {c['mkdocs_bibtex']}")
+    lines.append("\nTargets (largest N):")
+    for name, t in report["targets"].items():
+        value = f"{t['value']:.2f}" if isinstance(t["value"], float) else str(t["value"])
+        status = "met   " if t["met"] else "MISSED"
+        lines.append(f"  {status} {name}: {value} (target {t['target']})")
+    return "\n".join(lines)

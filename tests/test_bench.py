@@ -1,0 +1,84 @@
+"""The scale benchmark at small N: the generator, the builds and the report keep working.
+
+Figures are printed, never asserted: tests do not time anything (see `make bench`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bench import generate
+from bench.run import format_report, run_bench
+
+N = 20
+
+
+def test_generator_is_deterministic_and_seeded():
+    assert generate.portal_project(5, seed=3).files == generate.portal_project(5, seed=3).files
+    assert generate.portal_project(5, seed=3).files != generate.portal_project(5, seed=4).files
+    assert generate.baseline_project(5, seed=3).files == generate.baseline_project(5, seed=3).files
+
+
+def test_investigation_has_the_announced_shape():
+    entries, pages = generate.investigations(12, seed=1, charts=True)
+    assert len(entries) == generate.BIB_ENTRIES == len({e.key for e in entries})
+    page = pages[3]
+    body = page.markdown.split("---", 2)[2]
+    assert 1300 <= generate.word_count(page.markdown) <= 1800
+    assert len(re.findall(r"^## ", body, re.M)) == 3
+    assert len(re.findall(r"^\| --- ", body, re.M)) == 1
+    assert len(re.findall(r"\]\(enquete-\d{4}\.md\)", body)) == 5
+    assert len(re.findall(r"@[a-z]+_\d{4}_\d{4}", body)) == 10 == len(set(page.cited))
+    assert [p.chart for p in pages if p.chart] == ["serie-0000", "serie-0010"]
+
+
+def test_baseline_turns_citations_into_footnotes():
+    entries, pages = generate.investigations(3, seed=1)
+    text = generate.to_footnotes(pages[0].markdown, {e.key: e for e in entries})
+    assert "[@" not in text
+    assert len(re.findall(r"^\[\^\d+\]: ", text, re.M)) == 10
+    assert len(set(re.findall(r"\[\^(\d+)\](?!:)", text))) == 10
+    assert ", p. 53." in text
+
+
+@pytest.mark.bench
+def test_small_benchmark_report(tmp_path):
+    report = run_bench([N], tmp_path / "work", repeats=1, warmup=0, citation_repeats=1)
+    out = tmp_path / "bench.json"
+    out.write_text(json.dumps(report))
+    print("\n" + format_report(report))
+
+    (run,) = report["runs"]
+    assert run["n"] == N and run["pages"] == N + 3
+    for variant in ("baseline", "portal_cold", "portal_warm"):
+        for measure in ("seconds", "cpu_seconds", "peak_mb"):
+            assert set(run[variant][measure]) >= {"median", "min", "max", "runs"}
+            assert len(run[variant][measure]["runs"]) == 1
+
+    portal, baseline = run["portal_counts"], run["baseline_counts"]
+    # The portal also has the search page its header's form leads to (Material's is a dialog).
+    search_page = int((generate.ROOT / "docs" / "rechercher.md").is_file())
+    assert baseline["markdown_pages"] == baseline["html_pages"] == N + 3
+    assert portal["markdown_pages"] == portal["html_pages"] == N + 3 + search_page
+    assert portal["bib_entries"] == generate.BIB_ENTRIES
+    # 10 sources cited on the page: our numbered notes, and the baseline's footnotes.
+    assert portal["notes_on_sample_page"] == baseline["notes_on_sample_page"] == 10
+    assert portal["sample_tables"] == baseline["sample_tables"] == 1
+    assert portal["sample_internal_links"] == baseline["sample_internal_links"] == 5
+    assert baseline["sample_h2"] == 3 and portal["sample_h2"] == 4  # + « Notes et sources »
+
+    for variant in ("portal", "baseline"):
+        sizes = run[f"{variant}_sizes"]
+        assert 0 < sizes["page_gzip_bytes"] < sizes["page_bytes"] < sizes["site_bytes"]
+        assert sizes["first_load"]["gzip_bytes"] > sizes["page_gzip_bytes"]
+        assert sizes["first_search"]["engine"] in ("lunr", "pagefind")
+
+    citations = report["citation_stage"]
+    assert citations["pages"] == N
+    assert "speedup" in citations or "not installed" in citations["mkdocs_bibtex"]
+    assert set(report["targets"]) >= {"ratio_cold", "ratio_warm", "page_html_bytes",
+                                      "search_index_on_page_load"}
+    assert all(isinstance(t["met"], bool) for t in report["targets"].values())
