@@ -29,6 +29,7 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
         old = site_dir.with_name(f".site-old-{os.getpid()}")
         if site_dir.exists():
             site_dir.rename(old)
+        staging.chmod(0o755)  # mkdtemp makes it private: a web server could not read site/
         staging.rename(site_dir)
         shutil.rmtree(old, ignore_errors=True)
         print(f"Site construit dans {site_dir}")

@@ -150,6 +150,7 @@ def test_make_build_of_the_commit_gives_the_same_site_as_the_kit(kits, unpacked,
                              "--site-dir", str(tmp_path / "site")], cwd=project,
                             env=build_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755  # readable by a web server
     origin, mirrored = files_of(tmp_path / "site"), files_of(unpacked["tar.gz"])
     assert sorted(origin) == sorted(mirrored)
     assert [name for name in origin if origin[name] != mirrored[name]] == []
