@@ -56,3 +56,8 @@ def test_line_numbers_around_skipped_code_and_on_one_line():
     assert [(g.citations[0].key, g.line) for g in groups] == \
         [("a", 1), ("b", 1), ("c", 4), ("d", 8)]
     assert [text[g.start:g.end] for g in groups] == ["[@a]", "[@b]", "[@c]", "[@d]"]
+
+
+def test_bracket_at_start_nested_or_escaped():
+    assert cites(r"[@a] \[@b] [[@c]] x[@d]. \[@e]") == [
+        (Citation("a", None),), (Citation("c", None),), (Citation("d", None),)]

@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_GROUP = re.compile(r"(?<!\\)\[(?P<body>@[^\[\]]*)\](?![(\[:])")
+# `[` first, then "not after a backslash": a pattern opening with a literal is searched
+# for that character quickly; opening with the look-behind, it is tried at every offset.
+_GROUP = re.compile(r"\[(?<!\\\[)(?P<body>@[^\[\]]*)\](?![(\[:])")
 _ITEM = re.compile(
     r"^\s*@(?P<key>[^\W](?:[\w:.\-/]*\w)?)\s*(?:,\s*(?P<locator>\S.*?))?\s*$", re.DOTALL)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
