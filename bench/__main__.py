@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--charts", action="store_true", help="one chart per 10 investigations")
+    parser.add_argument("--no-charts", dest="charts", action="store_false",
+                        help="leave out the chart of every 10th investigation")
     parser.add_argument("--out", type=Path, default=Path("bench/results/bench.json"))
     parser.add_argument("--work", type=Path, help="keep the generated projects here")
     parser.add_argument("--profile", type=int, metavar="N",

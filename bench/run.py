@@ -44,6 +44,11 @@ class Build:
     seconds: float      # wall time
     cpu_seconds: float  # user + system time of the child: steadier on a shared machine
     peak_mb: float
+    chart_renders: int = 0  # charts drawn by vl-convert (not served from the cache)
+
+
+# The line macros/charts/_render.py logs for every chart it draws.
+_RENDERED = re.compile(r"graphique `[^`]+` rendu en SVG")
 
 
 def build_once(project: Path, site_dir: Path, python: str = sys.executable) -> Build:
@@ -61,8 +66,9 @@ def build_once(project: Path, site_dir: Path, python: str = sys.executable) -> B
     if child.returncode:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(f"build of {project} failed ({child.returncode}):\n{tail}")
+    renders = len(_RENDERED.findall(log.read_text(encoding="utf-8", errors="replace")))
     # ru_maxrss is in KiB on Linux
-    return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, renders)
 
 
 def summary(values: list[float]) -> dict:
@@ -90,6 +96,8 @@ def measure(project: Path, site_dir: Path, repeats: int, warmup: int, pages: int
         "cpu_seconds": summary([b.cpu_seconds for b in builds]),
         "ms_per_page": {k: v * 1000 / pages for k, v in seconds.items() if k != "runs"},
         "peak_mb": summary([b.peak_mb for b in builds]),
+        "chart_cache": "emptied before each build" if cold else "kept between builds",
+        "chart_renders": [b.chart_renders for b in builds],
     }
 
 
@@ -252,6 +260,8 @@ def counts(project: Path, site: Path, variant: str) -> dict:
         "sample_internal_links": len(re.findall(r'href="enquete-\d{4}\.html"', article)),
         "charts": len(list((project / "data").glob("*.csv")))
         if (project / "data").is_dir() else 0,
+        "chart_figures": sum(p.read_text(encoding="utf-8").count('<figure class="chart"')
+                             for p in (site / generate.DOSSIER).glob("*.html")),
     }
 
 
@@ -367,7 +377,7 @@ def check_targets(runs: list[dict], citations: dict | None) -> dict:
 
 
 def run_bench(ns: list[int], work: Path, repeats: int = 3, warmup: int = 1, seed: int = 1,
-              charts: bool = False, citation_repeats: int = 3) -> dict:
+              charts: bool = True, citation_repeats: int = 3) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     runs = [bench_n(n, work, repeats, warmup, seed, charts) for n in sorted(ns)]
     citations = citation_stage(work / f"n{max(ns)}" / "portal", citation_repeats)
@@ -397,11 +407,16 @@ def format_report(report: dict) -> str:
             lines.append(f"  {variant:<14}{_span(m['seconds']):<28}"
                          f"{m['ms_per_page']['median']:>9.1f}  {_span(m['cpu_seconds']):<28}"
                          f"{m['peak_mb']['median']:>8.0f}")
-        lines.append(f"  portal/baseline: cold {run['ratio_cold']:.2f}, "
-                     f"warm {run['ratio_warm']:.2f} (CPU time: cold {run['ratio_cold_cpu']:.2f}, "
+        lines.append(f"  portal/baseline: cold (chart cache emptied) {run['ratio_cold']:.2f}, "
+                     f"warm (chart cache filled) {run['ratio_warm']:.2f} "
+                     f"(CPU time: cold {run['ratio_cold_cpu']:.2f}, "
                      f"warm {run['ratio_warm_cpu']:.2f})"
                      + ("; no chart cache, warm = cold" if run["portal_warm"].get("same_as_cold")
                         else ""))
+        lines.append(f"  charts: {run['portal_counts']['charts']} "
+                     f"({run['portal_counts']['chart_figures']} figures in the site); SVG renders "
+                     f"per build: cold {run['portal_cold']['chart_renders']}, "
+                     f"warm {run['portal_warm']['chart_renders']}")
         for variant in ("portal", "baseline"):
             s = run[f"{variant}_sizes"]
             lines.append(

@@ -35,6 +35,25 @@ def test_investigation_has_the_announced_shape():
     assert [p.chart for p in pages if p.chart] == ["serie-0000", "serie-0010"]
 
 
+def test_charts_come_with_metadata_and_a_module_in_a_copy_of_macros(tmp_path):
+    project = generate.portal_project(20, seed=1, charts=True)
+    ids = ["serie-0000", "serie-0010"]
+    assert sorted(p for p in project.files if p.startswith("data/")) == \
+        [f"data/{i}.{ext}" for i in ids for ext in ("csv", "yml")]
+    assert [p for p in project.files if p.startswith("macros/")] == \
+        [f"macros/charts/{i}.py" for i in ids]
+    _, pages = generate.investigations(20, seed=1, charts=True)
+    # The chart's source is a generated key, cited on the page that shows the chart.
+    assert f"source: {pages[10].cited[0]}\n" in project.files["data/serie-0010.yml"]
+    root = generate.write_project(project, tmp_path / "portal")
+    assert (root / "macros").is_dir() and not (root / "macros").is_symlink()
+    assert (root / "macros" / "charts" / "serie-0010.py").is_file()
+    assert not (generate.ROOT / "macros" / "charts" / "serie-0010.py").exists()
+    # Without charts, the real package is linked, never written into.
+    plain = generate.write_project(generate.portal_project(3, seed=1), tmp_path / "plain")
+    assert (plain / "macros").is_symlink()
+
+
 def test_baseline_turns_citations_into_footnotes():
     entries, pages = generate.investigations(3, seed=1)
     text = generate.to_footnotes(pages[0].markdown, {e.key: e for e in entries})
@@ -59,6 +78,15 @@ def test_small_benchmark_report(tmp_path):
             assert len(run[variant][measure]["runs"]) == 1
 
     portal, baseline = run["portal_counts"], run["baseline_counts"]
+    # One chart per 10 investigations, drawn by every cold build, by no warm one (the
+    # renders are counted from the build log, never timed).
+    assert report["settings"]["charts"] is True
+    assert portal["charts"] == portal["chart_figures"] == N // generate.CHART_EVERY == 2
+    assert baseline["chart_figures"] == 0
+    assert run["portal_cold"]["chart_renders"] == [2]
+    assert run["portal_warm"]["chart_renders"] == [0]
+    assert run["portal_cold"]["chart_cache"] == "emptied before each build"
+    assert run["portal_warm"]["chart_cache"] == "kept between builds"
     # The portal also has the search page its header's form leads to (Material's is a dialog).
     search_page = int((generate.ROOT / "docs" / "rechercher.md").is_file())
     assert baseline["markdown_pages"] == baseline["html_pages"] == N + 3

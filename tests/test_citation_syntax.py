@@ -39,3 +39,25 @@ def test_malformed_group_is_reported_as_none():
 
 def test_keys_with_punctuation_inside():
     assert cites("[@a.b:c-d_1].") == [(Citation("a.b:c-d_1", None),)]
+
+
+def test_each_kind_of_code_alone_is_left_alone():
+    # Each kind is looked for only when its marker is in the text: one at a time.
+    assert cites("`[@x]` [@w]") == [(Citation("w", None),)]
+    assert cites("```\n[@y]\n```\n[@w]") == [(Citation("w", None),)]
+    assert cites("~~~\n[@z]\n~~~\n[@w]") == [(Citation("w", None),)]
+    assert cites("<!-- [@c] -->\n[@w]") == [(Citation("w", None),)]
+    assert cites("sans citation `code` <!-- note -->\n```\nbloc\n```") == []
+
+
+def test_line_numbers_around_skipped_code_and_on_one_line():
+    text = "[@a] [@b]\n`[@x]`\n\n[@c]\n```\n[@y]\n```\nfin [@d]"
+    groups = list(find_citations(text))
+    assert [(g.citations[0].key, g.line) for g in groups] == \
+        [("a", 1), ("b", 1), ("c", 4), ("d", 8)]
+    assert [text[g.start:g.end] for g in groups] == ["[@a]", "[@b]", "[@c]", "[@d]"]
+
+
+def test_bracket_at_start_nested_or_escaped():
+    assert cites(r"[@a] \[@b] [[@c]] x[@d]. \[@e]") == [
+        (Citation("a", None),), (Citation("c", None),), (Citation("d", None),)]

@@ -156,8 +156,14 @@ def read_metadata(path: Path, label: str, sources: Mapping) -> Metadata:
                                    + ", ".join(REQUIRED_FIELDS) + " (voir CONTRIBUTING.md)")])
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # One parse: the node tree (for line numbers), then the data built from it
+        # (what yaml.safe_load does).
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise_if_any([Problem(label, "fichier YAML illisible", mark.line + 1 if mark else None,

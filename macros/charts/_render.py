@@ -7,6 +7,7 @@ renamed after the chart id, in order of appearance.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,6 +27,7 @@ _ID = re.compile(r'\bid="([^"]+)"')
 renders = 0
 
 
+@functools.cache  # installed versions do not change during a build: read them once
 def library_versions() -> str:
     return f"altair {version('altair')}, vl-convert-python {version('vl-convert-python')}"
 

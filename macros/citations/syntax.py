@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_GROUP = re.compile(r"(?<!\\)\[(?P<body>@[^\[\]]*)\](?![(\[:])")
+# `[` first, then "not after a backslash": a pattern opening with a literal is searched
+# for that character quickly; opening with the look-behind, it is tried at every offset.
+_GROUP = re.compile(r"\[(?<!\\\[)(?P<body>@[^\[\]]*)\](?![(\[:])")
 _ITEM = re.compile(
     r"^\s*@(?P<key>[^\W](?:[\w:.\-/]*\w)?)\s*(?:,\s*(?P<locator>\S.*?))?\s*$", re.DOTALL)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
@@ -36,8 +38,12 @@ class CitationGroup:
 def code_spans(markdown: str) -> list[tuple[int, int]]:
     """Offsets of fenced code blocks, inline code and HTML comments."""
     spans: list[tuple[int, int]] = []
+    if "```" not in markdown and "~~~" not in markdown:
+        lines = []  # no fence anywhere: skip the line-by-line walk (most pages)
+    else:
+        lines = markdown.splitlines(keepends=True)
     offset, fence, fence_start = 0, None, 0
-    for line in markdown.splitlines(keepends=True):
+    for line in lines:
         match = _FENCE.match(line)
         if fence is None and match:
             fence, fence_start = match.group(1), offset
@@ -52,8 +58,9 @@ def code_spans(markdown: str) -> list[tuple[int, int]]:
     def outside(start: int) -> bool:
         return not any(a <= start < b for a, b in spans)
 
-    for pattern in (_INLINE_CODE, _COMMENT):
-        spans.extend(m.span() for m in pattern.finditer(markdown) if outside(m.start()))
+    for pattern, marker in ((_INLINE_CODE, "`"), (_COMMENT, "<!--")):
+        if marker in markdown:  # each pattern needs its marker: skip a search that finds none
+            spans.extend(m.span() for m in pattern.finditer(markdown) if outside(m.start()))
     return spans
 
 
@@ -69,14 +76,19 @@ def parse_group(body: str) -> tuple[Citation, ...] | None:
 
 
 def find_citations(markdown: str) -> Iterator[CitationGroup]:
+    if "[@" not in markdown:  # every citation opens with it: most pages have none
+        return
     spans = code_spans(markdown)
+    line, counted = 1, 0  # lines counted once through the text, not from its start each time
     for match in _GROUP.finditer(markdown):
         if any(a <= match.start() < b for a, b in spans):
             continue
+        line += markdown.count("\n", counted, match.start())
+        counted = match.start()
         yield CitationGroup(
             start=match.start(),
             end=match.end(),
-            line=markdown.count("\n", 0, match.start()) + 1,
+            line=line,
             text=match.group(0),
             citations=parse_group(match.group("body")),
         )
