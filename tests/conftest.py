@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from support.browser import CHROMIUM_ARGS, chromium_path
 from support.sites import NETGUARD, ROOT, Site, build_env, mkdocs_build
 
 
@@ -23,3 +24,14 @@ def portal_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(portal_build) -> Site:
     return Site(portal_build.site_dir)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

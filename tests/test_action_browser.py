@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from support.browser import CHROMIUM_ARGS, _QuietHandler, chromium_path
+from support.browser import _QuietHandler
 from support.sites import ROOT, make_site, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -108,16 +108,6 @@ def served(tmp_path_factory):
     yield base, recorder
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

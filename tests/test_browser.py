@@ -4,19 +4,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support.browser import CHROMIUM_ARGS, chromium_path, serve
+from support.browser import serve
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

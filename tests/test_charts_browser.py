@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support.browser import CHROMIUM_ARGS, chromium_path, serve
+from support.browser import serve
 from support.chart_sites import CHARTS, chart_site
 from support.sites import ROOT, Site, mkdocs_build
 
@@ -32,16 +32,6 @@ def served(chart_build, tmp_path_factory):
     shutil.copytree(chart_build.site_dir, root / "sous-chemin")
     with serve(root) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_each_chart_has_its_figure_with_caption_table_and_link(chart_build):

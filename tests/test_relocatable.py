@@ -17,7 +17,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from support.browser import CHROMIUM_ARGS, chromium_path, serve
+from support.browser import serve
 
 pytestmark = pytest.mark.browser
 
@@ -150,16 +150,6 @@ def _join(page: str, href: str) -> str:
     """`href` as written in `page`, made relative to the site root."""
     from posixpath import dirname, normpath
     return normpath(f"{dirname(page)}/{href}") if dirname(page) else normpath(href)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def assert_clean(report: Crawl, site_dir: Path, skip: frozenset[str]) -> None:
