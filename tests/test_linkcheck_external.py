@@ -21,7 +21,7 @@ from linkcheck.http import Checker, HostLimiter, Result, Settings, retry_after
 from linkcheck.ignore import IgnoreRule, load_ignore
 from linkcheck.report import build_report, render_markdown
 from macros.errors import ContentError
-from support.sites import ROOT, make_site, mkdocs_build
+from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build
 
 # Small limits, so that the slow and the endless answers are cut short quickly.
 SETTINGS = Settings(timeout=1.0, retries=2, backoff=0.01, max_retry_after=0.05,
@@ -348,21 +348,9 @@ BIB = textwrap.dedent("""\
     }
     """)
 
-ARTICLE = textwrap.dedent("""\
-    ---
-    title: "Une enquête"
-    date: 2026-01-15
-    authors:
-      - Équipe du portail
-    summary: "Résumé."
-    tags:
-      - test
-    ---
-
-    Un fait [@disparu_2024]. Un autre [@archive_2023; @vivant_2024].
-
-    <p>Voir aussi <a href="{BASE}/moved">cette page</a>.</p>
-    """)
+ARTICLE = FIXTURE_ARTICLE.replace("Un fait [@dubois_2021].\n", (
+    "Un fait [@disparu_2024]. Un autre [@archive_2023; @vivant_2024].\n\n"
+    '<p>Voir aussi <a href="{BASE}/moved">cette page</a>.</p>\n'))
 
 
 def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
