@@ -13,6 +13,16 @@ import tempfile
 from pathlib import Path
 
 
+def replace_dir(staging: Path, target: Path) -> None:
+    """Put the finished `staging` directory in place of `target` with renames, so that no
+    one ever sees a half-written `target`; the previous one is removed afterwards."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
                  env: dict[str, str] | None = None) -> int:
     site_dir = site_dir.resolve()
@@ -26,12 +36,8 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
             print(f"\nÉchec de la construction : {site_dir.name}/ n’a pas été modifié.",
                   file=sys.stderr)
             return result.returncode
-        old = site_dir.with_name(f".site-old-{os.getpid()}")
-        if site_dir.exists():
-            site_dir.rename(old)
         staging.chmod(0o755)  # mkdtemp makes it private: a web server could not read site/
-        staging.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, site_dir)
         print(f"Site construit dans {site_dir}")
         return 0
     finally:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.build import atomic_build
+from scripts.build import atomic_build, replace_dir
 
 MIRRORING = "MIRRORING.md"
 FILE_MODE, DIR_MODE = 0o644, 0o755
@@ -210,11 +210,7 @@ def make_mirror(root: Path, dist: Path, config: Path) -> int:
                   file=sys.stderr)
             return 1
         staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be shared
-        old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
-        if dist.exists():
-            dist.rename(old)
-        staging.rename(dist)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, dist)
         print(f"Kit de miroir écrit dans {dist} (version {version_of(commit)})")
         return 0
     finally:

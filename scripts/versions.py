@@ -21,6 +21,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.build import replace_dir
+
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 
 
@@ -66,11 +70,7 @@ def export(dest: Path, branch: str) -> None:
         if not (staging / "versions.json").is_file():
             raise SystemExit(f"pas de versions.json dans la branche {branch} : "
                              "lancez d’abord make release VERSION=…")
-        old = dest.with_name(f".{dest.name}-old")
-        if dest.exists():
-            dest.rename(old)
-        staging.rename(dest)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, dest)
         print(f"Versions exportées dans {dest}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
