@@ -23,10 +23,12 @@ from .news import news_items, news_list
 from .portal import Portal
 from .redirects import page_url, redirect_html
 from .search import index_site
+from .stash import HtmlStash, StashExtension
 
 _portal: Portal | None = None
 _action: Action | None = None
 _charts: Charts | None = None
+_stash = HtmlStash()
 
 
 def _deferred(macro):
@@ -48,6 +50,8 @@ def define_env(env):
     _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
     register_action_macros(env, _action, _deferred)
     _charts = Charts(portal.root, portal.sources)
+    # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
+    env.conf["markdown_extensions"].append(StashExtension(_stash))
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -95,9 +99,11 @@ def define_env(env):
         source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         call = re.search(rf"chart\(\s*[\"']{re.escape(str(chart_id))}[\"']", source)
         line = source.count("\n", 0, call.start()) + 1 if call else None
-        return _charts.figure(str(chart_id), f"docs/{page_path()}", line,
-                              lambda path: get_relative_url(path, page.url))
+        return HtmlStash.mark_block(_charts.figure(
+            str(chart_id), f"docs/{page_path()}", line,
+            lambda path: get_relative_url(path, page.url)))
 
+    env.conf["extra"]["mirrors_page"] = (portal.docs_dir / "miroirs.md").is_file()
     known_mirrors = load_mirrors(portal.root / "data" / "miroirs.yml", "data/miroirs.yml")
 
     @env.macro
@@ -113,6 +119,7 @@ def _history_url(conf, src_uri: str) -> str | None:
 
 def on_pre_page_macros(env):
     page = env.page
+    _stash.clear()
     _portal.urls[page.file.src_uri] = page.url
     record = _portal.corpus.pages.get(page.file.src_uri)
     if record:
@@ -129,7 +136,9 @@ def on_post_page_macros(env):
         error = _portal.pending.pop(0)
         _portal.pending.clear()
         raise error
-    env.markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}")
+    markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",
+                            _stash)
+    env.markdown = _stash.stash_marked(markdown)
 
 
 def on_post_build(env):

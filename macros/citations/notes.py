@@ -10,6 +10,7 @@ import html
 from collections.abc import Mapping
 
 from ..errors import Problem, did_you_mean, raise_if_any
+from ..stash import HtmlStash
 from .sources import Source
 from .syntax import CitationGroup, find_citations
 
@@ -45,8 +46,12 @@ def call_id(key: str, index: int) -> str:
     return f"appel-{key}-{index}"
 
 
-def render_notes(markdown: str, sources: Mapping[str, Source], path: str) -> str:
-    """Markdown with note calls in place of citations, and the notes appended."""
+def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
+                 stash: HtmlStash | None = None) -> str:
+    """Markdown with note calls in place of citations, and the notes appended.
+
+    With a `stash`, the calls and the notes list are stashed HTML (tokens in the Markdown),
+    except calls in a heading, where the table of contents must see their text."""
     groups = list(find_citations(markdown))
     if not groups:
         return markdown
@@ -69,15 +74,19 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str) -> str
                 f'title="{html.escape(tooltip, quote=True)}">{number}</a>')
         # A note call hugs the word it follows, as in print: "texte¹", not "texte ¹".
         out.append(markdown[position:group.start].rstrip(" \t"))
-        out.append('<sup class="note-call">' + ",\u202f".join(links) + "</sup>")
+        call = '<sup class="note-call">' + ",\u202f".join(links) + "</sup>"
+        in_heading = markdown.startswith("#", markdown.rfind("\n", 0, group.start) + 1)
+        out.append(stash.inline(call) if stash and not in_heading else call)
         position = group.end
     out.append(markdown[position:])
-    out.append(_notes_section(numbers, calls, sources))
+    notes = _notes_list(numbers, calls, sources)
+    out.append(f"\n\n## {NOTES_HEADING} {{ #notes-et-sources }}\n\n"
+               + (stash.block(notes) if stash else notes + "\n"))
     return "".join(out)
 
 
-def _notes_section(numbers: dict[str, int], calls: dict[str, list[str | None]],
-                   sources: Mapping[str, Source]) -> str:
+def _notes_list(numbers: dict[str, int], calls: dict[str, list[str | None]],
+                sources: Mapping[str, Source]) -> str:
     items = []
     for key in numbers:  # insertion order = order of first citation
         backlinks = []
@@ -92,7 +101,4 @@ def _notes_section(numbers: dict[str, int], calls: dict[str, list[str | None]],
             f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
             f"{sources[key].formatted.html} "
             f'<span class="note-backs">{" ".join(backlinks)}</span></li>')
-    return (
-        f"\n\n## {NOTES_HEADING} {{ #notes-et-sources }}\n\n"
-        '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>\n"
-    )
+    return '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>"
