@@ -30,8 +30,17 @@ TARGETS = {
     "page_html_max_bytes": 40_000,
     "citation_speedup_min": 2.0,     # mkdocs-bibtex time / our time
 }
-# Where the chart work caches rendered SVG, relative to the project (emptied for cold builds).
-CHART_CACHE_DIRS = (".cache",)
+# The portal's caches, relative to the project: chart SVGs and the search bundle.
+CACHE_DIR, CHART_CACHE_DIR = ".cache", ".cache/charts"
+# The builds of one repetition, in this order, and what is emptied before each. Every
+# repetition runs all of them in turn, so a change of load on a shared machine weighs on
+# each variant alike (series run one after another were skewed by it).
+VARIANTS = {
+    "baseline": (),
+    "portal_first": (CACHE_DIR,),        # every cache emptied: a first build, a fresh clone
+    "portal_cold": (CHART_CACHE_DIR,),   # chart cache emptied (the issue's "cold")
+    "portal_warm": (),                   # caches kept: a rebuild of unchanged content
+}
 SAMPLE_PAGE = f"{generate.DOSSIER}/{generate.slug(1)}.html"
 
 
@@ -45,10 +54,12 @@ class Build:
     cpu_seconds: float  # user + system time of the child: steadier on a shared machine
     peak_mb: float
     chart_renders: int = 0  # charts drawn by vl-convert (not served from the cache)
+    search_cached: bool = False  # the search bundle came from the cache (Pagefind idle)
 
 
-# The line macros/charts/_render.py logs for every chart it draws.
+# The lines macros/charts/_render.py and macros/search.py log.
 _RENDERED = re.compile(r"graphique `[^`]+` rendu en SVG")
+_SEARCH_CACHED = "index de recherche repris du cache"
 
 
 def build_once(project: Path, site_dir: Path, python: str = sys.executable) -> Build:
@@ -66,9 +77,10 @@ def build_once(project: Path, site_dir: Path, python: str = sys.executable) -> B
     if child.returncode:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(f"build of {project} failed ({child.returncode}):\n{tail}")
-    renders = len(_RENDERED.findall(log.read_text(encoding="utf-8", errors="replace")))
-    # ru_maxrss is in KiB on Linux
-    return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, renders)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    # ru_maxrss is in KiB on Linux; the times include the children waited for (Pagefind)
+    return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                 len(_RENDERED.findall(text)), _SEARCH_CACHED in text)
 
 
 def summary(values: list[float]) -> dict:
@@ -76,28 +88,32 @@ def summary(values: list[float]) -> dict:
             "runs": values}
 
 
-def empty_chart_cache(project: Path) -> None:
-    for name in CHART_CACHE_DIRS:
-        shutil.rmtree(project / name, ignore_errors=True)
-
-
-def measure(project: Path, site_dir: Path, repeats: int, warmup: int, pages: int,
-            cold: bool = False) -> dict:
-    builds = []
+def measure(projects: dict[str, Path], sites: dict[str, Path], repeats: int, warmup: int,
+            pages: int) -> dict[str, dict]:
+    """Every variant of VARIANTS built once per repetition, in turn."""
+    builds: dict[str, list[Build]] = {variant: [] for variant in VARIANTS}
     for run in range(warmup + repeats):
-        if cold:
-            empty_chart_cache(project)
-        build = build_once(project, site_dir)
-        if run >= warmup:
-            builds.append(build)
+        for variant, emptied in VARIANTS.items():
+            project = projects[variant]
+            for folder in emptied:
+                shutil.rmtree(project / folder, ignore_errors=True)
+            build = build_once(project, sites[variant])
+            if run >= warmup:
+                builds[variant].append(build)
+    return {variant: _variant_report(done, pages, VARIANTS[variant])
+            for variant, done in builds.items()}
+
+
+def _variant_report(builds: list[Build], pages: int, emptied: tuple[str, ...]) -> dict:
     seconds = summary([b.seconds for b in builds])
     return {
         "seconds": seconds,
         "cpu_seconds": summary([b.cpu_seconds for b in builds]),
         "ms_per_page": {k: v * 1000 / pages for k, v in seconds.items() if k != "runs"},
         "peak_mb": summary([b.peak_mb for b in builds]),
-        "chart_cache": "emptied before each build" if cold else "kept between builds",
+        "emptied_before_each_build": list(emptied),
         "chart_renders": [b.chart_renders for b in builds],
+        "search_from_cache": [b.search_cached for b in builds],
     }
 
 
@@ -331,25 +347,17 @@ def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bo
     portal = generate.write_project(generate.portal_project(n, seed, charts), root / "portal")
     baseline = generate.write_project(generate.baseline_project(n, seed), root / "baseline")
     pages = n + 3  # investigations, home, dossier index, sources
-    out = {"n": n, "pages": pages}
-    # Interleaved per variant is not possible for cold/warm without touching the cache
-    # between them, so each variant runs its series in turn: baseline, portal cold, warm.
-    out["baseline"] = measure(baseline, root / "site-baseline", repeats, warmup, pages)
-    out["portal_cold"] = measure(portal, root / "site-portal", repeats, warmup, pages, cold=True)
-    if charts:
-        out["portal_warm"] = measure(portal, root / "site-portal", repeats, warmup, pages)
-    else:  # nothing is cached without charts: a warm build is a cold one
-        out["portal_warm"] = dict(out["portal_cold"], same_as_cold=True)
+    projects = {v: baseline if v == "baseline" else portal for v in VARIANTS}
+    sites = {v: root / ("site-baseline" if v == "baseline" else "site-portal") for v in VARIANTS}
+    out = {"n": n, "pages": pages, **measure(projects, sites, repeats, warmup, pages)}
     for variant, project in (("portal", portal), ("baseline", baseline)):
         site = root / f"site-{variant}"
         out[f"{variant}_sizes"] = site_sizes(site)
         out[f"{variant}_counts"] = counts(project, site, variant)
-    base = out["baseline"]["seconds"]["median"]
-    out["ratio_cold"] = out["portal_cold"]["seconds"]["median"] / base
-    out["ratio_warm"] = out["portal_warm"]["seconds"]["median"] / base
-    base_cpu = out["baseline"]["cpu_seconds"]["median"]
-    out["ratio_cold_cpu"] = out["portal_cold"]["cpu_seconds"]["median"] / base_cpu
-    out["ratio_warm_cpu"] = out["portal_warm"]["cpu_seconds"]["median"] / base_cpu
+    for clock, suffix in (("seconds", ""), ("cpu_seconds", "_cpu")):
+        base = out["baseline"][clock]["median"]
+        for variant in ("first", "cold", "warm"):
+            out[f"ratio_{variant}{suffix}"] = out[f"portal_{variant}"][clock]["median"] / base
     return out
 
 
@@ -385,7 +393,7 @@ def run_bench(ns: list[int], work: Path, repeats: int = 3, warmup: int = 1, seed
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                     "load_average_at_end": os.getloadavg()},
         "settings": {"ns": sorted(ns), "repeats": repeats, "warmup": warmup, "seed": seed,
-                     "charts": charts, "chart_cache_dirs": list(CHART_CACHE_DIRS)},
+                     "charts": charts, "variants": {v: list(e) for v, e in VARIANTS.items()}},
         "runs": runs,
         "citation_stage": citations,
         "targets": check_targets(runs, citations),
@@ -402,21 +410,23 @@ def format_report(report: dict) -> str:
         lines.append(f"\nN = {run['n']} investigations ({run['pages']} pages)")
         lines.append(f"  {'build':<14}{'wall s, median (min–max)':<28}{'ms/page':>9}"
                      f"  {'CPU s, median (min–max)':<28}{'peak MB':>8}")
-        for variant in ("baseline", "portal_cold", "portal_warm"):
+        for variant in VARIANTS:
             m = run[variant]
             lines.append(f"  {variant:<14}{_span(m['seconds']):<28}"
                          f"{m['ms_per_page']['median']:>9.1f}  {_span(m['cpu_seconds']):<28}"
                          f"{m['peak_mb']['median']:>8.0f}")
-        lines.append(f"  portal/baseline: cold (chart cache emptied) {run['ratio_cold']:.2f}, "
-                     f"warm (chart cache filled) {run['ratio_warm']:.2f} "
-                     f"(CPU time: cold {run['ratio_cold_cpu']:.2f}, "
-                     f"warm {run['ratio_warm_cpu']:.2f})"
-                     + ("; no chart cache, warm = cold" if run["portal_warm"].get("same_as_cold")
-                        else ""))
+        lines.append(f"  portal/baseline, wall: first build (no cache) {run['ratio_first']:.2f}, "
+                     f"cold (chart cache emptied) {run['ratio_cold']:.2f}, "
+                     f"warm (caches kept) {run['ratio_warm']:.2f}; CPU time: "
+                     f"{run['ratio_first_cpu']:.2f}, {run['ratio_cold_cpu']:.2f}, "
+                     f"{run['ratio_warm_cpu']:.2f}")
         lines.append(f"  charts: {run['portal_counts']['charts']} "
                      f"({run['portal_counts']['chart_figures']} figures in the site); SVG renders "
                      f"per build: cold {run['portal_cold']['chart_renders']}, "
-                     f"warm {run['portal_warm']['chart_renders']}")
+                     f"warm {run['portal_warm']['chart_renders']}; search bundle from the "
+                     f"cache: first {run['portal_first']['search_from_cache']}, "
+                     f"cold {run['portal_cold']['search_from_cache']}, "
+                     f"warm {run['portal_warm']['search_from_cache']}")
         for variant in ("portal", "baseline"):
             s = run[f"{variant}_sizes"]
             lines.append(

@@ -22,7 +22,7 @@ from .mirrors import load_mirrors, render_mirrors
 from .news import news_items, news_list
 from .portal import Portal
 from .redirects import page_url, redirect_html
-from .search import index_site
+from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
 
 _portal: Portal | None = None
@@ -52,6 +52,9 @@ def define_env(env):
     _charts = Charts(portal.root, portal.sources)
     # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
     env.conf["markdown_extensions"].append(StashExtension(_stash))
+    # Search indexing needs MkDocs events that macros do not relay (a page once written):
+    # adding the plugin to MkDocs' collection registers them (PluginCollection.__setitem__).
+    env.conf["plugins"]["portal/search-index"] = SearchIndexPlugin()
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:
@@ -143,6 +146,9 @@ def on_post_page_macros(env):
 
 def on_post_build(env):
     conf, site_dir = env.conf, Path(env.conf["site_dir"])
+    # Pages a dirty build (`mkdocs build --dirty`) did not render still have an address.
+    for file in env.variables["files"].documentation_pages():
+        _portal.urls.setdefault(file.src_uri, file.url)
     write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
     _charts.publish(site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
@@ -156,5 +162,3 @@ def on_post_build(env):
         stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
-    # Last: the search index covers the finished site.
-    index_site(site_dir)

@@ -13,6 +13,7 @@ from .corpus import PageRecord
 from .french import format_day, join_names
 from .markdown_text import inline, markdown_block
 from .news import UPDATES_ANCHOR
+from .stash import HtmlStash
 
 
 def _time(date: dt.date) -> str:
@@ -33,7 +34,7 @@ def byline(page: PageRecord, history_url: str | None) -> str:
         parts += " par " + inline(join_names(page.authors))
     if page.updated:
         parts += f" · Mis à jour le {_time(page.updated)}"
-    return f'<p class="byline">{parts}{_history(history_url)}</p>\n\n'
+    return HtmlStash.mark_block(f'<p class="byline">{parts}{_history(history_url)}</p>') + "\n\n"
 
 
 def page_dates(page: PageRecord, history_url: str | None) -> str:

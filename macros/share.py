@@ -14,6 +14,7 @@ from urllib.parse import quote
 from .citations.sources import is_web_url
 from .errors import Problem, raise_if_any
 from .markdown_text import inline
+from .stash import HtmlStash
 
 
 def check_share_links(links, label: str = "mkdocs.yml") -> list[dict]:
@@ -79,8 +80,8 @@ def action_block(title: str, url: str, petition_href: str | None, call_to_action
     sign = (f"[{inline(call_to_action)}]({petition_href}){{ .md-button .md-button--primary }}"
             if petition_href else "")
     return (f'\n\n<aside class="call-to-action" aria-label="Agir" markdown>\n\n'
-            f"{sign}\n\n{share_html(title, url, links)}\n</aside>\n\n"
-            f"{script_tag(script_src)}")
+            f"{sign}\n\n{HtmlStash.mark_block(share_html(title, url, links))}\n</aside>\n\n"
+            f"{HtmlStash.mark_block(script_tag(script_src))}")
 
 
 def script_tag(src: str) -> str:

@@ -72,7 +72,7 @@ def test_small_benchmark_report(tmp_path):
 
     (run,) = report["runs"]
     assert run["n"] == N and run["pages"] == N + 3
-    for variant in ("baseline", "portal_cold", "portal_warm"):
+    for variant in ("baseline", "portal_first", "portal_cold", "portal_warm"):
         for measure in ("seconds", "cpu_seconds", "peak_mb"):
             assert set(run[variant][measure]) >= {"median", "min", "max", "runs"}
             assert len(run[variant][measure]["runs"]) == 1
@@ -83,10 +83,16 @@ def test_small_benchmark_report(tmp_path):
     assert report["settings"]["charts"] is True
     assert portal["charts"] == portal["chart_figures"] == N // generate.CHART_EVERY == 2
     assert baseline["chart_figures"] == 0
-    assert run["portal_cold"]["chart_renders"] == [2]
+    assert run["portal_first"]["chart_renders"] == run["portal_cold"]["chart_renders"] == [2]
     assert run["portal_warm"]["chart_renders"] == [0]
-    assert run["portal_cold"]["chart_cache"] == "emptied before each build"
-    assert run["portal_warm"]["chart_cache"] == "kept between builds"
+    # The search bundle: made by Pagefind in a first build, then taken from the cache while
+    # the pages are the same (a cold build empties the chart cache only).
+    assert run["portal_first"]["search_from_cache"] == [False]
+    assert run["portal_cold"]["search_from_cache"] == run["portal_warm"]["search_from_cache"] \
+        == [True]
+    assert run["portal_first"]["emptied_before_each_build"] == [".cache"]
+    assert run["portal_cold"]["emptied_before_each_build"] == [".cache/charts"]
+    assert run["portal_warm"]["emptied_before_each_build"] == []
     # The portal also has the search page its header's form leads to (Material's is a dialog).
     search_page = int((generate.ROOT / "docs" / "rechercher.md").is_file())
     assert baseline["markdown_pages"] == baseline["html_pages"] == N + 3
