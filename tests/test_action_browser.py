@@ -303,6 +303,9 @@ def test_copy_link_button(browser, served):
     page = context.new_page()
     page.goto(base + "enquetes/une-enquete.html")
     page.get_by_role("button", name="Copier le lien").click()
+    # The clipboard answers asynchronously: wait for the status (it failed under load).
+    page.wait_for_function(
+        "document.querySelector('.share__status').textContent !== ''", timeout=10_000)
     assert page.locator(".share__status").inner_text() == "Lien copié."
     assert page.evaluate("navigator.clipboard.readText()") == \
         "https://fixture.example.org/enquetes/une-enquete.html"
