@@ -50,6 +50,7 @@ def define_env(env):
     _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
     register_action_macros(env, _action, _deferred)
     _charts = Charts(portal.root, portal.sources)
+    _charts.prerender(portal.corpus.chart_ids())
     # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
     env.conf["markdown_extensions"].append(StashExtension(_stash))
     # Search indexing needs MkDocs events that macros do not relay (a page once written):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ class PageRecord:
     dossier: str | None
     cited: tuple[str, ...]  # source keys, in order of first citation
     changed: dt.date | None = None  # last commit that touched the file
+    charts: tuple[str, ...] = ()    # ids of the charts the page shows (`{{ chart("id") }}`)
 
     @property
     def title(self) -> str:
@@ -83,6 +85,10 @@ class Corpus:
         found.sort(key=lambda p: p.date, reverse=True)
         return found
 
+    def chart_ids(self) -> list[str]:
+        """Every chart shown, in the order of the pages that show it first."""
+        return list(dict.fromkeys(c for page in self.pages.values() for c in page.charts))
+
     def cited_in(self) -> dict[str, list[PageRecord]]:
         index: dict[str, list[PageRecord]] = {}
         for page in sorted(self.pages.values(), key=lambda p: p.title.casefold()):
@@ -97,6 +103,9 @@ def dossier_of(path: str, dossiers: list[str]) -> str | None:
     if len(parts) == 2 and parts[0] in dossiers and parts[1] != "index.md":
         return parts[0]
     return None
+
+
+_CHART_CALL = re.compile(r"""\{\{[^}]*?\bchart\(\s*["']([^"']+)["']""")
 
 
 def _line_in(text: str, needle: str) -> int | None:
@@ -145,5 +154,6 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                     problems += check_citations([group], sources, label, line - group.line)
                     groups.append(group)
         cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
-        pages[path] = dataclasses.replace(record, cited=cited)
+        charts = tuple(dict.fromkeys(_CHART_CALL.findall(front.body)))
+        pages[path] = dataclasses.replace(record, cited=cited, charts=charts)
     return Corpus(pages), problems

@@ -223,3 +223,50 @@ def test_a_chart_module_mistake_is_named_and_nothing_is_fetched(tmp_path):
         "macros/charts/x.py: le graphique n’a pas pu être dessiné : ")
     assert "External data url not allowed: https://example.org/x.csv" in str(error.value)
     assert not list(tmp_path.iterdir())  # nothing cached
+
+
+def _chart_project(path: Path) -> Path:
+    (path / "data").mkdir(parents=True)
+    for chart_id in ("fraude-sociale-fiscale", "insee-demarches-en-ligne"):
+        for suffix in (".csv", ".yml"):
+            name = f"{chart_id}{suffix}"
+            (path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
+    return path
+
+
+def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp_path):
+    from macros.charts import _render
+
+    sources = load_sources(ROOT / "bibliography", ROOT)
+    ids = ["insee-demarches-en-ligne", "fraude-sociale-fiscale", "pas-de-module"]
+    in_place = Charts(_chart_project(tmp_path / "a"), sources)
+    ahead = Charts(_chart_project(tmp_path / "b"), sources)
+    ahead.prerender(ids, minimum=1)
+    # Both charts are being drawn elsewhere; the unknown id is left for `figure` to report.
+    assert len(ahead.drawing) == 2
+    before = _render.renders
+    for chart_id in ids[:2]:
+        url = lambda p: "../" + p  # noqa: E731
+        assert ahead.figure(chart_id, "docs/a.md", 1, url) == \
+            in_place.figure(chart_id, "docs/a.md", 1, url)
+    assert _render.renders == before + 2  # the two drawn in place, none for `ahead`
+    assert not ahead.drawing
+    assert sorted(p.name for p in (tmp_path / "b" / ".cache" / "charts").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "a" / ".cache" / "charts").iterdir())
+    with pytest.raises(ContentError, match="graphique inconnu `pas-de-module`"):
+        ahead.figure("pas-de-module", "docs/a.md", 3, lambda p: p)
+    # Cached now: nothing left to draw ahead; below the minimum, nothing is started.
+    ahead.prerender(ids, minimum=1)
+    assert not ahead.drawing
+    Charts(_chart_project(tmp_path / "c"), sources).prerender(ids)
+    assert not (tmp_path / "c" / ".cache").exists()
+
+
+def test_the_corpus_lists_the_charts_pages_show_in_page_order(tmp_path):
+    from macros.corpus import collect_docs
+
+    (tmp_path / "a.md").write_text('{{ chart("un") }}\n\n{{ chart( \'deux\' ) }}\n', "utf-8")
+    (tmp_path / "b.md").write_text('{{ chart("deux") }} {{ chart("trois") }}\n', "utf-8")
+    corpus, _ = collect_docs(tmp_path, "docs", [], {})
+    assert corpus.pages["a.md"].charts == ("un", "deux")
+    assert corpus.chart_ids() == ["un", "deux", "trois"]

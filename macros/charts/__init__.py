@@ -9,13 +9,16 @@ are published under `donnees/` for download and for the interactive version.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from ..errors import Problem, did_you_mean, raise_if_any
-from ._dataset import read_metadata, read_table
+from ._dataset import Metadata, Table, read_metadata, read_table
 from ._figure import figure_html
 from ._registry import CHARTS_DIR, chart_ids, load_chart_module
 from ._render import (
@@ -24,12 +27,16 @@ from ._render import (
     cache_key,
     library_versions,
     render_cached,
+    render_svg,
     vega_lite_spec,
 )
 
 SITE_FOLDER = "donnees"  # where the CSV files and specs are published in the site
 SCRIPT = "assets/charts.js"  # from overrides/: shows the « Version interactive » buttons
 _SHARED_CODE = ("_style.py", "_render.py")  # code whose change alters every SVG
+# Fewer charts to draw than this: drawn where they are used. Starting a drawing process
+# costs about as much as drawing a few charts here.
+PRERENDER_MIN = 8
 
 
 def source_label(source) -> str:
@@ -41,20 +48,32 @@ def source_label(source) -> str:
 
 
 @dataclass
+class _Prepared:
+    module: ModuleType
+    meta: Metadata
+    table: Table
+    csv_path: Path
+    key: str
+
+    def spec(self) -> dict:
+        return vega_lite_spec(self.module.build([dict(row) for row in self.table.rows]))
+
+
+@dataclass
 class Charts:
     root: Path  # the project folder: data/ and .cache/ are found here
     sources: Mapping
     charts_dir: Path = CHARTS_DIR
     published: dict[str, dict] = field(default_factory=dict)  # chart id -> spec
     pages_with_script: set[str] = field(default_factory=set)
+    drawing: dict[str, tuple[dict, Future]] = field(default_factory=dict)  # key -> spec, SVG
 
     @property
     def cache(self) -> RenderCache:
         return RenderCache(self.root / ".cache" / "charts")
 
-    def figure(self, chart_id: str, page_path: str, page_line: int | None,
-               url_for: Callable[[str], str]) -> str:
-        """The figure's HTML; `url_for` turns a site path into a URL relative to the page."""
+    def _prepare(self, chart_id: str, page_path: str = "", page_line: int | None = None,
+                 ) -> _Prepared:
         known = chart_ids(self.charts_dir)
         if chart_id not in known:
             raise_if_any([Problem(page_path, f"graphique inconnu `{chart_id}`", page_line,
@@ -69,19 +88,45 @@ class Charts:
         key = cache_key(chart_id.encode(), csv_path.read_bytes(), meta_path.read_bytes(),
                         Path(module.__file__).read_bytes(), *shared,
                         library_versions().encode())
+        return _Prepared(module, meta, table, csv_path, key)
 
-        def make_spec() -> dict:
-            return vega_lite_spec(module.build([dict(row) for row in table.rows]))
+    def prerender(self, ids: Iterable[str], minimum: int = PRERENDER_MIN) -> None:
+        """Start drawing, in a second process, the charts the cache lacks, in the order
+        given (that of the pages): the build goes on meanwhile, and `figure` takes each SVG
+        when its page comes. vl-convert holds Python's lock while it draws, so a thread
+        would not run beside the build; a process does, on another core."""
+        todo = []
+        for chart_id in ids:
+            try:
+                prepared = self._prepare(chart_id)
+                if not self.cache.has(prepared.key):
+                    todo.append((chart_id, prepared.key, prepared.spec()))
+            except Exception:
+                continue
+        if len(todo) < minimum:
+            return
+        # "spawn": a clean process, not a copy of this one and of its threads (Pagefind's).
+        pool = ProcessPoolExecutor(max_workers=1,
+                                   mp_context=multiprocessing.get_context("spawn"))
+        for chart_id, key, spec in todo:
+            self.drawing[key] = (spec, pool.submit(render_svg, spec, f"graphique-{chart_id}"))
+        pool.shutdown(wait=False)  # the process ends once the queue is drawn
 
-        rendered = render_cached(self.cache, key, chart_id, make_spec)
+    def figure(self, chart_id: str, page_path: str, page_line: int | None,
+               url_for: Callable[[str], str]) -> str:
+        """The figure's HTML; `url_for` turns a site path into a URL relative to the page."""
+        prepared = self._prepare(chart_id, page_path, page_line)
+        rendered = render_cached(self.cache, prepared.key, chart_id, prepared.spec,
+                                 self.drawing.pop(prepared.key, None))
         self.published[chart_id] = rendered.spec
         first_on_page = page_path not in self.pages_with_script
         self.pages_with_script.add(page_path)
         return figure_html(
-            chart_id, meta, table, module.COLUMNS, getattr(module, "LABELS", {}), rendered.svg,
-            source_label(self.sources[meta.source]),
+            chart_id, prepared.meta, prepared.table, prepared.module.COLUMNS,
+            getattr(prepared.module, "LABELS", {}), rendered.svg,
+            source_label(self.sources[prepared.meta.source]),
             csv_url=url_for(f"{SITE_FOLDER}/{chart_id}.csv"),
-            csv_bytes=csv_path.stat().st_size,
+            csv_bytes=prepared.csv_path.stat().st_size,
             spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"),
             script_url=url_for(SCRIPT) if first_on_page else None)
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -86,6 +87,9 @@ class RenderCache:
     def __init__(self, folder: Path):
         self.folder = folder
 
+    def has(self, key: str) -> bool:
+        return (self.folder / f"{key}.svg").exists() and (self.folder / f"{key}.json").exists()
+
     def get(self, key: str) -> Rendered | None:
         svg, spec = self.folder / f"{key}.svg", self.folder / f"{key}.json"
         if svg.exists() and spec.exists():
@@ -103,13 +107,19 @@ class RenderCache:
             partial.replace(self.folder / f"{key}{suffix}")
 
 
-def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec) -> Rendered:
+def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec,
+                  drawing: tuple[dict, Future] | None = None) -> Rendered:
+    """`drawing`: the spec and the SVG being drawn in another process (Charts.prerender)."""
     hit = cache.get(key)
     if hit:
         return hit
     try:
-        spec = make_spec()
-        rendered = Rendered(render_svg(spec, f"graphique-{chart_id}"), spec)
+        if drawing:
+            spec, svg = drawing
+            rendered = Rendered(svg.result(), spec)
+        else:
+            spec = make_spec()
+            rendered = Rendered(render_svg(spec, f"graphique-{chart_id}"), spec)
     except Exception as error:  # a mistake in the chart module: named, without a traceback
         # vl-convert's message: a header, the JavaScript error, then its stack ("at …").
         lines = [line.strip() for line in str(error).splitlines()
