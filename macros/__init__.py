@@ -124,7 +124,6 @@ def _history_url(conf, src_uri: str) -> str | None:
 def on_pre_page_macros(env):
     page = env.page
     _stash.clear()
-    _portal.urls[page.file.src_uri] = page.url
     record = _portal.corpus.pages.get(page.file.src_uri)
     if record:
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
@@ -147,19 +146,19 @@ def on_post_page_macros(env):
 
 def on_post_build(env):
     conf, site_dir = env.conf, Path(env.conf["site_dir"])
-    # Pages a dirty build (`mkdocs build --dirty`) did not render still have an address.
-    for file in env.variables["files"].documentation_pages():
-        _portal.urls.setdefault(file.src_uri, file.url)
+    # Every page's site-relative URL, from MkDocs' files: also those a dirty build
+    # (`mkdocs build --dirty`) did not render.
+    urls = {file.src_uri: file.url for file in env.variables["files"].documentation_pages()}
     write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
     _charts.publish(site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
     info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
                     author=conf.get("site_author") or "")
-    entries = feed_entries(news_items(_portal.corpus), _portal.urls, site_url)
+    entries = feed_entries(news_items(_portal.corpus), urls, site_url)
     for name, text in render_feeds(info, entries).items():
         (site_dir / name).write_text(text, encoding="utf-8")
     for old, new in _portal.redirects.items():
-        target = _portal.urls[new]
+        target = urls[new]
         stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")

@@ -23,8 +23,6 @@ class Portal:
     # mkdocs-macros would print a traceback for them.
     pending: list[ContentError] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
-    # Site-relative URL of each page, collected as pages are rendered (used by feeds).
-    urls: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, config_file: str, docs_dir: str, extra: dict) -> Portal:

@@ -29,6 +29,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from .dirs import replace_dir
 from .log import log
 
 BUNDLE_DIR = "pagefind"
@@ -88,8 +89,9 @@ def indexed_part(page_html: str) -> str:
     mark = page_html.find(INDEXED_MARK)
     start = page_html.rfind("<article", 0, mark)
     end = page_html.find("</article>", mark)
-    html_tag = page_html[page_html.find("<html"):page_html.find(">", page_html.find("<html")) + 1]
-    if min(mark, start, end) < 0 or not html_tag:
+    html_start = page_html.find("<html")
+    html_tag = page_html[html_start:page_html.find(">", html_start) + 1]
+    if min(mark, start, end, html_start) < 0 or not html_tag:
         return page_html
     return f"{html_tag}<body>{page_html[start:end + len('</article>')]}</body></html>"
 
@@ -293,11 +295,7 @@ class SearchCache:
         shutil.copytree(bundle, partial / BUNDLE_DIR, copy_function=_link_or_copy)
         (partial / "pages.json").write_text(
             json.dumps({"indexer": INDEXER, "pages": entries}), encoding="utf-8")
-        old = self.folder.with_name(f".search-old-{os.getpid()}")
-        if self.folder.exists():
-            self.folder.rename(old)
-        partial.rename(self.folder)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(partial, self.folder)
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -12,15 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-def replace_dir(staging: Path, target: Path) -> None:
-    """Put the finished `staging` directory in place of `target` with renames, so that no
-    one ever sees a half-written `target`; the previous one is removed afterwards."""
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+from macros.dirs import replace_dir  # also used by mirror.py and versions.py
 
 
 def atomic_build(site_dir: Path, config: Path, extra_args: list[str],

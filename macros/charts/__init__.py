@@ -67,6 +67,8 @@ class Charts:
     published: dict[str, dict] = field(default_factory=dict)  # chart id -> spec
     pages_with_script: set[str] = field(default_factory=set)
     drawing: dict[str, tuple[dict, Future]] = field(default_factory=dict)  # key -> spec, SVG
+    # Module, data and cache key of each chart, read once per build (prerender, then figure).
+    prepared: dict[str, _Prepared] = field(default_factory=dict)
 
     @property
     def cache(self) -> RenderCache:
@@ -74,6 +76,8 @@ class Charts:
 
     def _prepare(self, chart_id: str, page_path: str = "", page_line: int | None = None,
                  ) -> _Prepared:
+        if chart_id in self.prepared:
+            return self.prepared[chart_id]
         known = chart_ids(self.charts_dir)
         if chart_id not in known:
             raise_if_any([Problem(page_path, f"graphique inconnu `{chart_id}`", page_line,
@@ -88,7 +92,8 @@ class Charts:
         key = cache_key(chart_id.encode(), csv_path.read_bytes(), meta_path.read_bytes(),
                         Path(module.__file__).read_bytes(), *shared,
                         library_versions().encode())
-        return _Prepared(module, meta, table, csv_path, key)
+        self.prepared[chart_id] = _Prepared(module, meta, table, csv_path, key)
+        return self.prepared[chart_id]
 
     def prerender(self, ids: Iterable[str], minimum: int = PRERENDER_MIN) -> None:
         """Start drawing, in a second process, the charts the cache lacks, in the order

@@ -91,11 +91,10 @@ class RenderCache:
         return (self.folder / f"{key}.svg").exists() and (self.folder / f"{key}.json").exists()
 
     def get(self, key: str) -> Rendered | None:
-        svg, spec = self.folder / f"{key}.svg", self.folder / f"{key}.json"
-        if svg.exists() and spec.exists():
-            return Rendered(svg.read_text(encoding="utf-8"),
-                            json.loads(spec.read_text(encoding="utf-8")))
-        return None
+        if not self.has(key):
+            return None
+        return Rendered((self.folder / f"{key}.svg").read_text(encoding="utf-8"),
+                        json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")))
 
     def put(self, key: str, rendered: Rendered) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
