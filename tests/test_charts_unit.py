@@ -250,6 +250,7 @@ def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp
         assert ahead.figure(chart_id, "docs/a.md", 1, url) == \
             in_place.figure(chart_id, "docs/a.md", 1, url)
     assert _render.renders == before + 2  # the two drawn in place, none for `ahead`
+    assert ahead.published == in_place.published  # the specs built there and here
     assert not ahead.drawing
     assert sorted(p.name for p in (tmp_path / "b" / ".cache" / "charts").iterdir()) == \
         sorted(p.name for p in (tmp_path / "a" / ".cache" / "charts").iterdir())
@@ -260,6 +261,37 @@ def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp
     assert not ahead.drawing
     Charts(_chart_project(tmp_path / "c"), sources).prerender(ids)
     assert not (tmp_path / "c" / ".cache").exists()
+
+
+def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_path):
+    """The spec is built in the drawing process: an error there comes back in plain words,
+    the same words as in place, and nothing is cached."""
+    sources = load_sources(ROOT / "bibliography", ROOT)
+    charts_dir = tmp_path / "charts"
+    charts_dir.mkdir()
+    for name in ("_style.py", "_render.py"):
+        (charts_dir / name).write_bytes((ROOT / "macros" / "charts" / name).read_bytes())
+    module = (ROOT / "macros" / "charts" / "fraude-sociale-fiscale.py").read_text("utf-8")
+    (charts_dir / "casse.py").write_text(
+        module + "\n\ndef build(rows):\n    return alt.Chart(alt.Data(url='https://e.org/x.csv'))"
+                 ".mark_point().encode(x='bas:Q')\n", "utf-8")
+    messages = []
+    for folder, minimum in (("ahead", 1), ("in-place", 99)):
+        project = tmp_path / folder
+        (project / "data").mkdir(parents=True)
+        for suffix in (".csv", ".yml"):
+            (project / "data" / f"casse{suffix}").write_bytes(
+                (ROOT / "data" / f"fraude-sociale-fiscale{suffix}").read_bytes())
+        charts = Charts(project, sources, charts_dir=charts_dir)
+        charts.prerender(["casse"], minimum=minimum)
+        assert len(charts.drawing) == (1 if folder == "ahead" else 0)
+        with pytest.raises(ContentError) as error:
+            charts.figure("casse", "docs/a.md", 2, lambda p: p)
+        messages.append(str(error.value))
+        assert not list((project / ".cache" / "charts").glob("*.svg"))
+    assert messages[0] == messages[1]
+    assert "macros/charts/casse.py: le graphique n’a pas pu être dessiné : " in messages[0]
+    assert "External data url not allowed: https://e.org/x.csv" in messages[0]
 
 
 def test_the_corpus_lists_the_charts_pages_show_in_page_order(tmp_path):

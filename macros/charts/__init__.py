@@ -25,9 +25,9 @@ from ._render import (
     LOCALE,
     RenderCache,
     cache_key,
+    draw,
     library_versions,
     render_cached,
-    render_svg,
     vega_lite_spec,
 )
 
@@ -56,7 +56,17 @@ class _Prepared:
     key: str
 
     def spec(self) -> dict:
-        return vega_lite_spec(self.module.build([dict(row) for row in self.table.rows]))
+        return build_spec(self.module, self.table.rows)
+
+
+def build_spec(module: ModuleType, rows: Iterable[dict]) -> dict:
+    return vega_lite_spec(module.build([dict(row) for row in rows]))
+
+
+def _draw_apart(chart_id: str, charts_dir: Path, rows: tuple[dict, ...]):
+    """Run in the drawing process: the spec is built there too (Altair validates it, which
+    costs nearly as much as drawing), so the build only hands over the typed rows."""
+    return draw(chart_id, lambda: build_spec(load_chart_module(chart_id, charts_dir), rows))
 
 
 @dataclass
@@ -66,7 +76,7 @@ class Charts:
     charts_dir: Path = CHARTS_DIR
     published: dict[str, dict] = field(default_factory=dict)  # chart id -> spec
     pages_with_script: set[str] = field(default_factory=set)
-    drawing: dict[str, tuple[dict, Future]] = field(default_factory=dict)  # key -> spec, SVG
+    drawing: dict[str, Future] = field(default_factory=dict)  # key -> `draw`'s answer
     # Module, data and cache key of each chart, read once per build (prerender, then figure).
     prepared: dict[str, _Prepared] = field(default_factory=dict)
 
@@ -105,7 +115,7 @@ class Charts:
             try:
                 prepared = self._prepare(chart_id)
                 if not self.cache.has(prepared.key):
-                    todo.append((chart_id, prepared.key, prepared.spec()))
+                    todo.append((chart_id, prepared))
             except Exception:
                 continue
         if len(todo) < minimum:
@@ -113,8 +123,9 @@ class Charts:
         # "spawn": a clean process, not a copy of this one and of its threads (Pagefind's).
         pool = ProcessPoolExecutor(max_workers=1,
                                    mp_context=multiprocessing.get_context("spawn"))
-        for chart_id, key, spec in todo:
-            self.drawing[key] = (spec, pool.submit(render_svg, spec, f"graphique-{chart_id}"))
+        for chart_id, prepared in todo:
+            self.drawing[prepared.key] = pool.submit(_draw_apart, chart_id, self.charts_dir,
+                                                     prepared.table.rows)
         pool.shutdown(wait=False)  # the process ends once the queue is drawn
 
     def figure(self, chart_id: str, page_path: str, page_line: int | None,

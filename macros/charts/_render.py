@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -106,29 +107,40 @@ class RenderCache:
             partial.replace(self.folder / f"{key}{suffix}")
 
 
-def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec,
-                  drawing: tuple[dict, Future] | None = None) -> Rendered:
-    """`drawing`: the spec and the SVG being drawn in another process (Charts.prerender)."""
+def failure_reason(error: Exception) -> str:
+    """What went wrong in a chart module, in a line: vl-convert's message is a header, the
+    JavaScript error, then its stack (`at …`), kept without the stack."""
+    lines = [line.strip() for line in str(error).splitlines()
+             if line.strip() and not line.strip().startswith("at ")]
+    return f"{type(error).__name__} : {' '.join(lines[:2]) or type(error).__name__}"
+
+
+def draw(chart_id: str, make_spec: Callable[[], dict]) -> tuple[dict | None, str | None, str]:
+    """`(spec, svg, "")`, or `(None, None, reason)` when the chart module fails: plain
+    values, so that a drawing process can hand them back whatever the error was."""
+    try:
+        spec = make_spec()
+        return spec, render_svg(spec, f"graphique-{chart_id}"), ""
+    except Exception as error:
+        return None, None, failure_reason(error)
+
+
+def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callable[[], dict],
+                  drawing: Future | None = None) -> Rendered:
+    """`drawing`: `draw`'s answer coming from another process (Charts.prerender)."""
     hit = cache.get(key)
     if hit:
         return hit
     try:
-        if drawing:
-            spec, svg = drawing
-            rendered = Rendered(svg.result(), spec)
-        else:
-            spec = make_spec()
-            rendered = Rendered(render_svg(spec, f"graphique-{chart_id}"), spec)
-    except Exception as error:  # a mistake in the chart module: named, without a traceback
-        # vl-convert's message: a header, the JavaScript error, then its stack ("at …").
-        lines = [line.strip() for line in str(error).splitlines()
-                 if line.strip() and not line.strip().startswith("at ")]
-        reason = " ".join(lines[:2]) or type(error).__name__
+        spec, svg, reason = drawing.result() if drawing else draw(chart_id, make_spec)
+    except Exception:  # the drawing process died (killed, out of memory): draw it here
+        spec, svg, reason = draw(chart_id, make_spec)
+    if reason:  # a mistake in the chart module: named, without a traceback
         raise ContentError([Problem(
-            f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : "
-            f"{type(error).__name__} : {reason}",
+            f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : {reason}",
             hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données prises "
-                 "dans rows (alt.Data(values=…)), jamais à une adresse")]) from error
+                 "dans rows (alt.Data(values=…)), jamais à une adresse")])
+    rendered = Rendered(svg, spec)
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)
     return rendered
