@@ -14,6 +14,7 @@ from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
+from .compact import CompactHtmlPlugin
 from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
 from .listings import teaser_list
@@ -53,8 +54,9 @@ def define_env(env):
     _charts.prerender(portal.corpus.chart_ids())
     # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
     env.conf["markdown_extensions"].append(StashExtension(_stash))
-    # Search indexing needs MkDocs events that macros do not relay (a page once written):
-    # adding the plugin to MkDocs' collection registers them (PluginCollection.__setitem__).
+    # Compacting and indexing need an event macros do not relay (a page's final HTML): adding
+    # a plugin to MkDocs' collection registers its events (PluginCollection.__setitem__).
+    env.conf["plugins"]["portal/compact-html"] = CompactHtmlPlugin()
     env.conf["plugins"]["portal/search-index"] = SearchIndexPlugin()
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
