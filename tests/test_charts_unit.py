@@ -14,7 +14,7 @@ from macros.charts import Charts
 from macros.charts._dataset import parse_table, read_metadata
 from macros.charts._figure import data_table
 from macros.charts._registry import chart_ids, load_chart_module
-from macros.charts._render import render_svg, stable_svg, vega_lite_spec
+from macros.charts._render import render_svg, slim_svg, stable_svg, vega_lite_spec
 from macros.charts._style import COLOURS, SLATE, WHITE, contrast
 from macros.citations.sources import load_sources
 from macros.errors import ContentError
@@ -94,6 +94,40 @@ def test_ids_are_renamed_in_order_with_their_references():
     assert stable_svg(svg, "graphique-x") == (
         '<svg><g clip-path="url(#graphique-x-1)"/><defs><clipPath id="graphique-x-1"/></defs>'
         '<use href="#graphique-x-2"/><g id="graphique-x-2"/></svg>')
+
+
+def test_slim_svg_rounds_geometry_and_drops_what_a_static_svg_does_not_use():
+    svg = ('<svg><g class="mark-group role-axis"><path class="background" d="M0,0h0v0h0Z" '
+           'pointer-events="none"/><line transform="translate(0.5,200.50000000001)" x2="-0.0001"'
+           ' stroke="#5e5e5e" opacity="1"/><path d="M1.0999999999999943,45.6h19.8Z" '
+           'fill="#7a1631"/><text x="2.345" fill="#1a1a1a">3.14159 %</text>'
+           '<path class="foreground" d="" display="none"/></g></svg>')
+    assert slim_svg(svg) == (
+        '<svg><g><line transform="translate(0.5,200.5)" x2="0" stroke="#5e5e5e"/>'
+        '<path d="M1.1,45.6h19.8Z" fill="#7a1631"/><text x="2.35" fill="#1a1a1a">3.14159 %'
+        '</text></g></svg>')
+
+
+def _text_and_colours(svg: str) -> tuple[list, list]:
+    soup = BeautifulSoup(svg, "html.parser")
+    return ([t.get_text() for t in soup.find_all("text")],
+            [(e.name, e.get("fill"), e.get("stroke")) for e in soup.find_all(True)
+             if e.get("fill") or e.get("stroke")])
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_a_slim_chart_keeps_its_text_and_colours(chart_id):
+    import vl_convert
+
+    raw = vl_convert.vegalite_to_svg(_spec(chart_id), format_locale="fr-FR",
+                                     time_format_locale="fr-FR", allowed_base_urls=[])
+    slim = render_svg(_spec(chart_id), "p")
+    assert len(slim) < len(raw)
+    assert _text_and_colours(slim)[0] == _text_and_colours(raw)[0]
+    # The colours dark mode swaps are all still there (the white background excepted).
+    assert set(_text_and_colours(slim)[1]) == set(_text_and_colours(raw)[1]) - \
+        {("rect", "white", None)}
+    assert not re.search(r'(?:d|transform|x|y)="[^"]*\d\.\d{3}', slim)
 
 
 def _spec(chart_id):
