@@ -11,7 +11,7 @@ import re
 import pytest
 
 from bench import generate
-from bench.run import format_report, run_bench
+from bench.run import format_report, paired_ratios, run_bench
 
 N = 20
 
@@ -63,6 +63,20 @@ def test_baseline_turns_citations_into_footnotes():
     assert ", p. 53." in text
 
 
+def test_ratios_pair_the_builds_of_each_repetition():
+    """A slow moment weighs on the baseline and the portal built just after it alike."""
+    def variant(seconds):
+        return {"seconds": {"runs": seconds}, "cpu_seconds": {"runs": [s * 2 for s in seconds]}}
+
+    out = {"baseline": variant([10, 14, 10]), "portal_first": variant([15, 21, 15]),
+           "portal_cold": variant([11, 15.4, 11.5]), "portal_warm": variant([10, 14, 10.5])}
+    ratios = paired_ratios(out)
+    assert ratios["ratio_cold_runs"] == pytest.approx([1.1, 1.1, 1.15])
+    assert ratios["ratio_cold"] == pytest.approx(1.1)  # medians' ratio: 11.5 / 10 = 1.15
+    assert ratios["ratio_first"] == pytest.approx(1.5)
+    assert ratios["ratio_warm"] == ratios["ratio_warm_cpu"] == pytest.approx(1.0)
+
+
 @pytest.mark.bench
 def test_small_benchmark_report(tmp_path):
     report = run_bench([N], tmp_path / "work", repeats=1, warmup=0, citation_repeats=1)
@@ -76,6 +90,9 @@ def test_small_benchmark_report(tmp_path):
         for measure in ("seconds", "cpu_seconds", "peak_mb"):
             assert set(run[variant][measure]) >= {"median", "min", "max", "runs"}
             assert len(run[variant][measure]["runs"]) == 1
+    for variant in ("first", "cold", "warm"):
+        assert run[f"ratio_{variant}_runs"] == [
+            run[f"portal_{variant}"]["seconds"]["runs"][0] / run["baseline"]["seconds"]["runs"][0]]
 
     portal, baseline = run["portal_counts"], run["baseline_counts"]
     # One chart per 10 investigations, drawn by every cold build, by no warm one (the
@@ -107,8 +124,14 @@ def test_small_benchmark_report(tmp_path):
     for variant in ("portal", "baseline"):
         sizes = run[f"{variant}_sizes"]
         assert 0 < sizes["page_gzip_bytes"] < sizes["page_bytes"] < sizes["site_bytes"]
+        assert sizes["page_bytes"] <= sizes["largest_page_bytes"] < sizes["site_bytes"]
         assert sizes["first_load"]["gzip_bytes"] > sizes["page_gzip_bytes"]
         assert sizes["first_search"]["engine"] in ("lunr", "pagefind")
+    chart_pages = [f"{generate.DOSSIER}/{generate.slug(i)}.html"
+                   for i in range(0, N, generate.CHART_EVERY)]
+    assert run["portal_sizes"]["largest_chart_page"] in chart_pages
+    assert run["portal_sizes"]["largest_page"] not in chart_pages
+    assert run["baseline_sizes"]["largest_chart_page_bytes"] == 0  # no chart in the baseline
 
     citations = report["citation_stage"]
     assert citations["pages"] == N
