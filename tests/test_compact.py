@@ -14,7 +14,7 @@ _KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
 
 
 def test_indentation_and_blank_lines_go_and_a_line_break_stays():
-    html = "<ul>\n    <li>un</li>  \n\n\n    <li>deux</li>\n</ul>\n  <p>a\n     b</p>"
+    html = "<ul>\n    <li>un</li>\n\n  \n    <li>deux</li>\n</ul>\n  <p>a\n     b</p>"
     assert compact_html(html) == "<ul>\n<li>un</li>\n<li>deux</li>\n</ul>\n<p>a\nb</p>"
 
 
