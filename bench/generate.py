@@ -385,6 +385,9 @@ def baseline_project(n: int, seed: int = 1) -> Project:
         f"  /{DOSSIER}/*.md",
         "",
     ])
+    # The same site without Material's search plugin (its lunr index): for information.
+    project.files["mkdocs-no-search.yml"] = project.files["mkdocs.yml"].replace(
+        "plugins:\n  - search:\n      lang: fr\n", "plugins: []\n")
     project.files["docs/index.md"] = "---\ntitle: Accueil\n---\n\n# Portail de test\n\n" + \
         "\n".join(f"- [{p.title}]({DOSSIER}/{p.slug}.md)" for p in pages[-5:][::-1]) + "\n"
     project.files[f"docs/{DOSSIER}/index.md"] = "---\ntitle: Enquêtes\n---\n\n# Enquêtes\n\n" + \

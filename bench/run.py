@@ -37,11 +37,13 @@ CACHE_DIR, CHART_CACHE_DIR = ".cache", ".cache/charts"
 # each variant alike (series run one after another were skewed by it).
 VARIANTS = {
     "baseline": (),
+    "baseline_no_search": (),            # the same, Material's search plugin off (information)
     "portal_first": (CACHE_DIR,),        # every cache emptied: a first build, a fresh clone
     "portal_cold": (CHART_CACHE_DIR,),   # chart cache emptied (the issue's "cold")
     "portal_warm": (),                   # caches kept: a rebuild of unchanged content
 }
 SAMPLE_PAGE = f"{generate.DOSSIER}/{generate.slug(1)}.html"
+NO_SEARCH_CONFIG = "mkdocs-no-search.yml"  # in the baseline project
 
 
 # ---------------------------------------------------------------------------
@@ -62,14 +64,16 @@ _RENDERED = re.compile(r"graphique `[^`]+` rendu en SVG")
 _SEARCH_CACHED = "index de recherche repris du cache"
 
 
-def build_once(project: Path, site_dir: Path, python: str = sys.executable) -> Build:
+def build_once(project: Path, site_dir: Path, python: str = sys.executable,
+               config: str = "mkdocs.yml") -> Build:
     shutil.rmtree(site_dir, ignore_errors=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     log = site_dir.parent / f"{site_dir.name}.log"
     with log.open("w") as out:
         start = time.perf_counter()
         child = subprocess.Popen(
-            [python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+            [python, "-m", "mkdocs", "build", "--strict", "--config-file", config,
+             "--site-dir", str(site_dir)],
             cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
@@ -97,7 +101,8 @@ def measure(projects: dict[str, Path], sites: dict[str, Path], repeats: int, war
             project = projects[variant]
             for folder in emptied:
                 shutil.rmtree(project / folder, ignore_errors=True)
-            build = build_once(project, sites[variant])
+            build = build_once(project, sites[variant], config=(
+                NO_SEARCH_CONFIG if variant == "baseline_no_search" else "mkdocs.yml"))
             if run >= warmup:
                 builds[variant].append(build)
     return {variant: _variant_report(done, pages, VARIANTS[variant])
@@ -360,8 +365,9 @@ def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bo
     portal = generate.write_project(generate.portal_project(n, seed, charts), root / "portal")
     baseline = generate.write_project(generate.baseline_project(n, seed), root / "baseline")
     pages = n + 3  # investigations, home, dossier index, sources
-    projects = {v: baseline if v == "baseline" else portal for v in VARIANTS}
-    sites = {v: root / ("site-baseline" if v == "baseline" else "site-portal") for v in VARIANTS}
+    projects = {v: baseline if v.startswith("baseline") else portal for v in VARIANTS}
+    sites = {v: root / f"site-{v}" if v.startswith("baseline") else root / "site-portal"
+             for v in VARIANTS}
     out = {"n": n, "pages": pages, **measure(projects, sites, repeats, warmup, pages)}
     for variant, project in (("portal", portal), ("baseline", baseline)):
         site = root / f"site-{variant}"
@@ -376,8 +382,12 @@ def paired_ratios(out: dict) -> dict:
     the other, under the same load), then the median of those: on a shared machine whose
     speed drifts by a third within minutes, a ratio of two medians mixes moments."""
     ratios = {}
-    for clock, suffix in (("seconds", ""), ("cpu_seconds", "_cpu")):
-        base = out["baseline"][clock]["runs"]
+    pairs = (("baseline", "seconds", ""), ("baseline", "cpu_seconds", "_cpu"),
+             ("baseline_no_search", "seconds", "_no_search"))
+    for baseline, clock, suffix in pairs:
+        if baseline not in out:
+            continue
+        base = out[baseline][clock]["runs"]
         for variant in ("first", "cold", "warm"):
             portal = out[f"portal_{variant}"][clock]["runs"]
             runs = [p / b for p, b in zip(portal, base, strict=True)]
@@ -449,6 +459,9 @@ def format_report(report: dict) -> str:
                          ("cold", "cold (chart cache emptied)"), ("warm", "warm (caches kept)")))
                      + "; CPU time: " + ", ".join(_ratio(run, f"{variant}_cpu")
                                                   for variant in ("first", "cold", "warm")))
+        lines.append("  against Material with its search plugin off (information: it builds a "
+                     "lunr index the portal replaces), wall: " + ", ".join(
+                         _ratio(run, f"{v}_no_search") for v in ("first", "cold", "warm")))
         lines.append(f"  charts: {run['portal_counts']['charts']} "
                      f"({run['portal_counts']['chart_figures']} figures in the site); SVG renders "
                      f"per build: cold {run['portal_cold']['chart_renders']}, "

@@ -22,6 +22,14 @@ def test_generator_is_deterministic_and_seeded():
     assert generate.baseline_project(5, seed=3).files == generate.baseline_project(5, seed=3).files
 
 
+def test_the_second_baseline_is_the_first_without_search():
+    files = generate.baseline_project(5, seed=3).files
+    with_search, without = files["mkdocs.yml"], files["mkdocs-no-search.yml"]
+    assert "  - search:" in with_search and "search" not in without
+    assert without == with_search.replace("  - search:\n      lang: fr\n", "").replace(
+        "plugins:\n", "plugins: []\n")
+
+
 def test_investigation_has_the_announced_shape():
     entries, pages = generate.investigations(12, seed=1, charts=True)
     assert len(entries) == generate.BIB_ENTRIES == len({e.key for e in entries})
@@ -86,10 +94,13 @@ def test_small_benchmark_report(tmp_path):
 
     (run,) = report["runs"]
     assert run["n"] == N and run["pages"] == N + 3
-    for variant in ("baseline", "portal_first", "portal_cold", "portal_warm"):
+    for variant in ("baseline", "baseline_no_search", "portal_first", "portal_cold",
+                    "portal_warm"):
         for measure in ("seconds", "cpu_seconds", "peak_mb"):
             assert set(run[variant][measure]) >= {"median", "min", "max", "runs"}
             assert len(run[variant][measure]["runs"]) == 1
+    assert run["ratio_warm_no_search_runs"] == [
+        run["portal_warm"]["seconds"]["runs"][0] / run["baseline_no_search"]["seconds"]["runs"][0]]
     for variant in ("first", "cold", "warm"):
         assert run[f"ratio_{variant}_runs"] == [
             run[f"portal_{variant}"]["seconds"]["runs"][0] / run["baseline"]["seconds"]["runs"][0]]
