@@ -446,11 +446,11 @@ def format_report(report: dict) -> str:
     lines = []
     for run in report["runs"]:
         lines.append(f"\nN = {run['n']} investigations ({run['pages']} pages)")
-        lines.append(f"  {'build':<14}{'wall s, median (min–max)':<28}{'ms/page':>9}"
+        lines.append(f"  {'build':<20}{'wall s, median (min–max)':<28}{'ms/page':>9}"
                      f"  {'CPU s, median (min–max)':<28}{'peak MB':>8}")
         for variant in VARIANTS:
             m = run[variant]
-            lines.append(f"  {variant:<14}{_span(m['seconds']):<28}"
+            lines.append(f"  {variant:<20}{_span(m['seconds']):<28}"
                          f"{m['ms_per_page']['median']:>9.1f}  {_span(m['cpu_seconds']):<28}"
                          f"{m['peak_mb']['median']:>8.0f}")
         lines.append("  portal/baseline, median of the repetitions (min–max), wall: "
