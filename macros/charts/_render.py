@@ -70,7 +70,7 @@ def _hundredths(match: re.Match) -> str:
 
 
 def slim_svg(svg: str) -> str:
-    """About a fifth lighter, drawn the same: coordinates to the hundredth of a pixel
+    """5 to 30 % lighter, drawn the same: coordinates to the hundredth of a pixel
     (`1.0999999999999943` -> `1.1`) and unused attributes dropped. Text and colours (which
     the dark-mode style selects on) are left as they are."""
     svg = _GEOMETRY.sub(lambda m: m.group(1) + _LONG_DECIMAL.sub(_hundredths, m.group(2)) + '"',
