@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
@@ -102,9 +101,8 @@ def define_env(env):
     def chart(chart_id: str) -> str:
         """A chart from data/<chart_id>.csv, rendered to inline SVG with its data table."""
         page = env.page
-        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-        call = re.search(rf"chart\(\s*[\"']{re.escape(str(chart_id))}[\"']", source)
-        line = source.count("\n", 0, call.start()) + 1 if call else None
+        record = portal.corpus.pages.get(page.file.src_uri)
+        line = record.chart_lines.get(str(chart_id)) if record else None
         return HtmlStash.mark_block(_charts.figure(
             str(chart_id), f"docs/{page_path()}", line,
             lambda path: get_relative_url(path, page.url)))

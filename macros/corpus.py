@@ -29,7 +29,12 @@ class PageRecord:
     dossier: str | None
     cited: tuple[str, ...]  # source keys, in order of first citation
     changed: dt.date | None = None  # last commit that touched the file
-    charts: tuple[str, ...] = ()    # ids of the charts the page shows (`{{ chart("id") }}`)
+    # The charts the page shows (`{{ chart("id") }}`), each with the line of its first call.
+    chart_lines: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def charts(self) -> tuple[str, ...]:
+        return tuple(self.chart_lines)
 
     @property
     def title(self) -> str:
@@ -154,6 +159,9 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                     problems += check_citations([group], sources, label, line - group.line)
                     groups.append(group)
         cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
-        charts = tuple(dict.fromkeys(_CHART_CALL.findall(front.body)))
-        pages[path] = dataclasses.replace(record, cited=cited, charts=charts)
+        chart_lines: dict[str, int] = {}
+        for call in _CHART_CALL.finditer(front.body):
+            chart_lines.setdefault(call.group(1),
+                                   front.body_line + front.body.count("\n", 0, call.start()))
+        pages[path] = dataclasses.replace(record, cited=cited, chart_lines=chart_lines)
     return Corpus(pages), problems
