@@ -8,6 +8,7 @@ are published under `donnees/` for download and for the interactive version.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import shutil
@@ -80,6 +81,15 @@ class Charts:
     # Module, data and cache key of each chart, read once per build (prerender, then figure).
     prepared: dict[str, _Prepared] = field(default_factory=dict)
 
+    # Read once per build, not once per chart.
+    @functools.cached_property
+    def _known(self) -> list[str]:
+        return chart_ids(self.charts_dir)
+
+    @functools.cached_property
+    def _shared_code(self) -> list[bytes]:
+        return [(self.charts_dir / name).read_bytes() for name in _SHARED_CODE]
+
     @property
     def cache(self) -> RenderCache:
         return RenderCache(self.root / ".cache" / "charts")
@@ -88,7 +98,7 @@ class Charts:
                  ) -> _Prepared:
         if chart_id in self.prepared:
             return self.prepared[chart_id]
-        known = chart_ids(self.charts_dir)
+        known = self._known
         if chart_id not in known:
             raise_if_any([Problem(page_path, f"graphique inconnu `{chart_id}`", page_line,
                                   did_you_mean(chart_id, known, "graphiques connus") or
@@ -98,9 +108,8 @@ class Charts:
         meta_path = csv_path.with_suffix(".yml")
         meta = read_metadata(meta_path, f"data/{chart_id}.yml", self.sources)
         table = read_table(csv_path, f"data/{chart_id}.csv", module.COLUMNS, self.sources)
-        shared = [(self.charts_dir / name).read_bytes() for name in _SHARED_CODE]
         key = cache_key(chart_id.encode(), csv_path.read_bytes(), meta_path.read_bytes(),
-                        Path(module.__file__).read_bytes(), *shared,
+                        Path(module.__file__).read_bytes(), *self._shared_code,
                         library_versions().encode())
         self.prepared[chart_id] = _Prepared(module, meta, table, csv_path, key)
         return self.prepared[chart_id]
