@@ -15,7 +15,7 @@ import yaml
 
 from .errors import Problem, did_you_mean, raise_if_any
 from .french import format_day
-from .frontmatter import _Loader as DateTolerantLoader
+from .frontmatter import DateTolerantLoader
 
 REQUIRED = ("nom", "url", "organisation")
 KEYS = (*REQUIRED, "date")
