@@ -314,6 +314,12 @@ def investigations(n: int, seed: int, charts: bool = False) -> tuple[list[BibEnt
     return entries, [investigation(i, n, entries, seed, charts) for i in range(n)]
 
 
+# The same short navigation for the portal and the baseline (the investigations are
+# reached from their dossier's page, not listed in the menu).
+SHORT_NAV = ("nav:", "  - Accueil: index.md", f"  - Enquêtes: {DOSSIER}/index.md",
+             "  - Sources: sources.md", "not_in_nav: |", f"  /{DOSSIER}/*.md")
+
+
 def portal_project(n: int, seed: int = 1, charts: bool = False) -> Project:
     entries, pages = investigations(n, seed, charts)
     project = Project(links={"overrides": ROOT / "overrides"})
@@ -324,12 +330,7 @@ def portal_project(n: int, seed: int = 1, charts: bool = False) -> Project:
     project.files["mkdocs.yml"] = "\n".join([
         f"INHERIT: {ROOT / 'mkdocs.yml'}",
         "site_url: https://bench.example.org/",
-        "nav:",
-        "  - Accueil: index.md",
-        f"  - Enquêtes: {DOSSIER}/index.md",
-        "  - Sources: sources.md",
-        "not_in_nav: |",
-        f"  /{DOSSIER}/*.md",
+        *SHORT_NAV,
         "  /rechercher.md",
         "extra:",
         "  dossiers:",
@@ -377,12 +378,7 @@ def baseline_project(n: int, seed: int = 1) -> Project:
         "  - attr_list",
         "  - toc:",
         "      permalink: true",
-        "nav:",
-        "  - Accueil: index.md",
-        f"  - Enquêtes: {DOSSIER}/index.md",
-        "  - Sources: sources.md",
-        "not_in_nav: |",
-        f"  /{DOSSIER}/*.md",
+        *SHORT_NAV,
         "",
     ])
     # The same site without Material's search plugin (its lunr index): for information.
