@@ -10,19 +10,18 @@ from urllib.parse import urlsplit
 import pytest
 
 from support.browser import serve
-from support.reader import Traffic, artifact_dir, chromium_fixture, investigation, page_kinds
+from support.reader import Traffic, artifact_dir, investigation, page_kinds
 
 pytestmark = pytest.mark.browser
 
-chromium = chromium_fixture()
 INVESTIGATION_BUDGET = 100_000  # bytes, compressed, everything included
 
 
 @pytest.fixture(scope="module")
-def weights(site, chromium):
+def weights(site, browser):
     report = {}
     with serve(site.dir) as base:
-        context = chromium.new_context()
+        context = browser.new_context()
         for kind, path in page_kinds(site).items():
             page = context.new_page()
             traffic = Traffic(base).watch(page)

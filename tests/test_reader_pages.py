@@ -15,7 +15,6 @@ from support.reader import (
     SEARCH_PAGE,
     Traffic,
     artifact_dir,
-    chromium_fixture,
     page_kinds,
     reader_pages,
 )
@@ -23,7 +22,6 @@ from support.sites import ROOT
 
 pytestmark = pytest.mark.browser
 
-chromium = chromium_fixture()
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
 MIN_TARGET = 24  # CSS px: WCAG 2.2 success criterion 2.5.8, target size (minimum)
@@ -43,9 +41,9 @@ def pages(site):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_passes_axe_wcag21_aa(chromium, base_url, pages, scheme):
+def test_every_page_passes_axe_wcag21_aa(browser, base_url, pages, scheme):
     axe = Axe()
-    context = chromium.new_context(color_scheme=scheme)
+    context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     failures = []
     for path in pages:
@@ -59,8 +57,8 @@ def test_every_page_passes_axe_wcag21_aa(chromium, base_url, pages, scheme):
     assert not failures, "\n".join(failures)
 
 
-def test_every_page_talks_only_to_its_own_server_without_errors(chromium, base_url, pages):
-    context = chromium.new_context()
+def test_every_page_talks_only_to_its_own_server_without_errors(browser, base_url, pages):
+    context = browser.new_context()
     failures = []
     for path in pages:
         page = context.new_page()
@@ -87,8 +85,8 @@ def test_every_page_talks_only_to_its_own_server_without_errors(chromium, base_u
     assert not failures, "\n".join(failures)
 
 
-def test_every_page_reads_without_javascript(chromium, base_url, pages):
-    context = chromium.new_context(java_script_enabled=False)
+def test_every_page_reads_without_javascript(browser, base_url, pages):
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     failures = []
     for path in pages:
@@ -130,8 +128,8 @@ TAP_TARGETS = (".md-header a, .md-header button, .md-header label, .md-header in
                "article select, article textarea, article .md-button")
 
 
-def test_every_page_fits_a_small_phone(chromium, base_url, pages):
-    context = chromium.new_context(viewport=MOBILE, is_mobile=True, has_touch=True)
+def test_every_page_fits_a_small_phone(browser, base_url, pages):
+    context = browser.new_context(viewport=MOBILE, is_mobile=True, has_touch=True)
     page = context.new_page()
     failures = []
     for path in pages:
@@ -159,8 +157,8 @@ def test_every_page_fits_a_small_phone(chromium, base_url, pages):
     assert not failures, "\n".join(failures)
 
 
-def test_every_page_prints_text_and_source_addresses(chromium, base_url, pages):
-    page = chromium.new_page()
+def test_every_page_prints_text_and_source_addresses(browser, base_url, pages):
+    page = browser.new_page()
     page.emulate_media(media="print")
     failures = []
     for path in pages:
@@ -185,14 +183,14 @@ def test_every_page_prints_text_and_source_addresses(chromium, base_url, pages):
     assert not failures, "\n".join(failures)
 
 
-def test_screenshots_of_each_kind_of_page(chromium, base_url, site):
+def test_screenshots_of_each_kind_of_page(browser, base_url, site):
     folder = artifact_dir("screenshots")
     kinds = page_kinds(site) | {"recherche": SEARCH_PAGE}
     # Dark mode on a phone only: full-page screenshots are the slowest step of the suite.
     for size_name, viewport, schemes in (("mobile", MOBILE, ("light", "dark")),
                                          ("bureau", DESKTOP, ("light",))):
         for scheme in schemes:
-            context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)
             page = context.new_page()
             for kind, path in kinds.items():
                 page.goto(base_url + path, wait_until="networkidle")

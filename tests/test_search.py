@@ -10,12 +10,11 @@ import pytest
 
 from macros.search import BUNDLE_DIR, UNUSED
 from support.browser import serve
-from support.reader import SEARCH_PAGE, Traffic, artifact_dir, chromium_fixture
-from support.sites import FIXTURE_ARTICLE, ROOT, Site, make_site, mkdocs_build
+from support.reader import SEARCH_PAGE, Traffic, artifact_dir
+from support.sites import FIXTURE_ARTICLE, Site, make_site, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
-chromium = chromium_fixture()
 
 
 def article(title: str, text: str) -> str:
@@ -28,17 +27,13 @@ FIXTURE_DOCS = {
     "enquetes/controles.md": article("Automatisés", "Les contrôles automatisés s’étendent."),
     "enquetes/verbe.md": article("Un verbe", "Le service cherche à contrôler les chômeurs."),
     "enquetes/accents.md": article("Accents", "La dématérialisation éloigne les précaires."),
-    "rechercher.md": (ROOT / "docs" / "rechercher.md").read_text(encoding="utf-8"),
 }
 
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("search")
-    project = make_site(tmp, docs=FIXTURE_DOCS)
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "/enquetes/*.md", "/enquetes/*.md\n  /rechercher.md"), encoding="utf-8")
+    project = make_site(tmp, docs=FIXTURE_DOCS)  # with the search page, as the portal
     result = mkdocs_build(project, tmp / "site")
     assert result.ok, result.output
     return Site(result.site_dir)
@@ -62,17 +57,17 @@ def run_query(page, query: str) -> list[str]:
     return [link.get_attribute("href") for link in page.locator("#search-results a").all()]
 
 
-def pages_found(fixture_site, chromium, *queries) -> dict[str, set[str]]:
+def pages_found(fixture_site, browser, *queries) -> dict[str, set[str]]:
     with serve(fixture_site.dir) as base:
-        page = chromium.new_page()
+        page = browser.new_page()
         page.goto(base + SEARCH_PAGE)
         found = {q: {href.rsplit("/", 1)[-1] for href in run_query(page, q)} for q in queries}
         page.close()
     return found
 
 
-def test_french_stemming_and_accent_folding(fixture_site, chromium):
-    found = pages_found(fixture_site, chromium, "controle", "contrôle", "controler",
+def test_french_stemming_and_accent_folding(fixture_site, browser):
+    found = pages_found(fixture_site, browser, "controle", "contrôle", "controler",
                         "dematerialisation", "DÉMATÉRIALISATION", "precaire")
     assert {"controles.html", "verbe.html"} <= found["controle"]  # plural, verb, no accent
     assert found["contrôle"] == found["controle"]
@@ -97,8 +92,8 @@ def test_only_articles_are_indexed_and_unused_bundles_removed(site):
     assert pages == articles
 
 
-def test_search_loads_on_demand_and_works_under_a_sub_path(site, chromium, mirror):
-    page = chromium.new_page()
+def test_search_loads_on_demand_and_works_under_a_sub_path(site, browser, mirror):
+    page = browser.new_page()
     traffic = Traffic(mirror).watch(page)
     page.goto(mirror + SEARCH_PAGE, wait_until="networkidle")
     assert not [p for p in traffic.paths() if f"/{BUNDLE_DIR}/" in p]
@@ -121,8 +116,8 @@ def test_search_loads_on_demand_and_works_under_a_sub_path(site, chromium, mirro
     page.close()
 
 
-def test_header_form_leads_to_results(site, chromium, mirror):
-    page = chromium.new_page()
+def test_header_form_leads_to_results(site, browser, mirror):
+    page = browser.new_page()
     page.goto(mirror + "sources.html")
     page.fill("#portal-search-q", "contrôle")
     page.press("#portal-search-q", "Enter")
@@ -133,8 +128,8 @@ def test_header_form_leads_to_results(site, chromium, mirror):
     page.close()
 
 
-def test_search_page_explains_itself_from_disk(site, chromium):
-    page = chromium.new_page()
+def test_search_page_explains_itself_from_disk(site, browser):
+    page = browser.new_page()
     page.goto((site.dir / SEARCH_PAGE).as_uri())
     notice = page.locator("#search-unavailable")
     assert notice.is_visible()

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from support.browser import CHROMIUM_ARGS, chromium_path
 from support.sites import ROOT, Site
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -53,23 +52,6 @@ def investigation(site: Site) -> str:
     if "enquete" not in kinds:
         pytest.fail("the built portal has no investigation page", pytrace=False)
     return kinds["enquete"]
-
-
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-
-
-def chromium_fixture():
-    """A module-scoped fixture: one Chromium for all the tests of a module."""
-    @pytest.fixture(scope="module")
-    def chromium():
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            yield browser
-            browser.close()
-    return chromium
 
 
 def compressed_size(body: bytes) -> int:
