@@ -4,19 +4,12 @@ import textwrap
 
 import pytest
 
-from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
+from support.sites import FIXTURE_ARTICLE, assert_fails_cleanly, make_site, mkdocs_build
 
 
 def build(tmp_path, docs=None, bib=None):
     project = make_site(tmp_path, docs, bib)
     return mkdocs_build(project, tmp_path / "site")
-
-
-def assert_fails_cleanly(result, *expected):
-    assert not result.ok, result.output
-    assert "Traceback" not in result.output, result.output
-    for text in expected:
-        assert text in result.output, result.output
 
 
 def article(**changes):

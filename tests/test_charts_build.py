@@ -4,7 +4,7 @@ French message naming its place, and unchanged charts are never rendered twice."
 import pytest
 
 from support.chart_sites import chart_site, real_data
-from support.sites import mkdocs_build
+from support.sites import assert_fails_cleanly, mkdocs_build
 
 CHART = "fraude-sociale-fiscale"
 RENDERED = f"graphique `{CHART}` rendu en SVG"
@@ -13,13 +13,6 @@ RENDERED = f"graphique `{CHART}` rendu en SVG"
 def build(tmp_path, **kwargs):
     project = chart_site(tmp_path, chart_ids=(CHART,), **kwargs)
     return project, mkdocs_build(project, tmp_path / "site")
-
-
-def assert_fails_cleanly(result, *expected):
-    assert not result.ok, result.output
-    assert "Traceback" not in result.output, result.output
-    for text in expected:
-        assert text in result.output, result.output
 
 
 CSV = real_data(CHART)[f"{CHART}.csv"]

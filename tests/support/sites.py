@@ -41,6 +41,14 @@ def mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None = Non
     return BuildResult(result.returncode, result.stdout + result.stderr, site_dir)
 
 
+def assert_fails_cleanly(result: BuildResult, *expected: str) -> None:
+    """The build failed with a message naming each of `expected`, and no traceback."""
+    assert not result.ok, result.output
+    assert "Traceback" not in result.output, result.output
+    for text in expected:
+        assert text in result.output, result.output
+
+
 class Site:
     """Read pages of a built site."""
 
