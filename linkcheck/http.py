@@ -64,10 +64,6 @@ class Result:
     detail: str = ""
     checked_at: float = 0.0        # time.time() of the check (for the cache)
 
-    @property
-    def dead(self) -> bool:
-        return self.status in DEAD
-
     def to_json(self) -> dict:
         return asdict(self)
 
