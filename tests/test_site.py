@@ -129,6 +129,16 @@ def test_nothing_from_google_fonts_or_cdns(site):
             assert host not in html, (page, host)
 
 
+def test_no_source_link_makes_material_ask_a_forge(site):
+    """Material's script asks api.github.com (or GitLab's API) for stars and forks of every
+    element marked data-md-component="source": none in the header nor in the mobile
+    drawer, whatever forge PORTAL_REPO_URL names. The link itself stays."""
+    for page in site.pages():
+        soup = site.soup(page.relative_to(site.dir).as_posix())
+        assert soup.select('[data-md-component="source"]') == [], page
+    assert len(site.soup("index.html").select("a.md-source")) == 2  # header and drawer
+
+
 def test_make_help_lists_the_commands():
     out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
