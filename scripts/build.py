@@ -30,7 +30,6 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
             print(f"\nÉchec de la construction : {site_dir.name}/ n’a pas été modifié.",
                   file=sys.stderr)
             return result.returncode
-        staging.chmod(0o755)  # mkdtemp makes it private: a web server could not read site/
         replace_dir(staging, site_dir)
         print(f"Site construit dans {site_dir}")
         return 0

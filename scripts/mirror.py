@@ -209,7 +209,6 @@ def make_mirror(root: Path, dist: Path, config: Path) -> int:
             print(f"Échec de l’empaquetage ({error}) : {dist.name}/ n’a pas été modifié.",
                   file=sys.stderr)
             return 1
-        staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be shared
         replace_dir(staging, dist)
         print(f"Kit de miroir écrit dans {dist} (version {version_of(commit)})")
         return 0

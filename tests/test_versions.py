@@ -59,6 +59,7 @@ def test_every_version_is_a_real_folder(exported):
     new = (exported / "latest/enquetes/une-enquete.html").read_text()
     assert "ajouté en 2025" not in old and "ajouté en 2025" in new
     assert not [p for p in exported.rglob("*") if p.is_symlink()]
+    assert exported.stat().st_mode & 0o777 == 0o755  # readable by a web server
     assert "latest/" in (exported / "index.html").read_text()
 
 
