@@ -134,3 +134,14 @@ def test_an_unknown_recipient_fails_the_build(tmp_path):
     result = mkdocs_build(project, tmp_path / "site")
     assert_fails_cleanly(result, "docs/agir/droits.md: destinataire inconnu `cadda`",
                          "vouliez-vous dire `cada` ?")
+
+
+def test_home_page_action_section_leads_to_the_petition_and_the_letters(site):
+    soup = site.soup("index.html")
+    heading = soup.find(id="agir")
+    links = set()
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        links |= {a["href"] for a in sibling.select("a[href]")}
+    assert {"agir/petition.html", "agir/droits.html"} <= links
