@@ -54,3 +54,20 @@ def test_end_sentence_adds_one_period_only():
     assert end_sentence("s.\u00a0d.") == "s.\u00a0d."
     assert end_sentence("2024") == "2024."
     assert end_sentence("Vraiment ?") == "Vraiment ?"
+
+
+def test_no_doubled_punctuation_in_the_built_notes_and_tooltips(site):
+    """What readers get: every note, every note call's tooltip, every bibliography entry."""
+    seen, doubled = 0, []
+    for path in site.pages():
+        soup = site.soup(path.relative_to(site.dir).as_posix())
+        texts = [a["title"] for a in soup.select("sup.note-call a[title]")]
+        texts += [" ".join(li.get_text(" ").split()) for li in
+                  soup.select("ol.notes-sources > li, ul.bibliography > li")]
+        for text in texts:
+            text = text.split("↩")[0]  # the back-links: "↩ a, b (p. 53)"
+            seen += 1
+            if DOUBLED.search(text.replace(" .", ".").replace(" ,", ",")):
+                doubled.append((path.name, text))
+    assert seen > 100
+    assert not doubled, doubled[:5]

@@ -1,6 +1,6 @@
 /* What readers use of Material's script, without its 114 KB bundle (35 KB compressed):
    the light/dark switch, note previews, the back-to-top button, a table of contents that
-   follows the reading and the page title in the header. Everything else works without any
+   follows the reading, the page title in the header and a dismissible banner. Everything else works without any
    script (menu, table of contents, notes): the page keeps its "no-js" layout.
    Frozen versions (make release) still load Material's bundle for the version selector. */
 (function () {
@@ -50,6 +50,17 @@
       });
     });
     buttons();
+  }
+
+  // --- A dismissible banner (Material's `announce.dismiss`): once closed, it stays closed
+  // (the banner's inline script hides it on the next pages, as with Material's bundle).
+  var banner = document.querySelector("[data-md-component=announce]");
+  var close = banner && banner.querySelector(".md-banner__button");
+  if (close && window.__md_hash) {
+    close.addEventListener("click", function () {
+      banner.hidden = true;
+      window.__md_set("__announce", window.__md_hash(banner.querySelector(".md-typeset").innerHTML));
+    });
   }
 
   // --- Back to top: shown while the reader scrolls up, away from the top.
