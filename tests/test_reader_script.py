@@ -74,3 +74,34 @@ def test_back_to_top_and_the_table_of_contents_follow_the_reading(page):
     top.click()
     page.wait_for_function("window.scrollY === 0")
     assert page.locator(".md-sidebar--secondary .md-nav__link--active").count() == 0
+
+
+BANNER = ('<aside class="md-banner"><div class="md-banner__inner md-grid md-typeset">'
+          '<button class="md-banner__button md-icon" aria-label="Fermer">'
+          "×</button>Réunion publique le 12 décembre.</div>"
+          '<script>var el=document.querySelector("[data-md-component=announce]");if(el){var '
+          'content=el.querySelector(".md-typeset");__md_hash(content.innerHTML)===__md_get('
+          '"__announce")&&(el.hidden=!0)}</script></aside>')
+
+
+def test_a_dismissed_banner_stays_closed(site, browser):
+    """Material's dismissible banner (`announce.dismiss`), as its base.html writes it."""
+    with serve(site.dir) as base:
+        context = browser.new_context()
+
+        def with_banner(route):
+            html = route.fetch().text()
+            slot = '<div data-md-component="announce">'  # empty without a banner
+            route.fulfill(body=html.replace(slot, slot + BANNER, 1),
+                          content_type="text/html; charset=utf-8")
+
+        context.route("**/*.html", with_banner)
+        page = context.new_page()
+        page.goto(base + PAGE)
+        banner = page.locator("[data-md-component=announce]")
+        assert banner.is_visible()
+        page.get_by_role("button", name="Fermer").click()
+        assert not banner.is_visible()
+        page.goto(base + "sources.html")
+        assert not page.locator("[data-md-component=announce]").is_visible()
+        context.close()

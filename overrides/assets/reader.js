@@ -57,9 +57,12 @@
   var banner = document.querySelector("[data-md-component=announce]");
   var close = banner && banner.querySelector(".md-banner__button");
   if (close && window.__md_hash) {
+    // The banner's identity, as its inline script computes it, before the button changes.
+    var hash = window.__md_hash(banner.querySelector(".md-typeset").innerHTML);
+    close.style.display = "block";  // Material hides it on "no-js" pages, which these stay
     close.addEventListener("click", function () {
       banner.hidden = true;
-      window.__md_set("__announce", window.__md_hash(banner.querySelector(".md-typeset").innerHTML));
+      window.__md_set("__announce", hash);
     });
   }
 
