@@ -10,6 +10,7 @@ abbreviation and hard word explained. What can be measured is checked by `make c
 - a Kandel-Moles score of at least 70. Kandel and Moles (1958) adapted Flesch's reading
   ease to French: 207 − 1.015 × (words per sentence) − 73.6 × (syllables per word); 70 and
   above reads easily, 100 is very easy;
+- numbers in digits: no « deux », « trois »… (« un », « une » are articles);
 - a hard word the text cannot avoid (algorithme, dématérialisation…) and an abbreviation in
   capitals (RSA, CAF…) are explained in the sentence where they first appear, by a
   parenthesis or by « c’est », « veut dire », « est un(e) », « signifie ».
@@ -39,6 +40,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _WORD = re.compile(r"[\w’'-]+")
 _VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöûùüœæ]+")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+# Numbers are written in digits ("4 notes", not "quatre notes"); « un », « une » are articles.
+_NUMBER_WORDS = re.compile(r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+                           r"treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|"
+                           r"soixante|cent|mille)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,10 @@ def problems(text: str, path: str, line: int | None) -> list[Problem]:
                               f"Kandel-Moles {found.kandel_moles:.0f} (au moins "
                               f"{MIN_KANDEL_MOLES:.0f})", line,
                               "préférez des mots courts et courants, et des phrases courtes"))
+    for number in dict.fromkeys(m.group().lower() for m in _NUMBER_WORDS.finditer(text)):
+        result.append(Problem(path, f"nombre écrit en lettres dans le bloc « facile à lire » : "
+                              f"« {number} »", line,
+                              "écrivez les nombres en chiffres (4, 15, 2025)"))
     for term in unexplained(text):
         result.append(Problem(path, f"mot difficile non expliqué dans le bloc « facile à "
                               f"lire » : « {term} »", line,

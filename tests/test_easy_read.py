@@ -70,6 +70,9 @@ def test_hard_words_are_measured_as_french_is_written():
     assert unexplained("Un algorithme calcule la note. Un algorithme est un programme.") == \
         ["algorithme"]
     assert unexplained("Le RSA (revenu de solidarité active) aide. Le RSA baisse.") == []
+    numbers = [p.message for p in page_problems(
+        "---\nfacile: Vous avez trois notes. Et 4 autres.\n---\n", "docs/x.md")]
+    assert numbers == ["nombre écrit en lettres dans le bloc « facile à lire » : « trois »"]
 
 
 @pytest.mark.browser
