@@ -16,6 +16,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: bench
 .PHONY: new-chart vendor-vega
 .PHONY: mirror
+.PHONY: vnu
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -32,7 +33,7 @@ serve: $(STAMP) ## Build the portal and serve it at http://127.0.0.1:8000 with l
 build: $(STAMP) ## Strict build into site/, replaced only if the build succeeds
 	$(BIN)/python scripts/build.py --site-dir site
 
-test: $(STAMP) chromium ## Run the whole test suite (lint, content check, built site, browser)
+test: $(STAMP) chromium vnu ## Run the whole test suite (lint, content check, built site, browser)
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/check.py
 	$(BIN)/python -m pytest
@@ -91,6 +92,18 @@ chromium: ## Install Debian's chromium for the browser tests when it is missing
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The Nu Html Checker (tests/test_html_valid.py): vnu.jar pinned by vendor/vnu/package-lock.json.
+VNU_JAR := vendor/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR) ## Installe le validateur HTML (Nu Html Checker, npm) et Java s’ils manquent
+$(VNU_JAR): vendor/vnu/package-lock.json
+	@command -v java >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Java and npm from Debian (HTML validator)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless npm >/dev/null; }
+	cd vendor/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -29,6 +29,7 @@ TARGETS = {
     "ms_per_page_growth_max": 1.2,   # ms/page at the largest N / ms/page at the smallest
     "page_html_max_bytes": 40_000,
     "citation_speedup_min": 2.0,     # mkdocs-bibtex time / our time
+    "investigation_first_load_max_gzip": 55_000,  # issue 18: everything a first visit loads
 }
 # The portal's caches, relative to the project: chart SVGs and the search bundle.
 CACHE_DIR, CHART_CACHE_DIR = ".cache", ".cache/charts"
@@ -43,6 +44,9 @@ VARIANTS = {
     "portal_warm": (),                   # caches kept: a rebuild of unchanged content
 }
 SAMPLE_PAGE = f"{generate.DOSSIER}/{generate.slug(1)}.html"
+# One page of each kind readers meet, for the first-load weight by page type (issue 18).
+PAGE_KINDS = {"accueil": "index.html", "dossier": f"{generate.DOSSIER}/index.html",
+              "enquete": SAMPLE_PAGE, "sources": "sources.html"}
 NO_SEARCH_CONFIG = "mkdocs-no-search.yml"  # in the baseline project
 
 
@@ -267,6 +271,8 @@ def site_sizes(site: Path) -> dict:
         "largest_chart_page_bytes": largest[True][1],
         "page_gzip_bytes": gzip_size(page),
         "first_load": loaded,
+        "first_load_by_kind": {kind: first_load(site, url)["gzip_bytes"]
+                               for kind, url in PAGE_KINDS.items() if (site / url).is_file()},
         "first_search": first_search(site, loaded),
     }
 
@@ -404,6 +410,8 @@ def check_targets(runs: list[dict], citations: dict | None) -> dict:
         "ratio_warm": (big["ratio_warm"], TARGETS["ratio_warm_max"], "<="),
         "page_html_bytes": (sizes["largest_page_bytes"], TARGETS["page_html_max_bytes"], "<"),
         "search_index_on_page_load": (sizes["first_load"]["search_index_on_load"], False, "=="),
+        "investigation_first_load_gzip": (sizes["first_load"]["gzip_bytes"],
+                                          TARGETS["investigation_first_load_max_gzip"], "<="),
     }
     if len(runs) > 1:
         growth = big["portal_warm"]["ms_per_page"]["median"] / \
@@ -478,6 +486,8 @@ def format_report(report: dict) -> str:
                 f"· first load {s['first_load']['gzip_bytes']:,} "
                 f"B gzip · first search +{s['first_search']['gzip_bytes']:,} B "
                 f"({s['first_search']['engine']})")
+            lines.append("    first load by page type (B gzip): " + " · ".join(
+                f"{kind} {size:,}" for kind, size in s["first_load_by_kind"].items()))
     c = report["citation_stage"]
     lines.append(f"\nCitation stage, {c['pages']} pages (CPU seconds): "
                  f"ours {_span(c['ours_seconds'], '{:.3f}')}")

@@ -24,6 +24,7 @@ from .portal import Portal
 from .redirects import page_url, redirect_html
 from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
+from .theme_css import prune_theme_css
 
 _portal: Portal | None = None
 _action: Action | None = None
@@ -149,6 +150,9 @@ def on_post_build(env):
     # Every page's site-relative URL, from MkDocs' files: also those a dirty build
     # (`mkdocs build --dirty`) did not render.
     urls = {file.src_uri: file.url for file in env.variables["files"].documentation_pages()}
+    if not conf["extra"].get("version"):  # frozen versions keep Material's whole stylesheet
+        prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").glob("*.css"),
+                        (site_dir / "assets").glob("*.js"))
     write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
     _charts.publish(site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"

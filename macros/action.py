@@ -7,6 +7,7 @@ The rendering itself is done by petition.py, share.py and letters.py.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +18,14 @@ from .letters import (
     check_contact,
     contact_html,
     is_placeholder,
-    letter_actions,
     letter_field,
     letter_form,
+    register_letter_macros,
 )
 from .listings import relative_link
 from .log import advisory
 from .petition import DEFAULT_CALL_TO_ACTION, Petition, load_petition, render_petition
+from .recipients import load_recipients
 from .share import action_block, check_share_links, script_tag, share_html
 
 
@@ -96,7 +98,9 @@ def register_action_macros(env, action: Action, deferred) -> None:
                         ("contact_details", contact_details), ("letter_field", a_letter_field)):
         env.macro(deferred(macro), name)
     env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
-    env.macro(letter_actions, "letter_actions")
+    recipients = functools.cache(
+        lambda: load_recipients(Path(env.conf["config_file_path"]).parent))
+    register_letter_macros(env, deferred, recipients, lambda: f"docs/{env.page.file.src_uri}")
 
 
 def call_to_action(env, action: Action, record) -> str:

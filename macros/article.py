@@ -10,6 +10,7 @@ import datetime as dt
 import html
 
 from .corpus import PageRecord
+from .easyread import render as render_easy_read
 from .french import format_day, join_names
 from .markdown_text import inline, markdown_block
 from .news import UPDATES_ANCHOR
@@ -69,8 +70,16 @@ def reply_block(page: PageRecord) -> str:
     )
 
 
+def easy_read(page: PageRecord) -> str:
+    """« L’essentiel, facile à lire », from the front matter's `facile:`, first on the page."""
+    text = page.meta.get("facile")
+    return HtmlStash.mark_block(render_easy_read(text)) if text else ""
+
+
 def decorate(page: PageRecord, markdown: str, history_url: str | None) -> str:
-    """The page's Markdown with its dates, updates and reply around the original text."""
+    """The page's Markdown with its easy-to-read block, dates, updates and reply around the
+    original text."""
     if page.dossier:
-        return byline(page, history_url) + updates_block(page) + markdown + reply_block(page)
-    return markdown + page_dates(page, history_url)
+        return (easy_read(page) + byline(page, history_url) + updates_block(page) + markdown
+                + reply_block(page))
+    return easy_read(page) + markdown + page_dates(page, history_url)

@@ -11,6 +11,8 @@ import re
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from .theme_markup import valid_theme_markup
+
 _KEPT = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
 # A newline first: the regex engine then looks for "\n" only (10x faster than starting with
 # optional trailing spaces, which templates hardly leave).
@@ -33,7 +35,7 @@ def compact_html(html: str) -> str:
 class CompactHtmlPlugin(BasePlugin):
     @event_priority(100)  # before the search index reads the page
     def on_post_page(self, output: str, *, page, config) -> str:
-        return compact_html(output)
+        return compact_html(valid_theme_markup(output))
 
     def on_post_template(self, output: str, *, template_name: str, config) -> str:
         # Pages the theme writes itself (404.html); sitemap.xml is left alone.

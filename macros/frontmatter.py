@@ -14,7 +14,7 @@ _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:-{3}|\.{3})[ \t]*(?:\n|\Z)
 
 # Keys MkDocs, Material and mkdocs-macros read, accepted on any page.
 THEME_KEYS = {"description", "hide", "icon", "render_macros", "search", "status", "template"}
-PAGE_KEYS = {"title", "summary"} | THEME_KEYS
+PAGE_KEYS = {"title", "summary", "facile"} | THEME_KEYS  # facile: macros/easyread.py
 INVESTIGATION_KEYS = PAGE_KEYS | {"date", "authors", "tags", "reply", "updates"}
 REPLY_KEYS = {"date", "author", "text"}
 UPDATE_KEYS = {"date", "text"}
@@ -105,7 +105,7 @@ def validate(front: FrontMatter, path: str, investigation: bool,
         elif meta[key] in (None, "", []) and (complete or key not in TO_FILL):
             problems.append(Problem(path, f"champ d’en-tête vide : `{key}`", lines.get(key),
                                     f"remplissez `{key}` dans l’en-tête"))
-    for key in ("title", "summary"):
+    for key in ("title", "summary", "facile"):
         if meta.get(key) not in (None, "") and not _is_text(meta[key]):
             problems.append(Problem(path, f"`{key}` doit être un texte", lines.get(key),
                                     "mettez la valeur entre guillemets"))

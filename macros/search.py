@@ -5,6 +5,11 @@ browser downloads it only when they use the search page, a few fragments per
 query (never the whole index on page load, unlike Material's lunr search).
 It stems French (from `<html lang="fr">`) and folds accents at query time.
 
+Pagefind splits words on white space only, then strips what is not a letter or a digit:
+"l’honnêteté" was indexed as one word, "lhonnetet", so "honnêteté" never found it. What
+Pagefind reads therefore has a space after each French elision ("l’ honnêteté"); the search
+page drops elisions from the query and the space from excerpts (assets/search.js).
+
 Each page goes to a Pagefind service process as soon as MkDocs has written its HTML,
 so Pagefind reads and indexes on the second core while Python builds the next pages;
 only writing the bundle waits for the end of the build. A build that did not render
@@ -19,6 +24,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +47,11 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
           "pagefind-highlight.js", "wasm.unknown.pagefind")
 # Only pages whose article carries this attribute are indexed (overrides/main.html).
 INDEXED_MARK = "data-pagefind-body"
+# French elisions, typographic or straight apostrophe (assets/search.js has the same list).
+ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t",
+            "c")
+_ELISION = re.compile(r"\b(" + "|".join(ELISIONS) + r")(['’])(?=\w)", re.IGNORECASE)
+_TEXT = re.compile(r"(?<=>)[^<>]+(?=<)")
 SERVICE_CONFIG = {"keep_index_url": True, "exclude_selectors": list(NOT_TEXT)}
 # What made a cached bundle: another Pagefind or other settings make another bundle.
 INDEXER = f"pagefind {version('pagefind-bin')} {json.dumps(SERVICE_CONFIG)}"
@@ -51,15 +62,6 @@ def pagefind_binary() -> Path:
     from pagefind_bin import get_executable
 
     return get_executable()
-
-
-def pagefind_command(binary: Path, site_dir: Path) -> list[str]:
-    """Index the articles of `site_dir` (the elements marked data-pagefind-body)."""
-    return [str(binary), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
-            # Pages are `x.html` and links keep `index.html`, so they also work from disk.
-            "--keep-index-url",
-            "--exclude-selectors", ", ".join(NOT_TEXT),
-            "--quiet"]
 
 
 def _failure(details: str) -> PluginError:
@@ -74,26 +76,47 @@ def _drop_unused(site_dir: Path) -> None:
 
 
 def index_site(site_dir: Path) -> None:
-    """Index a finished site from disk with the Pagefind command."""
+    """Index a finished site from disk, each page prepared as during a build."""
     shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)  # a dirty build keeps the old
-    result = subprocess.run(pagefind_command(pagefind_binary(), site_dir),
-                            capture_output=True, text=True, check=False, timeout=300)
-    if result.returncode != 0:
-        raise _failure(result.stdout + result.stderr)
+    service = PagefindService(pagefind_binary())
+    try:
+        index_id = service.wait(service.send({"type": "NewIndex", "config": SERVICE_CONFIG}),
+                                timeout=60)["index_id"]
+        sent = []
+        for path in sorted(site_dir.rglob("*.html")):
+            page_html = path.read_text(encoding="utf-8")
+            if INDEXED_MARK in page_html:
+                sent.append(service.send({
+                    "type": "AddFile", "index_id": index_id,
+                    "url": "/" + path.relative_to(site_dir).as_posix(), "file_path": None,
+                    "file_contents": indexed_part(page_html)}))
+        for message in sent:
+            service.wait(message)
+        service.wait(service.send({"type": "WriteFiles", "index_id": index_id,
+                                   "output_path": str(site_dir / BUNDLE_DIR)}))
+    finally:
+        service.close()
     _drop_unused(site_dir)
+
+
+def split_elisions(page_html: str) -> str:
+    """A space after each elision of the text (not of tags): "l’ honnêteté"."""
+    return _TEXT.sub(lambda text: _ELISION.sub(r"\1\2 ", text.group()), page_html)
 
 
 def indexed_part(page_html: str) -> str:
     """What Pagefind reads of a page: its `<html>` tag (the language) and the indexed
-    article, without the header, menus and footer it would parse only to skip them."""
+    article, without the header, menus and footer it would parse only to skip them; each
+    elision followed by a space, so that the word after it is a word of its own."""
     mark = page_html.find(INDEXED_MARK)
     start = page_html.rfind("<article", 0, mark)
     end = page_html.find("</article>", mark)
     html_start = page_html.find("<html")
     html_tag = page_html[html_start:page_html.find(">", html_start) + 1]
     if min(mark, start, end, html_start) < 0 or not html_tag:
-        return page_html
-    return f"{html_tag}<body>{page_html[start:end + len('</article>')]}</body></html>"
+        return split_elisions(page_html)
+    return split_elisions(
+        f"{html_tag}<body>{page_html[start:end + len('</article>')]}</body></html>")
 
 
 class PagefindService:

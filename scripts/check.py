@@ -2,7 +2,7 @@
 
 Reports every problem of every file in one run, as `file:line: message — hint`:
 front matter, citation keys, BibTeX, links and anchors between pages, chart ids,
-redirects and French typography. `--fix-typography` corrects what can be
+redirects, French typography and the easy-to-read blocks. `--fix-typography` corrects what can be
 corrected safely and reports the rest.
 """
 
@@ -20,6 +20,7 @@ import yaml  # noqa: E402
 
 from macros.citations.sources import collect_sources  # noqa: E402
 from macros.corpus import collect_docs  # noqa: E402
+from macros.easyread import page_problems as easy_read_problems  # noqa: E402
 from macros.errors import ContentError, Problem, did_you_mean  # noqa: E402
 from macros.links import check_links  # noqa: E402
 from macros.mirrors import load_mirrors  # noqa: E402
@@ -113,6 +114,7 @@ def run(root: Path, fix: bool) -> list[Problem]:
                 print(f"typographie corrigée : {docs_label}/{path}")
                 text = fixed
         problems += check_typography(text, f"{docs_label}/{path}")
+        problems += easy_read_problems(text, f"{docs_label}/{path}")  # « facile à lire »
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import textwrap
 import threading
 from http.server import ThreadingHTTPServer
@@ -101,6 +102,7 @@ def served(tmp_path_factory):
     ).replace("/enquetes/*.md\n", "/enquetes/*.md\n  /agir/*.md\n"), encoding="utf-8")
     (project / "data").mkdir()
     (project / "data" / "petition.yml").write_text(PETITION.format(base=base), encoding="utf-8")
+    shutil.copy(ROOT / "data" / "destinataires.yml", project / "data")
     result = mkdocs_build(project, site_dir)
     assert result.ok, result.output
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -234,15 +236,16 @@ def test_letter_generator_fills_the_letters_and_a_mailto_link(open_page):
     page.get_by_label("Date de la lettre").fill("2026-12-03")
     letter = page.locator("#lettre-acces")
     text = letter.inner_text()
-    for value in ("Camille Martin", "1234567A", "3 rue des Lilas\n35000 Rennes", "Rennes Nord",
+    for value in ("Camille Martin", "1234567A", "3 rue des Lilas\n35000 Rennes",
                   "Le 3 décembre 2026"):
         assert value in text
+    assert "Rennes Nord" in page.locator("#lettre-motivation").inner_text()  # to the agency
     assert "[nom et prénom]" not in text
     href = page.locator('.letter-actions[data-letter="lettre-acces"] .letter-mailto') \
         .get_attribute("href")
     assert href.startswith("mailto:?subject=")
     body = unquote(href.split("&body=", 1)[1])
-    assert "Camille Martin" in body and "1234567A" in body and "Rennes Nord" in body
+    assert "Camille Martin" in body and "1234567A" in body and "1 avenue du Docteur Gley" in body
     assert "article 15" in unquote(href.split("&body=")[0])
     assert page.locator(".letter-actions").first.is_visible()
 

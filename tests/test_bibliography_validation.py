@@ -131,3 +131,16 @@ def test_title_with_html_is_escaped(tmp_path):
     sources = load(tmp_path, a='@online{x, author = {A}, title = {<script>alert(1)</script>"}}\n')
     html = sources["x"].formatted.html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_note_to_oneself_is_refused_with_its_fix(tmp_path):
+    message = errors(tmp_path, presse="""\
+        @online{lqdn,
+          author = {{La Quadrature du Net}},
+          title = {[Article sur les robots]},
+          note = {Titre exact non relevé ; repris par la presse},
+        }
+        """)
+    assert ("bibliography/presse.bib:1: note de travail dans `note` de `lqdn` : « non relevé » "
+            "(les lecteurs la verraient)") in message
+    assert "commentaire commençant par %" in message

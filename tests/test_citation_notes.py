@@ -41,7 +41,18 @@ def test_each_call_links_to_its_note_and_back():
         assert call["href"].lstrip("#") in ids
     backs = soup.select("#note-a .note-back")
     assert [b["href"] for b in backs] == ["#appel-a-1", "#appel-a-2"]
-    assert backs[1].get_text() == "↩\ufe0e p. 4"
+    assert [b.get_text() for b in backs] == ["a", "b"]
+    assert soup.select_one("#note-a .note-backs").get_text() == "↩\ufe0e a, b (p. 4)"
+    assert backs[1]["aria-label"] == "Retour à l’appel b de la note 1 (p. 4)"
+
+
+def test_one_place_one_arrow_and_many_places_one_letter_each():
+    _, soup = render("x [@b, p. 2]." + " y [@a]." * 28)
+    single = soup.select("#note-b .note-back")
+    assert [b.get_text() for b in single] == ["↩\ufe0e p. 2"]
+    labels = [b.get_text() for b in soup.select("#note-a .note-back")]
+    assert labels[:3] == ["a", "b", "c"] and labels[25:] == ["z", "aa", "ab"]
+    assert soup.select_one("#note-a .note-backs").get_text().count("↩") == 1
 
 
 def test_tooltip_is_the_formatted_reference_with_locator():

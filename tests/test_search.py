@@ -10,7 +10,7 @@ import pytest
 
 from macros.search import BUNDLE_DIR, UNUSED
 from support.browser import serve
-from support.reader import SEARCH_PAGE, Traffic, artifact_dir
+from support.reader import SEARCH_PAGE, Traffic, artifact_dir, run_query
 from support.sites import FIXTURE_ARTICLE, Site, make_site, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -47,14 +47,6 @@ def mirror(site, tmp_path_factory):
     os.symlink(site.dir, root / "miroir" / "portail")
     with serve(root) as url:
         yield url + "miroir/portail/"
-
-
-def run_query(page, query: str) -> list[str]:
-    page.fill("#search-q", query)
-    page.press("#search-q", "Enter")
-    page.wait_for_function(
-        "q => document.querySelector('form[data-pagefind]').dataset.searched === q", arg=query)
-    return [link.get_attribute("href") for link in page.locator("#search-results a").all()]
 
 
 def pages_found(fixture_site, browser, *queries) -> dict[str, set[str]]:

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 
 from ..french import format_date, join_names
 
+SENTENCE_END = (".", "?", "!", "…")
+
+
+def end_sentence(text: str) -> str:
+    """`text` with a final period, unless it already ends one ("s. d.", "etc.", "?")."""
+    return text if text.endswith(SENTENCE_END) else text + "."
+
 
 @dataclass(frozen=True)
 class PartialDate:
@@ -33,7 +40,8 @@ class Formatted:
     short: str  # the reference alone, without final period, note or link: for tooltips
 
     def tooltip(self, locator: str | None = None) -> str:
-        return f"{self.short}, {locator}." if locator else f"{self.short}."
+        return end_sentence(f"{self.short}, {locator}" if locator else self.short)
+
 
 
 class _Builder:
@@ -57,7 +65,7 @@ class _Builder:
         """(html, text, short): `short` is the text without its final period."""
         html_text = ", ".join(p[0] for p in self.pieces)
         plain = short = ", ".join(p[1] for p in self.pieces)
-        if not plain.endswith((".", "?", "!", "…")):
+        if not plain.endswith(SENTENCE_END):
             html_text += "."
             plain += "."
         return html_text, plain, short
@@ -126,7 +134,7 @@ def format_reference(
 
     note = fields.get("note")
     if note:
-        ending = "" if note.endswith((".", "?", "!", "…")) else "."
+        ending = "" if note.endswith(SENTENCE_END) else "."
         html_parts.append(html.escape(note, quote=False) + ending)
         text_parts.append(note + ending)
 

@@ -1,7 +1,7 @@
 """Turn the citations of one page into numbered note calls and a "Notes et sources" list.
 
-A source keeps its number within a page; each note lists the formatted
-reference and a back-link to every place it is cited.
+A source keeps its number within a page: its places share one note, which lists the
+formatted reference and one back-link per place (a, b, c… when there are several).
 """
 
 from __future__ import annotations
@@ -85,20 +85,46 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
     return "".join(out)
 
 
+def place_label(index: int) -> str:
+    """a, b, … z, aa, ab…: the label of the index-th place (from 1) a note is cited at."""
+    label = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
+
+
+def _backlinks(number: int, key: str, locators: list[str | None]) -> str:
+    """One back-link per place the source is cited: "↩" alone for a single place, else
+    "↩ a, b (p. 53), c" as in an encyclopedia, each letter leading back to its place."""
+    def aria(label: str, locator: str | None) -> str:
+        text = f"Retour à l’appel {label} de la note {number}" if label else \
+            f"Retour à l’appel de note {number}"
+        return html.escape(text + (f" ({locator})" if locator else ""), quote=True)
+
+    def href(index: int) -> str:
+        return html.escape(call_id(key, index))
+
+    if len(locators) == 1:
+        locator = locators[0]
+        label = " " + html.escape(locator, quote=False) if locator else ""
+        return (f'<a class="note-back" href="#{href(1)}" aria-label="{aria("", locator)}">'
+                f"↩\ufe0e{label}</a>")
+    links = []
+    for index, locator in enumerate(locators, start=1):
+        label = place_label(index)
+        link = (f'<a class="note-back" href="#{href(index)}" '
+                f'aria-label="{aria(label, locator)}">{label}</a>')
+        links.append(link + (f" ({html.escape(locator, quote=False)})" if locator else ""))
+    return '<span aria-hidden="true">↩\ufe0e</span> ' + ", ".join(links)
+
+
 def _notes_list(numbers: dict[str, int], calls: dict[str, list[str | None]],
                 sources: Mapping[str, Source]) -> str:
     items = []
     for key in numbers:  # insertion order = order of first citation
-        backlinks = []
-        for index, locator in enumerate(calls[key], start=1):
-            label = " " + html.escape(locator, quote=False) if locator else ""
-            aria = f"Retour à l’appel de note {numbers[key]}" + (
-                f" ({locator})" if locator else "") + (f", occurrence {index}" if index > 1 else "")
-            backlinks.append(
-                f'<a class="note-back" href="#{html.escape(call_id(key, index))}" '
-                f'aria-label="{html.escape(aria, quote=True)}">↩\ufe0e{label}</a>')
         items.append(
             f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
             f"{sources[key].formatted.html} "
-            f'<span class="note-backs">{" ".join(backlinks)}</span></li>')
+            f'<span class="note-backs">{_backlinks(numbers[key], key, calls[key])}</span></li>')
     return '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>"

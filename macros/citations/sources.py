@@ -64,6 +64,9 @@ REQUIRED = {
 }
 REQUIRED["techreport"] = REQUIRED["report"]
 
+# Words of a note to oneself, which readers would see in the notes: "Titre exact non relevé".
+_WORKING_NOTE = re.compile(r"\bnon relevée?s?\b|\bà (?:vérifier|compléter|confirmer|retrouver)\b"
+                           r"|\b(?:TODO|FIXME|XXX)\b", re.IGNORECASE)
 _ENTRY_HEAD = re.compile(r"^[ \t]*@(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -168,6 +171,17 @@ def _check_entry(key: str, entry: Entry, path: str, line: int,
                 path, f"l’entrée `{key}` (@{entry_type}) n’a pas de champ {wanted}", line,
                 f"ajoutez {wanted} = {{…}}, ou choisissez un type d’entrée qui convient "
                 "(laissez de côté un champ inconnu plutôt que de l’inventer)"))
+
+    for name in ("title", "note", "type"):
+        working = _WORKING_NOTE.search(fields.get(name, ""))
+        if working:
+            ok = False
+            problems.append(Problem(
+                path, f"note de travail dans `{name}` de `{key}` : « {working.group()} » "
+                "(les lecteurs la verraient)", line,
+                "complétez le renseignement manquant, ou dites-le simplement au lecteur "
+                "(une entrée sans `date` s’affiche « s. d. ») ; une remarque pour l’équipe va "
+                "dans une ligne de commentaire commençant par %"))
 
     dates = {}
     for name in ("date", "urldate"):

@@ -21,7 +21,7 @@
     Array.prototype.forEach.call(form.querySelectorAll("[data-fills]"), function (input) {
       var name = input.getAttribute("data-fills");
       var value = input.value.trim();
-      if (name === "date") value = frenchDate(value);
+      if (input.type === "date") value = frenchDate(value);
       each('.letter-field[data-field="' + name + '"]', function (field) {
         field.textContent = value || field.getAttribute("data-blank");
         field.classList.toggle("letter-field--filled", Boolean(value));
@@ -30,8 +30,10 @@
     each(".letter-actions", function (actions) {
       var letter = document.getElementById(actions.getAttribute("data-letter"));
       if (!letter) return;
-      actions.querySelector(".letter-mailto").href =
-        "mailto:?subject=" + encodeURIComponent(letter.getAttribute("data-subject") || "") +
+      var mailto = actions.querySelector(".letter-mailto");
+      // To the recipient when their address is known (data/destinataires.yml).
+      mailto.href = "mailto:" + (mailto.getAttribute("data-to") || "") +
+        "?subject=" + encodeURIComponent(letter.getAttribute("data-subject") || "") +
         "&body=" + encodeURIComponent(letter.innerText.trim());
     });
   }

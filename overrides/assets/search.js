@@ -10,6 +10,15 @@
   var engine = null;
   var pending = null;
   var latest = 0;
+  // French elisions (macros/search.py ELISIONS): the index holds "l’ honnêteté", so the
+  // query drops them ("l’honnêteté" → "honnêteté") and excerpts lose the added space.
+  var ELISION = "(jusqu|lorsqu|puisqu|quoiqu|qu|[ldjmnstc])(['\u2019]|&#39;|&#x27;|&apos;)";
+  var IN_QUERY = new RegExp("(^|[^\\p{L}\\p{N}])" + ELISION + "(?=[\\p{L}\\p{N}])", "giu");
+  var IN_EXCERPT = new RegExp("(^|[^\\p{L}\\p{N}])" + ELISION + " (?=<mark>|[\\p{L}\\p{N}])", "giu");
+
+  function withoutElisions(query) {
+    return query.replace(IN_QUERY, "$1");
+  }
 
   function unavailable() {
     document.getElementById("search-unavailable").hidden = false;
@@ -49,7 +58,8 @@
       link.href = data.url;
       link.textContent = (data.meta && data.meta.title) || data.url;
       var excerpt = document.createElement("p");
-      excerpt.innerHTML = data.excerpt;  // Pagefind escapes the page text, adds <mark>
+      // Pagefind escapes the page text and adds <mark>; the elisions get their word back.
+      excerpt.innerHTML = data.excerpt.replace(IN_EXCERPT, "$1$2$3");
       item.append(link, excerpt);
       list.append(item);
     });
@@ -65,7 +75,7 @@
     }
     status.textContent = "Recherche en cours…";
     return load().then(function (pagefind) {
-      return pagefind.search(query);
+      return pagefind.search(withoutElisions(query));
     }).then(function (found) {
       return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }))
         .then(function (results) {

@@ -99,3 +99,12 @@ def artifact_dir(name: str) -> Path:
     path = ARTIFACTS / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def run_query(page, query: str) -> list[str]:
+    """Search on the search page and wait for the results: their links, in order."""
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_function(
+        "q => document.querySelector('form[data-pagefind]').dataset.searched === q", arg=query)
+    return [link.get_attribute("href") for link in page.locator("#search-results a").all()]

@@ -1,0 +1,147 @@
+"""The rights letters of the real portal: one letter per printed sheet with no blank page
+(Chromium's own PDF), recipients and their addresses from data/destinataires.yml with
+sources, no placeholder left without a form field or a "to complete by hand" mark."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import unquote
+
+import pypdf
+import pytest
+
+from macros.errors import ContentError
+from macros.letters import BY_HAND, FIELDS
+from macros.recipients import load_recipients, parse_recipients
+from support.browser import serve
+from support.sites import ROOT, assert_fails_cleanly, make_site, mkdocs_build
+
+PAGE = "agir/droits.html"
+LETTERS = ["lettre-acces", "lettre-algorithme", "lettre-motivation", "lettre-cada"]
+
+
+def pdf_pages(page) -> list[str]:
+    """The text of each sheet of Chromium's A4 PDF of the page as it is now, its white
+    space collapsed."""
+    reader = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
+    return [" ".join(sheet.extract_text().split()) for sheet in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with serve(site.dir) as base:
+        yield base
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("letter", LETTERS)
+def test_each_letter_prints_on_one_sheet(browser, served, letter):
+    page = browser.new_page()
+    page.goto(served + PAGE)
+    page.evaluate("() => { window.print = () => {}; }")  # no dialog in a headless browser
+    page.locator(f'.letter-actions[data-letter="{letter}"] .letter-print').click()
+    sheets = pdf_pages(page)
+    subject = page.locator(f"#{letter} strong").first.inner_text()
+    page.close()
+    assert len(sheets) == 1, [len(s) for s in sheets]
+    text = sheets[0]
+    assert " ".join(subject.split())[:40] in text
+    assert "Madame, Monsieur" in text and "salutations distinguées" in text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_whole_page_prints_one_letter_a_sheet_and_no_blank_sheet(browser, served,
+                                                                    javascript):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(served + PAGE)
+    sheets = pdf_pages(page)
+    context.close()
+    assert all(sheet.strip() for sheet in sheets), [len(s.strip()) for s in sheets]
+    openings = [sheet.count("salutations distinguées") for sheet in sheets]  # once a letter
+    assert sum(openings) == len(LETTERS) and max(openings) == 1, openings
+
+
+def test_every_placeholder_has_a_field_or_is_marked_to_complete_by_hand(site):
+    article = site.article(PAGE)
+    form_fields = {tag["data-fills"] for tag in article.select("#letter-form [data-fills]")}
+    assert form_fields == set(FIELDS)
+    for letter in article.select("section.letter"):
+        for field in letter.select(".letter-field"):
+            assert field["data-field"] in form_fields
+            field.decompose()
+        for mark in letter.select(".letter-by-hand"):
+            assert f"({BY_HAND})" in mark.get_text()
+            mark.decompose()
+        left = re.findall(r"\[[^\]]*\]", letter.get_text())
+        assert not left, (letter["id"], left)
+
+
+def test_recipients_and_their_sources_come_from_the_data_file(site):
+    recipients = load_recipients(ROOT)
+    article = site.article(PAGE)
+    for letter, key in (("lettre-acces", "france_travail_dpd"), ("lettre-cada", "cada")):
+        block = article.select_one(f"#{letter} .letter-recipient").get_text("\n")
+        for line in recipients[key].address:
+            assert line in block
+    sources = article.select_one("ul.letter-sources")
+    for recipient in recipients.values():
+        assert sources.select_one(f'a[href="{recipient.source_url}"]') is not None
+    # Letters to an agency leave its address to the reader, in a form field.
+    assert article.select_one('#lettre-motivation .letter-field[data-field="agence_adresse"]')
+
+
+def test_the_mail_link_names_its_recipient_where_one_is_known(site):
+    article = site.article(PAGE)
+    cada = article.select_one('.letter-actions[data-letter="lettre-cada"] .letter-mailto')
+    assert cada["href"] == "mailto:cada@cada.fr" and cada["data-to"] == "cada@cada.fr"
+    assert "à Commission d’accès aux documents administratifs (CADA) (cada@cada.fr)" in \
+        cada.get_text()
+    dpd = article.select_one('.letter-actions[data-letter="lettre-acces"] .letter-mailto')
+    assert "ajoutez l’adresse du destinataire" in dpd.get_text()
+
+
+@pytest.mark.browser
+def test_the_filled_mail_goes_to_the_recipient(browser, served):
+    page = browser.new_page()
+    page.goto(served + PAGE)
+    page.get_by_label("Date de la décision de France Travail").fill("2026-10-01")
+    page.get_by_label("Documents demandés").fill("les règles du traitement")
+    href = page.locator('.letter-actions[data-letter="lettre-cada"] .letter-mailto') \
+        .get_attribute("href")
+    motivation = page.locator("#lettre-motivation").inner_text()
+    page.close()
+    assert href.startswith("mailto:cada@cada.fr?subject=")
+    assert "les règles du traitement" in unquote(href)
+    assert "décision du 1er octobre 2026" in motivation
+
+
+def test_a_recipient_without_source_is_refused():
+    with pytest.raises(ContentError) as error:
+        parse_recipients("cada:\n  nom: CADA\n  adresse: TSA 50730\n", "data/destinataires.yml")
+    assert ("data/destinataires.yml:1: destinataire `cada` : `source.url` manquante ou "
+            "invalide : «  »") in str(error.value)
+    assert "champ `source.titre` manquant" in str(error.value)
+
+
+def test_an_unknown_recipient_fails_the_build(tmp_path):
+    page = "---\ntitle: Lettres\n---\n\n{{ letter_recipient(\"cadda\") }}\n"
+    project = make_site(tmp_path, docs={"agir/droits.md": page},
+                        data={"destinataires.yml": (ROOT / "data" / "destinataires.yml")
+                              .read_text(encoding="utf-8")})
+    result = mkdocs_build(project, tmp_path / "site")
+    assert_fails_cleanly(result, "docs/agir/droits.md: destinataire inconnu `cadda`",
+                         "vouliez-vous dire `cada` ?")
+
+
+def test_home_page_action_section_leads_to_the_petition_and_the_letters(site):
+    soup = site.soup("index.html")
+    heading = soup.find(id="agir")
+    links = set()
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        links |= {a["href"] for a in sibling.select("a[href]")}
+    assert {"agir/petition.html", "agir/droits.html"} <= links
