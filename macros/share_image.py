@@ -1,0 +1,139 @@
+"""Share images ("cards") drawn at build time: 1200x630 PNG, a page's title on the portal's
+colours, for the previews social networks and messaging apps show when a link is shared.
+
+Nothing is fetched: the font is DejaVu Sans Bold, shipped in vendor/fonts/ (Pillow's own
+built-in font has no accented letters). The bytes depend only on the card's texts, the font
+file and the pinned Pillow, so the same page gives the same PNG on every machine; each image
+is cached in .cache/share-images/ under the hash of those inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+WIDTH, HEIGHT = 1200, 630
+FONT = Path(__file__).resolve().parents[1] / "vendor" / "fonts" / "DejaVuSans-Bold.ttf"
+# The portal's colours (overrides/assets/portal.css): primary, its dark shade, and the
+# dark scheme's accent, readable on both.
+BACKGROUND = (122, 22, 49)    # #7a1631
+BAND = (92, 15, 36)           # #5c0f24
+ACCENT = (255, 143, 171)      # #ff8fab
+TEXT = (255, 255, 255)
+MARGIN = 80
+TITLE_SIZES = (68, 60, 52, 46, 40)
+TITLE_LINES = 5
+# Bumped when the drawing changes, so that cached images are drawn again.
+DRAWING_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a share image shows: a small kicker ("Enquête"), the title, the site's name."""
+
+    title: str
+    kicker: str
+    footer: str
+
+
+def _font(size: int, font_path: Path):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(font_path), size)
+
+
+def wrap(text: str, fits, max_lines: int) -> list[str] | None:
+    """`text` cut into lines that each `fits` (a width test), or None when it needs more
+    than `max_lines`. A word too long for a line alone is kept whole (the test decides)."""
+    lines: list[str] = []
+    # Split at ordinary spaces only: a no-break space (« score ») keeps its words together.
+    for word in filter(None, text.split(" ")):
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines if len(lines) <= max_lines else None
+
+
+def shorten(text: str, fits, max_lines: int) -> list[str]:
+    """The first words of `text` that fit in `max_lines`, ending with an ellipsis."""
+    words = list(filter(None, text.split(" ")))
+    while words:
+        words.pop()
+        lines = wrap(" ".join(words) + " …", fits, max_lines)
+        if lines:
+            return lines
+    return ["…"]
+
+
+def layout_title(title: str, font_path: Path = FONT) -> tuple[int, list[str]]:
+    """The largest size at which the title fits, and its lines (shortened at the smallest)."""
+    width = WIDTH - 2 * MARGIN
+    for size in TITLE_SIZES:
+        font = _font(size, font_path)
+        lines = wrap(title, lambda line, f=font: f.getlength(line) <= width, TITLE_LINES)
+        if lines:
+            return size, lines
+    font = _font(TITLE_SIZES[-1], font_path)
+    return TITLE_SIZES[-1], shorten(title, lambda line: font.getlength(line) <= width,
+                                    TITLE_LINES)
+
+
+def render_card(card: Card, font_path: Path = FONT) -> bytes:
+    """The card as PNG bytes (no metadata, no timestamp: the same card gives the same bytes)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, HEIGHT - 110, WIDTH, HEIGHT), fill=BAND)
+    draw.rectangle((MARGIN, 70, MARGIN + 90, 78), fill=ACCENT)
+    draw.text((MARGIN, 96), card.kicker.upper(), font=_font(30, font_path), fill=ACCENT)
+    size, lines = layout_title(card.title, font_path)
+    font = _font(size, font_path)
+    line_height = round(size * 1.22)
+    top = 150 + (HEIGHT - 110 - 150 - line_height * len(lines)) // 2
+    for number, line in enumerate(lines):
+        draw.text((MARGIN, top + number * line_height), line, font=font, fill=TEXT)
+    footer_font = _font(28, font_path)
+    footer = card.footer
+    if footer_font.getlength(footer) > WIDTH - 2 * MARGIN:
+        footer = shorten(footer, lambda line: footer_font.getlength(line) <= WIDTH - 2 * MARGIN,
+                         1)[0]
+    draw.text((MARGIN, HEIGHT - 55), footer, font=footer_font, fill=TEXT, anchor="lm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=9)
+    return out.getvalue()
+
+
+@dataclass
+class ShareImages:
+    """Cards drawn once and kept in `cache_dir` under the hash of everything they depend on."""
+
+    cache_dir: Path
+    font_path: Path = FONT
+    drawn: int = 0
+
+    def key(self, card: Card) -> str:
+        from PIL import __version__ as pillow_version
+
+        digest = hashlib.sha256()
+        for part in (DRAWING_VERSION, pillow_version, card.title, card.kicker, card.footer):
+            digest.update(part.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(self.font_path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def png(self, card: Card) -> bytes:
+        cached = self.cache_dir / f"{self.key(card)}.png"
+        if cached.is_file():
+            return cached.read_bytes()
+        data = render_card(card, self.font_path)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        # Written beside, then renamed: a build running alongside never reads half a file.
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        partial.write_bytes(data)
+        partial.replace(cached)
+        self.drawn += 1
+        return data
