@@ -1,0 +1,35 @@
+"""Settings of a real organisation, as partners pass them: environment variables only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support.sites import build_env, make_site
+
+ORGANISATION = {
+    "PORTAL_SITE_URL": "https://portail.collectif-droits.fr/",
+    "PORTAL_REPO_URL": "https://git.collectif-droits.fr/campagne/portail",
+    "PORTAL_CONTACT_EMAIL": "equipe@collectif-droits.fr",
+    "PORTAL_PUBLISHER": "Collectif Droits des chômeurs",
+    "PORTAL_PUBLISHER_ADDRESS": "12 rue des Lilas\n75020 Paris",
+    "PORTAL_PUBLISHER_CONTACT": "01 23 45 67 89",
+    "PORTAL_PUBLICATION_DIRECTOR": "Camille Martin",
+    "PORTAL_HOST_NAME": "Hébergeur associatif Exemplaire",
+    "PORTAL_HOST_ADDRESS": "3 place du Marché, 69001 Lyon",
+    "PORTAL_HOST_CONTACT": "04 00 00 00 00",
+}
+
+
+def publishing_env(**extra: str) -> dict[str, str]:
+    """A publishing build (PORTAL_BUILD=publish) with every setting filled in."""
+    return build_env(**{"PORTAL_BUILD": "publish", **ORGANISATION, **extra})
+
+
+def publishable_site(tmp: Path, **kwargs) -> Path:
+    """`make_site`, its address read from PORTAL_SITE_URL like the portal's own."""
+    project = make_site(tmp, **kwargs)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_url: https://fixture.example.org/",
+        'site_url: !ENV [PORTAL_SITE_URL, "https://fixture.example.org/"]'), encoding="utf-8")
+    return project
