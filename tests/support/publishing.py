@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.sites import build_env, make_site
+from support.sites import ROOT, build_env, make_site
+
+PAGES = ("versions.md", "mentions-legales.md", "accessibilite.md")
 
 ORGANISATION = {
     "PORTAL_SITE_URL": "https://portail.collectif-droits.fr/",
@@ -26,10 +28,17 @@ def publishing_env(**extra: str) -> dict[str, str]:
 
 
 def publishable_site(tmp: Path, **kwargs) -> Path:
-    """`make_site`, its address read from PORTAL_SITE_URL like the portal's own."""
-    project = make_site(tmp, **kwargs)
+    """`make_site` with the portal's publication pages (versions, legal notice,
+    accessibility), its address read from PORTAL_SITE_URL like the portal's own."""
+    docs = {name: (ROOT / "docs" / name).read_text(encoding="utf-8") for name in PAGES}
+    docs["a-propos.md"] = "---\ntitle: À propos\n---\n\nQui nous sommes.\n"
+    docs.update(kwargs.pop("docs", None) or {})
+    project = make_site(tmp, docs=docs, **kwargs)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
+    text = config.read_text(encoding="utf-8").replace(
         "site_url: https://fixture.example.org/",
-        'site_url: !ENV [PORTAL_SITE_URL, "https://fixture.example.org/"]'), encoding="utf-8")
+        'site_url: !ENV [PORTAL_SITE_URL, "https://fixture.example.org/"]')
+    text = text.replace("  /rechercher.md\n", "  /rechercher.md\n" + "".join(
+        f"  /{name}\n" for name in (*PAGES, "a-propos.md")))
+    config.write_text(text, encoding="utf-8")
     return project
