@@ -65,8 +65,8 @@ def parse_destination(text: str) -> Destination:
     if path.name in ("", ".", ".."):
         raise PublishError(f"destination « {text} » : indiquez le dossier que sert le serveur "
                            "web, par exemple /srv/www/portail ou serveur:/srv/www/portail")
-    if host is None:
-        path = PurePosixPath(Path(text).resolve().as_posix())
+    if host is None:  # absolute, without following DEST itself (a link, once published)
+        path = PurePosixPath(os.path.abspath(text))
     return Destination(host, path)
 
 
@@ -160,7 +160,9 @@ def remote_script(dest: Destination, release: str, keep: int = KEEP) -> str:
 def rsync_command(site: Path, dest: Destination, release: str, current: str | None) -> list[str]:
     """Upload into a new release folder; unchanged files become hard links to the current
     release on the server (--link-dest), so only what changed is sent and stored."""
-    command = ["rsync", "--recursive", "--links", "--times", "--chmod=D755,F644",
+    # Every build writes new files: compare contents (--checksum), not dates; no --times,
+    # which would make the dates part of what --link-dest must find identical.
+    command = ["rsync", "--recursive", "--links", "--checksum", "--chmod=D755,F644",
                "--delete", "--rsh", shlex.join(ssh_command())]
     if current:
         command.append(f"--link-dest=../{current}")
