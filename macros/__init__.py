@@ -13,6 +13,7 @@ from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
+from .citations.syntax import find_citations
 from .compact import CompactHtmlPlugin
 from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
@@ -155,9 +156,12 @@ def on_pre_page_macros(env):
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
         if record.dossier:
             env.markdown += call_to_action(env, _action, record)
-    description, head = _publication.head(_portal, page.file.src_uri, page.url, page.title or "",
+    # The page's own title (front matter), not the shorter one the navigation gives it.
+    title = str(page.meta.get("title") or page.title or "")
+    description, head = _publication.head(_portal, page.file.src_uri, page.url, title,
                                           page.meta, env.markdown)
     page.meta["description"] = escape_description(description)
+    page.meta["portal_description"] = description
     page.meta["portal_head"] = head
     page.meta["portal_banners"] = _publication.banners(page.url)
     if not env.has_j2(env.markdown):
@@ -170,6 +174,13 @@ def on_post_page_macros(env):
         error = _portal.pending.pop(0)
         _portal.pending.clear()
         raise error
+    page = env.page
+    # The sources of the notes, charts' included: JSON-LD of an investigation.
+    cited = [c.key for group in find_citations(env.markdown) for c in (group.citations or ())]
+    article = _publication.article(_portal, page.file.src_uri, page.url,
+                                   page.meta.get("portal_description", ""), cited)
+    if article:
+        page.meta["portal_head"] = f"{page.meta.get('portal_head', '')}\n{article}"
     markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",
                             _stash)
     env.markdown = _stash.stash_marked(markdown)

@@ -134,7 +134,7 @@ class Publication:
 
     def head(self, portal: Portal, src_uri: str, page_url: str, title: str, meta: dict,
              markdown: str) -> tuple[str, str]:
-        """The page's description and the tags for its head (Open Graph, Twitter, JSON-LD)."""
+        """The page's description and the tags for its head (Open Graph, Twitter)."""
         record = portal.corpus.pages.get(src_uri)
         description = page_description(meta, markdown, self.site_description)
         image_src = src_uri if src_uri in self.cards(portal) else HOME_PAGE
@@ -150,13 +150,22 @@ class Publication:
             modified=record.updated if is_article else None,
             authors=record.authors if is_article else (),
             tags=record.meta.get("tags") or () if is_article else ())
-        if is_article:
-            tags += "\n" + article_jsonld(
-                headline=record.title, description=description, url=url, image=image,
-                published=record.date, modified=record.updated, authors=record.authors,
-                publisher=self.publisher,
-                cited=[portal.sources[key] for key in record.cited if key in portal.sources])
         return description, tags
+
+    def article(self, portal: Portal, src_uri: str, page_url: str, description: str,
+                cited: list[str]) -> str:
+        """An investigation's JSON-LD `Article`, citing the sources of its notes (`cited`:
+        keys in order, known once the page's macros, charts included, have run); ""
+        for any other page."""
+        record = portal.corpus.pages.get(src_uri)
+        if not (record and record.dossier and record.date):
+            return ""
+        url = absolute(self.site_url, page_url)
+        return article_jsonld(
+            headline=record.title, description=description, url=url,
+            image=absolute(self.site_url, share_image_path(src_uri)), published=record.date,
+            modified=record.updated, authors=record.authors, publisher=self.publisher,
+            cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources])
 
     def write_images(self, portal: Portal, site_dir: Path) -> int:
         """Every share image into the site; returns how many were drawn (not cached)."""

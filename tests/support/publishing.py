@@ -39,6 +39,6 @@ def publishable_site(tmp: Path, **kwargs) -> Path:
         "site_url: https://fixture.example.org/",
         'site_url: !ENV [PORTAL_SITE_URL, "https://fixture.example.org/"]')
     text = text.replace("  /rechercher.md\n", "  /rechercher.md\n" + "".join(
-        f"  /{name}\n" for name in (*PAGES, "a-propos.md")))
+        f"  /{name}\n" for name in (*PAGES, "a-propos.md", "agir/*.md")))
     config.write_text(text, encoding="utf-8")
     return project
