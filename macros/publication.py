@@ -34,6 +34,7 @@ from .social import (
     head_tags,
     page_description,
     share_image_path,
+    squeeze,
 )
 
 CACHE_DIR = ".cache/share-images"
@@ -83,7 +84,7 @@ class Publication:
         site_url = (conf.get("site_url") or "").rstrip("/") + "/"
         return cls(
             mode=mode, problems=problems, site_name=conf["site_name"],
-            site_description=" ".join((conf.get("site_description") or "").split()),
+            site_description=squeeze(conf.get("site_description") or ""),
             site_url=site_url,
             publisher=Publisher(str(legal.get("publisher") or conf.get("site_author") or
                                     conf["site_name"]).strip(), site_url),

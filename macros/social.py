@@ -26,6 +26,12 @@ _CITATION = re.compile(r"\s*\[(?:-?@[^\]]+)\]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _ATTRS = re.compile(r"\{\s*[:#.][^}]*\}")
 _MARKUP = re.compile(r"<[^>]+>|[*_`]")
+# Line breaks and runs of ordinary spaces; no-break spaces (French typography) are kept.
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def squeeze(text: str) -> str:
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ def plain_text(markdown: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _ATTRS.sub("", text)
     text = _MARKUP.sub("", text)
-    return " ".join(text.split())
+    return squeeze(text)
 
 
 def _starts_prose(line: str) -> bool:
@@ -73,7 +79,7 @@ def first_paragraph(markdown: str) -> str:
 
 def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     """`text` cut at a word boundary to at most `limit` characters, with an ellipsis."""
-    text = " ".join(text.split())
+    text = squeeze(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—")

@@ -206,7 +206,7 @@ def test_a_local_build_works_and_warns_visibly(local_and_preview):
 
 
 def test_a_preview_is_marked_on_every_page_and_not_indexed(local_and_preview):
-    site, output = local_and_preview["preview"]
+    site, _ = local_and_preview["preview"]
     pages = [p for p in site.pages() if p.name != "404.html"]
     assert len(pages) >= 6
     for page in pages:

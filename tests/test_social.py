@@ -15,7 +15,7 @@ from PIL import Image
 
 from macros.frontmatter import DateTolerantLoader, split_front_matter
 from macros.share_image import Card, ShareImages, render_card
-from macros.social import clip, first_paragraph, page_description, plain_text
+from macros.social import clip, first_paragraph, page_description, plain_text, squeeze
 from support.sites import ROOT
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""),
@@ -66,10 +66,9 @@ def test_every_page_has_its_own_description_and_share_tags(heads, site, src):
     title = SITE_NAME if src == "index.md" else meta["title"]
     own = meta.get("description") or meta.get("summary")
     if own:
-        assert found["description"] == " ".join(own.split())
+        assert found["description"] == squeeze(own)
     else:
-        assert found["description"] and found["description"] != " ".join(
-            CONFIG["site_description"].split())
+        assert found["description"] and found["description"] != squeeze(CONFIG["site_description"])
     url = SITE_URL + html_of(src)
     image = SITE_URL + "assets/partage/" + (src if src in OWN_CARDS else "index.md")
     image = image.removesuffix(".md") + ".png"
@@ -101,7 +100,7 @@ def test_investigations_carry_a_json_ld_article(heads, site, src):
     article = json.loads(scripts[0].string)
     assert article["@context"] == "https://schema.org" and article["@type"] == "Article"
     assert article["headline"] == meta["title"]
-    assert article["description"] == " ".join(meta["summary"].split())
+    assert article["description"] == squeeze(meta["summary"])
     assert article["url"] == article["mainEntityOfPage"] == SITE_URL + html_of(src)
     assert article["image"] == SITE_URL + "assets/partage/" + src.removesuffix(".md") + ".png"
     assert article["datePublished"] == meta["date"].isoformat()
@@ -170,5 +169,5 @@ def test_description_helpers():
     assert clip("mot " * 100, 20) == "mot mot mot mot …"
     assert page_description({}, "Texte.", "site") == "Texte."
     assert page_description({}, "## Seulement un titre", "site") == "site"
-    assert page_description({"summary": "Résumé « exact »."}, "x", "site") == \
-        "Résumé « exact »."
+    assert page_description({"summary": "Résumé\u00a0« exact\u202f»\n suivi."}, "x", "s") == \
+        "Résumé\u00a0« exact\u202f» suivi."
