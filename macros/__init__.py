@@ -161,7 +161,6 @@ def on_pre_page_macros(env):
     description, head = _publication.head(_portal, page.file.src_uri, page.url, title,
                                           page.meta, env.markdown)
     page.meta["description"] = escape_description(description)
-    page.meta["portal_description"] = description
     page.meta["portal_head"] = head
     page.meta["portal_banners"] = _publication.banners(page.url)
     if not env.has_j2(env.markdown):
@@ -177,8 +176,7 @@ def on_post_page_macros(env):
     page = env.page
     # The sources of the notes, charts' included: JSON-LD of an investigation.
     cited = [c.key for group in find_citations(env.markdown) for c in (group.citations or ())]
-    article = _publication.article(_portal, page.file.src_uri, page.url,
-                                   page.meta.get("portal_description", ""), cited)
+    article = _publication.article(_portal, page.file.src_uri, page.url, cited)
     if article:
         page.meta["portal_head"] = f"{page.meta.get('portal_head', '')}\n{article}"
     markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",

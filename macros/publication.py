@@ -149,12 +149,10 @@ class Publication:
             kind="article" if is_article else "website",
             published=record.date if is_article else None,
             modified=record.updated if is_article else None,
-            authors=record.authors if is_article else (),
-            tags=record.meta.get("tags") or () if is_article else ())
+            authors=record.authors if is_article else ())
         return description, tags
 
-    def article(self, portal: Portal, src_uri: str, page_url: str, description: str,
-                cited: list[str]) -> str:
+    def article(self, portal: Portal, src_uri: str, page_url: str, cited: list[str]) -> str:
         """An investigation's JSON-LD `Article`, citing the sources of its notes (`cited`:
         keys in order, known once the page's macros, charts included, have run); ""
         for any other page."""
@@ -163,7 +161,7 @@ class Publication:
             return ""
         url = absolute(self.site_url, page_url)
         return article_jsonld(
-            headline=record.title, description=description, url=url,
+            headline=record.title, url=url,
             image=absolute(self.site_url, share_image_path(src_uri)), published=record.date,
             modified=record.updated, authors=record.authors, publisher=self.publisher,
             cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources])

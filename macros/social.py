@@ -111,9 +111,10 @@ def absolute(site_url: str, path: str) -> str:
 
 def head_tags(*, site_name: str, title: str, description: str, url: str, image: str,
               image_alt: str, kind: str = "website", published: dt.date | None = None,
-              modified: dt.date | None = None, authors: Iterable[str] = (),
-              tags: Iterable[str] = ()) -> str:
-    """Open Graph and Twitter-card tags. `url` and `image` are absolute addresses."""
+              modified: dt.date | None = None, authors: Iterable[str] = ()) -> str:
+    """Open Graph and Twitter-card tags. `url` and `image` are absolute addresses. Twitter
+    reads title, description and image from the Open Graph tags when its own are missing
+    (its documented fallback): they are not written twice."""
     tags_out = [
         ("property", "og:type", kind),
         ("property", "og:site_name", site_name),
@@ -122,7 +123,6 @@ def head_tags(*, site_name: str, title: str, description: str, url: str, image: 
         ("property", "og:description", description),
         ("property", "og:url", url),
         ("property", "og:image", image),
-        ("property", "og:image:type", "image/png"),
         ("property", "og:image:width", "1200"),
         ("property", "og:image:height", "630"),
         ("property", "og:image:alt", image_alt),
@@ -133,12 +133,8 @@ def head_tags(*, site_name: str, title: str, description: str, url: str, image: 
         if modified:
             tags_out.append(("property", "article:modified_time", modified.isoformat()))
         tags_out += [("property", "article:author", name) for name in authors]
-        tags_out += [("property", "article:tag", str(tag)) for tag in tags]
     tags_out += [
         ("name", "twitter:card", "summary_large_image"),
-        ("name", "twitter:title", title),
-        ("name", "twitter:description", description),
-        ("name", "twitter:image", image),
         ("name", "twitter:image:alt", image_alt),
     ]
     return "\n".join(f'<meta {attr}="{name}" content="{html.escape(value, quote=True)}">'
@@ -146,15 +142,10 @@ def head_tags(*, site_name: str, title: str, description: str, url: str, image: 
 
 
 def _cited_work(source: Source) -> dict:
+    """A cited source: its title and where to read it (kept short: every page carries it)."""
     work: dict = {"@type": "CreativeWork", "name": source.fields.get("title", source.key)}
-    if source.authors:
-        work["author"] = [{"@type": "Person" if "," in name or " " in name else "Organization",
-                           "name": name} for name in source.authors]
     if source.date:
-        work["datePublished"] = "-".join(
-            f"{part:02d}" if number else f"{part:04d}"
-            for number, part in enumerate((source.date.year, source.date.month, source.date.day))
-            if part)
+        work["datePublished"] = str(source.date.year)
     url = source.fields.get("url", "")
     if is_web_url(url):
         work["url"] = url
@@ -164,7 +155,7 @@ def _cited_work(source: Source) -> dict:
     return work
 
 
-def article_jsonld(*, headline: str, description: str, url: str, image: str,
+def article_jsonld(*, headline: str, url: str, image: str,
                    published: dt.date | None, modified: dt.date | None, authors: Iterable[str],
                    publisher: Publisher, cited: Iterable[Source]) -> str:
     """A schema.org `Article` in a `<script type="application/ld+json">`."""
@@ -172,9 +163,7 @@ def article_jsonld(*, headline: str, description: str, url: str, image: str,
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": headline,
-        "description": description,
         "url": url,
-        "mainEntityOfPage": url,
         "image": image,
         "inLanguage": "fr",
     }
@@ -187,6 +176,7 @@ def article_jsonld(*, headline: str, description: str, url: str, image: str,
     if citations:
         data["citation"] = citations
     text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
-    # Inside <script>, "</" could close the element: JSON allows the escaped form.
-    text = text.replace("</", "<\\/")
+    # Inside <script>, "</script" or "<!--" from a title could end or hide the element: the
+    # same characters escaped the JSON way read the same once parsed.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">{text}</script>'
