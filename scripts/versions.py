@@ -181,6 +181,11 @@ def release(version: str, config: str, branch: str, root: Path) -> None:
                             "change plus — choisissez un autre nom, par exemple "
                             f"{version}-2")
     epoch, day = _commit(root)
+    changed = _git(root, "status", "--porcelain", "--untracked-files=no").stdout.decode()
+    if changed.strip():
+        raise VersionsError("des fichiers suivis sont modifiés sans commit : une version figée "
+                            "doit être exactement un commit — committez (ou annulez) d’abord :\n"
+                            + changed.rstrip())
     env = dict(os.environ)
     env.setdefault("PORTAL_BUILD", "publish")
     # mike appends the version to site_url: pages name their own frozen address.

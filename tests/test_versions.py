@@ -173,6 +173,22 @@ def test_frozen_versions_stay_byte_identical_across_publications(project, tree, 
     assert (again / "versions/2025-03/index.html").is_file()
 
 
+def test_a_release_must_be_exactly_a_commit(project):
+    article = project / "docs" / "enquetes" / "une-enquete.md"
+    text = article.read_text()
+    article.write_text(text + "\nPas encore committé.\n")
+    try:
+        result = run(project, [*VERSIONS, "release", "2099-01"], ok=False)
+    finally:
+        article.write_text(text)
+    assert result.returncode == 1
+    assert ("des fichiers suivis sont modifiés sans commit : une version figée doit être "
+            "exactement un commit") in result.stderr
+    assert "docs/enquetes/une-enquete.md" in result.stderr
+    assert "2099-01" not in subprocess.run(["git", "show", "versions:versions/versions.json"],
+                                           cwd=project, capture_output=True, text=True).stdout
+
+
 def test_export_writes_the_frozen_versions_alone(project, tmp_path):
     run(project, [*VERSIONS, "export", str(tmp_path / "export")])
     assert (tmp_path / "export" / "versions.json").is_file()
