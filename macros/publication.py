@@ -10,6 +10,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .action import Action
 from .errors import Problem
@@ -125,8 +126,9 @@ class Publication:
             kicker = f"Enquête · {dossier.title}" if dossier and dossier.title else "Enquête"
             cards[record.path] = card_for(record.title, kicker, self.site_name)
         if HOME_PAGE in portal.corpus.pages:
-            cards[HOME_PAGE] = card_for(self.site_name, "Le portail de la campagne",
-                                        self.site_description)
+            # The home card's last line: where to find the portal.
+            host = urlsplit(self.site_url).netloc or self.site_name
+            cards[HOME_PAGE] = card_for(self.site_name, "Le portail de la campagne", host)
         if self.petition_page:
             cards[self.petition_page] = card_for(self.petition_title or "La pétition",
                                                  "Pétition", self.site_name)
