@@ -171,10 +171,11 @@ class Publication:
     def write_images(self, portal: Portal, site_dir: Path) -> int:
         """Every share image into the site; returns how many were drawn (not cached)."""
         before = self.images.drawn
-        for src_uri, card in self.cards(portal).items():
+        cards = self.cards(portal)
+        for src_uri, data in zip(cards, self.images.many(list(cards.values())), strict=True):
             target = site_dir / share_image_path(src_uri)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.images.png(card))
+            target.write_bytes(data)
         return self.images.drawn - before
 
 

@@ -148,6 +148,10 @@ def test_share_images_are_deterministic_bytes(site, tmp_path):
     assert len(list((tmp_path / "cache").glob("*.png"))) == 1
     other = Card(card.title + " (suite)", card.kicker, card.footer)
     assert images.key(other) != images.key(card)
+    # Drawn by two threads: the same bytes, in the order asked.
+    fresh = ShareImages(tmp_path / "other-cache")
+    assert fresh.many([other, card, other]) == [render_card(other), published,
+                                                render_card(other)]
 
 
 def test_long_titles_are_shortened_on_the_image_not_cut_mid_word():
