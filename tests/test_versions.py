@@ -246,6 +246,12 @@ def test_tree_crawled_from_a_sub_path_and_the_banner_followed(tree, tmp_path, br
         page.goto(base + "versions/2024-07/enquetes/une-enquete.html", wait_until="load")
         banner = page.locator(".md-banner .portal-banner")
         assert banner.is_visible()
+        # The banner passes the same accessibility rules as every page (contrast, link name).
+        from axe_playwright_python.sync_playwright import Axe
+        from test_reader_pages import WCAG_21_AA
+
+        violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+        assert [v["id"] for v in violations] == []
         banner.locator("a").click()
         page.wait_for_load_state("load")
         assert page.url == base + "enquetes/une-enquete.html"
