@@ -251,3 +251,34 @@ def test_accessibility_statement_says_what_how_result_and_contact(site):
     mail = article.select_one('ul.contact a[href^="mailto:"]')
     assert mail.get_text() == "contact@example.org"  # extra.contact, the repository default
     assert ORGANISATION["PORTAL_CONTACT_EMAIL"] not in text
+
+
+def test_legal_notice_escapes_what_the_configuration_holds():
+    from macros.legal import legal_notice_html
+
+    notice = BeautifulSoup(legal_notice_html(
+        {"publisher": 'Asso "X" <script>alert(1)</script>', "host_address": "1 rue A\n75001 Paris"},
+        "https://a.fr/", "https://git.a.fr/p"), "html.parser")
+    assert not notice.find("script")
+    values = [dd.get_text("\n") for dd in notice.select("dd")]
+    assert values[0] == 'Asso "X" <script>alert(1)</script>'
+    assert values[5] == "1 rue A\n75001 Paris"
+    assert notice.select("dd")[1].get_text(" ", strip=True).startswith(
+        "à compléter : extra.legal.publisher_address dans mkdocs.yml")
+    assert notice.select_one('a[href="https://git.a.fr/p"]')
+
+
+def test_versions_list_escapes_titles_and_links_relative_to_the_page():
+    import datetime as dt
+
+    from macros.frozen import FrozenVersion, versions_html
+
+    html = versions_html([FrozenVersion("2025-01", "<b>Janvier</b>", dt.date(2025, 1, 15)),
+                          FrozenVersion("2024-07", "2024-07", None)], "a/versions.html")
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find("b")
+    assert [(a["href"], a.get_text()) for a in soup.select("a")] == [
+        ("../versions/2025-01/index.html", "<b>Janvier</b>"),
+        ("../versions/2024-07/index.html", "2024-07")]
+    assert soup.select_one("time")["datetime"] == "2025-01-15"
+    assert "Aucune version figée" in versions_html([], "versions.html")
