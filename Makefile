@@ -17,6 +17,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: new-chart vendor-vega
 .PHONY: mirror
 .PHONY: vnu
+.PHONY: publish rsync
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -33,7 +34,7 @@ serve: $(STAMP) ## Build the portal and serve it at http://127.0.0.1:8000 with l
 build: $(STAMP) ## Strict build into site/, replaced only if the build succeeds
 	$(BIN)/python scripts/build.py --site-dir site
 
-test: $(STAMP) chromium vnu ## Run the whole test suite (lint, content check, built site, browser)
+test: $(STAMP) chromium vnu rsync ## Run the whole test suite (lint, content check, built site, browser)
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/check.py
 	$(BIN)/python -m pytest
@@ -67,10 +68,15 @@ mirror: $(STAMP) ## Mirror kit in dist/: site archives, SHA256SUMS, manifest (se
 	$(BIN)/python scripts/mirror.py --dist dist
 
 release: $(STAMP) ## Freeze the portal as VERSION (e.g. make release VERSION=2025-01)
-	@test -n "$(VERSION)" || { echo "Usage : make release VERSION=2025-01 [ALIAS=latest]"; exit 2; }
-	$(BIN)/python scripts/versions.py release "$(VERSION)" --alias "$(or $(ALIAS),latest)"
+	@test -n "$(VERSION)" || { echo "Usage : make release VERSION=2025-01"; exit 2; }
+	$(BIN)/python scripts/versions.py release "$(VERSION)"
 
-export-versions: $(STAMP) ## Write every frozen version, ready to serve, into DEST
+publish: $(STAMP) ## Publier le portail dans DEST (dossier, ou serveur:/chemin par rsync sur SSH), sans coupure
+	@test -n "$(DEST)" || { echo "Usage : make publish DEST=/srv/www/portail  ou  DEST=utilisateur@serveur:/srv/www/portail"; exit 2; }
+	@case "$(DEST)" in *:*) $(MAKE) --no-print-directory rsync ;; esac
+	$(BIN)/python scripts/publish.py "$(DEST)"
+
+export-versions: $(STAMP) ## Write the frozen versions alone (versions.json, one folder each) into DEST
 	@test -n "$(DEST)" || { echo "Usage : make export-versions DEST=dossier"; exit 2; }
 	$(BIN)/python scripts/versions.py export "$(DEST)"
 
@@ -104,6 +110,13 @@ $(VNU_JAR): vendor/vnu/package-lock.json
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless npm >/dev/null; }
 	cd vendor/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+rsync: ## Installer rsync (Debian) s’il manque : make publish vers un serveur, et ses tests
+	@command -v rsync >/dev/null 2>&1 || { \
+		echo "Installing Debian's rsync (make publish)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq rsync >/dev/null; }
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

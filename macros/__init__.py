@@ -13,14 +13,18 @@ from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
+from .citations.syntax import find_citations
 from .compact import CompactHtmlPlugin
 from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
+from .frozen import LISTING_PAGE, frozen_listing_html, versions_html
+from .legal import legal_notice_html
 from .listings import teaser_list
 from .log import advisory
 from .mirrors import load_mirrors, render_mirrors
 from .news import news_items, news_list
 from .portal import Portal
+from .publication import Publication, escape_description
 from .redirects import page_url, redirect_html
 from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
@@ -29,6 +33,7 @@ from .theme_css import prune_theme_css
 _portal: Portal | None = None
 _action: Action | None = None
 _charts: Charts | None = None
+_publication: Publication | None = None
 _stash = HtmlStash()
 
 
@@ -45,11 +50,14 @@ def _deferred(macro):
 
 
 def define_env(env):
-    global _portal, _action, _charts
+    global _portal, _action, _charts, _publication
     _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
     portal = _portal
     _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
     register_action_macros(env, _action, _deferred)
+    # Placeholders are refused here, before any page is built, in a publishing build.
+    _publication = Publication.load(env.conf, portal, _action)
+    publication = _publication
     _charts = Charts(portal.root, portal.sources)
     _charts.prerender(portal.corpus.chart_ids())
     # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
@@ -116,6 +124,25 @@ def define_env(env):
         """The known mirrors of the portal, from data/miroirs.yml."""
         return render_mirrors(known_mirrors)
 
+    # Footer links to the legal and trust pages (fixture sites may not have them).
+    for key, page in (("legal_page", "mentions-legales.md"),
+                      ("accessibility_page", "accessibilite.md"),
+                      ("versions_page", LISTING_PAGE)):
+        env.conf["extra"][key] = (portal.docs_dir / page).is_file()
+
+    @env.macro
+    def legal_notice() -> str:
+        """Publisher, director of publication and host, from `extra.legal`."""
+        return legal_notice_html(env.conf["extra"].get("legal"), publication.site_url,
+                                 env.conf.get("repo_url"))
+
+    @env.macro
+    def frozen_versions() -> str:
+        """The frozen versions published with the portal, with their dates."""
+        if publication.frozen_name:
+            return frozen_listing_html()
+        return versions_html(publication.versions or [], env.page.url)
+
 
 def _history_url(conf, src_uri: str) -> str | None:
     repo, history = conf.get("repo_url"), conf["extra"].get("history_uri")
@@ -130,6 +157,13 @@ def on_pre_page_macros(env):
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
         if record.dossier:
             env.markdown += call_to_action(env, _action, record)
+    # The page's own title (front matter), not the shorter one the navigation gives it.
+    title = str(page.meta.get("title") or page.title or "")
+    description, head = _publication.head(_portal, page.file.src_uri, page.url, title,
+                                          page.meta, env.markdown)
+    page.meta["description"] = escape_description(description)
+    page.meta["portal_head"] = head
+    page.meta["portal_banners"] = _publication.banners(page.url)
     if not env.has_j2(env.markdown):
         # No macro on this page: skip compiling it as a Jinja template (a tenth of a build).
         page.meta["render_macros"] = False
@@ -140,6 +174,12 @@ def on_post_page_macros(env):
         error = _portal.pending.pop(0)
         _portal.pending.clear()
         raise error
+    page = env.page
+    # The sources of the notes, charts' included: JSON-LD of an investigation.
+    cited = [c.key for group in find_citations(env.markdown) for c in (group.citations or ())]
+    article = _publication.article(_portal, page.file.src_uri, page.url, cited)
+    if article:
+        page.meta["portal_head"] = f"{page.meta.get('portal_head', '')}\n{article}"
     markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",
                             _stash)
     env.markdown = _stash.stash_marked(markdown)
@@ -155,6 +195,7 @@ def on_post_build(env):
                         (site_dir / "assets").glob("*.js"))
     write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
     _charts.publish(site_dir)
+    _publication.write_images(_portal, site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
     info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
                     author=conf.get("site_author") or "")

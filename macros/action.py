@@ -17,13 +17,11 @@ from .errors import ContentError, Problem
 from .letters import (
     check_contact,
     contact_html,
-    is_placeholder,
     letter_field,
     letter_form,
     register_letter_macros,
 )
 from .listings import relative_link
-from .log import advisory
 from .petition import DEFAULT_CALL_TO_ACTION, Petition, load_petition, render_petition
 from .recipients import load_recipients
 from .share import action_block, check_share_links, script_tag, share_html
@@ -47,10 +45,8 @@ class Action:
         label = str(config.get("petition_data", "data/petition.yml"))
         petition = load_petition(root / label, label)
         page = str(config.get("petition_page", "agir/petition.md"))
+        # An example address is reported with every other placeholder (macros/placeholders.py).
         contact = check_contact(extra["contact"]) if "contact" in extra else None
-        if contact and is_placeholder(contact):
-            advisory.warning("adresse de contact d’exemple (%s) : remplacez `extra.contact.email` "
-                             "dans mkdocs.yml avant de publier", contact["email"])
         links = check_share_links(config.get("share_links"))
         return cls(petition, label, page if (docs_dir / page).exists() else None, links, contact)
 

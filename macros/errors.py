@@ -34,10 +34,11 @@ class Problem:
 class ContentError(PluginError):
     """One or more content mistakes. The message lists all of them."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], header: str | None = None):
         self.problems = list(problems)
         count = len(self.problems)
-        header = "1 erreur de contenu" if count == 1 else f"{count} erreurs de contenu"
+        if header is None:
+            header = "1 erreur de contenu" if count == 1 else f"{count} erreurs de contenu"
         super().__init__(f"{header} :\n" + "\n".join(f"  {p}" for p in self.problems))
 
 

@@ -143,13 +143,6 @@ def check_contact(contact, label: str = "mkdocs.yml") -> dict:
     return {"email": email, "postal": str(contact.get("postal") or "").strip()}
 
 
-def is_placeholder(contact: dict) -> bool:
-    """example.org addresses are configuration defaults, not a real contact."""
-    domain = contact["email"].rsplit("@", 1)[-1].lower()
-    return domain in ("example.org", "example.com", "example.net") or domain.endswith(
-        (".example.org", ".example.com", ".example.net", ".example"))
-
-
 def contact_html(contact: dict, subject: str = "") -> str:
     """How to reach the team: e-mail, and post when an address is configured."""
     href = f"mailto:{contact['email']}"

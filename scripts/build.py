@@ -1,6 +1,9 @@
-"""Strict build, atomically: build into a fresh directory beside the target and
-swap it in only when the build succeeded. A failed build leaves the previous
-site untouched (MkDocs itself empties site_dir before building)."""
+"""Strict build of the published tree, atomically: the current portal at the root and every
+frozen version of the versions branch under versions/<name>/ (scripts/versions.py), built
+into a fresh directory beside the target and swapped in only when everything succeeded.
+A failed build leaves the previous site untouched (MkDocs itself empties site_dir before
+building). `make build`, `make mirror`, `make publish` and the CI publish jobs all build
+through `atomic_build`, so they produce the same tree."""
 
 from __future__ import annotations
 
@@ -15,26 +18,48 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from macros.dirs import replace_dir  # also used by mirror.py and versions.py
+from scripts.versions import VersionsError, extract, frozen_ref, join
 
 
 def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
                  env: dict[str, str] | None = None) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    # An empty PORTAL_* variable counts as unset: CI systems pass unset variables as "".
+    env = {k: v for k, v in (os.environ if env is None else env).items()
+           if not (k.startswith("PORTAL_") and v == "")}
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    frozen = Path(tempfile.mkdtemp(prefix=".site-versions-", dir=site_dir.parent))
+
+    def failed(reason: str, code: int = 1) -> int:
+        print(f"\n{reason}{site_dir.name}/ n’a pas été modifié.", file=sys.stderr)
+        return code
+
     try:
+        ref = frozen_ref(config.resolve().parent)
+        try:
+            if ref:  # the « Versions » page lists what versions.json holds
+                env["PORTAL_VERSIONS_FILE"] = str(extract(config.resolve().parent, ref, frozen))
+        except VersionsError as error:
+            return failed(f"Versions figées : {error}\n")
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                    "--config-file", str(config), "--site-dir", str(staging), *extra_args]
         result = subprocess.run(command, check=False, env=env)
         if result.returncode != 0:
-            print(f"\nÉchec de la construction : {site_dir.name}/ n’a pas été modifié.",
-                  file=sys.stderr)
-            return result.returncode
+            return failed("Échec de la construction : ", result.returncode)
+        if ref:
+            try:
+                for page in join(staging, frozen / "versions"):
+                    print(f"Page retirée depuis une version figée : {page} (page d’explication "
+                          "écrite à sa place)")
+            except VersionsError as error:
+                return failed(f"Versions figées : {error}\n")
         replace_dir(staging, site_dir)
         print(f"Site construit dans {site_dir}")
         return 0
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(frozen, ignore_errors=True)
 
 
 def with_commit_date(env: dict[str, str], root: Path) -> dict[str, str]:

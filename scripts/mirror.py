@@ -1,7 +1,9 @@
 """Mirror kit: `make mirror` writes dist/ for partner organisations.
 
 dist/
-  <name>-<version>.tar.gz, .zip   the built site under one top folder <name>-<version>/
+  <name>-<version>.tar.gz, .zip   the published tree (scripts/build.py: the current portal and
+                                  its frozen versions under versions/) under one top folder
+                                  <name>-<version>/
   SHA256SUMS                      every file of the site, paths relative to the site root
                                   (`cd <name>-<version> && sha256sum -c ../SHA256SUMS`)
   manifest.json                   version, commit, build date (from the commit), file count,

@@ -1,5 +1,6 @@
 """Citation safety and cost on small fixture sites and in-process."""
 
+import json
 import textwrap
 
 from bs4 import BeautifulSoup
@@ -32,7 +33,11 @@ def test_hostile_title_renders_as_text(tmp_path):
         handlers = [(tag.name, attr) for tag in soup.find_all(True) for attr in tag.attrs
                     if attr.lower().startswith("on")]
         assert handlers == []
-        assert not [s for s in soup.find_all("script") if "alert" in s.get_text()]
+        assert not [s for s in soup.find_all("script") if "alert" in s.get_text()
+                    and s.get("type") != "application/ld+json"]
+        for data in soup.select('script[type="application/ld+json"]'):  # text, not markup
+            assert "<" not in data.string
+            assert hostile in [work["name"] for work in json.loads(data.string)["citation"]]
         assert not [a for a in soup.find_all(href=True) if "javascript:" in a["href"]]
         assert hostile in soup.get_text()  # shown as text, intact
     tooltip = BeautifulSoup((tmp_path / "site/enquetes/une-enquete.html").read_text(),

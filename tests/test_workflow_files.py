@@ -1,5 +1,6 @@
 """Files that support campaigners' pull requests: templates, pre-commit, CI workflows."""
 
+import re
 import subprocess
 import sys
 
@@ -12,15 +13,77 @@ def load(path):
     return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
 
 
-def test_ci_runs_make_test_and_publishes_the_site_on_both_forges():
+def test_ci_runs_make_test_and_keeps_a_marked_preview_on_both_forges():
     github = load(".github/workflows/ci.yml")
     steps = github["jobs"]["test"]["steps"]
     assert "pull_request" in github[True]  # YAML 1.1 reads the `on:` key as True
     assert any(step.get("run") == "make test" for step in steps)
+    preview = next(step for step in steps if step.get("run") == "make build")
+    assert preview["env"] == {"PORTAL_BUILD": "preview"}
     assert any(step.get("with", {}).get("path") == "site/" for step in steps)
     gitlab = load(".gitlab-ci.yml")
-    assert "make test" in gitlab["test"]["script"]
+    assert gitlab["test"]["script"] == ["make test", "PORTAL_BUILD=preview make build"]
     assert "site/" in gitlab["test"]["artifacts"]["paths"]
+
+
+def test_github_publishes_main_on_pages_after_the_tests():
+    jobs = load(".github/workflows/ci.yml")["jobs"]
+    publish, deploy = jobs["publish"], jobs["deploy"]
+    assert publish["needs"] == "test" and deploy["needs"] == "publish"
+    # Only a push or a manual run on main: a pull request is never published.
+    assert publish["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    checkout = publish["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+    build = next(step for step in publish["steps"] if step.get("run") == "make build")
+    assert build["env"]["PORTAL_BUILD"] == "publish"
+    # Every setting of README's table can come from a repository variable.
+    settings = set(re.findall(r"`(PORTAL_[A-Z_]+)`", (ROOT / "README.md").read_text()))
+    settings -= {"PORTAL_BUILD", "PORTAL_PUBLISH_SSH", "PORTAL_VERSIONS_FILE"}
+    assert settings and settings <= set(build["env"])
+    assert all(f"vars.{name}" in str(build["env"][name]) for name in settings)
+    upload = next(step for step in publish["steps"] if "upload-pages-artifact" in
+                  step.get("uses", ""))
+    assert upload["with"]["path"] == "site/"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+    assert publish["concurrency"]["group"] == deploy["concurrency"]["group"] == "pages"
+
+
+def test_gitlab_publishes_the_default_branch_on_pages_after_the_tests():
+    gitlab = load(".gitlab-ci.yml")
+    pages = gitlab["pages"]
+    assert gitlab["stages"] == ["test", "deploy"] and pages["stage"] == "deploy"
+    assert pages["needs"] == ["test"]
+    assert pages["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"', "when": "never"},
+                              {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pages["variables"]["PORTAL_BUILD"] == "publish"
+    assert pages["script"][-2:] == ["make build", "rm -rf public && mv site public"]
+    assert "refs/remotes/origin/versions" in pages["script"][0]  # the frozen versions
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["resource_group"] == "pages"
+
+
+def test_the_gitlab_versions_fetch_tolerates_only_a_missing_branch(tmp_path):
+    """The script's first step, run with a fake git: branch absent (ls-remote exit 2) is
+    fine, any other failure stops the job."""
+    script = load(".gitlab-ci.yml")["pages"]["script"][0]
+    fake = tmp_path / "git"
+    for code, expected in ((2, 0), (128, 1)):
+        fake.write_text(f"#!/bin/sh\n[ \"$1\" = ls-remote ] && exit {code}\nexit 0\n")
+        fake.chmod(0o755)
+        result = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
+                                env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
+        assert result.returncode == expected, result.stdout + result.stderr
+
+
+def test_make_publish_and_release_are_documented_targets():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "publish: $(STAMP) ## Publier le portail dans DEST" in makefile
+    assert "scripts/publish.py \"$(DEST)\"" in makefile
+    result = subprocess.run(["make", "--no-print-directory", "publish"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "Usage : make publish DEST=" in result.stdout
 
 
 def test_pull_request_and_issue_templates_are_in_french():

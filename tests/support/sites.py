@@ -16,8 +16,10 @@ NETGUARD = Path(__file__).resolve().parent / "netguard"
 
 
 def build_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra)
-    env.pop("PORTAL_SITE_URL", None)
+    """This environment without the organisation's PORTAL_* settings (a test build is a
+    local build with the repository's defaults), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env.update(NO_MKDOCS_2_WARNING="1", **extra)
     return env
 
 

@@ -1,0 +1,175 @@
+"""Reach when shared: every page of the built portal has its own description, Open Graph and
+Twitter-card tags with its own values; every investigation has a JSON-LD `Article` and a
+1200x630 share image drawn at build time; the home page and the petition have their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from macros.frontmatter import DateTolerantLoader, split_front_matter
+from macros.share_image import Card, ShareImages, render_card
+from macros.social import clip, first_paragraph, page_description, plain_text, squeeze
+from support.sites import ROOT
+
+CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""),
+                   Loader=yaml.SafeLoader)
+SITE_NAME = CONFIG["site_name"]
+SITE_URL = "https://portail-france-travail.example.org/"
+INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
+                        for p in (ROOT / "docs" / "france-travail").glob("*.md")
+                        if p.name != "index.md")
+OWN_CARDS = {*INVESTIGATIONS, "index.md", "agir/petition.md"}
+
+
+def front_matter(src: str) -> dict:
+    text = (ROOT / "docs" / src).read_text(encoding="utf-8")
+    front, _ = split_front_matter(text, src)
+    return yaml.load(text.split("---", 2)[1], Loader=DateTolerantLoader) if front else {}
+
+
+def docs_pages() -> list[str]:
+    return sorted(p.relative_to(ROOT / "docs").as_posix()
+                  for p in (ROOT / "docs").rglob("*.md"))
+
+
+def html_of(src: str) -> str:
+    return src.removesuffix(".md") + ".html"
+
+
+def tags(soup: BeautifulSoup) -> dict[str, str]:
+    found = {}
+    for meta in soup.select("meta[property], meta[name]"):
+        key = meta.get("property") or meta.get("name")
+        if key in found and key.startswith("article:"):
+            found[key] += "|" + meta["content"]
+        else:
+            found[key] = meta.get("content", "")
+    return found
+
+
+@pytest.fixture(scope="module")
+def heads(site):
+    return {src: site.soup(html_of(src)) for src in docs_pages()}
+
+
+@pytest.mark.parametrize("src", docs_pages())
+def test_every_page_has_its_own_description_and_share_tags(heads, site, src):
+    soup, meta = heads[src], front_matter(src)
+    found = tags(soup)
+    title = SITE_NAME if src == "index.md" else meta["title"]
+    own = meta.get("description") or meta.get("summary")
+    if own:
+        assert found["description"] == squeeze(own)
+    else:
+        assert found["description"] and found["description"] != squeeze(CONFIG["site_description"])
+    url = SITE_URL + html_of(src)
+    image = SITE_URL + "assets/partage/" + (src if src in OWN_CARDS else "index.md")
+    image = image.removesuffix(".md") + ".png"
+    expected = {
+        "og:site_name": SITE_NAME, "og:locale": "fr_FR", "og:title": title,
+        "og:description": found["description"], "og:url": url, "og:image": image,
+        "og:image:width": "1200", "og:image:height": "630",
+        "og:image:alt": f"{title} — {SITE_NAME}",
+        "og:type": "article" if src in INVESTIGATIONS else "website",
+        "twitter:card": "summary_large_image", "twitter:image:alt": f"{title} — {SITE_NAME}",
+    }
+    assert {key: found.get(key) for key in expected} == expected
+    # Twitter reads title, description and image from Open Graph: not written twice.
+    assert not {"twitter:title", "twitter:description", "twitter:image"} & set(found)
+    assert soup.select_one("link[rel=canonical]")["href"] == url
+    assert (site.dir / image.removeprefix(SITE_URL)).is_file()
+
+
+def test_descriptions_differ_from_page_to_page(heads):
+    descriptions = [tags(soup)["description"] for soup in heads.values()]
+    assert len(set(descriptions)) == len(descriptions)
+
+
+@pytest.mark.parametrize("src", INVESTIGATIONS)
+def test_investigations_carry_a_json_ld_article(heads, site, src):
+    soup, meta = heads[src], front_matter(src)
+    scripts = soup.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    article = json.loads(scripts[0].string)
+    assert article["@context"] == "https://schema.org" and article["@type"] == "Article"
+    assert article["headline"] == meta["title"]
+    assert article["url"] == SITE_URL + html_of(src)
+    assert article["image"] == SITE_URL + "assets/partage/" + src.removesuffix(".md") + ".png"
+    assert article["datePublished"] == meta["date"].isoformat()
+    assert dt.date.fromisoformat(article["dateModified"]) >= meta["date"]
+    assert [a["name"] for a in article["author"]] == meta["authors"]
+    assert article["publisher"] == {"@type": "Organization", "name": CONFIG["site_author"],
+                                    "url": SITE_URL}
+    notes = site.article(html_of(src)).select("ol.notes-sources > li")
+    assert len(article["citation"]) == len(notes) > 0
+    assert all(work["@type"] == "CreativeWork" and work["name"]
+               for work in article["citation"])
+    assert any(work.get("url", "").startswith("https://") for work in article["citation"])
+    found = tags(soup)
+    assert found["article:published_time"] == meta["date"].isoformat()
+    assert found["article:author"].split("|") == meta["authors"]
+
+
+def test_other_pages_have_no_article_data(heads):
+    for src, soup in heads.items():
+        if src not in INVESTIGATIONS:
+            assert not soup.select('script[type="application/ld+json"]'), src
+
+
+def test_one_share_image_per_investigation_and_for_home_and_petition(site):
+    folder = site.dir / "assets" / "partage"
+    found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.png"))
+    assert found == sorted(src.removesuffix(".md") + ".png" for src in OWN_CARDS)
+    images = {}
+    for name in found:
+        data = (folder / name).read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "PNG" and image.size == (1200, 630), name
+        images[name] = data
+    assert len(set(images.values())) == len(images)  # each its own title
+
+
+def test_share_images_are_deterministic_bytes(site, tmp_path):
+    """The image in the site is exactly what the card's texts give, drawn again here."""
+    src = "france-travail/score-de-suspicion.md"
+    card = Card(front_matter(src)["title"], "Enquête · France Travail", SITE_NAME)
+    published = (site.dir / "assets/partage/france-travail/score-de-suspicion.png").read_bytes()
+    assert render_card(card) == published
+    images = ShareImages(tmp_path / "cache")
+    assert images.png(card) == published and images.drawn == 1
+    assert images.png(card) == published and images.drawn == 1  # from the cache
+    assert len(list((tmp_path / "cache").glob("*.png"))) == 1
+    other = Card(card.title + " (suite)", card.kicker, card.footer)
+    assert images.key(other) != images.key(card)
+    # Drawn by two threads: the same bytes, in the order asked.
+    fresh = ShareImages(tmp_path / "other-cache")
+    assert fresh.many([other, card, other]) == [render_card(other), published,
+                                                render_card(other)]
+
+
+def test_long_titles_are_shortened_on_the_image_not_cut_mid_word():
+    from macros.share_image import TITLE_LINES, layout_title
+
+    size, lines = layout_title("Un titre très long " * 20)
+    assert size == 40 and len(lines) == TITLE_LINES and lines[-1].endswith("…")
+    size, lines = layout_title("Le « score de suspicion »")
+    assert size == 68 and lines == ["Le « score de suspicion »"]
+
+
+def test_description_helpers():
+    assert plain_text("Un **fait** [@dubois_2021] et [un lien](x.md) {{ macro() }}.") == \
+        "Un fait et un lien ."
+    assert first_paragraph("# Titre\n\n{{ x() }}\n\n- liste\n\nPremier *vrai*\nparagraphe.\n\n"
+                           "Second.") == "Premier vrai paragraphe."
+    assert clip("mot " * 100, 20) == "mot mot mot mot …"
+    assert page_description({}, "Texte.", "site") == "Texte."
+    assert page_description({}, "## Seulement un titre", "site") == "site"
+    assert page_description({"summary": "Résumé\u00a0« exact\u202f»\n suivi."}, "x", "s") == \
+        "Résumé\u00a0« exact\u202f» suivi."
