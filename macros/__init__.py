@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
@@ -18,12 +19,14 @@ from .errors import ContentError, Problem, did_you_mean
 from .feeds import FeedInfo, feed_entries, render_feeds
 from .listings import teaser_list
 from .log import advisory
-from .mirrors import load_mirrors, render_mirrors
+from .mirrors import render_mirrors
 from .news import news_items, news_list
 from .portal import Portal
+from .preview import Preview
 from .redirects import page_url, redirect_html
 from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
+from .templates import STANDARD_NAMES, call_line
 
 _portal: Portal | None = None
 _action: Action | None = None
@@ -32,9 +35,23 @@ _stash = HtmlStash()
 
 
 def _deferred(macro):
-    """Keep a macro's ContentError for the page hook, which reports it without a traceback."""
+    """Keep a macro's ContentError for the page hook, which reports it without a traceback;
+    a call with the wrong arguments is one too."""
+    signature = inspect.signature(macro)
+
     @functools.wraps(macro)
     def wrapper(*args, **kwargs):
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            page = _portal.corpus.pages.get(_page_path())
+            _portal.pending.append(ContentError([Problem(
+                page.file_path if page else "docs/?", f"appel de macro incorrect : "
+                f"`{macro.__name__}` avec {_shown_args(args, kwargs)}",
+                call_line(_portal.corpus.texts.get(page.path, ""), macro.__name__)
+                if page else None,
+                f"écrivez {{{{ {macro.__name__}{_signature_text(signature)} }}}}")]))
+            return ""
         try:
             return macro(*args, **kwargs)
         except ContentError as error:
@@ -43,12 +60,126 @@ def _deferred(macro):
     return wrapper
 
 
+_current_env = None
+
+
+def _page_path() -> str:
+    return _current_env.page.file.src_uri if _current_env else ""
+
+
+def _shown_args(args, kwargs) -> str:
+    shown = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    return f"({', '.join(shown)})" if shown else "aucun argument"
+
+
+def _signature_text(signature: inspect.Signature) -> str:
+    return "(" + ", ".join(f'"{p.name}"' if p.default is inspect.Parameter.empty
+                           else f"{p.name}={p.default!r}"
+                           for p in signature.parameters.values()) + ")"
+
+
+class _Recorder:
+    """Stands for mkdocs-macros' env to learn the names of the macros (for `make check`)."""
+
+    def __init__(self):
+        self.macros: dict = {}
+
+    def macro(self, function, name: str = ""):
+        self.macros[name or function.__name__] = function
+        return function
+
+
+def macro_names(extra: dict) -> set[str]:
+    """Every name a page may use, as the build knows them: the macros, the `extra:` values
+    and what mkdocs-macros gives every page. Read by `make check`."""
+    recorder = _Recorder()
+    _register_macros(recorder, None)
+    return set(recorder.macros) | set(STANDARD_NAMES) | set(extra)
+
+
+def _register_macros(env, action: Action | None) -> None:
+    """The page macros. They read the portal when a page calls them, not before."""
+    register_action_macros(env, action, _deferred)
+
+    def page_path() -> str:
+        return env.page.file.src_uri
+
+    def check_dossier(dossier: str | None) -> None:
+        dossiers = env.conf["extra"].get("dossiers", [])
+        if dossier is not None and dossier not in dossiers:
+            raise ContentError([Problem(f"docs/{page_path()}", f"dossier inconnu `{dossier}`",
+                                        call_line(_page_source(env), "investigations")
+                                        or call_line(_page_source(env), "latest_publications"),
+                                        did_you_mean(dossier, dossiers, "dossiers connus"))])
+
+    @env.macro
+    @_deferred
+    def investigations(dossier: str) -> str:
+        """The investigations of a dossier, newest first, from their front matter."""
+        check_dossier(dossier)
+        return teaser_list(_portal.corpus.investigations(dossier), page_path(), "investigations")
+
+    @env.macro
+    @_deferred
+    def latest_publications(limit: int = 5, dossier: str | None = None) -> str:
+        """Publications and dated updates, newest first."""
+        check_dossier(dossier)
+        return news_list(news_items(_portal.corpus, dossier)[:limit], page_path())
+
+    @env.macro
+    def bibliography() -> str:
+        """Every cited source, grouped by kind, with the pages that cite it."""
+        files, page = env.variables["files"], env.page
+
+        def url_for(path: str) -> str:
+            return get_relative_url(files.get_file_from_path(path).url, page.url)
+
+        return render_bibliography(_portal.sources, _portal.corpus.cited_in(), url_for)
+
+    @env.macro
+    @_deferred
+    def chart(chart_id: str) -> str:
+        """A chart from data/<chart_id>.csv, rendered to inline SVG with its data table."""
+        page = env.page
+        record = _portal.corpus.pages.get(page.file.src_uri)
+        line = record.chart_lines.get(str(chart_id)) if record else None
+        return HtmlStash.mark_block(_charts.figure(
+            str(chart_id), f"docs/{page_path()}", line,
+            lambda path: get_relative_url(path, page.url)))
+
+    @env.macro
+    def mirrors() -> str:
+        """The known mirrors of the portal, from data/miroirs.yml."""
+        return render_mirrors(_portal.content.mirrors)
+
+
+def _page_source(env) -> str:
+    record = _portal.corpus.pages.get(env.page.file.src_uri) if _portal else None
+    return _portal.corpus.texts.get(record.path, "") if record else ""
+
+
 def define_env(env):
     global _portal, _action, _charts
-    _portal = Portal.load(env.conf["config_file_path"], env.conf["docs_dir"], env.conf["extra"])
+    preview = Preview.start(env)
+    conf = env.conf
+    root, docs_dir = Path(conf["config_file_path"]).resolve().parent, Path(conf["docs_dir"])
+    try:
+        _action, action_error = Action.load(root, docs_dir.resolve(), conf["extra"]), None
+    except ContentError as error:
+        _action, action_error = None, error
+    _register_macros(env, _action)
+    known = set(env.macros) | set(env.filters) | set(env.variables) | set(STANDARD_NAMES)
+    try:
+        _portal = Portal.load(conf["config_file_path"], conf["docs_dir"], conf["extra"],
+                              nav=conf["nav"], known_names=known)
+        if action_error:
+            raise action_error
+    except ContentError as error:
+        if not preview.keep(error):
+            raise
+        _portal = None
+        return
     portal = _portal
-    _action = Action.load(portal.root, portal.docs_dir, env.conf["extra"])
-    register_action_macros(env, _action, _deferred)
     _charts = Charts(portal.root, portal.sources)
     _charts.prerender(portal.corpus.chart_ids())
     # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
@@ -62,58 +193,7 @@ def define_env(env):
     if not_cited:
         advisory.warning("%d source(s) citée(s) nulle part : %s", len(not_cited),
                          ", ".join(f"{s.key} ({s.path}:{s.line})" for s in not_cited))
-
-    def page_path() -> str:
-        return env.page.file.src_uri
-
-    def check_dossier(dossier: str | None) -> None:
-        dossiers = env.conf["extra"].get("dossiers", [])
-        if dossier is not None and dossier not in dossiers:
-            raise ContentError([Problem(f"docs/{page_path()}", f"dossier inconnu `{dossier}`",
-                                        hint=did_you_mean(dossier, dossiers, "dossiers connus"))])
-
-    @env.macro
-    @_deferred
-    def investigations(dossier: str) -> str:
-        """The investigations of a dossier, newest first, from their front matter."""
-        check_dossier(dossier)
-        return teaser_list(portal.corpus.investigations(dossier), page_path(), "investigations")
-
-    @env.macro
-    @_deferred
-    def latest_publications(limit: int = 5, dossier: str | None = None) -> str:
-        """Publications and dated updates, newest first."""
-        check_dossier(dossier)
-        return news_list(news_items(portal.corpus, dossier)[:limit], page_path())
-
-    @env.macro
-    def bibliography() -> str:
-        """Every cited source, grouped by kind, with the pages that cite it."""
-        files, page = env.variables["files"], env.page
-
-        def url_for(path: str) -> str:
-            return get_relative_url(files.get_file_from_path(path).url, page.url)
-
-        return render_bibliography(portal.sources, portal.corpus.cited_in(), url_for)
-
-    @env.macro
-    @_deferred
-    def chart(chart_id: str) -> str:
-        """A chart from data/<chart_id>.csv, rendered to inline SVG with its data table."""
-        page = env.page
-        record = portal.corpus.pages.get(page.file.src_uri)
-        line = record.chart_lines.get(str(chart_id)) if record else None
-        return HtmlStash.mark_block(_charts.figure(
-            str(chart_id), f"docs/{page_path()}", line,
-            lambda path: get_relative_url(path, page.url)))
-
     env.conf["extra"]["mirrors_page"] = (portal.docs_dir / "miroirs.md").is_file()
-    known_mirrors = load_mirrors(portal.root / "data" / "miroirs.yml", "data/miroirs.yml")
-
-    @env.macro
-    def mirrors() -> str:
-        """The known mirrors of the portal, from data/miroirs.yml."""
-        return render_mirrors(known_mirrors)
 
 
 def _history_url(conf, src_uri: str) -> str | None:
@@ -122,6 +202,11 @@ def _history_url(conf, src_uri: str) -> str | None:
 
 
 def on_pre_page_macros(env):
+    global _current_env
+    _current_env = env
+    if _portal is None:  # the preview shows the content mistakes instead of the pages
+        env.markdown, env.page.meta["render_macros"] = "", False
+        return
     page = env.page
     _stash.clear()
     record = _portal.corpus.pages.get(page.file.src_uri)
@@ -135,9 +220,13 @@ def on_pre_page_macros(env):
 
 
 def on_post_page_macros(env):
+    if _portal is None:
+        return
     if _portal.pending:
         error = _portal.pending.pop(0)
         _portal.pending.clear()
+        if Preview.current.keep(error):
+            return
         raise error
     markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",
                             _stash)
@@ -145,6 +234,8 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
+    if _portal is None:
+        return
     conf, site_dir = env.conf, Path(env.conf["site_dir"])
     # Every page's site-relative URL, from MkDocs' files: also those a dirty build
     # (`mkdocs build --dirty`) did not render.

@@ -10,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .citations.notes import check_citations
 from .citations.sources import Source
-from .citations.syntax import find_citations
-from .errors import Problem, raise_if_any
+from .citations.syntax import code_spans, find_citations, unclosed_markup
+from .errors import Problem
 from .frontmatter import split_front_matter, validate
+from .templates import template_problems
+from .textfile import read_text
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class PageRecord:
 @dataclass(frozen=True)
 class Corpus:
     pages: dict[str, PageRecord]
+    # Each page's Markdown as read (docs-relative path -> text), for the link check.
+    texts: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
 
     def investigations(self, dossier: str | None = None) -> list[PageRecord]:
         """Newest first; same day: by title."""
@@ -118,45 +122,73 @@ def _line_in(text: str, needle: str) -> int | None:
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
-def scan_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
-              sources: Mapping[str, Source],
-              changed: Mapping[str, dt.date] | None = None) -> Corpus:
-    """Read and check every page; raise ContentError listing every problem found."""
-    corpus, problems = collect_docs(docs_dir, docs_label, dossiers, sources, changed)
-    raise_if_any(problems)
-    return corpus
+# The placeholder text of `make new-article`: an article still holding it is not finished.
+PLACEHOLDER = "Texte à écrire."
+
+
+def placeholder_problems(body: str, label: str, body_line: int) -> list[Problem]:
+    spans = code_spans(body)
+    problems = []
+    for match in re.finditer(re.escape(PLACEHOLDER), body):
+        if not any(a <= match.start() < b for a, b in spans):
+            problems.append(Problem(label, f"texte provisoire « {PLACEHOLDER} » encore en place",
+                                    body_line + body.count("\n", 0, match.start()),
+                                    "écrivez le texte de cette section, ou supprimez la section"))
+    return problems
 
 
 def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                  sources: Mapping[str, Source],
                  changed: Mapping[str, dt.date] | None = None,
-                 complete: bool = False) -> tuple[Corpus, list[Problem]]:
-    """Every page read and checked, and every problem found."""
+                 broken_keys: Collection[str] = (),
+                 today: dt.date | None = None,
+                 known_names: Collection[str] | None = None) -> tuple[Corpus, list[Problem]]:
+    """Every page read and checked, and every problem found.
+
+    `broken_keys`: keys of BibTeX entries that have a problem of their own (citing them is
+    not reported again); `today`: later dates are refused; `known_names`: the macros and
+    variables a page may use (None: not checked)."""
     problems: list[Problem] = []
     pages: dict[str, PageRecord] = {}
+    texts: dict[str, str] = {}
     for dossier in dossiers:
         if not (docs_dir / dossier).is_dir():
             problems.append(Problem("mkdocs.yml", f"dossier introuvable : `{dossier}`",
                                     hint=f"créez {docs_label}/{dossier}/ ou retirez-le "
                                          "de `extra.dossiers`"))
+    known = None if known_names is None else frozenset(known_names)
     for file in sorted(docs_dir.rglob("*.md")):
         path = file.relative_to(docs_dir).as_posix()
         label = f"{docs_label}/{path}"
-        text = file.read_text(encoding="utf-8")
+        text, found = read_text(file, label)
+        if text is None:
+            problems += found
+            continue
+        texts[path] = text
         front, found = split_front_matter(text, label)
         dossier = dossier_of(path, dossiers)
         if not found:
-            found = validate(front, label, investigation=dossier is not None, complete=complete)
+            found = validate(front, label, investigation=dossier is not None, today=today)
         problems += found
+        offset = front.body_line - 1
+        problems += [Problem(label, message, line + offset, hint)
+                     for line, message, hint in unclosed_markup(front.body)]
+        if dossier is not None:
+            problems += placeholder_problems(front.body, label, front.body_line)
+        if front.meta.get("render_macros") is not False:
+            problems += template_problems(front.body, label, front.body_line,
+                                          known and known | set(map(str, front.meta)))
 
         groups = list(find_citations(front.body))
-        problems += check_citations(groups, sources, label, line_offset=front.body_line - 1)
+        problems += check_citations(groups, sources, label, line_offset=offset,
+                                    broken=broken_keys)
         record = PageRecord(path, label, front.meta, dossier, (), (changed or {}).get(path))
         if not found:  # front matter valid: its texts can be read
             for extra in record.extra_texts():
                 for group in find_citations(extra):
                     line = _line_in(text, group.text) or 1
-                    problems += check_citations([group], sources, label, line - group.line)
+                    problems += check_citations([group], sources, label, line - group.line,
+                                                broken=broken_keys)
                     groups.append(group)
         cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
         chart_lines: dict[str, int] = {}
@@ -164,4 +196,4 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
             chart_lines.setdefault(call.group(1),
                                    front.body_line + front.body.count("\n", 0, call.start()))
         pages[path] = dataclasses.replace(record, cited=cited, chart_lines=chart_lines)
-    return Corpus(pages), problems
+    return Corpus(pages, texts), problems

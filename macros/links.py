@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify
@@ -15,7 +16,7 @@ from markdown.extensions.toc import slugify
 from .citations.syntax import code_spans
 from .errors import Problem, did_you_mean
 
-_LINK = re.compile(r"(?<!\!)\[[^\]\n]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"(?P<image>!?)\[[^\]\n]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*(?:\{\s*#(?P<id>[\w-]+)[^}]*\})?\s*#*\s*$",
                       re.M)
 _EXPLICIT_ID = re.compile(r"\{\s*#(?P<id>[\w-]+)[^}]*\}|\bid=\"(?P<html>[^\"]+)\"")
@@ -39,8 +40,10 @@ def anchors(markdown: str) -> set[str]:
     return found
 
 
-def check_links(pages: Mapping[str, str], docs_label: str) -> list[Problem]:
-    """`pages`: docs-relative path -> Markdown text."""
+def check_links(pages: Mapping[str, str], docs_label: str,
+                docs_dir: Path | None = None) -> list[Problem]:
+    """`pages`: docs-relative path -> Markdown text. With `docs_dir`, links and images to
+    other files of docs/ (pictures, PDF) are checked too."""
     page_anchors = {path: anchors(text) for path, text in pages.items()}
     problems = []
     for path, text in pages.items():
@@ -49,7 +52,8 @@ def check_links(pages: Mapping[str, str], docs_label: str) -> list[Problem]:
             if any(a <= m.start() < b for a, b in spans):
                 continue
             target = m.group("target")
-            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//") \
+                    or (m.group("image") and not target.split("#")[0]):
                 continue  # external or mailto: checked elsewhere
             file_part, _, anchor = target.partition("#")
             line = text.count("\n", 0, m.start()) + 1
@@ -58,7 +62,14 @@ def check_links(pages: Mapping[str, str], docs_label: str) -> list[Problem]:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path),
                                                              unquote(file_part)))
                 if not resolved.endswith(".md"):
-                    continue  # a file of the site (CSV, PDF…): checked on the built site
+                    # A file of docs/ (image, PDF); others (CSV made by the build) are
+                    # checked on the built site.
+                    if docs_dir is not None and not resolved.startswith("../") and \
+                            m.group("image") and not (docs_dir / resolved).is_file():
+                        problems.append(Problem(where, f"image introuvable : `{target}`", line,
+                                                f"ajoutez le fichier {docs_label}/{resolved}, "
+                                                "ou corrigez son nom"))
+                    continue
                 if resolved not in pages:
                     problems.append(Problem(where, f"lien vers une page introuvable : `{target}`",
                                             line, did_you_mean(resolved, pages, "pages connues")))

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -138,31 +139,39 @@ def failure_reason(error: Exception) -> str:
     return f"{type(error).__name__} : {' '.join(lines[:2]) or type(error).__name__}"
 
 
-def draw(chart_id: str, make_spec: Callable[[], dict]) -> tuple[dict | None, str | None, str]:
-    """`(spec, svg, "")`, or `(None, None, reason)` when the chart module fails: plain
-    values, so that a drawing process can hand them back whatever the error was."""
+def draw(chart_id: str, make_spec: Callable[[], dict], module_path: Path | None = None,
+         ) -> tuple[dict | None, str | None, str, int | None]:
+    """`(spec, svg, "", None)`, or `(None, None, reason, line)` when the chart module fails
+    (`line`: of the module, when the error came from it): plain values, so that a drawing
+    process can hand them back whatever the error was."""
     try:
         spec = make_spec()
-        return spec, render_svg(spec, f"graphique-{chart_id}"), ""
+        return spec, render_svg(spec, f"graphique-{chart_id}"), "", None
     except Exception as error:
-        return None, None, failure_reason(error)
+        line = None
+        if module_path is not None:
+            line = next((frame.lineno for frame in
+                         reversed(traceback.extract_tb(error.__traceback__))
+                         if Path(frame.filename).resolve() == module_path.resolve()), None)
+        return None, None, failure_reason(error), line
 
 
 def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callable[[], dict],
-                  drawing: Future | None = None) -> Rendered:
+                  drawing: Future | None = None, module_path: Path | None = None) -> Rendered:
     """`drawing`: `draw`'s answer coming from another process (Charts.prerender)."""
     hit = cache.get(key)
     if hit:
         return hit
     try:
-        spec, svg, reason = drawing.result() if drawing else draw(chart_id, make_spec)
+        spec, svg, reason, line = (drawing.result() if drawing
+                                   else draw(chart_id, make_spec, module_path))
     except Exception:  # the drawing process died (killed, out of memory): draw it here
-        spec, svg, reason = draw(chart_id, make_spec)
+        spec, svg, reason, line = draw(chart_id, make_spec, module_path)
     if reason:  # a mistake in the chart module: named, without a traceback
         raise ContentError([Problem(
             f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : {reason}",
-            hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données prises "
-                 "dans rows (alt.Data(values=…)), jamais à une adresse")])
+            line, hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données "
+                       "prises dans rows (alt.Data(values=…)), jamais à une adresse")])
     rendered = Rendered(svg, spec)
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)

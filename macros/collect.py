@@ -1,0 +1,153 @@
+"""The collection step shared by the build and `make check`: every content file read once,
+by the same readers, and every content mistake found, in the same words.
+
+The build (`Portal.load`) stops on these problems before MkDocs renders anything; `make
+check` prints them (plus typography). A mistake is reported once: a citation of a broken
+BibTeX entry is that entry's problem, not an unknown source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .charts._dataset import read_metadata, read_table
+from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module, module_problem
+from .citations.sources import Source, read_bibliography
+from .corpus import Corpus, collect_docs
+from .errors import ContentError, Problem, did_you_mean
+from .links import check_links
+from .mirrors import Mirror, load_mirrors
+from .petition import Petition, load_petition
+from .redirects import load_redirects
+
+REDIRECTS = "data/redirections.yml"
+MIRRORS = "data/miroirs.yml"
+
+
+@dataclass
+class Content:
+    sources: dict[str, Source]
+    corpus: Corpus
+    redirects: dict[str, str] = field(default_factory=dict)
+    petition: Petition | None = None
+    mirrors: list[Mirror] = field(default_factory=list)
+
+
+def _caught(read: Callable, problems: list[Problem], default=None):
+    try:
+        return read()
+    except ContentError as error:
+        problems += error.problems
+        return default
+
+
+def _nav_paths(nav) -> Iterable[str]:
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_paths(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_paths(value)
+
+
+def nav_problems(nav, pages: Collection[str], config_text: str,
+                 config_label: str = "mkdocs.yml") -> list[Problem]:
+    """Entries of `nav:` naming a page that does not exist."""
+    problems = []
+    for target in _nav_paths(nav):
+        if "://" in target or not target.endswith(".md"):
+            continue
+        if posixpath.normpath(target) not in pages:
+            at = config_text.find(target)
+            line = config_text.count("\n", 0, at) + 1 if at >= 0 else None
+            problems.append(Problem(config_label, f"entrée de `nav` vers une page introuvable : "
+                                                  f"`{target}`", line,
+                                    did_you_mean(target, pages, "pages connues")))
+    return problems
+
+
+def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
+                   draft_specs: bool = False) -> list[Problem]:
+    """Each chart a page shows: its module, table and metadata, read as the build reads them.
+    `draft_specs`: also run the module's build(rows) for charts whose drawing is not cached
+    (what the build does; a cached drawing was made from the same code and data)."""
+    known = chart_ids(charts_dir)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for page in corpus.pages.values():
+        for chart_id, line in page.chart_lines.items():
+            if chart_id in seen:
+                continue
+            seen.add(chart_id)
+            if chart_id not in known:
+                problems.append(Problem(page.file_path, f"graphique inconnu `{chart_id}`", line,
+                                        did_you_mean(chart_id, known, "graphiques connus") or
+                                        f"créez-le : make new-chart ID={chart_id}"))
+                continue
+            module = _caught(lambda c=chart_id: load_chart_module(c, charts_dir), problems)
+            meta = _caught(lambda c=chart_id: read_metadata(root / "data" / f"{c}.yml",
+                                                            f"data/{c}.yml", sources), problems)
+            table = module and _caught(lambda c=chart_id, m=module: read_table(
+                root / "data" / f"{c}.csv", f"data/{c}.csv", m.COLUMNS, sources), problems)
+            if draft_specs and module and meta and table:
+                problems += _spec_problems(chart_id, module, table, root, charts_dir)
+    return problems
+
+
+def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -> list[Problem]:
+    from .charts import Charts, build_spec
+
+    charts = Charts(root, {}, charts_dir)
+    try:
+        key = charts._prepare_key(chart_id, module)
+    except OSError:
+        key = None
+    if key and charts.cache.has(key):
+        return []
+    try:
+        build_spec(module, table.rows)
+    except Exception as error:
+        path = charts_dir / f"{chart_id}.py"
+        return [module_problem(error, path, f"macros/charts/{chart_id}.py",
+                               "en dessinant le graphique")]
+    return []
+
+
+def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, config_text: str = "",
+            today: dt.date | None = None, known_names: Collection[str] | None = None,
+            changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
+            draft_specs: bool = False) -> tuple[Content, list[Problem]]:
+    """Every content file read and checked; the content, and every problem found."""
+    try:
+        docs_label = docs_dir.relative_to(root).as_posix()
+    except ValueError:
+        docs_label = docs_dir.as_posix()
+    bibliography = read_bibliography(root / extra.get("bibliography_dir", "bibliography"), root)
+    problems = list(bibliography.problems)
+    sources = bibliography.sources
+    corpus, found = collect_docs(docs_dir, docs_label, list(extra.get("dossiers", [])),
+                                 sources, changed, bibliography.broken, today, known_names)
+    problems += found
+    problems += check_links(corpus.texts, docs_label, docs_dir)
+    if nav:
+        problems += nav_problems(nav, corpus.texts, config_text)
+    problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
+    content = Content(sources, corpus)
+    content.redirects = _caught(lambda: load_redirects(root / REDIRECTS, REDIRECTS,
+                                                       set(corpus.texts)), problems, {})
+    content.mirrors = _caught(lambda: load_mirrors(root / MIRRORS, MIRRORS), problems, [])
+    petition_file = str((extra.get("action") or {}).get("petition_data", "data/petition.yml"))
+    content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
+                               problems)
+    return content, _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """In order of files and lines, each once."""
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0, p.message))

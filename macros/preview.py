@@ -1,0 +1,163 @@
+"""The preview (`mkdocs serve`) never hangs and never lies.
+
+MkDocs' live server waits for a successful build before answering any request: after a
+content mistake, the browser hung until the file was fixed, and the error was only in the
+terminal. While serving, a content mistake (or any warning, which a strict build refuses)
+does not stop the build: every page of the preview becomes a French page listing the
+mistakes, in the terminal's words, and the live-reload script MkDocs adds to every page
+reloads it by itself once the file is fixed. A failure of another kind is caught around
+the rebuild the same way. `mkdocs build` is unchanged: it stops on the first problem.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+from mkdocs.utils import CountHandler
+
+from .errors import ContentError, Problem
+from .log import log
+
+_MKDOCS = logging.getLogger("mkdocs")
+
+
+def is_serving(conf) -> bool:
+    """`mkdocs serve` sets site_url to the address it serves (dev_addr)."""
+    address = conf.get("dev_addr")
+    site_url = conf.get("site_url") or ""
+    return bool(address) and site_url.startswith(f"http://{address.host}:{address.port}/")
+
+
+class _Capture(logging.Handler):
+    """Warnings and errors logged during the build, for the error page."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith("Aborted"):
+            self.messages.append(message)
+
+
+def error_page(problems: list[Problem], messages: list[str]) -> str:
+    """A self-contained French page (no theme: the theme may be what broke)."""
+    items = [str(p) for p in problems] + [m for m in messages
+                                          if not any(str(p) in m for p in problems)]
+    count = len(items)
+    heading = ("1 problème empêche" if count == 1 else f"{count} problèmes empêchent")
+    rows = "\n".join(f"<li><code>{html.escape(item)}</code></li>" for item in items)
+    return f"""<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>À corriger avant publication</title>
+<style>
+body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+  padding: 0 1rem; color: #1a1a1a; background: #fff; }}
+h1 {{ color: #8b0000; font-size: 1.5rem; }}
+li {{ margin: .6rem 0; }}
+code {{ white-space: pre-wrap; font-size: .95rem; }}
+</style>
+</head>
+<body>
+<main id="portal-preview-error">
+<h1>À corriger : {heading} la construction du portail</h1>
+<p>Le site ne serait pas publié dans cet état. Chaque ligne donne le fichier, la ligne, la
+valeur en cause et quoi faire. Enregistrez la correction : cette page se recharge d’elle-même.</p>
+<ol>
+{rows}
+</ol>
+</main>
+</body>
+</html>
+"""
+
+
+def write_error_page(site_dir: Path, page: str) -> None:
+    """Every page of the preview shows the problems, whatever address the browser is on."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    targets = set(site_dir.rglob("*.html")) | {site_dir / "index.html", site_dir / "404.html"}
+    for target in targets:
+        target.write_text(page, encoding="utf-8")
+
+
+class Preview:
+    current: Preview | None = None
+    _capture: _Capture | None = None
+
+    def __init__(self, serving: bool):
+        self.serving = serving
+        self.problems: list[Problem] = []
+
+    @classmethod
+    def start(cls, env) -> Preview:
+        """Called at the start of each build (define_env)."""
+        preview = cls(is_serving(env.conf))
+        cls.current = preview
+        if cls._capture is not None:
+            _MKDOCS.removeHandler(cls._capture)
+            cls._capture = None
+        if preview.serving:
+            # Strict mode would abort the preview's build on a warning, and the live server
+            # would hang: the warning is shown in the error page instead.
+            for handler in list(_MKDOCS.handlers):
+                if isinstance(handler, CountHandler):
+                    _MKDOCS.removeHandler(handler)
+            cls._capture = _Capture()
+            _MKDOCS.addHandler(cls._capture)
+            env.conf["plugins"]["portal/preview"] = PreviewPlugin(preview)
+        return preview
+
+    def keep(self, error: ContentError) -> bool:
+        """While serving, keep the mistakes for the error page (and say them in the
+        terminal) instead of stopping the build."""
+        if not self.serving:
+            return False
+        for problem in error.problems:
+            if problem not in self.problems:
+                self.problems.append(problem)
+                log.error("%s", problem)
+        return True
+
+    def messages(self) -> list[str]:
+        return list(self._capture.messages) if self._capture else []
+
+
+class PreviewPlugin(BasePlugin):
+    def __init__(self, preview: Preview):
+        super().__init__()
+        self.preview = preview
+
+    def on_post_build(self, *, config) -> None:
+        messages = self.preview.messages()
+        if self.preview.problems or messages:
+            write_error_page(Path(config["site_dir"]),
+                             error_page(self.preview.problems, messages))
+
+    def on_serve(self, server, *, config, builder):
+        """Any other failure of a rebuild: shown in the browser too, never a hang."""
+        site_dir = Path(config["site_dir"])
+        build = server.builder
+
+        def safe_build():
+            try:
+                build()
+            except (Exception, SystemExit) as error:
+                preview = Preview.current
+                messages = preview.messages() if preview else []
+                if isinstance(error, ContentError):
+                    problems = error.problems
+                else:
+                    problems = []
+                    messages.append(str(error) or type(error).__name__)
+                log.error("la construction a échoué : la page d’erreur est servie")
+                write_error_page(site_dir, error_page(problems, messages))
+
+        server.builder = safe_build
+        return server
