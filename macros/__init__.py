@@ -15,14 +15,14 @@ from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
 from .compact import CompactHtmlPlugin
-from .errors import ContentError, Problem, did_you_mean
+from .errors import ContentError, Problem, did_you_mean, stop_build
 from .feeds import FeedInfo, feed_entries, render_feeds
 from .listings import teaser_list
 from .log import advisory
 from .mirrors import render_mirrors
 from .news import news_items, news_list
 from .portal import Portal
-from .preview import Preview
+from .preview import Preview, strict_warnings
 from .redirects import page_url, redirect_html
 from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
@@ -176,7 +176,7 @@ def define_env(env):
             raise action_error
     except ContentError as error:
         if not preview.keep(error):
-            raise
+            raise stop_build(error) from None
         _portal = None
         return
     portal = _portal
@@ -227,7 +227,7 @@ def on_post_page_macros(env):
         _portal.pending.clear()
         if Preview.current.keep(error):
             return
-        raise error
+        raise stop_build(error) from None
     markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",
                             _stash)
     env.markdown = _stash.stash_marked(markdown)
@@ -236,6 +236,10 @@ def on_post_page_macros(env):
 def on_post_build(env):
     if _portal is None:
         return
+    warnings = strict_warnings()
+    if warnings:  # MkDocs would abort after this hook, in English
+        raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
+                         "de publier le site tant qu’ils ne sont pas corrigés.")
     conf, site_dir = env.conf, Path(env.conf["site_dir"])
     # Every page's site-relative URL, from MkDocs' files: also those a dirty build
     # (`mkdocs build --dirty`) did not render.

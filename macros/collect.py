@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charts._dataset import read_metadata, read_table
-from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module, module_problem
+from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module
 from .citations.sources import Source, read_bibliography
 from .corpus import Corpus, collect_docs
 from .errors import ContentError, Problem, did_you_mean
@@ -102,6 +102,7 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
 
 def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -> list[Problem]:
     from .charts import Charts, build_spec
+    from .charts._render import draw, drawing_problem
 
     charts = Charts(root, {}, charts_dir)
     try:
@@ -110,13 +111,9 @@ def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -
         key = None
     if key and charts.cache.has(key):
         return []
-    try:
-        build_spec(module, table.rows)
-    except Exception as error:
-        path = charts_dir / f"{chart_id}.py"
-        return [module_problem(error, path, f"macros/charts/{chart_id}.py",
-                               "en dessinant le graphique")]
-    return []
+    _, _, reason, line = draw(chart_id, lambda: build_spec(module, table.rows),
+                              charts_dir / f"{chart_id}.py")
+    return [drawing_problem(chart_id, reason, line)] if reason else []
 
 
 def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, config_text: str = "",

@@ -17,7 +17,7 @@ from pathlib import Path
 from .citations.notes import check_citations
 from .citations.sources import Source
 from .citations.syntax import code_spans, find_citations, unclosed_markup
-from .errors import Problem
+from .errors import Problem, did_you_mean
 from .frontmatter import split_front_matter, validate
 from .templates import template_problems
 from .textfile import read_text
@@ -115,6 +115,9 @@ def dossier_of(path: str, dossiers: list[str]) -> str | None:
 
 
 _CHART_CALL = re.compile(r"""\{\{[^}]*?\bchart\(\s*["']([^"']+)["']""")
+# A dossier named by a macro: `investigations("x")`, `latest_publications(5, dossier="x")`.
+_DOSSIER_CALL = re.compile(r"""\{\{[^}]*?\b(?:investigations\(\s*|latest_publications\([^)]*?"""
+                           r"""dossier\s*=\s*)["']([^"']+)["']""")
 
 
 def _line_in(text: str, needle: str) -> int | None:
@@ -191,6 +194,11 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                                                 broken=broken_keys)
                     groups.append(group)
         cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
+        for call in _DOSSIER_CALL.finditer(front.body):
+            if call.group(1) not in dossiers:
+                problems.append(Problem(label, f"dossier inconnu `{call.group(1)}`",
+                                        front.body_line + front.body.count("\n", 0, call.start()),
+                                        did_you_mean(call.group(1), dossiers, "dossiers connus")))
         chart_lines: dict[str, int] = {}
         for call in _CHART_CALL.finditer(front.body):
             chart_lines.setdefault(call.group(1),

@@ -18,7 +18,7 @@ from .errors import ContentError, Problem, did_you_mean, raise_if_any
 from .french import format_day
 from .markdown_text import inline, markdown_block
 from .textfile import read_text
-from .yamldata import DATE_HINT, is_day, parse_yaml
+from .yamldata import is_day, parse_yaml
 
 # Names of the form fields as the signature service expects them (CiviCRM, Framaforms…
 # each have their own); `field_names` in the data file overrides any of them.
@@ -112,7 +112,8 @@ def parse_petition(text: str, label: str) -> Petition:
     count_date = data.get("count_date")
     if "count_date" in data and not is_day(count_date):
         problem("count_date", f"`count_date` n’est pas une date : « {count_date} »",
-                "écrivez la date du relevé : " + DATE_HINT)
+                "écrivez la date du relevé sous la forme AAAA-MM-JJ, sans guillemets, et une "
+                "date qui existe")
     for key in ("endpoint", "count_url"):
         value = data.get(key)
         if value in (None, ""):

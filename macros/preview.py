@@ -31,6 +31,12 @@ def is_serving(conf) -> bool:
     return bool(address) and site_url.startswith(f"http://{address.host}:{address.port}/")
 
 
+def strict_warnings() -> int:
+    """Warnings counted so far by a strict build (none while serving)."""
+    return sum(count for handler in _MKDOCS.handlers if isinstance(handler, CountHandler)
+               for _, count in handler.get_counts())
+
+
 class _Capture(logging.Handler):
     """Warnings and errors logged during the build, for the error page."""
 

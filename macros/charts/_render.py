@@ -156,6 +156,13 @@ def draw(chart_id: str, make_spec: Callable[[], dict], module_path: Path | None 
         return None, None, failure_reason(error), line
 
 
+def drawing_problem(chart_id: str, reason: str, line: int | None) -> Problem:
+    """A chart module whose build(rows) failed, or whose spec vl-convert refused."""
+    return Problem(f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : "
+                   f"{reason}", line, "vérifiez build(rows) : les noms de colonnes de COLUMNS, "
+                   "et des données prises dans rows (alt.Data(values=…)), jamais à une adresse")
+
+
 def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callable[[], dict],
                   drawing: Future | None = None, module_path: Path | None = None) -> Rendered:
     """`drawing`: `draw`'s answer coming from another process (Charts.prerender)."""
@@ -168,10 +175,7 @@ def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callab
     except Exception:  # the drawing process died (killed, out of memory): draw it here
         spec, svg, reason, line = draw(chart_id, make_spec, module_path)
     if reason:  # a mistake in the chart module: named, without a traceback
-        raise ContentError([Problem(
-            f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : {reason}",
-            line, hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données "
-                       "prises dans rows (alt.Data(values=…)), jamais à une adresse")])
+        raise ContentError([drawing_problem(chart_id, reason, line)])
     rendered = Rendered(svg, spec)
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)
