@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from . import mkdocs_french as french_warnings
 from .action import Action, call_to_action, register_action_macros
 from .article import decorate
 from .charts import Charts
@@ -158,11 +159,19 @@ def _page_source(env) -> str:
     return _portal.corpus.texts.get(record.path, "") if record else ""
 
 
+def _label(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def define_env(env):
     global _portal, _action, _charts
     preview = Preview.start(env)
     conf = env.conf
     root, docs_dir = Path(conf["config_file_path"]).resolve().parent, Path(conf["docs_dir"])
+    french_warnings.install(docs_dir, _label(docs_dir, root), Path(conf["config_file_path"]))
     try:
         _action, action_error = Action.load(root, docs_dir.resolve(), conf["extra"]), None
     except ContentError as error:
@@ -171,7 +180,8 @@ def define_env(env):
     known = set(env.macros) | set(env.filters) | set(env.variables) | set(STANDARD_NAMES)
     try:
         _portal = Portal.load(conf["config_file_path"], conf["docs_dir"], conf["extra"],
-                              nav=conf["nav"], known_names=known)
+                              nav=conf["nav"], not_in_nav=conf["not_in_nav"],
+                              known_names=known)
         if action_error:
             raise action_error
     except ContentError as error:

@@ -21,6 +21,7 @@ from .corpus import Corpus, collect_docs
 from .errors import ContentError, Problem, did_you_mean
 from .links import check_links
 from .mirrors import Mirror, load_mirrors
+from .mkdocs_french import OMITTED_HINT
 from .petition import Petition, load_petition
 from .redirects import load_redirects
 
@@ -72,6 +73,25 @@ def nav_problems(nav, pages: Collection[str], config_text: str,
     return problems
 
 
+def omitted_problems(nav, not_in_nav, pages: Collection[str],
+                     config_label: str = "mkdocs.yml") -> list[Problem]:
+    """Pages neither in `nav` nor matched by `not_in_nav` (a strict build refuses them).
+    `not_in_nav`: its text, or the PathSpec MkDocs made of it."""
+    if not nav:
+        return []  # without `nav`, MkDocs lists every page
+    if not_in_nav is None or isinstance(not_in_nav, str):
+        import pathspec
+
+        not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines((not_in_nav or "").splitlines())
+    listed = {posixpath.normpath(p) for p in _nav_paths(nav)}
+    omitted = [page for page in sorted(pages)
+               if page not in listed and not not_in_nav.match_file(page)]
+    if not omitted:
+        return []
+    return [Problem(config_label, "page(s) hors de la navigation : "
+                    + ", ".join(f"`{page}`" for page in omitted), None, OMITTED_HINT)]
+
+
 def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
                    draft_specs: bool = False) -> list[Problem]:
     """Each chart a page shows: its module, table and metadata, read as the build reads them.
@@ -116,7 +136,8 @@ def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -
     return [drawing_problem(chart_id, reason, line)] if reason else []
 
 
-def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, config_text: str = "",
+def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=None,
+            config_text: str = "",
             today: dt.date | None = None, known_names: Collection[str] | None = None,
             changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
             draft_specs: bool = False) -> tuple[Content, list[Problem]]:
@@ -134,6 +155,7 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, config_text
     problems += check_links(corpus.texts, docs_label, docs_dir)
     if nav:
         problems += nav_problems(nav, corpus.texts, config_text)
+        problems += omitted_problems(nav, not_in_nav, corpus.texts)
     problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
     content = Content(sources, corpus)
     content.redirects = _caught(lambda: load_redirects(root / REDIRECTS, REDIRECTS,

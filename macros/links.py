@@ -62,13 +62,10 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path),
                                                              unquote(file_part)))
                 if not resolved.endswith(".md"):
-                    # A file of docs/ (image, PDF); others (CSV made by the build) are
-                    # checked on the built site.
-                    if docs_dir is not None and not resolved.startswith("../") and \
-                            m.group("image") and not (docs_dir / resolved).is_file():
-                        problems.append(Problem(where, f"image introuvable : `{target}`", line,
-                                                f"ajoutez le fichier {docs_label}/{resolved}, "
-                                                "ou corrigez son nom"))
+                    # A file of docs/ (image, PDF), as MkDocs checks them.
+                    if docs_dir is not None and not resolved.startswith("../"):
+                        problems += _file_problems(m.group("image"), target, resolved, where,
+                                                   line, docs_dir, docs_label, pages)
                     continue
                 if resolved not in pages:
                     problems.append(Problem(where, f"lien vers une page introuvable : `{target}`",
@@ -83,3 +80,23 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                                         did_you_mean(anchor, page_anchors[resolved],
                                                      "ancres connues")))
     return problems
+
+
+def _file_problems(image: str, target: str, resolved: str, where: str, line: int,
+                   docs_dir: Path, docs_label: str, pages: Mapping[str, str]) -> list[Problem]:
+    if (docs_dir / resolved).is_file():
+        return []
+    page = posixpath.splitext(resolved)[0] + ".md"
+    if page in pages:
+        hint = f"vouliez-vous dire `{posixpath.splitext(target.split('#')[0])[0]}.md` ?"
+    else:
+        hint = ""
+    if image:
+        return [Problem(where, f"image introuvable : `{target}`", line,
+                        f"ajoutez le fichier {docs_label}/{resolved}, ou corrigez son nom")]
+    if not posixpath.splitext(resolved)[1]:
+        return [Problem(where, f"lien relatif non reconnu : `{target}`", line,
+                        hint or "visez le fichier lui-même, par exemple `page.md` ou "
+                                "`dossier/index.md`")]
+    return [Problem(where, f"lien vers un fichier introuvable : `{target}`", line,
+                    hint or "corrigez le nom du fichier visé (une page s’écrit `nom.md`)")]

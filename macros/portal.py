@@ -28,7 +28,7 @@ class Portal:
     content: Content | None = None
 
     @classmethod
-    def load(cls, config_file: str, docs_dir: str, extra: dict, nav=None,
+    def load(cls, config_file: str, docs_dir: str, extra: dict, nav=None, not_in_nav=None,
              known_names: Collection[str] | None = None) -> Portal:
         """Everything read and checked by the collection step shared with `make check`;
         ContentError listing every problem."""
@@ -40,7 +40,7 @@ class Portal:
             docs_label = docs.as_posix()
         config_path = Path(config_file)
         content, problems = collect(
-            root, docs, extra, nav=nav,
+            root, docs, extra, nav=nav, not_in_nav=not_in_nav,
             config_text=config_path.read_text(encoding="utf-8") if config_path.is_file() else "",
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label))

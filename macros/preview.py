@@ -22,6 +22,9 @@ from .errors import ContentError, Problem
 from .log import log
 
 _MKDOCS = logging.getLogger("mkdocs")
+# Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
+# `watch:` in mkdocs.yml, which refuses a folder that does not exist (a portal without data/).
+WATCHED = ("bibliography", "data", "macros", "overrides")
 
 
 def is_serving(conf) -> bool:
@@ -147,7 +150,13 @@ class PreviewPlugin(BasePlugin):
                              error_page(self.preview.problems, messages))
 
     def on_serve(self, server, *, config, builder):
-        """Any other failure of a rebuild: shown in the browser too, never a hang."""
+        """Watch every folder the portal is made from, not only docs/ and mkdocs.yml; any
+        failure of a rebuild is shown in the browser too, never a hang."""
+        root = Path(config["config_file_path"]).resolve().parent
+        extra = config["extra"]
+        for name in dict.fromkeys((*WATCHED, extra.get("bibliography_dir", "bibliography"))):
+            if (root / name).exists() and str(root / name) not in config["watch"]:
+                server.watch(str(root / name))
         site_dir = Path(config["site_dir"])
         build = server.builder
 

@@ -42,7 +42,7 @@ def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
     docs_dir = root / config.get("docs_dir", "docs")
     docs_label = docs_dir.relative_to(root).as_posix()
     content, problems = collect(
-        root, docs_dir, extra, nav=config.get("nav"),
+        root, docs_dir, extra, nav=config.get("nav"), not_in_nav=config.get("not_in_nav"),
         config_text=(root / "mkdocs.yml").read_text(encoding="utf-8"),
         today=today or dt.date.today(), known_names=macro_names(extra),
         charts_dir=root / "macros" / "charts", draft_specs=True)

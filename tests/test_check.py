@@ -29,8 +29,8 @@ ARTICLE = "enquetes/une-enquete.md"
 
 @pytest.mark.parametrize("edit, expected", [
     (lambda t: t.replace("date: 2026-01-15", "date: 15/01/2026"),
-     "docs/enquetes/une-enquete.md:3: `date` n’est pas une date : « 15/01/2026 » — écrivez la "
-     "date sous la forme AAAA-MM-JJ"),
+     "docs/enquetes/une-enquete.md:3: `date` n’est pas une date : « 15/01/2026 » — écrivez une "
+     "date qui existe, sous la forme AAAA-MM-JJ"),
     (lambda t: t.replace("Un fait [@dubois_2021].", "Un fait [@dubois2021]."),
      "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire "
      "`dubois_2021` ?"),

@@ -122,6 +122,16 @@ CASES = {
     "missing anchor": (
         {"docs": {ARTICLE: FIXTURE_ARTICLE + "\nVoir [plus bas](#suite).\n"}}, None,
         "docs/enquetes/une-enquete.md:13: ancre introuvable : `#suite`"),
+    "link to a missing file": (
+        {"docs": {ARTICLE: FIXTURE_ARTICLE + "\nVoir [l’accueil](../index.html).\n"}}, None,
+        "docs/enquetes/une-enquete.md:13: lien vers un fichier introuvable : `../index.html` — "
+        "vouliez-vous dire `../index.md` ?"),
+    "unrecognized link": (
+        {"docs": {ARTICLE: FIXTURE_ARTICLE + "\nVoir [le dossier](../enquetes/).\n"}}, None,
+        "docs/enquetes/une-enquete.md:13: lien relatif non reconnu : `../enquetes/`"),
+    "page outside the navigation": (
+        {"docs": {"nouvelle.md": "---\ntitle: Nouvelle\n---\n\nTexte.\n"}}, None,
+        "mkdocs.yml: page(s) hors de la navigation : `nouvelle.md` — ajoutez la page à `nav`"),
     "bad nav entry": (
         {}, lambda p: (p / "mkdocs.yml").write_text(
             (p / "mkdocs.yml").read_text().replace("Sources: sources.md", "Sources: source.md")),
@@ -221,3 +231,43 @@ def test_bom_and_crlf_files_build(tmp_path, name, encode):
     assert built.ok, built.output
     page = (tmp_path / "site" / "enquetes" / "une-enquete.html").read_text()
     assert "Une enquête" in page and "note-dubois_2021" in page
+
+
+def test_mkdocs_own_warnings_are_french_with_the_line(tmp_path):
+    """What only MkDocs sees (here an anchor that exists only inside an HTML comment) is said
+    in French with the line of the link, and the strict stop is French too."""
+    text = FIXTURE_ARTICLE + '\n<!-- <span id="cachee"></span> -->\n\nVoir [ici](#cachee).\n'
+    project = make_site(tmp_path, docs={ARTICLE: text})
+    built = mkdocs_build(project, tmp_path / "site")
+    assert_fails_cleanly(
+        built, "docs/enquetes/une-enquete.md:15: ancre introuvable dans cette page : `#cachee` "
+               "— l’ancre est l’intertitre en minuscules",
+        "1 avertissement(s) ci-dessus : le mode strict refuse de publier le site",
+        "Construction arrêtée : rien n’a été publié.")
+    assert "Doc file" not in built.output
+
+
+@pytest.mark.parametrize("english, french", [
+    ("Doc file 'a/b.md' contains a link 'c.md', but the target 'a/c.md' is not found among "
+     "documentation files. Did you mean 'd.md'?",
+     "docs/a/b.md:3: lien vers un fichier introuvable : `c.md` — vouliez-vous dire `d.md` ?"),
+    ("Doc file 'a/b.md' contains an unrecognized relative link 'x/', it was left as is.",
+     "docs/a/b.md:4: lien relatif non reconnu : `x/` — visez le fichier lui-même"),
+    ("Doc file 'a/b.md' contains a link 'c.md#z', but the doc 'a/c.md' does not contain an "
+     "anchor '#z'.",
+     "docs/a/b.md:5: ancre introuvable : `#z` dans `a/c.md` — l’ancre est l’intertitre"),
+    ("A reference to 'x.md' is included in the 'nav' configuration, which is not found in the "
+     "documentation files.",
+     "mkdocs.yml:2: entrée de `nav` vers une page introuvable : `x.md`"),
+    ('The following pages exist in the docs directory, but are not included in the "nav" '
+     "configuration:\n  - y.md\n  - z.md",
+     "mkdocs.yml: page(s) hors de la navigation : `y.md`, `z.md` — ajoutez la page à `nav`"),
+])
+def test_each_mkdocs_warning_is_reworded(tmp_path, english, french):
+    from macros.mkdocs_french import FrenchWarnings
+
+    (tmp_path / "docs" / "a").mkdir(parents=True)
+    (tmp_path / "docs" / "a" / "b.md").write_text("# T\n\n[c](c.md)\n[x](x/)\n[z](c.md#z)\n")
+    (tmp_path / "mkdocs.yml").write_text("nav:\n  - x.md\n")
+    reworded = FrenchWarnings(tmp_path / "docs", "docs", tmp_path / "mkdocs.yml").reword(english)
+    assert reworded and reworded.startswith(french), reworded
