@@ -108,7 +108,8 @@ def install(docs_dir: Path, docs_label: str, config_file: Path) -> FrenchWarning
     """On every handler of the `mkdocs` logger (the printer, strict mode's counter)."""
     logger = logging.getLogger("mkdocs")
     for handler in logger.handlers:
-        for old in [f for f in handler.filters if isinstance(f, FrenchWarnings)]:
+        # By class name: after a reload of the code (preview), the class is a new one.
+        for old in [f for f in handler.filters if type(f).__name__ == "FrenchWarnings"]:
             handler.removeFilter(old)
     french = FrenchWarnings(docs_dir, docs_label, config_file)
     for handler in logger.handlers:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
@@ -96,6 +97,29 @@ def write_error_page(site_dir: Path, page: str) -> None:
         target.write_text(page, encoding="utf-8")
 
 
+class _CodeVersion:
+    """The portal's Python code as last built (file -> modification time)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.seen = self._snapshot()
+
+    def _snapshot(self) -> dict[str, float]:
+        return {str(path): path.stat().st_mtime for path in self.folder.rglob("*.py")}
+
+    def changed(self) -> bool:
+        now = self._snapshot()
+        changed, self.seen = now != self.seen, now
+        return changed
+
+
+def forget_portal_code() -> None:
+    """Python keeps an imported module: after an edit of macros/, the next build imports
+    the package afresh (mkdocs-macros imports it by name)."""
+    for name in [n for n in sys.modules if n == __package__ or n.startswith(f"{__package__}.")]:
+        del sys.modules[name]
+
+
 class Preview:
     current: Preview | None = None
     _capture: _Capture | None = None
@@ -109,9 +133,10 @@ class Preview:
         """Called at the start of each build (define_env)."""
         preview = cls(is_serving(env.conf))
         cls.current = preview
-        if cls._capture is not None:
-            _MKDOCS.removeHandler(cls._capture)
-            cls._capture = None
+        # By class name: after a reload of the code, the classes are new ones.
+        for handler in [h for h in _MKDOCS.handlers if type(h).__name__ == "_Capture"]:
+            _MKDOCS.removeHandler(handler)
+        cls._capture = None
         if preview.serving:
             # Strict mode would abort the preview's build on a warning, and the live server
             # would hang: the warning is shown in the error page instead.
@@ -159,17 +184,19 @@ class PreviewPlugin(BasePlugin):
                 server.watch(str(root / name))
         site_dir = Path(config["site_dir"])
         build = server.builder
+        code = _CodeVersion(root / "macros")
 
         def safe_build():
+            if code.changed():
+                forget_portal_code()
             try:
                 build()
             except (Exception, SystemExit) as error:
-                preview = Preview.current
+                # Looked up again: the code may have been reloaded since this was defined.
+                preview = getattr(sys.modules.get(__name__), "Preview", Preview).current
                 messages = preview.messages() if preview else []
-                if isinstance(error, ContentError):
-                    problems = error.problems
-                else:
-                    problems = []
+                problems = list(getattr(error, "problems", []))
+                if not problems:
                     messages.append(str(error) or type(error).__name__)
                 log.error("la construction a échoué : la page d’erreur est servie")
                 write_error_page(site_dir, error_page(problems, messages))

@@ -4,15 +4,17 @@ a change to the bibliography is picked up too."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
-from support.sites import FIXTURE_ARTICLE, build_env, make_site
+from support.sites import FIXTURE_ARTICLE, ROOT, build_env, make_site
 
 ARTICLE = "enquetes/une-enquete.md"
 MISTAKE = "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire " \
@@ -45,19 +47,15 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
     raise AssertionError(f"{text!r} never appeared at {url}; last page:\n{page[:2000]}")
 
 
-@pytest.fixture
-def preview(tmp_path):
-    """`mkdocs serve` on a fixture site, started with a content mistake already in it (the
-    first build fails: the server must still start and answer)."""
-    project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE.replace("[@dubois_2021]",
-                                                                         "[@dubois2021]")})
+@contextmanager
+def serving(project):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
     try:
-        yield project, f"http://127.0.0.1:{port}/", server
+        yield f"http://127.0.0.1:{port}/", server
     finally:
         server.terminate()
         try:
@@ -65,6 +63,16 @@ def preview(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`mkdocs serve` on a fixture site, started with a content mistake already in it (the
+    first build fails: the server must still start and answer)."""
+    project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE.replace("[@dubois_2021]",
+                                                                         "[@dubois2021]")})
+    with serving(project) as (base, server):
+        yield project, base, server
 
 
 def test_mistake_page_then_reload_once_fixed(preview, browser):
@@ -112,3 +120,17 @@ def test_no_request_hangs_while_a_mistake_is_there(preview):
             body = error.read().decode("utf-8")
         assert time.monotonic() - started < 10
         assert MISTAKE in body
+
+
+def test_an_edit_of_the_portal_code_shows_without_a_restart(tmp_path):
+    project = make_site(tmp_path)
+    (project / "macros").unlink()  # a private copy: tests never write into the real one
+    shutil.copytree(ROOT / "macros", project / "macros",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with serving(project) as (base, _):
+        url = base + "enquetes/une-enquete.html"
+        wait_for(url, "Publié le")
+        article = project / "macros" / "article.py"
+        article.write_text(article.read_text(encoding="utf-8").replace(
+            'f"Publié le {', 'f"Paru le {'), encoding="utf-8")
+        wait_for(url, "Paru le")
