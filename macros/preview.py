@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import logging
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
@@ -29,10 +30,14 @@ WATCHED = ("bibliography", "data", "macros", "overrides")
 
 
 def is_serving(conf) -> bool:
-    """`mkdocs serve` sets site_url to the address it serves (dev_addr)."""
+    """`mkdocs serve` builds into a temporary `mkdocs_…` folder, with site_url set to the
+    address it serves (dev_addr). A build never passes for a preview: it must stop."""
     address = conf.get("dev_addr")
     site_url = conf.get("site_url") or ""
-    return bool(address) and site_url.startswith(f"http://{address.host}:{address.port}/")
+    site_dir = Path(conf.get("site_dir") or "")
+    return (bool(address) and site_url.startswith(f"http://{address.host}:{address.port}/")
+            and site_dir.name.startswith("mkdocs_")
+            and site_dir.parent == Path(tempfile.gettempdir()))
 
 
 def strict_warnings() -> int:

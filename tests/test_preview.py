@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,18 @@ def test_an_edit_of_the_portal_code_shows_without_a_restart(tmp_path):
         article.write_text(article.read_text(encoding="utf-8").replace(
             'f"Publié le {', 'f"Paru le {'), encoding="utf-8")
         wait_for(url, "Paru le")
+
+
+def test_only_mkdocs_serve_is_a_preview(tmp_path):
+    """A build that happens to use the preview's address still stops on a mistake."""
+    import tempfile
+    from types import SimpleNamespace
+
+    from macros.preview import is_serving
+
+    address = SimpleNamespace(host="127.0.0.1", port=8000)
+    served = {"dev_addr": address, "site_url": "http://127.0.0.1:8000/",
+              "site_dir": str(Path(tempfile.gettempdir()) / "mkdocs_abc123")}
+    assert is_serving(served)
+    assert not is_serving({**served, "site_dir": str(tmp_path / "site")})
+    assert not is_serving({**served, "site_url": "https://portail.example.org/"})
