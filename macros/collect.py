@@ -164,7 +164,17 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=
     petition_file = str((extra.get("action") or {}).get("petition_data", "data/petition.yml"))
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
-    return content, _unique(problems)
+    return content, _unique(_without_knock_ons(problems, bibliography.broken))
+
+
+def _without_knock_ons(problems: list[Problem], broken: Collection[str]) -> list[Problem]:
+    """A key of a broken BibTeX entry named elsewhere (chart metadata, a CSV column) is that
+    entry's problem, already reported: not an unknown source."""
+    if not broken:
+        return problems
+    return [p for p in problems
+            if not (p.message.startswith("source inconnue `")
+                    and p.message.split("`")[1] in broken)]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -84,7 +84,8 @@ def check_links(pages: Mapping[str, str], docs_label: str,
 
 def _file_problems(image: str, target: str, resolved: str, where: str, line: int,
                    docs_dir: Path, docs_label: str, pages: Mapping[str, str]) -> list[Problem]:
-    if (docs_dir / resolved).is_file():
+    # MkDocs also serves the theme's files (overrides/ beside docs/: stylesheets, scripts).
+    if (docs_dir / resolved).is_file() or (docs_dir.parent / "overrides" / resolved).is_file():
         return []
     page = posixpath.splitext(resolved)[0] + ".md"
     if page in pages:

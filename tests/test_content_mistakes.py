@@ -190,7 +190,10 @@ def test_mistake_is_reported_the_same_by_build_and_check(tmp_path, case):
 def test_a_broken_bib_entry_is_one_problem(tmp_path):
     """The citations of the keys of a broken file are not reported as unknown sources."""
     broken = "@book{dubois_2021,\n  author = {Dubois, Vincent},\n  title = {Contrôler,\n"
-    project = make_site(tmp_path, bib={"sources.bib": broken})
+    # The page cites the key, and shows a chart whose metadata names it as its source.
+    project = make_site(tmp_path, bib={"sources.bib": broken}, docs={ARTICLE: CHART_PAGE},
+                        data=CHART_DATA)
+    with_chart_module(project, "essai", CHART_OK)
     code, out = run_check(project)
     assert code == 1
     problems = PROBLEM_LINE.findall(out)
