@@ -191,13 +191,15 @@ def define_env(env):
         return
     portal = _portal
     _charts = Charts(portal.root, portal.sources)
-    _charts.prerender(portal.corpus.chart_ids())
+    if not preview.quick:  # a quick preview draws only the charts of the pages it rebuilds
+        _charts.prerender(portal.corpus.chart_ids())
     # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
     env.conf["markdown_extensions"].append(StashExtension(_stash))
     # Compacting and indexing need an event macros do not relay (a page's final HTML): adding
     # a plugin to MkDocs' collection registers its events (PluginCollection.__setitem__).
     env.conf["plugins"]["portal/compact-html"] = CompactHtmlPlugin()
-    env.conf["plugins"]["portal/search-index"] = SearchIndexPlugin()
+    if not preview.quick:  # a quick preview keeps the search index of the last full build
+        env.conf["plugins"]["portal/search-index"] = SearchIndexPlugin()
 
     not_cited = uncited(portal.sources, portal.corpus.cited_in())
     if not_cited:

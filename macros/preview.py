@@ -22,6 +22,7 @@ from mkdocs.utils import CountHandler
 
 from .errors import ContentError, Problem
 from .log import log
+from .quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
 
 _MKDOCS = logging.getLogger("mkdocs")
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
@@ -55,7 +56,7 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if not message.startswith("Aborted"):
+        if not message.startswith(("Aborted", "A 'dirty' build is being performed")):
             self.messages.append(message)
 
 
@@ -128,16 +129,19 @@ def forget_portal_code() -> None:
 class Preview:
     current: Preview | None = None
     _capture: _Capture | None = None
+    quick_next = False  # the next build is a quick one (macros/quick_preview.py)
 
-    def __init__(self, serving: bool):
+    def __init__(self, serving: bool, quick: bool = False):
         self.serving = serving
+        self.quick = quick  # only some pages are rebuilt: no new search index
         self.problems: list[Problem] = []
 
     @classmethod
     def start(cls, env) -> Preview:
         """Called at the start of each build (define_env)."""
-        preview = cls(is_serving(env.conf))
-        cls.current = preview
+        serving = is_serving(env.conf)
+        preview = cls(serving, quick=serving and cls.quick_next)
+        cls.current, cls.quick_next = preview, False
         # By class name: after a reload of the code, the classes are new ones.
         for handler in [h for h in _MKDOCS.handlers if type(h).__name__ == "_Capture"]:
             _MKDOCS.removeHandler(handler)
@@ -168,6 +172,11 @@ class Preview:
         return list(self._capture.messages) if self._capture else []
 
 
+def _preview_class() -> type[Preview]:
+    """Looked up again: the code may have been reloaded since the server started."""
+    return getattr(sys.modules.get(__name__), "Preview", Preview)
+
+
 class PreviewPlugin(BasePlugin):
     def __init__(self, preview: Preview):
         super().__init__()
@@ -187,18 +196,26 @@ class PreviewPlugin(BasePlugin):
         for name in dict.fromkeys((*WATCHED, extra.get("bibliography_dir", "bibliography"))):
             if (root / name).exists() and str(root / name) not in config["watch"]:
                 server.watch(str(root / name))
-        site_dir = Path(config["site_dir"])
+        site_dir, docs_dir = Path(config["site_dir"]), Path(config["docs_dir"])
         build = server.builder
         code = _CodeVersion(root / "macros")
+        sources = SourceState(docs_dir, [root / name for name in WATCHED]
+                              + [Path(config["config_file_path"])])
 
         def safe_build():
             if code.changed():
                 forget_portal_code()
+            pages = sources.plan()
             try:
-                build()
+                if pages is not None and not last_build_failed(site_dir):
+                    forget_pages(pages, docs_dir, site_dir, config["use_directory_urls"])
+                    _preview_class().quick_next = True
+                    log.info("aperçu rapide : %d page(s) reconstruite(s)", len(pages))
+                    dirty_build(config)
+                else:
+                    build()
             except (Exception, SystemExit) as error:
-                # Looked up again: the code may have been reloaded since this was defined.
-                preview = getattr(sys.modules.get(__name__), "Preview", Preview).current
+                preview = _preview_class().current
                 messages = preview.messages() if preview else []
                 problems = list(getattr(error, "problems", []))
                 if not problems:

@@ -150,3 +150,23 @@ def test_only_mkdocs_serve_is_a_preview(tmp_path):
     assert is_serving(served)
     assert not is_serving({**served, "site_dir": str(tmp_path / "site")})
     assert not is_serving({**served, "site_url": "https://portail.example.org/"})
+
+
+def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
+    """An edit of a page's text rebuilds that page; a new title also reaches the listing
+    that shows it; the other pages stay as built."""
+    project = make_site(tmp_path)
+    with serving(project) as (base, server):
+        page_url, listing_url = base + "enquetes/une-enquete.html", base + "enquetes/index.html"
+        wait_for(page_url, "Un fait")
+        article = project / "docs" / ARTICLE
+        article.write_text(FIXTURE_ARTICLE + "\nUn ajout.\n", encoding="utf-8")
+        wait_for(page_url, "Un ajout.")
+        article.write_text(FIXTURE_ARTICLE.replace('title: "Une enquête"',
+                                                   'title: "Un autre titre"'), encoding="utf-8")
+        wait_for(listing_url, "Un autre titre")
+        assert "Un ajout." not in fetch(page_url)
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    assert "aperçu rapide : 1 page(s) reconstruite(s)" in output
+    assert "aperçu rapide : 3 page(s) reconstruite(s)" in output  # + the pages made by macros
