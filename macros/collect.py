@@ -122,7 +122,7 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
 
 def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -> list[Problem]:
     from .charts import Charts, build_spec
-    from .charts._render import draw, drawing_problem
+    from .charts._render import drawing_problem, failure_reason, module_line
 
     charts = Charts(root, {}, charts_dir)
     try:
@@ -131,9 +131,13 @@ def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -
         key = None
     if key and charts.cache.has(key):
         return []
-    _, _, reason, line = draw(chart_id, lambda: build_spec(module, table.rows),
-                              charts_dir / f"{chart_id}.py")
-    return [drawing_problem(chart_id, reason, line)] if reason else []
+    # The spec only (Altair validates it); drawing the SVG is left to the build.
+    try:
+        build_spec(module, table.rows)
+    except Exception as error:
+        line = module_line(error, charts_dir / f"{chart_id}.py")
+        return [drawing_problem(chart_id, failure_reason(error), line)]
+    return []
 
 
 def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=None,

@@ -130,6 +130,8 @@ PLACEHOLDER = "Texte à écrire."
 
 
 def placeholder_problems(body: str, label: str, body_line: int) -> list[Problem]:
+    if PLACEHOLDER not in body:
+        return []
     spans = code_spans(body)
     problems = []
     for match in re.finditer(re.escape(PLACEHOLDER), body):

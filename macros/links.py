@@ -16,7 +16,8 @@ from markdown.extensions.toc import slugify
 from .citations.syntax import code_spans
 from .errors import Problem, did_you_mean
 
-_LINK = re.compile(r"(?P<image>!?)\[[^\]\n]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+# Opens with `[` (a literal first character makes the search fast); `!` before it: an image.
+_LINK = re.compile(r"\[[^\]\n]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*(?:\{\s*#(?P<id>[\w-]+)[^}]*\})?\s*#*\s*$",
                       re.M)
 _EXPLICIT_ID = re.compile(r"\{\s*#(?P<id>[\w-]+)[^}]*\}|\bid=\"(?P<html>[^\"]+)\"")
@@ -44,19 +45,30 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                 docs_dir: Path | None = None) -> list[Problem]:
     """`pages`: docs-relative path -> Markdown text. With `docs_dir`, links and images to
     other files of docs/ (pictures, PDF) are checked too."""
-    page_anchors = {path: anchors(text) for path, text in pages.items()}
+    page_anchors: dict[str, set[str]] = {}  # computed for the pages an anchor link targets
+
+    def anchors_of(path: str) -> set[str]:
+        if path not in page_anchors:
+            page_anchors[path] = anchors(pages[path])
+        return page_anchors[path]
+
     problems = []
     for path, text in pages.items():
+        if "](" not in text:
+            continue
         spans = code_spans(text)
+        line, counted = 1, 0  # lines counted once through the text, not from its start
         for m in _LINK.finditer(text):
-            if any(a <= m.start() < b for a, b in spans):
+            if spans and any(a <= m.start() < b for a, b in spans):
                 continue
             target = m.group("target")
+            image = text[m.start() - 1:m.start()] == "!"
             if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//") \
-                    or (m.group("image") and not target.split("#")[0]):
+                    or (image and not target.split("#")[0]):
                 continue  # external or mailto: checked elsewhere
             file_part, _, anchor = target.partition("#")
-            line = text.count("\n", 0, m.start()) + 1
+            line += text.count("\n", counted, m.start())
+            counted = m.start()
             where = f"{docs_label}/{path}"
             if file_part:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path),
@@ -64,7 +76,7 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                 if not resolved.endswith(".md"):
                     # A file of docs/ (image, PDF), as MkDocs checks them.
                     if docs_dir is not None and not resolved.startswith("../"):
-                        problems += _file_problems(m.group("image"), target, resolved, where,
+                        problems += _file_problems(image, target, resolved, where,
                                                    line, docs_dir, docs_label, pages)
                     continue
                 if resolved not in pages:
@@ -73,8 +85,8 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                     continue
             else:
                 resolved = path
-            if anchor and anchor not in page_anchors[resolved] and \
-                    not anchor.startswith(("note-", "appel-", "source-")):
+            if anchor and not anchor.startswith(("note-", "appel-", "source-")) and \
+                    anchor not in anchors_of(resolved):
                 problems.append(Problem(where, f"ancre introuvable : `#{anchor}` dans "
                                                f"`{resolved}`", line,
                                         did_you_mean(anchor, page_anchors[resolved],
@@ -82,7 +94,7 @@ def check_links(pages: Mapping[str, str], docs_label: str,
     return problems
 
 
-def _file_problems(image: str, target: str, resolved: str, where: str, line: int,
+def _file_problems(image: bool, target: str, resolved: str, where: str, line: int,
                    docs_dir: Path, docs_label: str, pages: Mapping[str, str]) -> list[Problem]:
     # MkDocs also serves the theme's files (overrides/ beside docs/: stylesheets, scripts).
     if (docs_dir / resolved).is_file() or (docs_dir.parent / "overrides" / resolved).is_file():

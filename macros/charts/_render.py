@@ -148,12 +148,15 @@ def draw(chart_id: str, make_spec: Callable[[], dict], module_path: Path | None 
         spec = make_spec()
         return spec, render_svg(spec, f"graphique-{chart_id}"), "", None
     except Exception as error:
-        line = None
-        if module_path is not None:
-            line = next((frame.lineno for frame in
-                         reversed(traceback.extract_tb(error.__traceback__))
-                         if Path(frame.filename).resolve() == module_path.resolve()), None)
-        return None, None, failure_reason(error), line
+        return None, None, failure_reason(error), module_line(error, module_path)
+
+
+def module_line(error: BaseException, module_path: Path | None) -> int | None:
+    """The line of the chart module where `error` was raised (its last frame there)."""
+    if module_path is None:
+        return None
+    return next((frame.lineno for frame in reversed(traceback.extract_tb(error.__traceback__))
+                 if Path(frame.filename).resolve() == module_path.resolve()), None)
 
 
 def drawing_problem(chart_id: str, reason: str, line: int | None) -> Problem:

@@ -104,13 +104,20 @@ def _line_at(markdown: str, offset: int) -> int:
 def unclosed_markup(markdown: str) -> list[tuple[int, str, str]]:
     """`(line, message, hint)` for markup that would silently swallow or show text: an HTML
     comment never closed (the rest of the page disappears) and a citation never closed."""
-    found = []
+    found: list[tuple[int, str, str]] = []
+    comments = markdown.count("<!--")
+    openings = markdown.count("[@")
+    if comments == 0 and openings == 0:
+        return found
+    groups = {group.start for group in find_citations(markdown)} if openings else set()
+    if comments == markdown.count("-->") and openings == len(groups):
+        return found  # every comment closed (at worst later), every `[@` a citation: most pages
     spans = code_spans(markdown)
 
     def outside(start: int) -> bool:
         return not any(a <= start < b for a, b in spans)
 
-    if "<!--" in markdown:
+    if comments:
         for match in re.finditer(r"<!--", markdown):
             if outside(match.start()):
                 found.append((_line_at(markdown, match.start()),
@@ -119,8 +126,7 @@ def unclosed_markup(markdown: str) -> list[tuple[int, str, str]]:
                               "qui suit disparaît de la page"))
                 spans.append((match.start(), len(markdown)))
                 break
-    if "[@" in markdown:
-        groups = {group.start for group in find_citations(markdown)}
+    if openings:
         for match in _OPENING.finditer(markdown):
             start = match.start()
             if start in groups or not outside(start) or _LINK_TEXT.match(markdown, start):
