@@ -27,7 +27,7 @@ from .preview import Preview, strict_warnings
 from .redirects import page_url, redirect_html
 from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
-from .templates import STANDARD_NAMES, call_line
+from .templates import STANDARD_NAMES, call_line, call_problem
 
 _portal: Portal | None = None
 _action: Action | None = None
@@ -46,12 +46,10 @@ def _deferred(macro):
             signature.bind(*args, **kwargs)
         except TypeError:
             page = _portal.corpus.pages.get(_page_path())
-            _portal.pending.append(ContentError([Problem(
-                page.file_path if page else "docs/?", f"appel de macro incorrect : "
-                f"`{macro.__name__}` avec {_shown_args(args, kwargs)}",
-                call_line(_portal.corpus.texts.get(page.path, ""), macro.__name__)
-                if page else None,
-                f"écrivez {{{{ {macro.__name__}{_signature_text(signature)} }}}}")]))
+            text = _portal.corpus.texts.get(page.path, "") if page else ""
+            _portal.pending.append(ContentError([call_problem(
+                page.file_path if page else "docs/?", macro.__name__, macro, args, kwargs,
+                call_line(text, macro.__name__))]))
             return ""
         try:
             return macro(*args, **kwargs)
@@ -68,17 +66,6 @@ def _page_path() -> str:
     return _current_env.page.file.src_uri if _current_env else ""
 
 
-def _shown_args(args, kwargs) -> str:
-    shown = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
-    return f"({', '.join(shown)})" if shown else "aucun argument"
-
-
-def _signature_text(signature: inspect.Signature) -> str:
-    return "(" + ", ".join(f'"{p.name}"' if p.default is inspect.Parameter.empty
-                           else f"{p.name}={p.default!r}"
-                           for p in signature.parameters.values()) + ")"
-
-
 class _Recorder:
     """Stands for mkdocs-macros' env to learn the names of the macros (for `make check`)."""
 
@@ -90,12 +77,12 @@ class _Recorder:
         return function
 
 
-def macro_names(extra: dict) -> set[str]:
-    """Every name a page may use, as the build knows them: the macros, the `extra:` values
-    and what mkdocs-macros gives every page. Read by `make check`."""
+def macro_names(extra: dict) -> dict[str, object]:
+    """Every name a page may use, as the build knows them: the macros (with their function),
+    the `extra:` values and what mkdocs-macros gives every page. Read by `make check`."""
     recorder = _Recorder()
     _register_macros(recorder, None)
-    return set(recorder.macros) | set(STANDARD_NAMES) | set(extra)
+    return {**dict.fromkeys(STANDARD_NAMES), **dict.fromkeys(extra), **recorder.macros}
 
 
 def _register_macros(env, action: Action | None) -> None:
@@ -177,7 +164,7 @@ def define_env(env):
     except ContentError as error:
         _action, action_error = None, error
     _register_macros(env, _action)
-    known = set(env.macros) | set(env.filters) | set(env.variables) | set(STANDARD_NAMES)
+    known = {**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)), **env.macros}
     try:
         _portal = Portal.load(conf["config_file_path"], conf["docs_dir"], conf["extra"],
                               nav=conf["nav"], not_in_nav=conf["not_in_nav"],

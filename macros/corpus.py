@@ -161,7 +161,8 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
             problems.append(Problem("mkdocs.yml", f"dossier introuvable : `{dossier}`",
                                     hint=f"créez {docs_label}/{dossier}/ ou retirez-le "
                                          "de `extra.dossiers`"))
-    known = None if known_names is None else frozenset(known_names)
+    known = None if known_names is None else dict.fromkeys(known_names) | (
+        dict(known_names) if isinstance(known_names, Mapping) else {})
     for file in sorted(docs_dir.rglob("*.md")):
         path = file.relative_to(docs_dir).as_posix()
         label = f"{docs_label}/{path}"
@@ -182,7 +183,7 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
             problems += placeholder_problems(front.body, label, front.body_line)
         if front.meta.get("render_macros") is not False:
             problems += template_problems(front.body, label, front.body_line,
-                                          known and known | set(map(str, front.meta)))
+                                          known and dict.fromkeys(map(str, front.meta)) | known)
 
         groups = list(find_citations(front.body))
         problems += check_citations(groups, sources, label, line_offset=offset,

@@ -8,7 +8,9 @@ a mistake never reaches mkdocs-macros (which would print a traceback).
 from __future__ import annotations
 
 import functools
+import inspect
 import re
+from collections.abc import Collection, Mapping
 
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
@@ -52,10 +54,48 @@ def _source_line(text: str, lineno: int) -> str:
     return lines[lineno - 1].strip()[:80] if 0 < lineno <= len(lines) else ""
 
 
+def shown_arguments(args, kwargs) -> str:
+    shown = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    return f"({', '.join(shown)})" if shown else "aucun argument"
+
+
+def call_problem(label: str, name: str, function, args, kwargs, line: int | None) -> Problem:
+    """A macro called with arguments it does not take (the same words at check and build)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        parameters = []
+    usage = ", ".join(f'"{p.name}"' if p.default is inspect.Parameter.empty
+                      else f"{p.name}={p.default!r}" for p in parameters)
+    return Problem(label, f"appel de macro incorrect : `{name}` avec "
+                          f"{shown_arguments(args, kwargs)}", line,
+                   f"écrivez {{{{ {name}({usage}) }}}}")
+
+
+def _call_problems(tree, label: str, body_line: int, functions: Mapping) -> list[Problem]:
+    problems = []
+    for call in tree.find_all(nodes.Call):
+        function = functions.get(call.node.name) if isinstance(call.node, nodes.Name) else None
+        if not callable(function) or call.dyn_args or call.dyn_kwargs:
+            continue
+        args = [a.value if isinstance(a, nodes.Const) else ... for a in call.args]
+        kwargs = {k.key: k.value.value if isinstance(k.value, nodes.Const) else ...
+                  for k in call.kwargs}
+        try:
+            inspect.signature(function).bind(*args, **kwargs)
+        except TypeError:
+            problems.append(call_problem(label, call.node.name, function, args, kwargs,
+                                         body_line + call.lineno - 1))
+        except ValueError:
+            continue
+    return problems
+
+
 def template_problems(body: str, label: str, body_line: int,
-                      known: frozenset[str] | set[str] | None) -> list[Problem]:
+                      known: Collection[str] | Mapping | None) -> list[Problem]:
     """`body`: the page without its front matter, starting at line `body_line` of the file.
-    `known`: every name a page may use (None: names not checked)."""
+    `known`: every name a page may use (None: names not checked); a mapping gives the
+    macros' functions, whose calls are checked against their parameters."""
     if not has_macros(body):
         return []
     try:
@@ -87,6 +127,8 @@ def template_problems(body: str, label: str, body_line: int,
             problems.append(Problem(label, f"macro inconnue `{node.name}`",
                                     body_line + node.lineno - 1,
                                     did_you_mean(node.name, macros, "macros connues")))
+    if isinstance(known, Mapping):
+        problems += _call_problems(tree, label, body_line, known)
     return problems
 
 

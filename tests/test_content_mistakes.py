@@ -85,6 +85,10 @@ CASES = {
     "undefined macro": (
         {"docs": {ARTICLE: FIXTURE_ARTICLE + '\n{{ chrat("essai") }}\n'}}, None,
         "docs/enquetes/une-enquete.md:13: macro inconnue `chrat` — vouliez-vous dire `chart` ?"),
+    "macro called with wrong arguments": (
+        {"docs": {ARTICLE: FIXTURE_ARTICLE + '\n{{ investigations("enquetes", 3) }}\n'}}, None,
+        "docs/enquetes/une-enquete.md:13: appel de macro incorrect : `investigations` avec "
+        "('enquetes', 3) — écrivez {{ investigations(\"dossier\") }}"),
     "Jinja syntax error, line from the top of the file": (
         {"docs": {ARTICLE: FIXTURE_ARTICLE + '\nTexte.\n\n{{ chart("essai" }}\n'}}, None,
         "docs/enquetes/une-enquete.md:15: accolade fermante en trop : « {{ chart(\"essai\" }} »"),
