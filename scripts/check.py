@@ -1,9 +1,10 @@
 """Fast content check, without building the site (`make check`).
 
-Reports every problem of every file in one run, as `file:line: message — hint`:
-front matter, citation keys, BibTeX, links and anchors between pages, chart ids,
-redirects and French typography. `--fix-typography` corrects what can be
-corrected safely and reports the rest.
+Runs the collection step the build runs (macros/collect.py: the same readers, the same
+problems, the same words), so that what the build would refuse, the check refuses too,
+and adds French typography. Reports every problem of every file in one run, as
+`file:line: message — hint`. `--fix-typography` corrects what can be corrected safely and
+reports the rest.
 """
 
 from __future__ import annotations
