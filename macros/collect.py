@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charts._dataset import read_metadata, read_table
-from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module
+from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from .citations.sources import Source, read_bibliography
 from .corpus import Corpus, collect_docs
 from .errors import ContentError, Problem, did_you_mean
@@ -106,9 +106,7 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
                 continue
             seen.add(chart_id)
             if chart_id not in known:
-                problems.append(Problem(page.file_path, f"graphique inconnu `{chart_id}`", line,
-                                        did_you_mean(chart_id, known, "graphiques connus") or
-                                        f"créez-le : make new-chart ID={chart_id}"))
+                problems.append(unknown_chart(chart_id, known, page.file_path, line, root))
                 continue
             module = _caught(lambda c=chart_id: load_chart_module(c, charts_dir), problems)
             meta = _caught(lambda c=chart_id: read_metadata(root / "data" / f"{c}.yml",

@@ -92,6 +92,10 @@ CASES = {
     "Jinja syntax error, line from the top of the file": (
         {"docs": {ARTICLE: FIXTURE_ARTICLE + '\nTexte.\n\n{{ chart("essai" }}\n'}}, None,
         "docs/enquetes/une-enquete.md:15: accolade fermante en trop : « {{ chart(\"essai\" }} »"),
+    "chart with its data but no module (check and build agree on which charts exist)": (
+        {"docs": {ARTICLE: CHART_PAGE}, "data": CHART_DATA}, None,
+        "docs/enquetes/une-enquete.md:13: graphique inconnu `essai` — data/essai.csv existe mais "
+        "pas son module : ajoutez macros/charts/essai.py"),
     "chart module syntax error": (
         {"docs": {ARTICLE: CHART_PAGE}, "data": CHART_DATA},
         lambda p: with_chart_module(p, "essai", CHART_OK.replace("def build(rows):",

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import Problem, did_you_mean, raise_if_any
+from ..errors import raise_if_any
 from ._dataset import Metadata, Table, read_metadata, read_table
 from ._figure import figure_html
-from ._registry import CHARTS_DIR, chart_ids, load_chart_module
+from ._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ._render import (
     LOCALE,
     RenderCache,
@@ -101,9 +101,7 @@ class Charts:
             return self.prepared[chart_id]
         known = self._known
         if chart_id not in known:
-            raise_if_any([Problem(page_path, f"graphique inconnu `{chart_id}`", page_line,
-                                  did_you_mean(chart_id, known, "graphiques connus") or
-                                  f"créez-le : make new-chart ID={chart_id}")])
+            raise_if_any([unknown_chart(chart_id, known, page_path, page_line, self.root)])
         module = load_chart_module(chart_id, self.charts_dir)
         csv_path = self.root / "data" / f"{chart_id}.csv"
         meta_path = csv_path.with_suffix(".yml")

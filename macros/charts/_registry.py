@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import Problem, raise_if_any
+from ..errors import Problem, did_you_mean, raise_if_any
 from ._dataset import KINDS
 
 CHARTS_DIR = Path(__file__).resolve().parent
@@ -64,3 +64,15 @@ def module_problem(error: BaseException, path: Path, label: str, when: str) -> P
     return Problem(label, f"erreur Python {when} : {type(error).__name__} « {reason} »", line,
                    "corrigez cette ligne du module ; build(rows) ne lit que les colonnes "
                    "déclarées dans COLUMNS")
+
+
+def unknown_chart(chart_id: str, known: list[str], page_path: str, line: int | None,
+                  root: Path) -> Problem:
+    """A page shows a chart that has no module (the check and the build say it alike)."""
+    if (root / "data" / f"{chart_id}.csv").exists():
+        hint = (f"data/{chart_id}.csv existe mais pas son module : ajoutez "
+                f"macros/charts/{chart_id}.py (voir CONTRIBUTING.md, « Ajouter un graphique »)")
+    else:
+        hint = did_you_mean(chart_id, known, "graphiques connus") or \
+            f"créez-le : make new-chart ID={chart_id}"
+    return Problem(page_path, f"graphique inconnu `{chart_id}`", line, hint)
