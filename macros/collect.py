@@ -19,11 +19,13 @@ from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_
 from .citations.sources import Source, read_bibliography
 from .corpus import Corpus, collect_docs
 from .errors import ContentError, Problem, did_you_mean
+from .letters import check_contact
 from .links import check_links
 from .mirrors import Mirror, load_mirrors
 from .mkdocs_french import OMITTED_HINT
 from .petition import Petition, load_petition
 from .redirects import load_redirects
+from .share import check_share_links
 
 REDIRECTS = "data/redirections.yml"
 MIRRORS = "data/miroirs.yml"
@@ -163,7 +165,11 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=
     content.redirects = _caught(lambda: load_redirects(root / REDIRECTS, REDIRECTS,
                                                        set(corpus.texts)), problems, {})
     content.mirrors = _caught(lambda: load_mirrors(root / MIRRORS, MIRRORS), problems, [])
-    petition_file = str((extra.get("action") or {}).get("petition_data", "data/petition.yml"))
+    action = extra.get("action") or {}
+    if "contact" in extra:  # what the action pages need from mkdocs.yml
+        _caught(lambda: check_contact(extra["contact"]), problems)
+    _caught(lambda: check_share_links(action.get("share_links")), problems)
+    petition_file = str(action.get("petition_data", "data/petition.yml"))
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -30,8 +31,14 @@ def load_config(root: Path) -> dict:
     class Loader(yaml.SafeLoader):
         pass
 
-    # mkdocs.yml uses `!ENV [NAME, default]`: the default is enough here.
-    Loader.add_constructor("!ENV", lambda loader, node: None)
+    def environment(loader, node):
+        """`!ENV NAME` or `!ENV [NAME, …, default]`, as MkDocs reads it."""
+        if isinstance(node, yaml.ScalarNode):
+            return os.environ.get(loader.construct_scalar(node))
+        *names, default = loader.construct_sequence(node)
+        return next((os.environ[n] for n in names if n in os.environ), default)
+
+    Loader.add_constructor("!ENV", environment)
     return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
 
 
