@@ -110,13 +110,31 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
             if chart_id not in known:
                 problems.append(unknown_chart(chart_id, known, page.file_path, line, root))
                 continue
-            module = _caught(lambda c=chart_id: load_chart_module(c, charts_dir), problems)
-            meta = _caught(lambda c=chart_id: read_metadata(root / "data" / f"{c}.yml",
-                                                            f"data/{c}.yml", sources), problems)
-            table = module and _caught(lambda c=chart_id, m=module: read_table(
-                root / "data" / f"{c}.csv", f"data/{c}.csv", m.COLUMNS, sources), problems)
-            if draft_specs and module and meta and table:
-                problems += _spec_problems(chart_id, module, table, root, charts_dir)
+            key = (chart_id, charts_dir, draft_specs, stamps(
+                [charts_dir / f"{chart_id}.py", *(charts_dir / n for n in _SHARED),
+                 root / "data" / f"{chart_id}.csv", root / "data" / f"{chart_id}.yml"]))
+            cached = _CHARTS.get(key)
+            if cached is None or cached[0] is not sources:
+                cached = _CHARTS[key] = (sources, _chart_problems(chart_id, root, sources,
+                                                                  charts_dir, draft_specs))
+            problems += cached[1]
+    return problems
+
+
+_SHARED = ("_style.py", "_render.py", "_dataset.py", "_registry.py")
+
+
+def _chart_problems(chart_id: str, root: Path, sources: Mapping, charts_dir: Path,
+                    draft_specs: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    module = _caught(lambda: load_chart_module(chart_id, charts_dir), problems)
+    meta = _caught(lambda: read_metadata(root / "data" / f"{chart_id}.yml",
+                                         f"data/{chart_id}.yml", sources), problems)
+    table = module and _caught(lambda: read_table(
+        root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv", module.COLUMNS, sources),
+        problems)
+    if draft_specs and module and meta and table:
+        problems += _spec_problems(chart_id, module, table, root, charts_dir)
     return problems
 
 
@@ -150,7 +168,7 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=
         docs_label = docs_dir.relative_to(root).as_posix()
     except ValueError:
         docs_label = docs_dir.as_posix()
-    bibliography = read_bibliography(root / extra.get("bibliography_dir", "bibliography"), root)
+    bibliography = _bibliography(root / extra.get("bibliography_dir", "bibliography"), root)
     problems = list(bibliography.problems)
     sources = bibliography.sources
     corpus, found = collect_docs(docs_dir, docs_label, list(extra.get("dossiers", [])),
@@ -183,6 +201,32 @@ def _without_knock_ons(problems: list[Problem], broken: Collection[str]) -> list
     return [p for p in problems
             if not (p.message.startswith("source inconnue `")
                     and p.message.split("`")[1] in broken)]
+
+
+# Read once per process while the files are unchanged: a preview rebuild (make serve) after
+# an edit of one page neither parses the .bib files again nor reloads every chart module.
+_BIBLIOGRAPHY: dict[Path, tuple] = {}
+_CHARTS: dict[tuple, tuple] = {}
+
+
+def stamps(paths: Iterable[Path]) -> tuple:
+    """What tells a file changed: path, modification time, size (None: absent)."""
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            found.append((str(path), None))
+    return tuple(found)
+
+
+def _bibliography(bib_dir: Path, root: Path):
+    key = stamps(sorted(bib_dir.glob("*.bib")))
+    cached = _BIBLIOGRAPHY.get(bib_dir)
+    if cached is None or cached[0] != key:
+        cached = _BIBLIOGRAPHY[bib_dir] = (key, read_bibliography(bib_dir, root))
+    return cached[1]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

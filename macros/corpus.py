@@ -163,48 +163,83 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                                          "de `extra.dossiers`"))
     known = None if known_names is None else dict.fromkeys(known_names) | (
         dict(known_names) if isinstance(known_names, Mapping) else {})
+    # What a page's reading depends on besides its file (compared by identity: a preview
+    # rebuild reuses the sources read before while the .bib files are unchanged).
+    context = (sources, broken_keys, today, tuple(dossiers), docs_label,
+               None if known is None else frozenset(known))
     for file in sorted(docs_dir.rglob("*.md")):
         path = file.relative_to(docs_dir).as_posix()
-        label = f"{docs_label}/{path}"
-        text, found = read_text(file, label)
+        text, record, found = _read_page_cached(file, path, context, known)
+        problems += found
         if text is None:
-            problems += found
             continue
         texts[path] = text
-        front, found = split_front_matter(text, label)
-        dossier = dossier_of(path, dossiers)
-        if not found:
-            found = validate(front, label, investigation=dossier is not None, today=today)
-        problems += found
-        offset = front.body_line - 1
-        problems += [Problem(label, message, line + offset, hint)
-                     for line, message, hint in unclosed_markup(front.body)]
-        if dossier is not None:
-            problems += placeholder_problems(front.body, label, front.body_line)
-        if front.meta.get("render_macros") is not False:
-            problems += template_problems(front.body, label, front.body_line,
-                                          known and dict.fromkeys(map(str, front.meta)) | known)
-
-        groups = list(find_citations(front.body))
-        problems += check_citations(groups, sources, label, line_offset=offset,
-                                    broken=broken_keys)
-        record = PageRecord(path, label, front.meta, dossier, (), (changed or {}).get(path))
-        if not found:  # front matter valid: its texts can be read
-            for extra in record.extra_texts():
-                for group in find_citations(extra):
-                    line = _line_in(text, group.text) or 1
-                    problems += check_citations([group], sources, label, line - group.line,
-                                                broken=broken_keys)
-                    groups.append(group)
-        cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
-        for call in _DOSSIER_CALL.finditer(front.body):
-            if call.group(1) not in dossiers:
-                problems.append(Problem(label, f"dossier inconnu `{call.group(1)}`",
-                                        front.body_line + front.body.count("\n", 0, call.start()),
-                                        did_you_mean(call.group(1), dossiers, "dossiers connus")))
-        chart_lines: dict[str, int] = {}
-        for call in _CHART_CALL.finditer(front.body):
-            chart_lines.setdefault(call.group(1),
-                                   front.body_line + front.body.count("\n", 0, call.start()))
-        pages[path] = dataclasses.replace(record, cited=cited, chart_lines=chart_lines)
+        pages[path] = dataclasses.replace(record, changed=(changed or {}).get(path))
     return Corpus(pages, texts), problems
+
+
+# path -> (file stamp, context, result): a preview rebuild reads again only what changed.
+_PAGE_CACHE: dict[Path, tuple] = {}
+
+
+def _same_context(a: tuple, b: tuple) -> bool:
+    return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
+
+
+def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None):
+    stat = file.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _PAGE_CACHE.get(file)
+    if cached and cached[0] == stamp and _same_context(cached[1], context):
+        return cached[2]
+    sources, broken_keys, today, dossiers, docs_label, _ = context
+    result = _read_page(file, path, f"{docs_label}/{path}", list(dossiers), sources,
+                        broken_keys, today, known)
+    _PAGE_CACHE[file] = (stamp, context, result)
+    return result
+
+
+def _read_page(file: Path, path: str, label: str, dossiers: list[str],
+               sources: Mapping[str, Source], broken_keys: Collection[str],
+               today: dt.date | None, known: dict | None,
+               ) -> tuple[str | None, PageRecord | None, list[Problem]]:
+    """One page read and checked: its text, its record and its problems."""
+    text, problems = read_text(file, label)
+    if text is None:
+        return None, None, problems
+    front, found = split_front_matter(text, label)
+    dossier = dossier_of(path, dossiers)
+    if not found:
+        found = validate(front, label, investigation=dossier is not None, today=today)
+    problems += found
+    offset = front.body_line - 1
+    problems += [Problem(label, message, line + offset, hint)
+                 for line, message, hint in unclosed_markup(front.body)]
+    if dossier is not None:
+        problems += placeholder_problems(front.body, label, front.body_line)
+    if front.meta.get("render_macros") is not False:
+        problems += template_problems(front.body, label, front.body_line,
+                                      known and dict.fromkeys(map(str, front.meta)) | known)
+
+    groups = list(find_citations(front.body))
+    problems += check_citations(groups, sources, label, line_offset=offset,
+                                broken=broken_keys)
+    record = PageRecord(path, label, front.meta, dossier, ())
+    if not found:  # front matter valid: its texts can be read
+        for extra in record.extra_texts():
+            for group in find_citations(extra):
+                line = _line_in(text, group.text) or 1
+                problems += check_citations([group], sources, label, line - group.line,
+                                            broken=broken_keys)
+                groups.append(group)
+    cited = tuple(dict.fromkeys(c.key for g in groups for c in (g.citations or ())))
+    for call in _DOSSIER_CALL.finditer(front.body):
+        if call.group(1) not in dossiers:
+            problems.append(Problem(label, f"dossier inconnu `{call.group(1)}`",
+                                    front.body_line + front.body.count("\n", 0, call.start()),
+                                    did_you_mean(call.group(1), dossiers, "dossiers connus")))
+    chart_lines: dict[str, int] = {}
+    for call in _CHART_CALL.finditer(front.body):
+        chart_lines.setdefault(call.group(1),
+                               front.body_line + front.body.count("\n", 0, call.start()))
+    return text, dataclasses.replace(record, cited=cited, chart_lines=chart_lines), problems

@@ -5,6 +5,7 @@ Used by `make check`, which runs in seconds without building the site.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -25,7 +26,8 @@ _EXPLICIT_ID = re.compile(r"\{\s*#(?P<id>[\w-]+)[^}]*\}|\bid=\"(?P<html>[^\"]+)\
 GENERATED = {"notes-et-sources", "droit-de-reponse", "mises-a-jour"}
 
 
-def anchors(markdown: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def anchors(markdown: str) -> frozenset[str]:
     found = set(GENERATED)
     seen: dict[str, int] = {}
     for m in _HEADING.finditer(markdown):
@@ -38,37 +40,43 @@ def anchors(markdown: str) -> set[str]:
         found.add(slug if count == 0 else f"{slug}_{count}")
     for m in _EXPLICIT_ID.finditer(markdown):
         found.add(m.group("id") or m.group("html"))
-    return found
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=8192)
+def _links_of(text: str) -> tuple[tuple[str, int, bool], ...]:
+    """`(target, line, is an image)` of each link outside code, read once per text."""
+    if "](" not in text:
+        return ()
+    spans = code_spans(text)
+    found, line, counted = [], 1, 0  # lines counted once through the text
+    for m in _LINK.finditer(text):
+        if spans and any(a <= m.start() < b for a, b in spans):
+            continue
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        found.append((m.group("target"), line, text[m.start() - 1:m.start()] == "!"))
+    return tuple(found)
 
 
 def check_links(pages: Mapping[str, str], docs_label: str,
                 docs_dir: Path | None = None) -> list[Problem]:
     """`pages`: docs-relative path -> Markdown text. With `docs_dir`, links and images to
     other files of docs/ (pictures, PDF) are checked too."""
-    page_anchors: dict[str, set[str]] = {}  # computed for the pages an anchor link targets
+    page_anchors: dict[str, frozenset[str]] = {}  # computed for the pages an anchor link targets
 
-    def anchors_of(path: str) -> set[str]:
+    def anchors_of(path: str) -> frozenset[str]:
         if path not in page_anchors:
             page_anchors[path] = anchors(pages[path])
         return page_anchors[path]
 
     problems = []
     for path, text in pages.items():
-        if "](" not in text:
-            continue
-        spans = code_spans(text)
-        line, counted = 1, 0  # lines counted once through the text, not from its start
-        for m in _LINK.finditer(text):
-            if spans and any(a <= m.start() < b for a, b in spans):
-                continue
-            target = m.group("target")
-            image = text[m.start() - 1:m.start()] == "!"
+        for target, line, image in _links_of(text):
             if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//") \
                     or (image and not target.split("#")[0]):
                 continue  # external or mailto: checked elsewhere
             file_part, _, anchor = target.partition("#")
-            line += text.count("\n", counted, m.start())
-            counted = m.start()
             where = f"{docs_label}/{path}"
             if file_part:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path),
