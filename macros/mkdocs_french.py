@@ -59,6 +59,9 @@ class FrenchWarnings(logging.Filter):
             return ""
 
     def reword(self, message: str) -> str | None:
+        if message.startswith("A 'dirty' build is being performed"):
+            return ("aperçu rapide : seules les pages modifiées et celles qui les montrent sont "
+                    "reconstruites")
         for pattern, kind in _PATTERNS:
             match = pattern.fullmatch(message.strip())
             if match:

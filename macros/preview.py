@@ -56,7 +56,8 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if not message.startswith(("Aborted", "A 'dirty' build is being performed")):
+        if not message.startswith(("Aborted", "A 'dirty' build is being performed",
+                                   "aperçu rapide")):
             self.messages.append(message)
 
 

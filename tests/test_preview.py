@@ -170,3 +170,4 @@ def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
         output = server.communicate(timeout=15)[0]
     assert "aperçu rapide : 1 page(s) reconstruite(s)" in output
     assert "aperçu rapide : 3 page(s) reconstruite(s)" in output  # + the pages made by macros
+    assert "A 'dirty' build" not in output and "Traceback" not in output
