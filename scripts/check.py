@@ -25,6 +25,7 @@ from macros.collect import collect  # noqa: E402
 from macros.errors import Problem  # noqa: E402
 from macros.typography import check as check_typography  # noqa: E402
 from macros.typography import fix as fix_typography  # noqa: E402
+from macros.yamldata import syntax_problem  # noqa: E402
 
 
 def load_config(root: Path) -> dict:
@@ -45,7 +46,10 @@ def load_config(root: Path) -> dict:
 def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
     """Every problem the build would stop on (the same collection step, the same words),
     plus French typography."""
-    config = load_config(root)
+    try:
+        config = load_config(root)
+    except yaml.YAMLError as error:  # nothing else can be read without it
+        return [syntax_problem(error, "mkdocs.yml")]
     extra = config.get("extra") or {}
     docs_dir = root / config.get("docs_dir", "docs")
     docs_label = docs_dir.relative_to(root).as_posix()

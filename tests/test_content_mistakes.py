@@ -114,6 +114,9 @@ CASES = {
         {"docs": {ARTICLE: FIXTURE_ARTICLE.replace('summary: "Résumé."',
                                                    'summary: "Résumé."\ntitle: "Autre"')}},
         None, "docs/enquetes/une-enquete.md:7: champ `title` donné deux fois (lignes 2 et 7)"),
+    "front matter never closed": (
+        {"docs": {ARTICLE: FIXTURE_ARTICLE.replace("---\n\nUn fait", "\nUn fait")}}, None,
+        "docs/enquetes/une-enquete.md:1: en-tête jamais refermé : la ligne `---` de fin manque"),
     "unclosed HTML comment": (
         {"docs": {ARTICLE: FIXTURE_ARTICLE + "\n<!-- à revoir\n\nLa suite.\n"}}, None,
         "docs/enquetes/une-enquete.md:13: commentaire HTML jamais refermé"),
@@ -282,3 +285,14 @@ def test_each_mkdocs_warning_is_reworded(tmp_path, english, french):
     (tmp_path / "mkdocs.yml").write_text("nav:\n  - x.md\n")
     reworded = FrenchWarnings(tmp_path / "docs", "docs", tmp_path / "mkdocs.yml").reword(english)
     assert reworded and reworded.startswith(french), reworded
+
+
+def test_a_broken_mkdocs_yml_is_named_by_the_check(tmp_path):
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - Sources: sources.md",
+                                                 "  - Sources: [sources.md"))
+    code, out = run_check(project)
+    assert code == 1
+    assert "mkdocs.yml:" in out and "fichier YAML illisible : " in out, out
+    assert "Traceback" not in out
