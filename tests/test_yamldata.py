@@ -34,7 +34,8 @@ def test_an_impossible_date_stays_text_and_lines_are_known():
     assert doc.line("date") == 1 and doc.line("liste", 1, "b") == 4 and doc.line("x") == 1
 
 
-@pytest.mark.parametrize("data", [b"\xef\xbb\xbfa: 1\r\nb: 2\r\n", b"a: 1\rb: 2\r", b"a: 1\nb: 2\n"])
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbfa: 1\r\nb: 2\r\n", b"a: 1\rb: 2\r",
+                                  b"a: 1\nb: 2\n"])
 def test_bom_and_line_ends_read_the_same(data):
     text, problems = decode(data, "f.yml")
     assert problems == [] and text == "a: 1\nb: 2\n"
