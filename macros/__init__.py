@@ -25,6 +25,7 @@ from .news import news_items, news_list
 from .portal import Portal
 from .preview import Preview, strict_warnings
 from .redirects import page_url, redirect_html
+from .render_errors import PageTemplate
 from .search import SearchIndexPlugin
 from .stash import HtmlStash, StashExtension
 from .templates import STANDARD_NAMES, call_line, call_problem
@@ -164,6 +165,7 @@ def define_env(env):
     except ContentError as error:
         _action, action_error = None, error
     _register_macros(env, _action)
+    PageTemplate.on_error = _render_error
     known = {**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)), **env.macros}
     try:
         _portal = Portal.load(conf["config_file_path"], conf["docs_dir"], conf["extra"],
@@ -208,14 +210,42 @@ def on_pre_page_macros(env):
         return
     page = env.page
     _stash.clear()
+    env.env.template_class = PageTemplate  # the Jinja environment exists once pages render
     record = _portal.corpus.pages.get(page.file.src_uri)
     if record:
+        _set_line_offset(record, env.markdown)
         env.markdown = decorate(record, env.markdown, _history_url(env.conf, page.file.src_uri))
         if record.dossier:
             env.markdown += call_to_action(env, _action, record)
     if not env.has_j2(env.markdown):
         # No macro on this page: skip compiling it as a Jinja template (a tenth of a build).
         page.meta["render_macros"] = False
+
+
+_line_offset = 0  # file line of a rendered page's template line 1, minus 1
+
+
+def _set_line_offset(record, body: str) -> None:
+    """Template lines of the page to be rendered -> lines of its file: the front matter
+    above, and the byline and updates `decorate` puts before the text."""
+    global _line_offset
+    text = _portal.corpus.texts.get(record.path, "")
+    at = text.find(body[:200]) if body.strip() else -1
+    body_line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+    prefix = decorate(record, body, None)
+    added = prefix.count("\n", 0, prefix.find(body)) if body and body in prefix else 0
+    _line_offset = body_line - 1 - added
+
+
+def _render_error(error: Exception, line: int | None) -> None:
+    page = _portal.corpus.pages.get(_page_path()) if _portal else None
+    reason = " ".join(str(error).split())[:200] or type(error).__name__
+    _portal.pending.append(ContentError([Problem(
+        page.file_path if page else f"docs/{_page_path()}",
+        f"erreur dans un appel de macro : {type(error).__name__} « {reason} »",
+        line + _line_offset if line else None,
+        "vérifiez les noms écrits entre {{ et }} : macro, variable ou champ (un champ "
+        "inconnu de `config.extra` ou de l’en-tête, par exemple)")]))
 
 
 def on_post_page_macros(env):

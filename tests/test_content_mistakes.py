@@ -296,3 +296,16 @@ def test_a_broken_mkdocs_yml_is_named_by_the_check(tmp_path):
     assert code == 1
     assert "mkdocs.yml:" in out and "fichier YAML illisible : " in out, out
     assert "Traceback" not in out
+
+
+def test_a_macro_failing_while_the_page_renders_is_named_with_its_line(tmp_path):
+    """What only rendering reveals (a field that does not exist): the build names the page
+    and the line, in French, without mkdocs-macros' traceback."""
+    text = FIXTURE_ARTICLE + "\nTexte.\n\nÉcrire à {{ config.extra.contact.courriel.x }}.\n"
+    project = make_site(tmp_path, docs={ARTICLE: text})
+    built = mkdocs_build(project, tmp_path / "site")
+    assert_fails_cleanly(
+        built, "docs/enquetes/une-enquete.md:15: erreur dans un appel de macro : UndefinedError "
+               "« 'dict object' has no attribute 'courriel' » — vérifiez les noms écrits entre "
+               "{{ et }}", "Construction arrêtée : rien n’a été publié.")
+    assert "Macro Rendering Error" not in built.output
