@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from .citations.syntax import code_spans, find_citations, unclosed_markup
 from .errors import Problem, did_you_mean
 from .frontmatter import split_front_matter, validate
 from .templates import template_problems
-from .textfile import read_text
+from .textfile import decode
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
     return Corpus(pages, texts), problems
 
 
-# path -> (file stamp, context, result): a preview rebuild reads again only what changed.
+# path -> (content digest, context, result): a preview rebuild checks again only what changed.
 _PAGE_CACHE: dict[Path, tuple] = {}
 
 
@@ -187,24 +188,24 @@ def _same_context(a: tuple, b: tuple) -> bool:
 
 
 def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None):
-    stat = file.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    data = file.read_bytes()
+    stamp = hashlib.blake2b(data, digest_size=16).digest()  # the content, not the clock
     cached = _PAGE_CACHE.get(file)
     if cached and cached[0] == stamp and _same_context(cached[1], context):
         return cached[2]
     sources, broken_keys, today, dossiers, docs_label, _ = context
-    result = _read_page(file, path, f"{docs_label}/{path}", list(dossiers), sources,
+    result = _read_page(data, path, f"{docs_label}/{path}", list(dossiers), sources,
                         broken_keys, today, known)
     _PAGE_CACHE[file] = (stamp, context, result)
     return result
 
 
-def _read_page(file: Path, path: str, label: str, dossiers: list[str],
+def _read_page(data: bytes, path: str, label: str, dossiers: list[str],
                sources: Mapping[str, Source], broken_keys: Collection[str],
                today: dt.date | None, known: dict | None,
                ) -> tuple[str | None, PageRecord | None, list[Problem]]:
     """One page read and checked: its text, its record and its problems."""
-    text, problems = read_text(file, label)
+    text, problems = decode(data, label)
     if text is None:
         return None, None, problems
     front, found = split_front_matter(text, label)
