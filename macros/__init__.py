@@ -273,7 +273,8 @@ def on_post_build(env):
     # Every page's site-relative URL, from MkDocs' files: also those a dirty build
     # (`mkdocs build --dirty`) did not render.
     urls = {file.src_uri: file.url for file in env.variables["files"].documentation_pages()}
-    write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
+    if not Preview.current.quick:  # a quick preview changed pages only: the exports stand
+        write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
     _charts.publish(site_dir)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
     info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
