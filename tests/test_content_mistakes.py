@@ -309,3 +309,13 @@ def test_a_macro_failing_while_the_page_renders_is_named_with_its_line(tmp_path)
                "« 'dict object' has no attribute 'courriel' » — vérifiez les noms écrits entre "
                "{{ et }}", "Construction arrêtée : rien n’a été publié.")
     assert "Macro Rendering Error" not in built.output
+
+
+def test_a_link_to_a_heading_made_by_a_macro_is_valid(tmp_path):
+    """The sources page's group headings exist only once its macro ran: not refused."""
+    text = FIXTURE_ARTICLE + "\nVoir [les livres](../sources.md#livres).\n"
+    project = make_site(tmp_path, docs={ARTICLE: text})
+    code, out = run_check(project)
+    assert code == 0, out
+    built = mkdocs_build(project, tmp_path / "site")
+    assert built.ok, built.output
