@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from . import generate
+from . import generate, preview
 
 # Targets of issue 10, checked at the largest N.
 TARGETS = {
@@ -30,6 +30,7 @@ TARGETS = {
     "page_html_max_bytes": 40_000,
     "citation_speedup_min": 2.0,     # mkdocs-bibtex time / our time
     "investigation_first_load_max_gzip": 55_000,  # issue 18: everything a first visit loads
+    "preview_max_seconds": 2.0,      # a saved investigation shown by make serve (preview.py)
 }
 # The portal's caches, relative to the project: chart SVGs and the search bundle.
 CACHE_DIR, CHART_CACHE_DIR = ".cache", ".cache/charts"
@@ -380,6 +381,9 @@ def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bo
         out[f"{variant}_sizes"] = site_sizes(site)
         out[f"{variant}_counts"] = counts(project, site, variant)
     out.update(paired_ratios(out))
+    # What a campaigner waits for: `make check`, and the preview of a saved investigation.
+    out["check"] = preview.check_time(portal, repeats)
+    out["preview"] = preview.preview_time(portal, repeats)
     return out
 
 
@@ -417,6 +421,9 @@ def check_targets(runs: list[dict], citations: dict | None) -> dict:
         growth = big["portal_warm"]["ms_per_page"]["median"] / \
             small["portal_warm"]["ms_per_page"]["median"]
         targets["ms_per_page_growth"] = (growth, TARGETS["ms_per_page_growth_max"], "<=")
+    if "preview" in big:
+        targets["preview_seconds"] = (statistics.median(big["preview"]["seconds"]),
+                                      TARGETS["preview_max_seconds"], "<")
     if citations and "speedup" in citations:
         targets["citation_speedup"] = (citations["speedup"], TARGETS["citation_speedup_min"], ">=")
     met = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
@@ -443,6 +450,10 @@ def run_bench(ns: list[int], work: Path, repeats: int = 3, warmup: int = 1, seed
 
 def _span(stat: dict, fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(stat['median'])} ({fmt.format(stat['min'])}–{fmt.format(stat['max'])})"
+
+
+def _seconds(runs: list[float]) -> str:
+    return f"{statistics.median(runs):.2f} ({min(runs):.2f}–{max(runs):.2f})"
 
 
 def _ratio(run: dict, name: str) -> str:
@@ -477,6 +488,11 @@ def format_report(report: dict) -> str:
                      f"cache: first {run['portal_first']['search_from_cache']}, "
                      f"cold {run['portal_cold']['search_from_cache']}, "
                      f"warm {run['portal_warm']['search_from_cache']}")
+        if "preview" in run:
+            lines.append(f"  make check {_seconds(run['check']['seconds'])} s; preview of a "
+                         f"saved investigation (make serve) {_seconds(run['preview']['seconds'])}"
+                         f" s, first page served after {run['preview']['first_serve_seconds']:.1f}"
+                         " s")
         for variant in ("portal", "baseline"):
             s = run[f"{variant}_sizes"]
             lines.append(

@@ -14,6 +14,8 @@ import yaml
 
 from macros.citations.sources import is_web_url
 from macros.errors import Problem, raise_if_any
+from macros.textfile import read_text
+from macros.yamldata import parse_yaml
 
 EXAMPLE = ("exemple :\n  - url: https://exemple.org/page\n"
            "    reason: \"Le site refuse les robots ; adresse vérifiée à la main le 2026-11-23.\"")
@@ -35,12 +37,11 @@ def load_ignore(path: Path, label: str | None = None) -> list[IgnoreRule]:
     label = label or path.as_posix()
     if not path.exists():
         return []
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise_if_any([Problem(label, "fichier YAML illisible", mark.line + 1 if mark else None,
-                              EXAMPLE)])
+    text, problems = read_text(path, label)
+    raise_if_any(problems)
+    doc, problems = parse_yaml(text, label)
+    raise_if_any(problems)
+    root = doc.node
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):

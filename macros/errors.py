@@ -63,3 +63,15 @@ def did_you_mean(value: str, candidates: Iterable[str], known: str = "") -> str:
         more = " …" if len(candidates) > 8 else ""
         return f"{known} : {shown}{more}"
     return ""
+
+
+STOPPED = "Construction arrêtée : rien n’a été publié."
+
+
+class BuildStopped(SystemExit):
+    """Ends a build with a French message, printed as it is. Not an Exception: MkDocs would
+    add its English ("Error reading page…", "Aborted with a BuildError!")."""
+
+
+def stop_build(error: ContentError | str) -> BuildStopped:
+    return BuildStopped(f"{error}\n\n{STOPPED}")

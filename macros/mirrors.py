@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from .errors import Problem, did_you_mean, raise_if_any
 from .french import format_day
-from .frontmatter import DateTolerantLoader
+from .textfile import read_text
+from .yamldata import DATE_HINT, YamlDoc, is_day, parse_yaml
 
 REQUIRED = ("nom", "url", "organisation")
 KEYS = (*REQUIRED, "date")
@@ -37,32 +36,31 @@ def _is_https(url: str) -> bool:
     return parts.scheme == "https" and bool(parts.netloc) and not any(c.isspace() for c in url)
 
 
-def _check_entry(node: yaml.Node, value, label: str) -> tuple[Mirror | None, list[Problem]]:
-    line = node.start_mark.line + 1
+def _check_entry(doc: YamlDoc, index: int, value, label: str,
+                 ) -> tuple[Mirror | None, list[Problem]]:
+    line = doc.line(index)
     if not isinstance(value, dict):
         return None, [Problem(label, "chaque miroir doit être un bloc de champs "
-                                     "`nom`, `url`, `organisation`", line, EXAMPLE)]
-    key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+                                     f"`nom`, `url`, `organisation` : « {value} »", line, EXAMPLE)]
     problems = []
     for key in value:
         if key not in KEYS:
-            problems.append(Problem(label, f"champ inconnu `{key}`", key_lines.get(key, line),
+            problems.append(Problem(label, f"champ inconnu `{key}`", doc.line(index, key),
                                     did_you_mean(str(key), KEYS, "champs possibles")))
     for key in REQUIRED:
         if not isinstance(value.get(key), str) or not value[key].strip():
-            problems.append(Problem(label, f"champ `{key}` manquant ou vide",
-                                    key_lines.get(key, line), EXAMPLE))
+            shown = f" : « {value[key]} »" if value.get(key) not in (None, "") else ""
+            problems.append(Problem(label, f"champ `{key}` manquant ou vide{shown}",
+                                    doc.line(index, key), EXAMPLE))
     url = value.get("url")
     if isinstance(url, str) and url.strip() and not _is_https(url.strip()):
-        problems.append(Problem(label, f"adresse refusée : « {url} »", key_lines["url"],
+        problems.append(Problem(label, f"adresse refusée : « {url} »", doc.line(index, "url"),
                                 "une adresse complète en https://, par exemple "
                                 "https://exemple.org/miroirs/france-travail/"))
     since = value.get("date")
-    if since is not None and not (isinstance(since, dt.date)
-                                  and not isinstance(since, dt.datetime)):
+    if since is not None and not is_day(since):
         problems.append(Problem(label, f"`date` n’est pas une date : « {since} »",
-                                key_lines["date"], "écrivez la date sous la forme AAAA-MM-JJ, "
-                                                   "sans guillemets, par exemple 2025-01-15"))
+                                doc.line(index, "date"), DATE_HINT))
     if problems:
         return None, problems
     return Mirror(value["nom"].strip(), url.strip(), value["organisation"].strip(), since), []
@@ -70,23 +68,16 @@ def _check_entry(node: yaml.Node, value, label: str) -> tuple[Mirror | None, lis
 
 def parse_mirrors(text: str, label: str) -> list[Mirror]:
     """The mirrors listed in `text` (YAML), or a ContentError naming each bad line."""
-    try:
-        node = yaml.compose(text, Loader=DateTolerantLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise_if_any([Problem(label, f"fichier YAML illisible : {getattr(error, 'problem', '')}",
-                              mark.line + 1 if mark else None,
-                              "vérifiez l’indentation ; mettez entre guillemets les valeurs "
-                              "qui contiennent « : »")])
-    if node is None:
+    doc, problems = parse_yaml(text, label)
+    raise_if_any(problems)
+    if doc.data is None:
         return []
-    if not isinstance(node, yaml.SequenceNode):
+    if not isinstance(doc.data, list):
         raise_if_any([Problem(label, "le fichier doit être une liste de miroirs (lignes "
-                                     "commençant par « - »)", node.start_mark.line + 1, EXAMPLE)])
-    loader = DateTolerantLoader("")
-    mirrors, problems = [], []
-    for item in node.value:
-        mirror, found = _check_entry(item, loader.construct_object(item, deep=True), label)
+                                     "commençant par « - »)", doc.line(), EXAMPLE)])
+    mirrors = []
+    for index, value in enumerate(doc.data):
+        mirror, found = _check_entry(doc, index, value, label)
         problems += found
         if mirror:
             mirrors.append(mirror)
@@ -96,7 +87,11 @@ def parse_mirrors(text: str, label: str) -> list[Mirror]:
 
 def load_mirrors(path: Path, label: str) -> list[Mirror]:
     """No file means no mirror yet."""
-    return parse_mirrors(path.read_text(encoding="utf-8"), label) if path.exists() else []
+    if not path.exists():
+        return []
+    text, problems = read_text(path, label)
+    raise_if_any(problems)
+    return parse_mirrors(text, label)
 
 
 def render_mirrors(mirrors: list[Mirror]) -> str:

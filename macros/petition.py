@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from .citations.sources import is_web_url
 from .errors import ContentError, Problem, did_you_mean, raise_if_any
 from .french import format_day
 from .markdown_text import inline, markdown_block
+from .textfile import read_text
+from .yamldata import is_day, parse_yaml
 
 # Names of the form fields as the signature service expects them (CiviCRM, Framaforms…
 # each have their own); `field_names` in the data file overrides any of them.
@@ -65,37 +65,20 @@ def is_allowed_url(value: str) -> bool:
     return parts.scheme == "https" or (parts.hostname or "") in {"127.0.0.1", "localhost", "::1"}
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Line of each top-level key, for messages."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
-
-
 def _is_text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
 def parse_petition(text: str, label: str) -> Petition:
     """The petition described by `text` (YAML), or ContentError listing every problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ContentError([Problem(label, "fichier YAML illisible",
-                                    mark.line + 1 if mark else None,
-                                    "vérifiez l’indentation et mettez entre guillemets les "
-                                    "valeurs qui contiennent « : »")]) from None
+    doc, problems = parse_yaml(text, label)
+    raise_if_any(problems)
+    data = doc.data
     if not isinstance(data, dict):
         raise ContentError([Problem(label, "le fichier doit être une liste de champs "
                                            "`nom: valeur`", 1,
                                     "voir CONTRIBUTING.md, section « La pétition »")])
-    lines = _key_lines(text)
-    problems: list[Problem] = []
+    lines = {str(key): doc.line(key) for key in data}
 
     def problem(key: str, message: str, hint: str = "") -> None:
         problems.append(Problem(label, message, lines.get(key, 1), hint))
@@ -127,10 +110,10 @@ def parse_petition(text: str, label: str) -> Petition:
                          f"{'positif' if minimum else 'positif ou nul'} : « {value} »",
                     "écrivez le nombre sans espace ni point, par exemple 12000")
     count_date = data.get("count_date")
-    if "count_date" in data and not (isinstance(count_date, dt.date)
-                                     and not isinstance(count_date, dt.datetime)):
+    if "count_date" in data and not is_day(count_date):
         problem("count_date", f"`count_date` n’est pas une date : « {count_date} »",
-                "écrivez la date du relevé sous la forme AAAA-MM-JJ, sans guillemets")
+                "écrivez la date du relevé sous la forme AAAA-MM-JJ, sans guillemets, et une "
+                "date qui existe")
     for key in ("endpoint", "count_url"):
         value = data.get(key)
         if value in (None, ""):
@@ -179,7 +162,9 @@ def load_petition(path: Path, label: str) -> Petition | None:
     """The petition of the portal, or None when the file does not exist."""
     if not path.exists():
         return None
-    return parse_petition(path.read_text(encoding="utf-8"), label)
+    text, problems = read_text(path, label)
+    raise_if_any(problems)
+    return parse_petition(text, label)
 
 
 def format_number(number: int) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .citations.sources import Source, load_sources
-from .corpus import Corpus, scan_docs
-from .errors import ContentError
+from .citations.sources import Source
+from .collect import Content, collect
+from .corpus import Corpus
+from .errors import ContentError, raise_if_any
 from .gitdates import last_commit_dates
-from .redirects import load_redirects
 
 
 @dataclass
@@ -23,19 +25,26 @@ class Portal:
     # mkdocs-macros would print a traceback for them.
     pending: list[ContentError] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
+    content: Content | None = None
 
     @classmethod
-    def load(cls, config_file: str, docs_dir: str, extra: dict) -> Portal:
+    def load(cls, config_file: str, docs_dir: str, extra: dict, nav=None, not_in_nav=None,
+             known_names: Collection[str] | None = None) -> Portal:
+        """Everything read and checked by the collection step shared with `make check`;
+        ContentError listing every problem."""
         root = Path(config_file).resolve().parent
         docs = Path(docs_dir).resolve()
-        bib_dir = root / extra.get("bibliography_dir", "bibliography")
-        sources = load_sources(bib_dir, root)
         try:
             docs_label = docs.relative_to(root).as_posix()
         except ValueError:
             docs_label = docs.as_posix()
-        changed = last_commit_dates(root, docs_label)
-        corpus = scan_docs(docs, docs_label, list(extra.get("dossiers", [])), sources, changed)
-        redirects = load_redirects(root / "data" / "redirections.yml", "data/redirections.yml",
-                                   set(corpus.pages))
-        return cls(root, docs, bib_dir, sources, corpus, redirects=redirects)
+        config_path = Path(config_file)
+        content, problems = collect(
+            root, docs, extra, nav=nav, not_in_nav=not_in_nav,
+            config_text=config_path.read_text(encoding="utf-8") if config_path.is_file() else "",
+            today=dt.date.today(), known_names=known_names,
+            changed=last_commit_dates(root, docs_label))
+        raise_if_any(problems)
+        bib_dir = root / extra.get("bibliography_dir", "bibliography")
+        return cls(root, docs, bib_dir, content.sources, content.corpus,
+                   redirects=content.redirects, content=content)

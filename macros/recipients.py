@@ -23,12 +23,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .citations.sources import is_web_url
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, raise_if_any
 from .letters import EMAIL
-from .petition import _key_lines
+from .textfile import read_text
+from .yamldata import is_day, parse_yaml
 
 RECIPIENTS_FILE = "data/destinataires.yml"
 _HINT = "voir l’en-tête de macros/recipients.py pour le format d’une entrée"
@@ -47,21 +46,17 @@ class Recipient:
 
 
 def parse_recipients(text: str, label: str) -> dict[str, Recipient]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ContentError([Problem(label, f"YAML illisible : {error}",
-                                    mark.line + 1 if mark else None, _HINT)]) from None
+    doc, problems = parse_yaml(text, label)
+    raise_if_any(problems)
+    data = doc.data
     if not isinstance(data, dict):
         raise ContentError([Problem(label, "le fichier doit associer à chaque clé un "
                                     "destinataire", None, _HINT)])
-    lines = _key_lines(text)
     recipients, problems = {}, []
     for key, entry in data.items():
         def problem(message: str, key=key) -> None:
             problems.append(Problem(label, f"destinataire `{key}` : {message}",
-                                    lines.get(str(key)), _HINT))
+                                    doc.line(key), _HINT))
 
         if not isinstance(entry, dict):
             problem("une liste de champs (nom, adresse, source) est attendue")
@@ -79,7 +74,7 @@ def parse_recipients(text: str, label: str) -> dict[str, Recipient]:
         if email and not EMAIL.match(email):
             problem(f"courriel invalide : « {email} »")
         date = source.get("date")
-        if date is not None and not isinstance(date, dt.date):
+        if date is not None and not is_day(date):
             problem(f"`source.date` invalide : « {date} » (AAAA-MM-JJ)")
             date = None
         if problems:
@@ -88,8 +83,7 @@ def parse_recipients(text: str, label: str) -> dict[str, Recipient]:
             str(key), entry["nom"].strip(), str(entry.get("service") or "").strip(),
             tuple(line.strip() for line in entry["adresse"].strip().splitlines()),
             email, source["titre"].strip(), url, date)
-    if problems:
-        raise ContentError(problems)
+    raise_if_any(problems)
     return recipients
 
 
@@ -97,4 +91,6 @@ def load_recipients(root: Path) -> dict[str, Recipient]:
     path = root / RECIPIENTS_FILE
     if not path.is_file():
         return {}
-    return parse_recipients(path.read_text(encoding="utf-8"), RECIPIENTS_FILE)
+    text, problems = read_text(path, RECIPIENTS_FILE)
+    raise_if_any(problems)
+    return parse_recipients(text, RECIPIENTS_FILE)

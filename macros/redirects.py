@@ -10,29 +10,25 @@ import html
 import posixpath
 from pathlib import Path
 
-import yaml
-
 from .errors import Problem, did_you_mean, raise_if_any
+from .textfile import read_text
+from .yamldata import parse_yaml
 
 
 def load_redirects(path: Path, label: str, pages: set[str]) -> dict[str, str]:
     """`{old .md path: new .md path}`, checked: targets exist, old paths are free."""
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise_if_any([Problem(label, "fichier YAML illisible", mark.line + 1 if mark else None,
-                              "une ligne par redirection : `ancien/chemin.md: nouveau/chemin.md`")])
+    text, problems = read_text(path, label)
+    raise_if_any(problems)
+    doc, problems = parse_yaml(text, label)
+    raise_if_any(problems)
+    data = doc.data or {}
     if not isinstance(data, dict):
         raise_if_any([Problem(label, "le fichier doit associer des chemins `ancien.md: nouveau.md`",
                               1, "une ligne par redirection")])
-    text = path.read_text(encoding="utf-8")
-    problems = []
     for old, new in data.items():
-        line = next((n for n, row in enumerate(text.splitlines(), 1)
-                     if row.startswith(f"{old}:")), None)
+        line = doc.line(old)
         if not str(old).endswith(".md") or not str(new).endswith(".md"):
             problems.append(Problem(label, f"redirection `{old}` → `{new}` : chemins .md attendus",
                                     line, "exemple : `enquetes/ancien-nom.md: "

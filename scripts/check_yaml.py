@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from macros.yamldata import syntax_problem  # the portal’s French messages
 
 
 class _Loader(yaml.SafeLoader):
@@ -22,9 +27,10 @@ def main(paths: list[str]) -> int:
             with open(path, encoding="utf-8") as handle:
                 yaml.load(handle, Loader=_Loader)
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            print(f"{path}{line}: YAML illisible : {getattr(error, 'problem', error)}")
+            print(syntax_problem(error, path))
+            failed += 1
+        except UnicodeDecodeError:
+            print(f"{path}: fichier illisible, pas en UTF-8 — enregistrez-le en UTF-8")
             failed += 1
     return 1 if failed else 0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from macros.corpus import PLACEHOLDER  # noqa: E402
 from scripts.check import load_config  # noqa: E402
 
 SKELETON = """\
@@ -34,15 +35,15 @@ tags: []
 
 ## Ce que l’on sait
 
-Texte à écrire.
+{placeholder}
 
 ## Ce que dit France Travail
 
-Texte à écrire.
+{placeholder}
 
 ## Ce qui reste inconnu
 
-Texte à écrire.
+{placeholder}
 """
 
 
@@ -78,9 +79,11 @@ def main() -> int:
         return 2
     # JSON strings are valid YAML double-quoted scalars: the title is safely quoted.
     text = SKELETON.format(title=json.dumps(title, ensure_ascii=False),
-                           date=dt.date.today().isoformat())
+                           date=dt.date.today().isoformat(), placeholder=PLACEHOLDER)
     target.write_text(text, encoding="utf-8")
-    print(f"Enquête créée : {target.relative_to(root)}")
+    print(f"Enquête créée : {target.relative_to(root)}\n"
+          f"Remplacez chaque « {PLACEHOLDER} », le résumé (`summary`) et les mots-clés "
+          "(`tags`) : d’ici là, la vérification et la construction la refusent.")
     return 0
 
 

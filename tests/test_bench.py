@@ -150,3 +150,7 @@ def test_small_benchmark_report(tmp_path):
     assert set(report["targets"]) >= {"ratio_cold", "ratio_warm", "page_html_bytes",
                                       "search_index_on_page_load"}
     assert all(isinstance(t["met"], bool) for t in report["targets"].values())
+    # `make check` and the preview were run on the synthetic portal (times are not judged).
+    assert len(run["check"]["seconds"]) == 1 and len(run["preview"]["seconds"]) == 1
+    assert "preview_seconds" in report["targets"]
+    assert "make check" in format_report(report)

@@ -69,7 +69,7 @@ def test_syntax_error_names_file_and_line(tmp_path):
         @book{y, title = {Y}}
         """)
     assert "bibliography/a.bib:" in message and "erreur de syntaxe BibTeX" in message
-    assert "vérifiez l’entrée `x` (ligne 1) : accolades" in message
+    assert "vérifiez l’entrée `x` (ligne 1) :" in message
 
 
 def test_missing_required_field(tmp_path):

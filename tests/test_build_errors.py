@@ -43,7 +43,7 @@ def test_fixture_site_builds(tmp_path):
 ])
 def test_front_matter_errors(tmp_path, changes, expected):
     result = build(tmp_path, docs={"enquetes/une-enquete.md": article(**changes)})
-    assert_fails_cleanly(result, expected, "Aborted with a BuildError")
+    assert_fails_cleanly(result, expected, "Construction arrêtée : rien n’a été publié.")
 
 
 def test_misspelt_field_is_named_with_a_suggestion(tmp_path):
@@ -118,7 +118,7 @@ def test_url_that_is_not_http(tmp_path):
 def test_unknown_dossier_in_a_macro(tmp_path):
     page = '---\ntitle: A\n---\n\n{{ investigations("enquete") }}\n'
     result = build(tmp_path, docs={"index.md": page})
-    assert_fails_cleanly(result, "docs/index.md: dossier inconnu `enquete` — "
+    assert_fails_cleanly(result, "docs/index.md:5: dossier inconnu `enquete` — "
                                  "vouliez-vous dire `enquetes` ?")
 
 

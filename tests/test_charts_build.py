@@ -41,7 +41,7 @@ META = real_data(CHART)[f"{CHART}.yml"]
         "unknown-source", "missing-metadata"])
 def test_each_chart_mistake_fails_the_build(tmp_path, data, expected):
     _, result = build(tmp_path, data=data)
-    assert_fails_cleanly(result, *expected, "Aborted with a BuildError")
+    assert_fails_cleanly(result, *expected, "Construction arrêtée : rien n’a été publié.")
 
 
 def test_unknown_chart_id_names_the_page_line_and_suggests(tmp_path):

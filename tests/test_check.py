@@ -29,8 +29,8 @@ ARTICLE = "enquetes/une-enquete.md"
 
 @pytest.mark.parametrize("edit, expected", [
     (lambda t: t.replace("date: 2026-01-15", "date: 15/01/2026"),
-     "docs/enquetes/une-enquete.md:3: `date` n’est pas une date : « 15/01/2026 » — écrivez la "
-     "date sous la forme AAAA-MM-JJ"),
+     "docs/enquetes/une-enquete.md:3: `date` n’est pas une date : « 15/01/2026 » — écrivez une "
+     "date qui existe, sous la forme AAAA-MM-JJ"),
     (lambda t: t.replace("Un fait [@dubois_2021].", "Un fait [@dubois2021]."),
      "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire "
      "`dubois_2021` ?"),
@@ -44,7 +44,8 @@ ARTICLE = "enquetes/une-enquete.md"
      "docs/enquetes/une-enquete.md:13: ancre introuvable : `#suite` dans "
      "`enquetes/une-enquete.md` — vouliez-vous dire `la-suite` ?"),
     (lambda t: t + '\n{{ chart("fraude") }}\n',
-     "docs/enquetes/une-enquete.md:13: graphique inconnu `fraude` — ajoutez data/fraude.csv"),
+     "docs/enquetes/une-enquete.md:13: graphique inconnu `fraude` — vouliez-vous dire "
+     "`fraude-sociale-fiscale` ?"),
     (lambda t: t + "\nUn mot: un autre.\n",
      "docs/enquetes/une-enquete.md:13: espace manquante avant « : » — ajoutez une espace "
      "insécable avant « : »"),
@@ -132,8 +133,10 @@ def test_make_fix_typography_rewrites_files_then_check_is_clean(tmp_path):
 NEW_ARTICLE = [sys.executable, str(ROOT / "scripts" / "new_article.py")]
 
 
-def test_new_article_builds_cleanly_and_is_never_overwritten(tmp_path):
-    from support.sites import mkdocs_build
+def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path):
+    """The skeleton of `make new-article` is refused by the check and by the build, with the
+    line of each placeholder and what to do."""
+    from support.sites import assert_fails_cleanly, mkdocs_build
 
     project = make_site(tmp_path)
     title = "Les « robots » de contrôle : l’été 2025"
@@ -143,12 +146,16 @@ def test_new_article_builds_cleanly_and_is_never_overwritten(tmp_path):
     path = project / "docs" / "enquetes" / "les-robots-de-controle-l-ete-2025.md"
     text = path.read_text()
     assert f'title: "{title}"' in text and "summary: \"\"" in text and "tags: []" in text
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.ok, result.output
-    listing = (tmp_path / "site" / "enquetes" / "index.html").read_text()
-    assert "robots" in listing
-    _, out = run_check(project)
+    placeholder = text.splitlines().index("Texte à écrire.") + 1
+    expected = (f"docs/enquetes/les-robots-de-controle-l-ete-2025.md:{placeholder}: texte "
+                "provisoire « Texte à écrire. » encore en place — écrivez le texte de cette "
+                "section, ou supprimez la section")
+    code, out = run_check(project)
+    assert code == 1
+    assert expected in out, out
     assert "champ d’en-tête vide : `summary`" in out and "champ d’en-tête vide : `tags`" in out
+    result = mkdocs_build(project, tmp_path / "site")
+    assert_fails_cleanly(result, expected, "champ d’en-tête vide : `summary`")
 
     path.write_text("modifié")
     again = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], capture_output=True,

@@ -67,7 +67,8 @@ def test_missing_file_means_no_mirror(tmp_path):
      "data/miroirs.yml:4: `date` n’est pas une date : « 2025-02-30 »"),
     ("nom: X\nurl: https://x.org/\n", "data/miroirs.yml:1: le fichier doit être une liste"),
     ("- https://x.org/\n", "data/miroirs.yml:1: chaque miroir doit être un bloc de champs"),
-    ("- nom: [X\n", "data/miroirs.yml:2: fichier YAML illisible"),
+    ("- nom: [X\n", "data/miroirs.yml:1:8: fichier YAML illisible : liste entre crochets "
+                        "jamais refermée"),
 ])
 def test_mistakes_are_reported_with_line_and_hint(text, expected):
     assert expected in problems_of(text)

@@ -144,3 +144,7 @@ def test_make_help_lists_the_commands():
                          check=True).stdout
     for target in ("serve", "build", "test", "lint", "clean"):
         assert f"make {target}" in out
+    # In French, like everything a contributor reads.
+    assert "Construit le portail et le sert" in out and "Liste les commandes" in out
+    for english in ("Build the", "Check the", "Run the", "Create a", "Remove the"):
+        assert english not in out

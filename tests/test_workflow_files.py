@@ -111,7 +111,8 @@ def test_yaml_check_reads_mkdocs_tags_and_names_broken_lines(tmp_path):
     assert good.returncode == 0, good.stdout
     broken = subprocess.run([sys.executable, script, str(bad)], capture_output=True, text=True)
     assert broken.returncode == 1
-    assert f"{bad}:3: YAML illisible" in broken.stdout
+    assert f"{bad}:3:1: fichier YAML illisible : valeur jamais refermée" \
+        in broken.stdout
 
 
 def test_external_links_are_checked_on_a_schedule_apart_from_pull_requests():

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import Problem, did_you_mean, raise_if_any
+from ..errors import raise_if_any
 from ._dataset import Metadata, Table, read_metadata, read_table
 from ._figure import figure_html
-from ._registry import CHARTS_DIR, chart_ids, load_chart_module
+from ._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ._render import (
     LOCALE,
     RenderCache,
@@ -67,7 +67,8 @@ def build_spec(module: ModuleType, rows: Iterable[dict]) -> dict:
 def _draw_apart(chart_id: str, charts_dir: Path, rows: tuple[dict, ...]):
     """Run in the drawing process: the spec is built there too (Altair validates it, which
     costs nearly as much as drawing), so the build only hands over the typed rows."""
-    return draw(chart_id, lambda: build_spec(load_chart_module(chart_id, charts_dir), rows))
+    return draw(chart_id, lambda: build_spec(load_chart_module(chart_id, charts_dir), rows),
+                charts_dir / f"{chart_id}.py")
 
 
 @dataclass
@@ -100,19 +101,23 @@ class Charts:
             return self.prepared[chart_id]
         known = self._known
         if chart_id not in known:
-            raise_if_any([Problem(page_path, f"graphique inconnu `{chart_id}`", page_line,
-                                  did_you_mean(chart_id, known, "graphiques connus") or
-                                  f"créez-le : make new-chart ID={chart_id}")])
+            raise_if_any([unknown_chart(chart_id, known, page_path, page_line, self.root)])
         module = load_chart_module(chart_id, self.charts_dir)
         csv_path = self.root / "data" / f"{chart_id}.csv"
         meta_path = csv_path.with_suffix(".yml")
         meta = read_metadata(meta_path, f"data/{chart_id}.yml", self.sources)
         table = read_table(csv_path, f"data/{chart_id}.csv", module.COLUMNS, self.sources)
-        key = cache_key(chart_id.encode(), csv_path.read_bytes(), meta_path.read_bytes(),
-                        Path(module.__file__).read_bytes(), *self._shared_code,
-                        library_versions().encode())
+        key = self._prepare_key(chart_id, module)
         self.prepared[chart_id] = _Prepared(module, meta, table, csv_path, key)
         return self.prepared[chart_id]
+
+    def _prepare_key(self, chart_id: str, module: ModuleType) -> str:
+        """The drawing's cache key: data, metadata, the module, shared code, libraries."""
+        csv_path = self.root / "data" / f"{chart_id}.csv"
+        return cache_key(chart_id.encode(), csv_path.read_bytes(),
+                         csv_path.with_suffix(".yml").read_bytes(),
+                         Path(module.__file__).read_bytes(), *self._shared_code,
+                         library_versions().encode())
 
     def prerender(self, ids: Iterable[str], minimum: int = PRERENDER_MIN) -> None:
         """Start drawing, in a second process, the charts the cache lacks, in the order
@@ -142,7 +147,8 @@ class Charts:
         """The figure's HTML; `url_for` turns a site path into a URL relative to the page."""
         prepared = self._prepare(chart_id, page_path, page_line)
         rendered = render_cached(self.cache, prepared.key, chart_id, prepared.spec,
-                                 self.drawing.pop(prepared.key, None))
+                                 self.drawing.pop(prepared.key, None),
+                                 Path(prepared.module.__file__))
         self.published[chart_id] = rendered.spec
         first_on_page = page_path not in self.pages_with_script
         self.pages_with_script.add(page_path)

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..citations.sources import parse_date
 from ..errors import Problem, did_you_mean, raise_if_any
+from ..textfile import read_text
+from ..yamldata import parse_yaml
 
 # Column kinds a chart module may declare, with what a cell must look like.
 KINDS = {
@@ -139,12 +139,8 @@ def read_table(path: Path, label: str, columns: Mapping[str, str], sources: Mapp
         raise_if_any([Problem(label, "fichier de données introuvable",
                               hint=f"créez-le (make new-chart ID={path.stem}) : "
                                    "une ligne d’en-tête, puis une ligne par valeur")])
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[:error.start].count(b"\n") + 1
-        raise_if_any([Problem(label, "fichier CSV illisible : encodage autre que UTF-8", line,
-                              "enregistrez le fichier en UTF-8")])
+    text, problems = read_text(path, label)
+    raise_if_any(problems)
     return parse_table(text, label, columns, sources)
 
 
@@ -154,26 +150,15 @@ def read_metadata(path: Path, label: str, sources: Mapping) -> Metadata:
         raise_if_any([Problem(label, "fiche de métadonnées introuvable",
                               hint="créez-la à côté du CSV avec les champs "
                                    + ", ".join(REQUIRED_FIELDS) + " (voir CONTRIBUTING.md)")])
-    text = path.read_text(encoding="utf-8")
-    try:
-        # One parse: the node tree (for line numbers), then the data built from it
-        # (what yaml.safe_load does).
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise_if_any([Problem(label, "fichier YAML illisible", mark.line + 1 if mark else None,
-                              "une ligne par champ, `nom: valeur` ; mettez entre guillemets "
-                              "les valeurs qui contiennent « : »")])
+    text, problems = read_text(path, label)
+    raise_if_any(problems)
+    doc, problems = parse_yaml(text, label)
+    raise_if_any(problems)
+    data = doc.data
     if not isinstance(data, dict):
         raise_if_any([Problem(label, "la fiche doit lister des champs `nom: valeur`", 1,
                               "champs attendus : " + ", ".join(REQUIRED_FIELDS))])
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
-    problems = []
+    lines = {key: doc.line(key) for key in data}
     known = REQUIRED_FIELDS + OPTIONAL_FIELDS
     for key in data:
         if key not in known:

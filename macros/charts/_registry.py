@@ -9,10 +9,11 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import Problem, raise_if_any
+from ..errors import Problem, did_you_mean, raise_if_any
 from ._dataset import KINDS
 
 CHARTS_DIR = Path(__file__).resolve().parent
@@ -30,8 +31,16 @@ def load_chart_module(chart_id: str, charts_dir: Path = CHARTS_DIR) -> ModuleTyp
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
     label = f"macros/charts/{chart_id}.py"
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        raise_if_any([Problem(label, f"erreur de syntaxe Python : « {(error.text or '').strip()} »",
+                              error.lineno, "vérifiez parenthèses, deux-points et indentation "
+                              "de cette ligne (partez du modèle : make new-chart)",
+                              column=error.offset)])
+    except Exception as error:
+        raise_if_any([module_problem(error, path, label, "au chargement du module")])
     columns = getattr(module, "COLUMNS", None)
     problems = []
     if not isinstance(columns, dict) or not callable(getattr(module, "build", None)):
@@ -43,3 +52,27 @@ def load_chart_module(chart_id: str, charts_dir: Path = CHARTS_DIR) -> ModuleTyp
                      for name, kind in columns.items() if kind not in KINDS]
     raise_if_any(problems)
     return module
+
+
+def module_problem(error: BaseException, path: Path, label: str, when: str) -> Problem:
+    """A Python error raised by a chart module, with the line of the module it came from."""
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if Path(frame.filename).resolve() == path.resolve():
+            line = frame.lineno
+    reason = " ".join(str(error).split())[:200] or type(error).__name__
+    return Problem(label, f"erreur Python {when} : {type(error).__name__} « {reason} »", line,
+                   "corrigez cette ligne du module ; build(rows) ne lit que les colonnes "
+                   "déclarées dans COLUMNS")
+
+
+def unknown_chart(chart_id: str, known: list[str], page_path: str, line: int | None,
+                  root: Path) -> Problem:
+    """A page shows a chart that has no module (the check and the build say it alike)."""
+    if (root / "data" / f"{chart_id}.csv").exists():
+        hint = (f"data/{chart_id}.csv existe mais pas son module : ajoutez "
+                f"macros/charts/{chart_id}.py (voir CONTRIBUTING.md, « Ajouter un graphique »)")
+    else:
+        hint = did_you_mean(chart_id, known, "graphiques connus") or \
+            f"créez-le : make new-chart ID={chart_id}"
+    return Problem(page_path, f"graphique inconnu `{chart_id}`", line, hint)

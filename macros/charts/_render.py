@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -138,31 +139,46 @@ def failure_reason(error: Exception) -> str:
     return f"{type(error).__name__} : {' '.join(lines[:2]) or type(error).__name__}"
 
 
-def draw(chart_id: str, make_spec: Callable[[], dict]) -> tuple[dict | None, str | None, str]:
-    """`(spec, svg, "")`, or `(None, None, reason)` when the chart module fails: plain
-    values, so that a drawing process can hand them back whatever the error was."""
+def draw(chart_id: str, make_spec: Callable[[], dict], module_path: Path | None = None,
+         ) -> tuple[dict | None, str | None, str, int | None]:
+    """`(spec, svg, "", None)`, or `(None, None, reason, line)` when the chart module fails
+    (`line`: of the module, when the error came from it): plain values, so that a drawing
+    process can hand them back whatever the error was."""
     try:
         spec = make_spec()
-        return spec, render_svg(spec, f"graphique-{chart_id}"), ""
+        return spec, render_svg(spec, f"graphique-{chart_id}"), "", None
     except Exception as error:
-        return None, None, failure_reason(error)
+        return None, None, failure_reason(error), module_line(error, module_path)
+
+
+def module_line(error: BaseException, module_path: Path | None) -> int | None:
+    """The line of the chart module where `error` was raised (its last frame there)."""
+    if module_path is None:
+        return None
+    return next((frame.lineno for frame in reversed(traceback.extract_tb(error.__traceback__))
+                 if Path(frame.filename).resolve() == module_path.resolve()), None)
+
+
+def drawing_problem(chart_id: str, reason: str, line: int | None) -> Problem:
+    """A chart module whose build(rows) failed, or whose spec vl-convert refused."""
+    return Problem(f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : "
+                   f"{reason}", line, "vérifiez build(rows) : les noms de colonnes de COLUMNS, "
+                   "et des données prises dans rows (alt.Data(values=…)), jamais à une adresse")
 
 
 def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callable[[], dict],
-                  drawing: Future | None = None) -> Rendered:
+                  drawing: Future | None = None, module_path: Path | None = None) -> Rendered:
     """`drawing`: `draw`'s answer coming from another process (Charts.prerender)."""
     hit = cache.get(key)
     if hit:
         return hit
     try:
-        spec, svg, reason = drawing.result() if drawing else draw(chart_id, make_spec)
+        spec, svg, reason, line = (drawing.result() if drawing
+                                   else draw(chart_id, make_spec, module_path))
     except Exception:  # the drawing process died (killed, out of memory): draw it here
-        spec, svg, reason = draw(chart_id, make_spec)
+        spec, svg, reason, line = draw(chart_id, make_spec, module_path)
     if reason:  # a mistake in the chart module: named, without a traceback
-        raise ContentError([Problem(
-            f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : {reason}",
-            hint="vérifiez build(rows) : les noms de colonnes de COLUMNS, et des données prises "
-                 "dans rows (alt.Data(values=…)), jamais à une adresse")])
+        raise ContentError([drawing_problem(chart_id, reason, line)])
     rendered = Rendered(svg, spec)
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)

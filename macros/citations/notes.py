@@ -7,7 +7,7 @@ formatted reference and one back-link per place (a, b, c… when there are sever
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from ..errors import Problem, did_you_mean, raise_if_any
 from ..stash import HtmlStash
@@ -18,8 +18,9 @@ NOTES_HEADING = "Notes et sources"
 
 
 def check_citations(groups: list[CitationGroup], sources: Mapping[str, Source], path: str,
-                    line_offset: int = 0) -> list[Problem]:
-    """Problems (unknown key, malformed citation) with the line in the source file."""
+                    line_offset: int = 0, broken: Collection[str] = ()) -> list[Problem]:
+    """Problems (unknown key, malformed citation) with the line in the source file. Keys in
+    `broken` are defined by an entry with a problem of its own: citing them is no mistake."""
     problems = []
     for group in groups:
         line = group.line + line_offset
@@ -30,7 +31,7 @@ def check_citations(groups: list[CitationGroup], sources: Mapping[str, Source], 
                 "pour un crochet littéral, écrivez \\[@"))
             continue
         for citation in group.citations:
-            if citation.key not in sources:
+            if citation.key not in sources and citation.key not in broken:
                 problems.append(Problem(
                     path, f"source inconnue `{citation.key}`", line,
                     did_you_mean(citation.key, sources, "clés connues") or

@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 import pybtex.errors
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import BibliographyDataError, Entry, parse_string
+from pybtex.database.input.bibtex import DuplicateField, UndefinedMacro
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
 from ..errors import Problem, did_you_mean, raise_if_any
+from ..textfile import decode as decode_text
 from .formatting import Formatted, PartialDate, format_reference
 
 pybtex.errors.set_strict_mode(True)
@@ -224,15 +226,54 @@ def load_sources(bib_dir: Path, root: Path) -> dict[str, Source]:
 
 def collect_sources(bib_dir: Path, root: Path) -> tuple[dict[str, Source], list[Problem]]:
     """The valid sources, and the problems of the others."""
+    bibliography = read_bibliography(bib_dir, root)
+    return bibliography.sources, bibliography.problems
+
+
+@dataclass
+class Bibliography:
+    sources: dict[str, Source]
+    problems: list[Problem]
+    # Keys of entries that could not be read or have a problem of their own: a citation of
+    # one of them is a knock-on of that one problem, not another mistake.
+    broken: set[str]
+
+
+def _syntax_message(error: PybtexError) -> tuple[str, str]:
+    """pybtex's English, in French: (message, hint)."""
+    text = str(error.args[0]) if error.args else ""
+    hint = "accolades, virgules et guillemets"
+    if isinstance(error, UndefinedMacro):
+        return (f"valeur sans accolades : `{text}`",
+                "écrivez la valeur entre accolades, par exemple title = {Mon titre}")
+    if text == "premature end of file":
+        return "fin du fichier atteinte au milieu d’une entrée", \
+            "une accolade ou un guillemet n’est jamais refermé : " + hint
+    if text == "unbalanced braces":
+        return "accolades déséquilibrées", "autant d’accolades fermantes qu’ouvrantes : " + hint
+    expected = re.match(r"^'(.+)' expected$", text)
+    if expected:
+        return f"« {expected.group(1)} » attendu ici", \
+            "une virgule après chaque champ, et l’entrée refermée par « } »"
+    return "syntaxe BibTeX incorrecte", hint
+
+
+def read_bibliography(bib_dir: Path, root: Path) -> Bibliography:
     problems: list[Problem] = []
     sources: dict[str, Source] = {}
+    broken: set[str] = set()
     files = sorted(bib_dir.glob("*.bib"))
     if not files:
         problems.append(Problem(_rel(bib_dir, root), "aucun fichier .bib trouvé",
                                 hint="ajoutez au moins un fichier bibliography/*.bib"))
     for file in files:
         path = _rel(file, root)
-        text = file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
+        text, found = decode_text(raw, path)
+        if text is None:
+            problems += found
+            broken.update(_entry_lines(raw.decode("utf-8", "replace")))
+            continue
         lines = _entry_lines(text)
         duplicated = {k: v for k, v in lines.items() if len(v) > 1}
         for key, where in duplicated.items():
@@ -241,23 +282,35 @@ def collect_sources(bib_dir: Path, root: Path) -> tuple[dict[str, Source], list[
                 + ", ".join(map(str, where)) + ")", where[1],
                 "renommez l’une des entrées ou supprimez le doublon"))
         if duplicated:
+            broken.update(lines)
             continue
         try:
             data = parse_string(text, "bibtex")
+        except DuplicateField as error:
+            broken.update(lines)
+            match = re.match(r"entry with key (\S+) has a duplicate (\S+) field", str(error))
+            key, name = match.groups() if match else ("?", "?")
+            line = _duplicate_field_line(text, lines.get(key, [1])[0], name)
+            problems.append(Problem(path, f"champ `{name}` donné deux fois dans l’entrée `{key}`",
+                                    line, "gardez un seul champ : supprimez ou renommez l’autre"))
+            continue
         except PybtexSyntaxError as error:
+            broken.update(lines)
             # An unclosed brace is only noticed at the next entry: blame the one before.
             heads = sorted((line, key) for key, where in lines.items() for line in where)
             started = [h for h in heads if h[0] < error.lineno] or \
                 [h for h in heads if h[0] == error.lineno]
             entry = "l’entrée `{1}` (ligne {0})".format(*max(started)) if started else \
                 "l’entrée à cette ligne"
-            problems.append(Problem(path, f"erreur de syntaxe BibTeX : {error.args[0]}",
-                                    error.lineno,
-                                    f"vérifiez {entry} : accolades, virgules et guillemets"))
+            message, hint = _syntax_message(error)
+            problems.append(Problem(path, f"erreur de syntaxe BibTeX : {message}",
+                                    error.lineno, f"vérifiez {entry} : {hint}"))
             continue
         except (BibliographyDataError, PybtexError) as error:
-            problems.append(Problem(path, f"fichier BibTeX illisible : {error}",
-                                    hint="vérifiez la syntaxe de ce fichier"))
+            broken.update(lines)
+            message, hint = _syntax_message(error)
+            problems.append(Problem(path, f"fichier BibTeX illisible : {message}",
+                                    getattr(error, "lineno", None), f"vérifiez {hint}"))
             continue
         for key, entry in data.entries.items():
             line = lines.get(key, [None])[0]
@@ -270,7 +323,23 @@ def collect_sources(bib_dir: Path, root: Path) -> tuple[dict[str, Source], list[
             source = _check_entry(key, entry, path, line, problems)
             if source:
                 sources[key] = source
-    return sources, problems
+            else:
+                broken.add(key)
+    return Bibliography(sources, problems, broken - set(sources))
+
+
+def _duplicate_field_line(text: str, entry_line: int, name: str) -> int:
+    """The line of the second `name = ` after the entry's first line."""
+    lines = text.splitlines()
+    seen = 0
+    for number in range(entry_line, len(lines) + 1):
+        row = lines[number - 1]
+        if number > entry_line and _ENTRY_HEAD.match(row):
+            break
+        seen += len(re.findall(rf"(?:^|[,{{\s]){re.escape(name)}\s*=", row, re.IGNORECASE))
+        if seen >= 2:
+            return number
+    return entry_line
 
 
 def _rel(path: Path, root: Path) -> str:

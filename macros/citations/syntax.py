@@ -18,6 +18,9 @@ _ITEM = re.compile(
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_OPENING = re.compile(r"(?<!\\)\[@")
+# `[@x](url)`, `[@x][ref]`, `[@x]: url`: links whose text starts with @, not citations.
+_LINK_TEXT = re.compile(r"\[@[^\[\]\n]*\](?:[(\[:])")
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,45 @@ def find_citations(markdown: str) -> Iterator[CitationGroup]:
             text=match.group(0),
             citations=parse_group(match.group("body")),
         )
+
+
+def _line_at(markdown: str, offset: int) -> int:
+    return markdown.count("\n", 0, offset) + 1
+
+
+def unclosed_markup(markdown: str) -> list[tuple[int, str, str]]:
+    """`(line, message, hint)` for markup that would silently swallow or show text: an HTML
+    comment never closed (the rest of the page disappears) and a citation never closed."""
+    found: list[tuple[int, str, str]] = []
+    comments = markdown.count("<!--")
+    openings = markdown.count("[@")
+    if comments == 0 and openings == 0:
+        return found
+    groups = {group.start for group in find_citations(markdown)} if openings else set()
+    if comments == markdown.count("-->") and openings == len(groups):
+        return found  # every comment closed (at worst later), every `[@` a citation: most pages
+    spans = code_spans(markdown)
+
+    def outside(start: int) -> bool:
+        return not any(a <= start < b for a, b in spans)
+
+    if comments:
+        for match in re.finditer(r"<!--", markdown):
+            if outside(match.start()):
+                found.append((_line_at(markdown, match.start()),
+                              "commentaire HTML jamais refermé : « <!-- » sans « --> »",
+                              "refermez le commentaire par « --> » : sans cela, tout le texte "
+                              "qui suit disparaît de la page"))
+                spans.append((match.start(), len(markdown)))
+                break
+    if openings:
+        for match in _OPENING.finditer(markdown):
+            start = match.start()
+            if start in groups or not outside(start) or _LINK_TEXT.match(markdown, start):
+                continue
+            end = markdown.find("\n", start)
+            shown = markdown[start:end if end >= 0 else len(markdown)][:40]
+            found.append((_line_at(markdown, start), f"citation jamais refermée : « {shown} »",
+                          "fermez le crochet : [@clé] ou [@clé, p. 53] ; pour un crochet "
+                          "littéral suivi d’un arobase, écrivez \\[@"))
+    return found

@@ -1,0 +1,37 @@
+"""A macro call that fails while a page renders (an unknown field: `{{ config.extra.nope.x }}`)
+is a content mistake named with its line, not mkdocs-macros' traceback and English exit.
+
+mkdocs-macros renders each page with `env.from_string(markdown).render(...)` and, on any
+error, prints a traceback and ends the process. Pages are rendered with this template class
+instead, which hands the error to the portal (reported by the page hook) and renders nothing.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+import jinja2
+
+
+def template_line(error: BaseException) -> int | None:
+    """The line of the page's template where `error` was raised (Jinja rewrites tracebacks
+    so that template frames carry the template's lines)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename == "<template>":
+            return frame.lineno
+    return getattr(error, "lineno", None)
+
+
+class PageTemplate(jinja2.Template):
+    # Set for each build: receives the error and the template line. None: errors propagate.
+    on_error: Callable[[Exception, int | None], None] | None = None
+
+    def render(self, *args, **kwargs) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except Exception as error:
+            if PageTemplate.on_error is None:
+                raise
+            PageTemplate.on_error(error, template_line(error))
+            return ""

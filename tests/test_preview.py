@@ -1,0 +1,173 @@
+"""The preview (`mkdocs serve`): a content mistake shows in the browser as a French page with
+file, line, value and fix, which reloads by itself once the file is fixed; no request hangs;
+a change to the bibliography is picked up too."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from support.sites import FIXTURE_ARTICLE, ROOT, build_env, make_site
+
+ARTICLE = "enquetes/une-enquete.md"
+MISTAKE = "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire " \
+          "`dubois_2021` ?"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    """A page of the preview; a hung request fails the test after 15 s."""
+    with urllib.request.urlopen(url, timeout=15) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(url: str, text: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline:
+        try:
+            page = fetch(url)
+            if text in page:
+                return page
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} never appeared at {url}; last page:\n{page[:2000]}")
+
+
+@contextmanager
+def serving(project):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    try:
+        yield f"http://127.0.0.1:{port}/", server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`mkdocs serve` on a fixture site, started with a content mistake already in it (the
+    first build fails: the server must still start and answer)."""
+    project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE.replace("[@dubois_2021]",
+                                                                         "[@dubois2021]")})
+    with serving(project) as (base, server):
+        yield project, base, server
+
+
+def test_mistake_page_then_reload_once_fixed(preview, browser):
+    project, base, server = preview
+    url = base + "enquetes/une-enquete.html"
+    wait_for(url, "À corriger")
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        text = page.inner_text("main")
+        assert MISTAKE in text
+        assert "cette page se recharge d’elle-même" in text
+        # Fixed in the editor: the open page reloads by itself (MkDocs' live-reload script).
+        (project / "docs" / ARTICLE).write_text(FIXTURE_ARTICLE, encoding="utf-8")
+        page.wait_for_selector("text=Un fait", timeout=60_000)
+        assert "À corriger" not in page.content()
+        assert page.locator(".note-call").count() == 1
+        # A mistake in the bibliography, and the fix, are picked up without a restart.
+        bib = project / "bibliography" / "sources.bib"
+        good = bib.read_text(encoding="utf-8")
+        bib.write_text(good.replace("publisher = {Raisons d’agir},", ""), encoding="utf-8")
+        page.wait_for_selector("#portal-preview-error", timeout=60_000)
+        assert "bibliography/sources.bib:1: l’entrée `dubois_2021` (@book) n’a pas de champ " \
+               "`publisher`" in page.inner_text("main")
+        assert "source inconnue" not in page.inner_text("main")  # no knock-on error
+        bib.write_text(good, encoding="utf-8")
+        page.wait_for_selector("text=Un fait", timeout=60_000)
+    finally:
+        page.close()
+    # The same words in the terminal.
+    server.terminate()
+    output = server.communicate(timeout=15)[0]
+    assert MISTAKE in output
+    assert "Traceback" not in output
+
+
+def test_no_request_hangs_while_a_mistake_is_there(preview):
+    _, base, _ = preview
+    wait_for(base + "enquetes/une-enquete.html", "À corriger")
+    for path in ("", "index.html", "sources.html", "page-qui-n-existe-pas.html"):
+        started = time.monotonic()
+        try:
+            body = fetch(base + path)
+        except urllib.error.HTTPError as error:  # a missing page: MkDocs' 404, our page
+            body = error.read().decode("utf-8")
+        assert time.monotonic() - started < 10
+        assert MISTAKE in body
+
+
+def test_an_edit_of_the_portal_code_shows_without_a_restart(tmp_path):
+    project = make_site(tmp_path)
+    (project / "macros").unlink()  # a private copy: tests never write into the real one
+    shutil.copytree(ROOT / "macros", project / "macros",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with serving(project) as (base, _):
+        url = base + "enquetes/une-enquete.html"
+        wait_for(url, "Publié le")
+        article = project / "macros" / "article.py"
+        article.write_text(article.read_text(encoding="utf-8").replace(
+            'f"Publié le {', 'f"Paru le {'), encoding="utf-8")
+        wait_for(url, "Paru le")
+
+
+def test_only_mkdocs_serve_is_a_preview(tmp_path):
+    """A build that happens to use the preview's address still stops on a mistake."""
+    import tempfile
+    from types import SimpleNamespace
+
+    from macros.preview import is_serving
+
+    address = SimpleNamespace(host="127.0.0.1", port=8000)
+    served = {"dev_addr": address, "site_url": "http://127.0.0.1:8000/",
+              "site_dir": str(Path(tempfile.gettempdir()) / "mkdocs_abc123")}
+    assert is_serving(served)
+    assert not is_serving({**served, "site_dir": str(tmp_path / "site")})
+    assert not is_serving({**served, "site_url": "https://portail.example.org/"})
+
+
+def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
+    """An edit of a page's text rebuilds that page; a new title also reaches the listing
+    that shows it; the other pages stay as built."""
+    project = make_site(tmp_path)
+    with serving(project) as (base, server):
+        page_url, listing_url = base + "enquetes/une-enquete.html", base + "enquetes/index.html"
+        wait_for(page_url, "Un fait")
+        article = project / "docs" / ARTICLE
+        article.write_text(FIXTURE_ARTICLE + "\nUn ajout.\n", encoding="utf-8")
+        wait_for(page_url, "Un ajout.")
+        article.write_text(FIXTURE_ARTICLE.replace('title: "Une enquête"',
+                                                   'title: "Un autre titre"'), encoding="utf-8")
+        wait_for(listing_url, "Un autre titre")
+        assert "Un ajout." not in fetch(page_url)
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    assert "aperçu rapide : 1 page(s) reconstruite(s)" in output
+    assert "aperçu rapide : 3 page(s) reconstruite(s)" in output  # + the pages made by macros
+    assert "A 'dirty' build" not in output and "Traceback" not in output
