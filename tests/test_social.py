@@ -13,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from macros.frontmatter import DateTolerantLoader, split_front_matter
+from macros.frontmatter import split_front_matter
 from macros.share_image import Card, ShareImages, render_card
 from macros.social import clip, first_paragraph, page_description, plain_text, squeeze
 from support.sites import ROOT
@@ -30,8 +30,9 @@ OWN_CARDS = {*INVESTIGATIONS, "index.md", "agir/petition.md"}
 
 def front_matter(src: str) -> dict:
     text = (ROOT / "docs" / src).read_text(encoding="utf-8")
-    front, _ = split_front_matter(text, src)
-    return yaml.load(text.split("---", 2)[1], Loader=DateTolerantLoader) if front else {}
+    front, problems = split_front_matter(text, src)
+    assert problems == []
+    return front.meta
 
 
 def docs_pages() -> list[str]:
