@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -271,8 +272,19 @@ class RequestLog:
                      (time.perf_counter() - start) * 1000)
 
 
+def configure_logging() -> None:
+    """The service's lines on stderr (uvicorn only configures its own loggers)."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(os.environ.get("SERVICE_LOG_LEVEL", "INFO").upper())
+        log.propagate = False
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    configure_logging()
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -262,15 +262,30 @@ def cmd_servir(args, settings: Settings) -> None:
 
 # -- the parser ---------------------------------------------------------------------------
 
+class FrenchHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="Utilisation : ")
+
+
+def _french(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p._positionals.title = "arguments"
+    p._optionals.title = "options"
+    p.add_argument("-h", "--help", action="help", help="affiche cette aide")
+    return p
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
-        prog="python -m service",
+    main = _french(argparse.ArgumentParser(
+        prog="python -m service", formatter_class=FrenchHelp, add_help=False,
         description="Service de signature et de témoignages du portail : commandes des "
-                    "organisateurs. Réglages dans l’environnement (voir service/README.md).")
-    sub = main.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
+                    "organisateurs. Réglages dans l’environnement (voir service/README.md)."))
+    sub = main.add_subparsers(dest="commande", required=True, metavar="COMMANDE",
+                              title="commandes")
 
     def command(name, function, help_text):
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = _french(sub.add_parser(name, help=help_text, description=help_text,
+                                   prog=f"python -m service {name}",
+                                   formatter_class=FrenchHelp, add_help=False))
         p.set_defaults(function=function)
         return p
 

@@ -84,8 +84,10 @@ class Sender:
 
     @staticmethod
     def _print(message: EmailMessage) -> None:
-        sys.stdout.write(f"\n----- courriel (développement) -----\n{message}\n"
-                         "----- fin du courriel -----\n")
+        """Development only: the mail decoded, so its link can be clicked in the terminal."""
+        head = "".join(f"{key}: {message[key]}\n" for key in ("To", "Subject"))
+        sys.stdout.write(f"\n----- courriel (développement, non envoyé) -----\n{head}\n"
+                         f"{message.get_content()}----- fin du courriel -----\n")
         sys.stdout.flush()
 
     def _write(self, message: EmailMessage) -> None:
