@@ -15,7 +15,6 @@ import shutil
 import signal
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text, update
