@@ -1,6 +1,6 @@
 # Campaign portal: every command a contributor needs. `make help` lists them.
 # Each target installs what it needs: a .venv pinned by requirements.lock, and
-# Debian's chromium for the browser tests.
+# Debian's chromium and postgresql for the tests.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SERVICE_HOST ?= 127.0.0.1
+SERVICE_PORT ?= 8001
+CONTAINER ?= podman
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
@@ -16,6 +19,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: bench
 .PHONY: new-chart vendor-vega
 .PHONY: mirror
+.PHONY: postgresql service-keys service-migrate service-run service-image
 
 help: ## List the available commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -26,13 +30,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-serve: $(STAMP) ## Build the portal and serve it at http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+serve: $(STAMP) ## Serve the portal (live reload) and its signature service (SQLite, mail shown here)
+	$(BIN)/python scripts/serve.py --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
+		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 build: $(STAMP) ## Strict build into site/, replaced only if the build succeeds
 	$(BIN)/python scripts/build.py --site-dir site
 
-test: $(STAMP) chromium ## Run the whole test suite (lint, content check, built site, browser)
+test: $(STAMP) chromium postgresql ## Run the whole test suite (lint, content check, built site, browser)
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/check.py
 	$(BIN)/python -m pytest
@@ -91,6 +96,30 @@ chromium: ## Install Debian's chromium for the browser tests when it is missing
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+postgresql: ## Installe le paquet Debian postgresql (tests du service) s’il manque
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "Installing Debian's postgresql (action service tests)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+# The action service in production (see service/README.md, service/DEPLOIEMENT.md).
+# Settings come from the environment (SERVICE_SECRET, SERVICE_PUBLIC_KEY, DATABASE_URL, SMTP_*).
+WORKERS ?= 1
+service-keys: $(STAMP) ## Service : crée la paire de clés de l’équipe (make service-keys DEST=dossier, hors du serveur)
+	@test -n "$(DEST)" || { echo "Usage : make service-keys DEST=dossier"; exit 2; }
+	$(BIN)/python -m service generer-cles "$(DEST)"
+
+service-migrate: $(STAMP) ## Service : crée ou met à jour le schéma de la base de données
+	$(BIN)/python -m service migrer
+
+service-run: service-migrate ## Service : lance le service en production (derrière nginx ou Caddy)
+	$(BIN)/python -m uvicorn --factory service.app:create_app --host $(SERVICE_HOST) \
+		--port $(SERVICE_PORT) --workers $(WORKERS) --no-access-log
+
+service-image: ## Service : construit l’image de conteneur (CONTAINER=podman ou docker)
+	$(CONTAINER) build -f service/deploy/Containerfile -t portail-action-service .
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
