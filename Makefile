@@ -87,8 +87,10 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 		-c requirements.lock -r bench/requirements.txt
 	touch $@
 
-bench: $(BENCH_STAMP) ## Scale benchmark vs bare Material (make bench N="100 1000" [PROFILE=1000])
-	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE))
+SIGNATURES ?= 20000
+bench: $(BENCH_STAMP) ## Scale benchmark vs bare Material (make bench N="100 1000" [PROFILE=1000]) and action service load (SIGNATURES=20000, SERVICE_ONLY=1)
+	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE)) \
+		--signatures $(SIGNATURES) $(if $(SERVICE_ONLY),--service-only)
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { \

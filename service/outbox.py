@@ -15,8 +15,10 @@ from .settings import Settings
 from .storage import Database, utcnow
 
 log = logging.getLogger("service.outbox")
-BATCH = 200
-LEASE = dt.timedelta(minutes=5)
+BATCH = 100
+# A claimed batch is skipped by other workers this long; a worker killed mid-batch leaves
+# its mails to the others (or to itself, restarted) after it. Longer than a batch takes.
+LEASE = dt.timedelta(seconds=60)
 
 
 def backoff(settings: Settings, attempts: int) -> float:
@@ -32,7 +34,9 @@ class Outbox:
         return self.db.claim_mails(utcnow(), BATCH, LEASE)
 
     def deliver(self, rows: list) -> list[tuple[int, int, str | None]]:
-        """Send `rows`; (id, attempts so far, error or None) for each. No database here."""
+        """Send `rows`; (id, attempts so far, error or None) for each. No database here.
+        `self.server_down` tells whether the server itself could not be reached."""
+        self.server_down = False
         results: list[tuple[int, int, str | None]] = []
         try:
             with self.sender.session() as send:
@@ -45,6 +49,7 @@ class Outbox:
                         continue
                     results.append((row.id, row.attempts, None))
         except (OSError, smtplib.SMTPException) as error:
+            self.server_down = not results
             done = {r[0] for r in results}
             results += [(row.id, row.attempts, _reason(error))
                         for row in rows if row.id not in done]
@@ -84,7 +89,12 @@ async def run_worker(outbox: Outbox, db_call, wake: asyncio.Event, stop: asyncio
     """Send what is due, sleep until woken (a new mail) or `poll` seconds, until `stop`."""
     loop = asyncio.get_running_loop()
     next_purge = loop.time()
+    outages = 0  # consecutive batches the SMTP server could not be reached
     while not stop.is_set():
+        if outages:  # the server is away: wait for it, however many mails arrive meanwhile
+            pause = backoff(outbox.settings, outages)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause)
         wake.clear()  # set again by any mail queued from here on
         try:
             if loop.time() >= next_purge:
@@ -94,7 +104,8 @@ async def run_worker(outbox: Outbox, db_call, wake: asyncio.Event, stop: asyncio
             if rows:
                 results = await asyncio.to_thread(outbox.deliver, rows)
                 await db_call(outbox.record, results)
-                if len(rows) == BATCH and all(e is None for *_, e in results):
+                outages = outages + 1 if outbox.server_down else 0
+                if outages or (len(rows) == BATCH and all(e is None for *_, e in results)):
                     continue
         except Exception:  # keep the worker alive; the database may be briefly away
             log.exception("outbox: worker error")
