@@ -67,7 +67,7 @@ def error_summary(errors: Mapping[str, str], prefix: str) -> str:
     items = "".join(f'<li><a href="#{prefix}-{key}">{html.escape(message)}</a></li>'
                     for key, message in errors.items())
     return (f'<div class="form-errors" role="alert" id="{prefix}-errors">'
-            f"<p><strong>Votre envoi n’a pas été enregistré.</strong> À corriger :</p>"
+            f"<p><strong>Votre envoi n’a pas été enregistré.</strong> À corriger :</p>"
             f"<ul>{items}</ul></div>\n")
 
 
@@ -109,9 +109,9 @@ def testimony_form(action: str, *, values: Mapping[str, str] | None = None,
     """The testimony form: a text, an optional way to reach the author, a consent."""
     n, v, e, p = TESTIMONY_FIELDS, values or {}, errors or {}, "testimony"
     return f"""<form class="testimony-form" method="post" action="{html.escape(action)}" accept-charset="utf-8">
-{error_summary(e, p)}<p><label for="testimony-testimony">Votre témoignage</label> <span class="petition-form__hint" id="testimony-testimony-hint">(jusqu’à {LIMITS['testimony']:,} caractères ; n’y mettez ni identifiant ni numéro de sécurité sociale)</span>
+{error_summary(e, p)}<p><label for="testimony-testimony">Votre témoignage</label> <span class="petition-form__hint" id="testimony-testimony-hint">(jusqu’à {LIMITS['testimony']:,} caractères ; n’y mettez ni identifiant ni numéro de sécurité sociale)</span>
 <textarea id="testimony-testimony" name="{n['testimony']}" rows="10" required maxlength="{LIMITS['testimony']}"{_invalid(e, 'testimony', p) or ' aria-describedby="testimony-testimony-hint"'}>{_value(v, 'testimony')}</textarea>{_message(e, 'testimony', p)}</p>
-<p><label for="testimony-contact">Comment vous joindre, si vous le souhaitez</label> <span class="petition-form__hint" id="testimony-contact-hint">(facultatif : adresse électronique, téléphone…)</span>
+<p><label for="testimony-contact">Comment vous joindre, si vous le souhaitez</label> <span class="petition-form__hint" id="testimony-contact-hint">(facultatif : adresse électronique, téléphone…)</span>
 <input id="testimony-contact" name="{n['contact']}" type="text" maxlength="{LIMITS['contact']}" value="{_value(v, 'contact')}"{_invalid(e, 'contact', p) or ' aria-describedby="testimony-contact-hint"'}>{_message(e, 'contact', p)}</p>
 {_honeypot(n['honeypot'], p)}<p class="petition-form__check"><input id="testimony-consent" name="{n['consent']}" type="checkbox" value="oui" required{_checked(v, 'consent')}{_invalid(e, 'consent', p)}>
 <label for="testimony-consent">J’accepte que l’équipe lise ce témoignage, comme expliqué dans la <a href="{html.escape(privacy_href)}">notice sur les données personnelles</a>. Rien ne sera publié sans mon accord.</label>{_message(e, 'consent', p)}</p>

@@ -12,39 +12,39 @@ from .markup import LIMITS, PETITION_FIELDS, TESTIMONY_FIELDS
 
 MESSAGES = {
     "name_missing": "Indiquez votre nom et votre prénom.",
-    "name_long": f"Votre nom compte plus de {LIMITS['name']} caractères : raccourcissez-le.",
+    "name_long": f"Votre nom compte plus de {LIMITS['name']} caractères : raccourcissez-le.",
     "name_control": "Écrivez votre nom sur une seule ligne, sans retour à la ligne ni "
                     "caractère invisible.",
-    "email_missing": "Indiquez votre adresse électronique : elle sert à confirmer votre "
+    "email_missing": "Indiquez votre adresse électronique : elle sert à confirmer votre "
                      "signature.",
-    "email_long": f"Votre adresse électronique compte plus de {LIMITS['email']} caractères : "
+    "email_long": f"Votre adresse électronique compte plus de {LIMITS['email']} caractères : "
                   "vérifiez-la.",
-    "email_invalid": "Cette adresse électronique n’est pas valide : vérifiez-la (elle "
+    "email_invalid": "Cette adresse électronique n’est pas valide : vérifiez-la (elle "
                      "s’écrit comme prenom@exemple.fr).",
     "postcode": "Le code postal s’écrit avec 5 chiffres, par exemple 69003.",
-    "consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas enregistrer votre "
+    "consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas enregistrer votre "
                "signature.",
     "encoding": "Ce champ contenait des caractères illisibles (le texte reçu n’était pas en "
-                "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
+                "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
                 "formulaire.",
     "already": "Cette adresse électronique a déjà signé la pétition et confirmé sa "
-               "signature : elle n’est comptée qu’une fois, inutile de signer à nouveau.",
+               "signature : elle n’est comptée qu’une fois, inutile de signer à nouveau.",
     "testimony_missing": "Écrivez votre témoignage avant de l’envoyer.",
-    "testimony_long": f"Votre témoignage compte plus de {LIMITS['testimony']:,} caractères : "
+    "testimony_long": f"Votre témoignage compte plus de {LIMITS['testimony']:,} caractères : "
                       "raccourcissez-le, ou envoyez-le en deux fois.".replace(",", "\u202f"),
     "contact_long": f"Le moyen de vous joindre compte plus de {LIMITS['contact']} "
-                    "caractères : raccourcissez-le.",
+                    "caractères : raccourcissez-le.",
     "contact_control": "Écrivez le moyen de vous joindre sur une seule ligne.",
-    "testimony_consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas recevoir "
+    "testimony_consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas recevoir "
                          "votre témoignage.",
 }
 # Whole-form refusals (shown above the form, which keeps what was typed).
 REFUSALS = {
     "origin": "Ce formulaire nous arrive d’un site que nous ne connaissons pas. Vérifiez "
-              "l’adresse de la page où vous l’avez rempli : seuls le portail et ses miroirs "
+              "l’adresse de la page où vous l’avez rempli : seuls le portail et ses miroirs "
               "déclarés peuvent l’envoyer. Vous pouvez aussi le renvoyer d’ici.",
     "rate": "Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
-            "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
+            "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
             "conservé ci-dessous.",
     "too_big": "Votre envoi est trop volumineux pour être reçu (plus de {size} Ko). "
                "Raccourcissez le texte, puis renvoyez le formulaire.",

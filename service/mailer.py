@@ -21,12 +21,12 @@ def confirmation_mail(settings: Settings, link: str) -> tuple[str, str]:
     purpose: the form must not become a way to send any text to any address."""
     c = settings.campaign
     days, unconfirmed = c.retention.link_days, c.retention.unconfirmed_days
-    subject = f"Confirmez votre signature : {c.title}"
+    subject = f"Confirmez votre signature : {c.title}"
     body = (f"Bonjour,\n\nQuelqu’un, sans doute vous, a signé avec cette adresse la pétition\n"
-            f"« {c.title} ».\n\n"
-            f"Pour que la signature compte, ouvrez ce lien (valable {days} jours) :\n\n"
+            f"« {c.title} ».\n\n"
+            f"Pour que la signature compte, ouvrez ce lien (valable {days} jours) :\n\n"
             f"{link}\n\n"
-            f"Si vous n’avez rien signé, ne faites rien : sans confirmation, la signature et\n"
+            f"Si vous n’avez rien signé, ne faites rien : sans confirmation, la signature et\n"
             f"votre adresse sont effacées au plus tard {unconfirmed} jours après l’envoi du "
             f"formulaire.\n\n"
             f"L’équipe du portail\n{settings.portal_url}\n")

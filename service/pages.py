@@ -82,11 +82,11 @@ def testimony_form_page(portal_url: str, testimony_url: str, values, errors,
 
 def check_your_mail(portal_url: str, link_days: int) -> str:
     return page("Vérifiez votre messagerie", f"""
-<p><strong>Il reste une étape :</strong> nous venons de vous écrire. Ouvrez ce message et
+<p><strong>Il reste une étape :</strong> nous venons de vous écrire. Ouvrez ce message et
 suivez le lien qu’il contient (il reste valable {link_days} jours). Votre signature ne sera
 comptée qu’à ce moment-là.</p>
-<p>Rien reçu d’ici quelques minutes ? Regardez dans le dossier des indésirables, ou signez à
-nouveau avec la même adresse : nous vous renverrons un lien, et votre signature ne sera
+<p>Rien reçu d’ici quelques minutes ? Regardez dans le dossier des indésirables, ou signez à
+nouveau avec la même adresse : nous vous renverrons un lien, et votre signature ne sera
 jamais comptée deux fois.</p>
 <p><a href="{html.escape(portal_url)}">Revenir à la pétition</a></p>
 """, portal_url)
@@ -104,7 +104,7 @@ def confirmed(portal_url: str, count: int, goal: int) -> str:
     return page("Merci, votre signature est confirmée", f"""
 <p>Votre signature compte désormais.</p>
 {_count_sentence(count, goal)}
-<p>Pour aller plus loin, faites connaître la pétition autour de vous :
+<p>Pour aller plus loin, faites connaître la pétition autour de vous :
 <a href="{html.escape(portal_url)}#partager">liens de partage</a>.</p>
 """, portal_url)
 
@@ -112,29 +112,29 @@ def confirmed(portal_url: str, count: int, goal: int) -> str:
 def token_answer(portal_url: str, outcome: str, count: int, goal: int, link_days: int) -> str:
     if outcome == "already":
         return page("Signature déjà confirmée", f"""
-<p>Ce lien a déjà servi : votre signature est confirmée et comptée une seule fois. Vous
+<p>Ce lien a déjà servi : votre signature est confirmée et comptée une seule fois. Vous
 n’avez rien d’autre à faire.</p>
 {_count_sentence(count, goal)}
 """, portal_url)
     if outcome == "expired":
         return page("Lien expiré", f"""
-<p>Ce lien de confirmation a expiré : il n’était valable que {link_days} jours. Signez à
-nouveau avec la même adresse : vous recevrez un nouveau lien.</p>
+<p>Ce lien de confirmation a expiré : il n’était valable que {link_days} jours. Signez à
+nouveau avec la même adresse : vous recevrez un nouveau lien.</p>
 <p><a href="{html.escape(portal_url)}#signer">Signer à nouveau</a></p>
 """, portal_url)
     return page("Lien non valable", f"""
 <p>Ce lien de confirmation n’est pas valable. Vérifiez qu’il a été copié en entier depuis
-le message reçu ; sinon, signez à nouveau avec la même adresse pour en recevoir un autre.</p>
+le message reçu ; sinon, signez à nouveau avec la même adresse pour en recevoir un autre.</p>
 <p><a href="{html.escape(portal_url)}#signer">Signer à nouveau</a></p>
 """, portal_url)
 
 
 def testimony_received(testimony_url: str, reference: str, days: int) -> str:
     return page("Merci, votre témoignage est arrivé", f"""
-<p>Votre témoignage a été chiffré dès son arrivée : seule l’équipe, avec une clé gardée
+<p>Votre témoignage a été chiffré dès son arrivée : seule l’équipe, avec une clé gardée
 hors de ce serveur, peut le lire. Rien ne sera publié sans votre accord.</p>
 <p>Sa référence est <strong id="testimony-reference">{html.escape(reference)}</strong>.
-Notez-la : elle suffit pour nous demander de l’effacer, à tout moment. Sans demande de
+Notez-la : elle suffit pour nous demander de l’effacer, à tout moment. Sans demande de
 votre part, il est effacé au bout de {days} jours.</p>
 <p><a href="{html.escape(testimony_url)}">Revenir à la page des témoignages</a></p>
 """, testimony_url)

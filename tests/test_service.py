@@ -118,7 +118,7 @@ def test_sign_then_confirm_by_mail_then_counted(service, inbox):
     assert "<h1>Vérifiez votre messagerie</h1>" in answer.text
     assert "set-cookie" not in {k.lower() for k in answer.headers}
     mail = inbox.wait_for(address)[0]
-    assert mail["Subject"] == ("Confirmez votre signature : Pour que France Travail respecte "
+    assert mail["Subject"] == ("Confirmez votre signature\u00a0: Pour que France Travail respecte "
                                "les droits des personnes sans emploi")
     assert mail["From"] == "petition@portail.test"
     link = confirmation_link(mail)
@@ -254,7 +254,7 @@ def test_forged_reused_and_expired_tokens(service, inbox):
     link = sign_and_confirm(service, inbox, address)
     reused = get(link)
     assert reused.status == 200
-    assert "Ce lien a déjà servi : votre signature est confirmée et comptée une seule fois." \
+    assert "Ce lien a déjà servi : votre signature est confirmée et comptée une seule fois." \
         in reused.text
     late = unique("late")
     assert post(service.url + "signer", form(email=late)).status == 200
@@ -264,7 +264,7 @@ def test_forged_reused_and_expired_tokens(service, inbox):
                      .values(token_expires_at=dt.datetime(2000, 1, 1)))
     expired = get(late_link)
     assert expired.status == 410
-    assert "Ce lien de confirmation a expiré : il n’était valable que 7 jours." in expired.text
+    assert "Ce lien de confirmation a expiré : il n’était valable que 7 jours." in expired.text
 
 
 # -- testimonies --------------------------------------------------------------------------
