@@ -7,6 +7,7 @@ The rendering itself is done by petition.py, share.py and letters.py.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from .listings import relative_link
 from .log import advisory
 from .petition import (
     DEFAULT_CALL_TO_ACTION,
+    PUBLISHED_COUNT,
     Petition,
     is_allowed_url,
     load_petition,
@@ -122,6 +124,19 @@ def register_action_macros(env, action: Action, deferred) -> None:
         env.macro(deferred(macro), name)
     env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
     env.macro(letter_actions, "letter_actions")
+
+
+def write_published_count(action: Action, site_dir: Path, urls: dict[str, str]) -> None:
+    """`compteur.json` beside the petition page, with the count known at build time: the
+    page's script always finds it, and `python -m service publier-compteur` updates it."""
+    petition = action.petition
+    if petition is None or not petition.service_url or action.petition_page not in urls:
+        return
+    target = site_dir / urls[action.petition_page]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (target.parent / PUBLISHED_COUNT).write_text(json.dumps({
+        "count": petition.count, "goal": petition.goal,
+        "date": petition.count_date.isoformat()}) + "\n", encoding="utf-8")
 
 
 def call_to_action(env, action: Action, record) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import secrets
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -28,7 +29,7 @@ from .markup import PETITION_FIELDS, TESTIMONY_FIELDS
 from .migrations import migrate
 from .outbox import Outbox, run_worker
 from .ratelimit import RateLimit, keyed
-from .settings import Settings, load_settings, origin_of
+from .settings import Settings, SettingsError, load_settings, origin_of
 from .storage import Database, Mail, Submission, utcnow
 
 log = logging.getLogger("service")
@@ -283,7 +284,12 @@ def configure_logging() -> None:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or load_settings()
+    if settings is None:
+        try:
+            settings = load_settings()
+        except SettingsError as error:  # a setting to fix: say which, no traceback
+            sys.stderr.write(f"Erreur de configuration du service : {error}\n")
+            raise SystemExit(2) from None
     configure_logging()
 
     @contextlib.asynccontextmanager

@@ -28,7 +28,9 @@ input[type=text], input[type=email], textarea { width: 100%; font: inherit; padd
 .form-error { display: block; color: var(--warn); font-weight: 600; }
 .form-errors { border-left: .3rem solid var(--warn); padding: .25rem 1rem; margin: 1rem 0; }
 .petition-form__hint { font-weight: normal; color: var(--soft); }
-.petition-hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+.petition-hp { visibility: hidden; position: absolute; left: -10000px; width: 1px; height: 1px;
+  overflow: hidden; }
+.petition-form__check input { width: 1.5rem; height: 1.5rem; vertical-align: middle; }
 button { font: inherit; font-weight: 600; background: #7a1631; color: #fff; border: 0;
   border-radius: 3px; padding: .6rem 1.2rem; cursor: pointer; }
 .count { font-size: 1.25rem; }

@@ -1,6 +1,7 @@
 """Petition data, share links and letters: pure functions, the built portal, must-fail builds."""
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -156,6 +157,8 @@ def test_real_petition_posts_to_the_action_service(site):
     # The fresher count is the one published beside the page, never the service's.
     assert article.select_one(".petition-progress")["data-count-url"] == "compteur.json"
     assert article.select("script[src*=petition-count]")
+    published = json.loads(site.path("agir/compteur.json").read_text(encoding="utf-8"))
+    assert published == {"count": 0, "goal": 10000, "date": "2026-11-23"}
 
 
 def test_service_block_is_checked():

@@ -462,3 +462,41 @@ def test_acknowledged_signature_survives_sigkill(service, inbox):
     service.start()
     link = confirmation_link(inbox.wait_for(address)[0])
     assert "Merci, votre signature est confirmée" in get(link).text
+
+
+# -- abuse and configuration ----------------------------------------------------------------
+
+def test_rate_limit_per_client_keeps_the_input(keys, inbox, campaign_root, tmp_path):
+    limited = Service(f"sqlite:///{tmp_path / 'limited.db'}", keys[1], inbox.port, extra_env={
+        "SERVICE_ROOT": str(campaign_root), "SERVICE_RATE_LIMIT": "3",
+        "SERVICE_TRUST_PROXY": "1"}).start()
+    try:
+        for _ in range(3):  # refused forms count too: a robot gains nothing by failing
+            assert post(limited.url + "signer", form(consent=None),
+                        headers={"X-Forwarded-For": "198.51.100.7"}).status == 422
+        answer = post(limited.url + "signer", form(email=unique("limit")),
+                      headers={"X-Forwarded-For": "198.51.100.7"})
+        assert answer.status == 429
+        assert REFUSALS["rate"] in answer.text
+        assert 'value="Camille Martin"' in answer.text
+        other = post(limited.url + "signer", form(email=unique("other")),
+                     headers={"X-Forwarded-For": "198.51.100.8"})
+        assert other.status == 200  # another client is not held back
+        testimony = post(limited.url + "temoigner", "temoignage=Bonjour&consent=oui",
+                         headers={"X-Forwarded-For": "198.51.100.7"})
+        assert testimony.status == 429 and "Bonjour" in testimony.text
+    finally:
+        limited.stop()
+    assert "198.51.100.7" not in limited.log()
+
+
+def test_missing_settings_are_explained_without_traceback(keys, inbox, tmp_path):
+    broken = Service(f"sqlite:///{tmp_path / 'x.db'}", keys[1], inbox.port,
+                     extra_env={"SERVICE_SECRET": "court"})
+    with pytest.raises(RuntimeError) as stopped:
+        broken.start()
+    assert "SERVICE_SECRET manquant ou trop court" in str(stopped.value)
+    assert "Traceback" not in str(stopped.value)
+    result = broken.cli("migrer", check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Erreur : SERVICE_SECRET manquant ou trop court")

@@ -41,29 +41,29 @@ def test_every_stored_column_is_described(table, described):
     assert set(table.columns.keys()) - TECHNICAL_COLUMNS == set(described)
 
 
-def test_petition_notice_matches_the_code(site):
-    text = section(site, "agir/petition.html")
-    for column, words in SIGNATURE_DATA.items():
-        assert words in text, f"the notice does not mention {column} (« {words} »)"
-    for sentence in (f"reste valable {RETENTION.link_days} jours",
+PETITION_PROMISES = (f"reste valable {RETENTION.link_days} jours",
                      f"au bout de {RETENTION.unconfirmed_days} jours",
                      f"effacées le {format_day(RETENTION.delete_after)} au plus tard",
                      "pas de cookie", "adresse IP n’est jamais enregistrée",
-                     "scellée dès son arrivée", "nous effaçons votre signature"):
-        assert sentence in text
-    article = site.article("agir/petition.html")
-    assert article.select_one('#donnees-personnelles ~ ul.contact a[href^="mailto:"]')
+                     "scellée dès son arrivée", "nous effaçons votre signature")
+TESTIMONY_PROMISES = (f"effacé du serveur au bout de {RETENTION.testimony_days} jours",
+                      f"le {format_day(RETENTION.delete_after)} au plus tard",
+                      "pas de cookie", "adresse IP n’est jamais enregistrée",
+                      "chiffrés dès leur arrivée", "nous effaçons le témoignage")
 
 
-def test_testimony_notice_matches_the_code(site):
-    text = section(site, "agir/temoignages.html")
-    for column, words in TESTIMONY_DATA.items():
-        assert words in text, f"the notice does not mention {column} (« {words} »)"
-    for sentence in (f"effacé du serveur au bout de {RETENTION.testimony_days} jours",
-                     f"le {format_day(RETENTION.delete_after)} au plus tard",
-                     "pas de cookie", "adresse IP n’est jamais enregistrée",
-                     "chiffrés dès leur arrivée", "nous effaçons le témoignage"):
-        assert sentence in text
+@pytest.mark.parametrize("page, described, promises", [
+    ("agir/petition.html", SIGNATURE_DATA, PETITION_PROMISES),
+    ("agir/temoignages.html", TESTIMONY_DATA, TESTIMONY_PROMISES),
+])
+def test_notice_matches_the_code(site, page, described, promises):
+    text = section(site, page)
+    for column, words in described.items():
+        assert words in text, f"{page}: the notice does not mention {column} (« {words} »)"
+    for sentence in promises:
+        assert sentence in text, f"{page}: « {sentence} » missing"
+    # where to ask for access or deletion
+    assert site.article(page).select('#donnees-personnelles ~ ul.contact a[href^="mailto:"]')
 
 
 def test_the_copied_seed_sentence_is_gone(site):

@@ -8,7 +8,8 @@
 (function () {
   "use strict";
   var box = document.querySelector(".petition-progress[data-count-url]");
-  if (!box || !window.fetch) return;
+  // Opened from disk (file://), a browser refuses to fetch: the count in the page stays.
+  if (!box || !window.fetch || window.location.protocol === "file:") return;
   var bar = box.querySelector("progress");
   var label = box.querySelector(".petition-progress__label");
   var goal = parseInt(box.getAttribute("data-goal"), 10);
