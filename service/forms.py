@@ -73,6 +73,9 @@ def read_form(body: bytes) -> tuple[dict[str, str], bool]:
 
 
 def _has_control(value: str) -> bool:
+    """Line breaks, control or invisible formatting characters (CR/LF header injection…)."""
+    if value.isprintable():  # the usual case, checked in C
+        return False
     return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value)
 
 
