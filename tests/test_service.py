@@ -10,9 +10,12 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -500,3 +503,50 @@ def test_missing_settings_are_explained_without_traceback(keys, inbox, tmp_path)
     result = broken.cli("migrer", check=False)
     assert result.returncode == 2
     assert result.stderr.startswith("Erreur : SERVICE_SECRET manquant ou trop court")
+
+
+def test_testimonies_exported_sealed_then_opened_elsewhere(service, keys, tmp_path):
+    body = urllib.parse.urlencode({"temoignage": "Convoqué trois fois pour rien.",
+                                   "consent": "oui"})
+    assert post(service.url + "temoigner", body).status == 200
+    copy = tmp_path / "temoignages.jsonl"
+    service.cli("exporter-temoignages", "--sortie", str(copy))
+    assert "Convoqué" not in copy.read_text()
+    # On the team's computer: no database, no service settings, only the private key.
+    result = subprocess.run([sys.executable, "-m", "service", "dechiffrer-temoignages",
+                             str(copy), "--cle-privee", str(keys[0])], cwd=ROOT,
+                            env={"PATH": os.environ["PATH"]}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Convoqué trois fois pour rien." in result.stdout
+    wrong = tmp_path / "autre"
+    make_keys(wrong)
+    refused = service.cli("dechiffrer-temoignages", str(copy), "--cle-privee",
+                          str(wrong / "cle-privee.txt"), check=False)
+    assert refused.returncode == 2
+    assert "cette clé privée n’ouvre pas les données" in refused.stderr
+
+
+def test_retention_applied_to_old_testimonies(service):
+    body = urllib.parse.urlencode({"temoignage": "Ancien récit.", "consent": "oui"})
+    assert post(service.url + "temoigner", body).status == 200
+    before = rows(service, testimonies)
+    with service.engine.begin() as conn:
+        conn.execute(text("UPDATE testimonies SET created_at = :old WHERE id = "
+                          "(SELECT MAX(id) FROM testimonies)"), {"old": dt.datetime(2000, 1, 1)})
+    result = service.cli("appliquer-conservation")
+    assert "1 témoignages" in result.stdout
+    assert rows(service, testimonies) == before - 1
+
+
+def test_mail_sent_by_command_when_no_worker_runs(keys, inbox, campaign_root, tmp_path):
+    quiet = Service(f"sqlite:///{tmp_path / 'quiet.db'}", keys[1], inbox.port, extra_env={
+        "SERVICE_ROOT": str(campaign_root), "SERVICE_WORKER": "0"}).start()
+    try:
+        address = unique("cron")
+        assert post(quiet.url + "signer", form(email=address)).status == 200
+        time.sleep(1.5)
+        assert inbox.to(address) == []
+        assert "Courriels envoyés : 1 ;" in quiet.cli("envoyer").stdout
+        inbox.wait_for(address)
+    finally:
+        quiet.stop()
