@@ -170,7 +170,8 @@ def cmd_oublier(args, settings: Settings) -> None:
 
 
 def cmd_purger_non_confirmees(args, settings: Settings) -> None:
-    days = args.jours or settings.campaign.retention.unconfirmed_days
+    days = (settings.campaign.retention.unconfirmed_days if args.jours is None
+            else args.jours)
     gone = _database(settings).purge_unconfirmed(utcnow() - dt.timedelta(days=days))
     print(f"Signatures non confirmées depuis plus de {days} jours effacées : {gone}")
 
@@ -267,6 +268,24 @@ class FrenchHelp(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, prefix="Utilisation : ")
 
 
+ARGPARSE_FRENCH = (  # argparse's own messages, in French
+    (r"the following arguments are required: (.*)", r"argument obligatoire manquant : \1"),
+    (r"unrecognized arguments: (.*)", r"argument inconnu : \1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+     r"\1 : valeur refusée \2 (valeurs possibles : \3)"),
+    (r"argument (\S+): invalid int value: (.*)", r"\1 : nombre entier attendu, reçu \2"),
+    (r"argument (\S+): expected one argument", r"\1 : une valeur est attendue"),
+)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        for pattern, french in ARGPARSE_FRENCH:
+            message = re.sub(pattern, french, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Erreur : {message} (voir `{self.prog} --help`)\n")
+
+
 def _french(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p._positionals.title = "arguments"
     p._optionals.title = "options"
@@ -275,12 +294,12 @@ def _french(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = _french(argparse.ArgumentParser(
+    main = _french(FrenchParser(
         prog="python -m service", formatter_class=FrenchHelp, add_help=False,
         description="Service de signature et de témoignages du portail : commandes des "
                     "organisateurs. Réglages dans l’environnement (voir service/README.md)."))
     sub = main.add_subparsers(dest="commande", required=True, metavar="COMMANDE",
-                              title="commandes")
+                              title="commandes", parser_class=FrenchParser)
 
     def command(name, function, help_text):
         p = _french(sub.add_parser(name, help=help_text, description=help_text,

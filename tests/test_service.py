@@ -550,3 +550,18 @@ def test_mail_sent_by_command_when_no_worker_runs(keys, inbox, campaign_root, tm
         inbox.wait_for(address)
     finally:
         quiet.stop()
+
+
+def test_organisers_help_and_mistakes_are_in_french():
+    run = [sys.executable, "-m", "service"]
+    helped = subprocess.run([*run, "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert helped.stdout.startswith("Utilisation : python -m service")
+    for command in ("exporter", "statistiques", "exporter-nouvelles", "oublier",
+                    "purger-non-confirmees", "purger-tout", "dechiffrer-temoignages",
+                    "publier-compteur", "generer-cles", "migrer", "envoyer"):
+        assert command in helped.stdout
+    wrong = subprocess.run([*run, "exporter", "--format", "pdf"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert wrong.returncode == 2
+    assert ("Erreur : --format : valeur refusée 'pdf' (valeurs possibles : 'csv', 'html')"
+            in wrong.stderr)

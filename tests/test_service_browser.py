@@ -17,15 +17,12 @@ from support.sites import ROOT, build_env, mkdocs_build
 pytestmark = pytest.mark.browser
 
 
-service_keys: list = []
-
-
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory, browser):
-    """(portal URL, service, inbox, site folder): the site built to post to the service."""
+    """(portal URL, service, inbox, site folder, private key): the site built to post to
+    the service."""
     tmp = tmp_path_factory.mktemp("service-browser")
     private, public = make_keys(tmp / "cles")
-    service_keys[:] = [private]
     inbox = Inbox().start()
     site_dir = tmp / "site"
     with serve(site_dir) as portal_url:
@@ -36,7 +33,7 @@ def portal(tmp_path_factory, browser):
         assert built.ok, built.output
         service.start()
         try:
-            yield portal_url, service, inbox, site_dir
+            yield portal_url, service, inbox, site_dir, private
         finally:
             service.stop()
             inbox.stop()
@@ -65,7 +62,7 @@ def fill_petition(page, address: str) -> None:
 
 
 def test_sign_follow_the_mail_and_see_the_count(reader, portal):
-    portal_url, service, inbox, site_dir = portal
+    portal_url, service, inbox, site_dir, _ = portal
     reader.goto(portal_url + "agir/petition.html")
     fill_petition(reader, "camille@example.org")
     assert reader.url == service.url + "signer"
@@ -95,7 +92,7 @@ def test_already_signed_keeps_what_was_typed(reader, portal):
 
 
 def test_send_a_testimony(reader, portal):
-    portal_url, service, *_ = portal
+    portal_url, service, *_, private = portal
     reader.goto(portal_url + "agir/temoignages.html")
     reader.get_by_label("Votre témoignage").fill("J’ai reçu un avis de radiation sans motif.")
     reader.locator("#testimony-consent").check()
@@ -103,5 +100,5 @@ def test_send_a_testimony(reader, portal):
         reader.get_by_role("button", name="Envoyer mon témoignage").click()
     assert reader.locator("h1").inner_text() == "Merci, votre témoignage est arrivé"
     assert reader.locator("#testimony-reference").inner_text().startswith("T-")
-    opened = service.cli("dechiffrer-temoignages", "--cle-privee", str(service_keys[0]))
+    opened = service.cli("dechiffrer-temoignages", "--cle-privee", str(private))
     assert "J’ai reçu un avis de radiation sans motif." in opened.stdout
