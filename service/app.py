@@ -193,7 +193,7 @@ async def testify(request: Request) -> Response:
         body = await read_body(request, s.max_body)
     except TooBig:
         return html_page(pages.too_big(back, forms.REFUSALS["too_big"].format(
-            size=s.max_body // 1024)), 413)
+            size=s.max_body // 1024), pages.TESTIMONY_BACK), 413)
     form, _bad_encoding = forms.read_form(body)
     checked = forms.check_testimony(form)
     origin, allowed = post_origin(request, s)

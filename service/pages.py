@@ -39,7 +39,8 @@ footer { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: var(--soft
 """
 
 
-def page(title: str, body: str, portal_url: str) -> str:
+def page(title: str, body: str, portal_url: str,
+         back: str = "Retour à la pétition") -> str:
     return f"""<!doctype html>
 <html lang="fr">
 <head>
@@ -50,7 +51,7 @@ def page(title: str, body: str, portal_url: str) -> str:
 <link rel="stylesheet" href="style.css">
 </head>
 <body>
-<header><a href="{html.escape(portal_url)}">← Retour à la pétition</a></header>
+<header><a href="{html.escape(portal_url)}">← {html.escape(back)}</a></header>
 <main>
 <h1>{html.escape(title)}</h1>
 {body}
@@ -59,6 +60,9 @@ def page(title: str, body: str, portal_url: str) -> str:
 </body>
 </html>
 """
+
+
+TESTIMONY_BACK = "Retour à l’appel à témoignages"
 
 
 def _privacy(portal_url: str) -> str:
@@ -79,7 +83,7 @@ def testimony_form_page(portal_url: str, testimony_url: str, values, errors,
         'href="#testimony-form"', 'href="#testimony-testimony"') if refusal else ""
     form = testimony_form("temoigner", values=values, errors=errors,
                           privacy_href=_privacy(testimony_url))
-    return page("Envoyer un témoignage", notice + form, testimony_url)
+    return page("Envoyer un témoignage", notice + form, testimony_url, TESTIMONY_BACK)
 
 
 def check_your_mail(portal_url: str, link_days: int) -> str:
@@ -139,11 +143,11 @@ hors de ce serveur, peut le lire. Rien ne sera publié sans votre accord.</p>
 Notez-la : elle suffit pour nous demander de l’effacer, à tout moment. Sans demande de
 votre part, il est effacé au bout de {days} jours.</p>
 <p><a href="{html.escape(testimony_url)}">Revenir à la page des témoignages</a></p>
-""", testimony_url)
+""", testimony_url, TESTIMONY_BACK)
 
 
-def too_big(portal_url: str, message: str) -> str:
-    return page("Envoi trop volumineux", f"<p>{html.escape(message)}</p>", portal_url)
+def too_big(url: str, message: str, back: str = "Retour à la pétition") -> str:
+    return page("Envoi trop volumineux", f"<p>{html.escape(message)}</p>", url, back)
 
 
 def home(portal_url: str) -> str:
