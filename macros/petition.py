@@ -82,8 +82,12 @@ class Petition:
         return self.count_url or (PUBLISHED_COUNT if self.service_url else "")
 
     def with_service_url(self, url: str) -> Petition:
-        """The same petition sent to another service (make serve: the local one)."""
-        return replace(self, service_url=url.rstrip("/") + "/")
+        """The same petition sent to another service (make serve: the local one). A service on
+        this machine is also asked for the live count: no published site to read it from."""
+        url = url.rstrip("/") + "/"
+        local = urlsplit(url).hostname in {"127.0.0.1", "localhost", "::1"}
+        return replace(self, service_url=url,
+                       count_url=f"{url}count.json" if local else self.count_url)
 
 
 def is_allowed_url(value: str) -> bool:

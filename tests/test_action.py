@@ -169,8 +169,11 @@ def test_service_block_is_checked():
     assert petition.form_action == "https://agir.example.org/signer"
     assert petition.testimony_action == "https://agir.example.org/temoigner"
     assert petition.retention.unconfirmed_days == 10
-    assert petition.with_service_url("http://127.0.0.1:8001").form_action == \
-        "http://127.0.0.1:8001/signer"
+    local = petition.with_service_url("http://127.0.0.1:8001")
+    assert local.form_action == "http://127.0.0.1:8001/signer"
+    assert local.live_count_url == "http://127.0.0.1:8001/count.json"
+    assert petition.with_service_url("https://autre.example.org/").live_count_url == \
+        "compteur.json"
     assert problems_of(text.replace("link_days: 7", "link_days: 12"))[0].startswith(
         "data/petition.yml:11: `service.unconfirmed_days` est plus court que "
         "`service.link_days` — une signature non confirmée doit être gardée")

@@ -36,6 +36,7 @@ def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
         assert page.status == 200
         service = f"http://127.0.0.1:{service_port}/"
         assert f'action="{service}signer"' in page.text
+        assert f'data-count-url="{service}count.json"' in page.text  # the live count
         body = urllib.parse.urlencode({"name": "Nouvelle Venue", "email": "nv@example.org",
                                        "postcode": "13001", "consent": "oui"})
         answer = post(service + "signer", body, origin=portal.rstrip("/"))
