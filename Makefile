@@ -1,6 +1,6 @@
 # Campaign portal: every command a contributor needs. `make help` lists them.
 # Each target installs what it needs: a .venv pinned by requirements.lock, and
-# Debian's chromium for the browser tests.
+# Debian's chromium and postgresql for the tests.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SERVICE_HOST ?= 127.0.0.1
+SERVICE_PORT ?= 8001
+CONTAINER ?= podman
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
@@ -18,6 +21,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: mirror
 .PHONY: vnu
 .PHONY: publish rsync
+.PHONY: postgresql service-keys service-migrate service-run service-image
 
 help: ## Liste les commandes disponibles
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -28,13 +32,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-serve: $(STAMP) ## Construit le portail et le sert sur http://127.0.0.1:8000, rechargé à chaque modification
-	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+serve: $(STAMP) ## Sert le portail (rechargé à chaque modification) et son service de signature (SQLite, courriels affichés ici)
+	$(BIN)/python scripts/serve.py --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
+		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit
 	$(BIN)/python scripts/build.py --site-dir site
 
-test: $(STAMP) chromium vnu rsync ## Lance tous les tests (code, contenu, site construit, navigateur)
+test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, contenu, site construit, navigateur, service)
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/check.py
 	$(BIN)/python -m pytest
@@ -89,34 +94,54 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 		-c requirements.lock -r bench/requirements.txt
 	touch $@
 
-bench: $(BENCH_STAMP) ## Banc d’essai face à Material seul (make bench N="100 1000" [PROFILE=1000])
-	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE))
+SIGNATURES ?= 20000
+bench: $(BENCH_STAMP) ## Banc d’essai face à Material seul (make bench N="100 1000" [PROFILE=1000]) et charge du service (SIGNATURES=20000, SERVICE_ONLY=1)
+	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE)) \
+		--signatures $(SIGNATURES) $(if $(SERVICE_ONLY),--service-only)
+
+# Debian packages a target needs, installed when missing (via sudo unless root):
+# $(call debian,command that succeeds when present,packages,what they are for)
+define debian
+@$(1) >/dev/null 2>&1 || { \
+	echo "Installation des paquets Debian manquants : $(2) ($(3))…"; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) >/dev/null; }
+endef
 
 chromium: ## Installe le chromium de Debian pour les tests dans le navigateur s’il manque
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium (browser tests)…"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	$(call debian,command -v chromium,chromium,tests dans le navigateur)
 
 # The Nu Html Checker (tests/test_html_valid.py): vnu.jar pinned by vendor/vnu/package-lock.json.
 VNU_JAR := vendor/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 vnu: $(VNU_JAR) ## Installe le validateur HTML (Nu Html Checker, npm) et Java s’ils manquent
 $(VNU_JAR): vendor/vnu/package-lock.json
-	@command -v java >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
-		echo "Installing Java and npm from Debian (HTML validator)…"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless npm >/dev/null; }
+	$(call debian,command -v java >/dev/null 2>&1 && command -v npm,default-jre-headless npm,validateur HTML)
 	cd vendor/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 rsync: ## Installe rsync (Debian) s’il manque : make publish vers un serveur, et ses tests
-	@command -v rsync >/dev/null 2>&1 || { \
-		echo "Installing Debian's rsync (make publish)…"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq rsync >/dev/null; }
+	$(call debian,command -v rsync,rsync,make publish)
+
+postgresql: ## Installe le paquet Debian postgresql (tests du service) s’il manque
+	$(call debian,ls /usr/lib/postgresql/*/bin/initdb,postgresql,tests du service)
+
+# The action service in production (see service/README.md, service/DEPLOIEMENT.md).
+# Settings come from the environment (SERVICE_SECRET, SERVICE_PUBLIC_KEY, DATABASE_URL, SMTP_*).
+WORKERS ?= 1
+service-keys: $(STAMP) ## Service : crée la paire de clés de l’équipe (make service-keys DEST=dossier, hors du serveur)
+	@test -n "$(DEST)" || { echo "Usage : make service-keys DEST=dossier"; exit 2; }
+	$(BIN)/python -m service generer-cles "$(DEST)"
+
+service-migrate: $(STAMP) ## Service : crée ou met à jour le schéma de la base de données
+	$(BIN)/python -m service migrer
+
+service-run: service-migrate ## Service : lance le service en production (derrière nginx ou Caddy)
+	$(BIN)/python -m uvicorn --factory service.app:create_app --host $(SERVICE_HOST) \
+		--port $(SERVICE_PORT) --workers $(WORKERS) --no-access-log
+
+service-image: ## Service : construit l’image de conteneur (CONTAINER=podman ou docker)
+	$(CONTAINER) build -f service/deploy/Containerfile -t portail-action-service .
 
 lock: ## Régénère requirements.lock à partir des versions de pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import generate
+from . import generate, service_load
 from .run import format_report, run_bench
 
 
@@ -37,7 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="keep the generated projects here")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="also profile one portal build of N investigations (pyinstrument)")
+    parser.add_argument("--signatures", type=int, default=20_000,
+                        help="signatures sent to the action service under load (0: skip)")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--service-only", action="store_true",
+                        help="only the action service's load and fault run")
     args = parser.parse_args(argv)
+    if args.signatures:
+        report = service_load.run(args.signatures, args.clients,
+                                  args.out.resolve().parent / "service-load.json")
+        print(service_load.format_service_report(report))
+    if args.service_only:
+        return 0
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:

@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from . import mkdocs_french as french_warnings
-from .action import Action, call_to_action, register_action_macros
+from .action import Action, call_to_action, register_action_macros, write_published_count
 from .article import decorate
 from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
@@ -319,6 +319,7 @@ def on_post_build(env):
         write_exports(_portal.sources, _portal.bib_dir, site_dir / "sources")
     _charts.publish(site_dir)
     _publication.write_images(_portal, site_dir)
+    write_published_count(_action, site_dir, urls)
     site_url = (conf.get("site_url") or "").rstrip("/") + "/"
     info = FeedInfo(conf["site_name"], conf.get("site_description") or "", site_url,
                     author=conf.get("site_author") or "")

@@ -1,42 +1,53 @@
 """The petition: `data/petition.yml` read and checked once, rendered to the petition page.
 
 Everything is rendered at build time: the text, the demands, a `<progress>` bar with the
-count and its date, and a plain HTML form that POSTs to the organisation's own signature
-service. Without an endpoint, the page explains how to sign instead of showing a dead form.
+count and its date, and a plain HTML form that POSTs to the portal's own action service
+(`service.url`, see service/README.md) or to another `endpoint`. Without either, the page
+explains how to sign instead of showing a dead form. The form markup (form_markup.py) is
+shared with the service, so the form it shows again after a refusal is the same form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .citations.sources import is_web_url
 from .errors import ContentError, Problem, did_you_mean, raise_if_any
-from .french import format_day
+from .form_markup import PETITION_FIELDS, PRIVACY_ANCHOR, petition_form, testimony_form
+from .form_markup import format_number as format_number
+from .form_markup import progress_text as progress_text
 from .markdown_text import inline, markdown_block
 from .textfile import read_text
 from .yamldata import is_day, parse_yaml
 
 # Names of the form fields as the signature service expects them (CiviCRM, Framaforms…
 # each have their own); `field_names` in the data file overrides any of them.
-DEFAULT_FIELD_NAMES = {
-    "name": "name",
-    "email": "email",
-    "postcode": "postcode",
-    "consent": "consent",
-    "newsletter": "newsletter",
-    "honeypot": "website",
-}
+DEFAULT_FIELD_NAMES = dict(PETITION_FIELDS)
 
 TEXT_KEYS = ("title", "addressee", "text", "privacy")
 OPTIONAL_TEXT_KEYS = ("call_to_action", "how_to_sign", "count_note")
 KNOWN_KEYS = set(TEXT_KEYS) | set(OPTIONAL_TEXT_KEYS) | {
-    "demands", "goal", "count", "count_date", "endpoint", "count_url", "field_names"}
+    "demands", "goal", "count", "count_date", "endpoint", "count_url", "field_names",
+    "service"}
 DEFAULT_CALL_TO_ACTION = "Signer la pétition"
-PRIVACY_ANCHOR = "donnees-personnelles"
+SERVICE_DAYS = ("link_days", "unconfirmed_days", "testimony_days")
+SERVICE_KEYS = ("url", *SERVICE_DAYS, "delete_after")
+# The count the service publishes beside the petition page (python -m service
+# publier-compteur): read by petition-count.js from the portal or mirror itself.
+PUBLISHED_COUNT = "compteur.json"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long the action service keeps what readers send (block `service:`)."""
+    link_days: int
+    unconfirmed_days: int
+    testimony_days: int
+    delete_after: dt.date
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,28 @@ class Petition:
     how_to_sign: str = ""
     count_note: str = ""
     field_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FIELD_NAMES))
+    service_url: str = ""               # the portal's action service, ending with "/"
+    retention: Retention | None = None
+
+    @property
+    def form_action(self) -> str:
+        return f"{self.service_url}signer" if self.service_url else self.endpoint
+
+    @property
+    def testimony_action(self) -> str:
+        return f"{self.service_url}temoigner" if self.service_url else ""
+
+    @property
+    def live_count_url(self) -> str:
+        return self.count_url or (PUBLISHED_COUNT if self.service_url else "")
+
+    def with_service_url(self, url: str) -> Petition:
+        """The same petition sent to another service (make serve: the local one). A service on
+        this machine is also asked for the live count: no published site to read it from."""
+        url = url.rstrip("/") + "/"
+        local = urlsplit(url).hostname in {"127.0.0.1", "localhost", "::1"}
+        return replace(self, service_url=url,
+                       count_url=f"{url}count.json" if local else self.count_url)
 
 
 def is_allowed_url(value: str) -> bool:
@@ -122,7 +155,12 @@ def parse_petition(text: str, label: str) -> Petition:
             problem(key, f"adresse refusée pour `{key}` : « {value} »",
                     "seules les adresses https:// complètes sont acceptées "
                     "(http:// uniquement vers 127.0.0.1 ou localhost, pour les essais)")
-    if not data.get("endpoint") and not _is_text(data.get("how_to_sign")):
+    service_url, retention = _service_block(data.get("service"), problem, "service" in data)
+    if data.get("endpoint") and service_url:
+        problem("endpoint", "`endpoint` et `service.url` sont tous deux remplis",
+                "gardez `service.url` pour le service du portail, ou `endpoint` pour un "
+                "formulaire d’une autre organisation, pas les deux")
+    if not data.get("endpoint") and not service_url and not _is_text(data.get("how_to_sign")):
         problem("endpoint", "sans `endpoint`, `how_to_sign` est obligatoire",
                 "expliquez dans `how_to_sign` comment signer tant que le formulaire "
                 "de signature n’est pas branché")
@@ -154,8 +192,52 @@ def parse_petition(text: str, label: str) -> Petition:
         count_url=(data.get("count_url") or "").strip(),
         call_to_action=(data.get("call_to_action") or DEFAULT_CALL_TO_ACTION).strip(),
         how_to_sign=data.get("how_to_sign") or "", count_note=data.get("count_note") or "",
-        field_names=names,
+        field_names=names, service_url=service_url, retention=retention,
     )
+
+
+def _service_block(block, problem, present: bool) -> tuple[str, Retention | None]:
+    """`service:` — the action service's address and its retention periods."""
+    if not present:
+        return "", None
+    if not isinstance(block, dict):
+        problem("service", "`service` doit être un bloc de champs",
+                "écrivez `service:` puis, en retrait, `url:`, " + ", ".join(
+                    f"`{k}:`" for k in SERVICE_KEYS[1:]))
+        return "", None
+    found = []
+    for key in block:
+        if key not in SERVICE_KEYS:
+            found.append(key)
+            problem("service", f"champ inconnu `service.{key}`",
+                    did_you_mean(str(key), SERVICE_KEYS, "champs connus"))
+    url = block.get("url")
+    if not isinstance(url, str) or not is_allowed_url(url.strip()):
+        problem("service", f"adresse refusée pour `service.url` : « {url} »",
+                "l’adresse https:// du service de signature du portail (http:// "
+                "uniquement vers 127.0.0.1 ou localhost, pour les essais)")
+        url = ""
+    days = {}
+    for key in SERVICE_DAYS:
+        value = block.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problem("service", f"`service.{key}` doit être un nombre de jours supérieur à 0 : "
+                               f"« {value} »", "écrivez un nombre entier, par exemple 7")
+        else:
+            days[key] = value
+    if days.get("unconfirmed_days", 1) < days.get("link_days", 0):
+        problem("service", "`service.unconfirmed_days` est plus court que "
+                           "`service.link_days`",
+                "une signature non confirmée doit être gardée au moins aussi longtemps que "
+                "son lien de confirmation reste valable")
+    delete_after = block.get("delete_after")
+    if not isinstance(delete_after, dt.date) or isinstance(delete_after, dt.datetime):
+        problem("service", f"`service.delete_after` n’est pas une date : « {delete_after} »",
+                "écrivez le dernier jour de conservation des données, AAAA-MM-JJ")
+        delete_after = None
+    if not url or len(days) < len(SERVICE_DAYS) or delete_after is None or found:
+        return "", None
+    return url.strip().rstrip("/") + "/", Retention(delete_after=delete_after, **days)
 
 
 def load_petition(path: Path, label: str) -> Petition | None:
@@ -167,24 +249,13 @@ def load_petition(path: Path, label: str) -> Petition | None:
     return parse_petition(text, label)
 
 
-def format_number(number: int) -> str:
-    """`12 000` with a narrow no-break space, the French way."""
-    return f"{number:,}".replace(",", "\u202f")
-
-
-def progress_text(count: int, goal: int, date: dt.date) -> str:
-    """« 1 234 signatures sur un objectif de 10 000, au 23 novembre 2026 »."""
-    noun = "signature" if count < 2 else "signatures"
-    return (f"{format_number(count)} {noun} sur un objectif de {format_number(goal)}, "
-            f"au {format_day(date)}")
-
-
 def progress_html(petition: Petition, script_src: str = "") -> str:
     """The bar, readable without JavaScript. With `count_url`, the script may update it."""
-    live = (f' data-count-url="{html.escape(petition.count_url)}"'
-            f' data-goal="{petition.goal}"' if petition.count_url else "")
+    count_url = petition.live_count_url
+    live = (f' data-count-url="{html.escape(count_url)}"'
+            f' data-goal="{petition.goal}"' if count_url else "")
     script = (f'<script src="{html.escape(script_src)}" defer></script>\n'
-              if petition.count_url and script_src else "")
+              if count_url and script_src else "")
     note = (f'<div class="petition-progress__note" markdown>\n\n'
             f"{markdown_block(petition.count_note).strip()}\n\n</div>\n"
             if petition.count_note else "")
@@ -202,26 +273,13 @@ def progress_html(petition: Petition, script_src: str = "") -> str:
 
 def form_html(petition: Petition) -> str:
     """A plain form POSTed to the signature service: it works with JavaScript off."""
-    n = {key: html.escape(value) for key, value in petition.field_names.items()}
-    return f"""<form class="petition-form" method="post" action="{html.escape(petition.endpoint)}">
-<p class="petition-form__required">Tous les champs sont obligatoires, sauf l’inscription à la lettre d’information.</p>
-<p><label for="petition-name">Nom et prénom</label>
-<input id="petition-name" name="{n['name']}" type="text" autocomplete="name" required maxlength="200"></p>
-<p><label for="petition-email">Adresse électronique</label>
-<input id="petition-email" name="{n['email']}" type="email" autocomplete="email" required maxlength="254"></p>
-<p><label for="petition-postcode">Code postal <span class="petition-form__hint" id="petition-postcode-hint">(5 chiffres)</span></label>
-<input id="petition-postcode" name="{n['postcode']}" type="text" autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{{5}}" maxlength="5" required aria-describedby="petition-postcode-hint"></p>
-<div class="petition-hp" aria-hidden="true">
-<label for="petition-website">Ne remplissez pas ce champ</label>
-<input id="petition-website" name="{n['honeypot']}" type="text" tabindex="-1" autocomplete="off">
-</div>
-<p class="petition-form__check"><input id="petition-consent" name="{n['consent']}" type="checkbox" value="oui" required>
-<label for="petition-consent">J’accepte que mes données soient traitées pour cette pétition, comme expliqué dans la <a href="#{PRIVACY_ANCHOR}">notice sur les données personnelles</a>.</label></p>
-<p class="petition-form__check"><input id="petition-newsletter" name="{n['newsletter']}" type="checkbox" value="oui">
-<label for="petition-newsletter">Je souhaite recevoir des nouvelles de la campagne (facultatif).</label></p>
-<p><button type="submit" class="md-button md-button--primary">{html.escape(petition.call_to_action)}</button></p>
-</form>
-"""  # noqa: E501 (HTML is easier to review one element a line)
+    return petition_form(petition.form_action, names=petition.field_names,
+                         call_to_action=petition.call_to_action)
+
+
+def testimony_form_html(petition: Petition) -> str:
+    """The testimony form, POSTed to the same service."""
+    return testimony_form(petition.testimony_action)
 
 
 def how_to_sign_html(petition: Petition, contact: str) -> str:
@@ -233,8 +291,9 @@ def how_to_sign_html(petition: Petition, contact: str) -> str:
 def render_petition(petition: Petition, contact: str = "", script_src: str = "") -> str:
     """The whole petition page body, in Markdown with HTML blocks."""
     demands = "\n".join(f"1. {inline(d)}" for d in petition.demands)
-    sign = (form_html(petition) if petition.endpoint
+    sign = (form_html(petition) if petition.form_action
             else how_to_sign_html(petition, contact))
+    rights = f"\n{contact}\n" if contact and petition.form_action else ""
     return (
         f'<p class="petition-title"><strong>{inline(petition.title)}</strong></p>\n\n'
         f'<p class="petition-addressee">Destinataires\u00a0: {inline(petition.addressee)}</p>\n\n'
@@ -244,5 +303,5 @@ def render_petition(petition: Petition, contact: str = "", script_src: str = "")
         f"{progress_html(petition, script_src)}\n"
         f"{sign}\n"
         f"## Vos données personnelles {{ #{PRIVACY_ANCHOR} }}\n\n"
-        f"{markdown_block(petition.privacy).strip()}\n"
+        f"{markdown_block(petition.privacy).strip()}\n{rights}"
     )

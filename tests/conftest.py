@@ -35,3 +35,13 @@ def browser():
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL cluster (Debian's) in a temporary folder on a free port, for the session."""
+    from support.service import PostgresCluster
+
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()

@@ -1,6 +1,7 @@
 """Petition data, share links and letters: pure functions, the built portal, must-fail builds."""
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -142,18 +143,45 @@ def test_nav_has_one_action_entry(site):
     assert labels.count("Agir") == 1
 
 
-def test_real_petition_without_endpoint_explains_how_to_sign(site):
+def test_real_petition_posts_to_the_action_service(site):
     article = site.article("agir/petition.html")
-    assert article.select("form.petition-form") == []
-    how = article.select_one(".petition-how")
-    assert "La signature en ligne n’est pas encore ouverte" in how.get_text()
-    assert how.select_one('a[href^="mailto:"]') is not None
+    form = article.select_one("form.petition-form")
+    assert form["action"] == "https://agir.portail-france-travail.example.org/signer"
+    assert form["method"] == "post"
+    assert article.select(".petition-how") == []
     label = article.select_one("#petition-progress-label").get_text()
     assert label == "0 signature sur un objectif de 10\u202f000, au 23 novembre 2026"
     bar = article.select_one("progress")
     assert (bar["value"], bar["max"], bar["aria-labelledby"]) == (
         "0", "10000", "petition-progress-label")
-    assert article.select("script") and not article.select("script[src*=petition-count]")
+    # The fresher count is the one published beside the page, never the service's.
+    assert article.select_one(".petition-progress")["data-count-url"] == "compteur.json"
+    assert article.select("script[src*=petition-count]")
+    published = json.loads(site.path("agir/compteur.json").read_text(encoding="utf-8"))
+    assert published == {"count": 0, "goal": 10000, "date": "2026-11-23"}
+
+
+def test_service_block_is_checked():
+    block = ("service:\n  url: \"https://agir.example.org\"\n  link_days: 7\n"
+             "  unconfirmed_days: 10\n  testimony_days: 365\n  delete_after: 2027-12-31\n")
+    text = VALID.replace('endpoint: "https://signer.example.org/petition"\n', "") + block
+    petition = parse_petition(text, "p.yml")
+    assert petition.form_action == "https://agir.example.org/signer"
+    assert petition.testimony_action == "https://agir.example.org/temoigner"
+    assert petition.retention.unconfirmed_days == 10
+    local = petition.with_service_url("http://127.0.0.1:8001")
+    assert local.form_action == "http://127.0.0.1:8001/signer"
+    assert local.live_count_url == "http://127.0.0.1:8001/count.json"
+    assert petition.with_service_url("https://autre.example.org/").live_count_url == \
+        "compteur.json"
+    assert problems_of(text.replace("link_days: 7", "link_days: 12"))[0].startswith(
+        "data/petition.yml:11: `service.unconfirmed_days` est plus court que "
+        "`service.link_days` — une signature non confirmée doit être gardée")
+    assert "`service.delete_after` n’est pas une date : « bientôt »" in problems_of(
+        text.replace("2027-12-31", "bientôt"))[0]
+    assert "adresse refusée pour `service.url` : « http://agir.example.org »" in problems_of(
+        text.replace("https://agir", "http://agir"))[0]
+    assert "`endpoint` et `service.url` sont tous deux remplis" in problems_of(VALID + block)[0]
 
 
 def test_action_pages_cite_the_law(site):
@@ -164,7 +192,8 @@ def test_action_pages_cite_the_law(site):
     assert len(article.select("section.letter")) == 4
     assert article.select_one('.letter-field[data-field="nom"]').get_text() == "[nom et prénom]"
     testimonies = site.article("agir/temoignages.html")
-    assert testimonies.select("form") == []
+    form = testimonies.select_one("form.testimony-form")
+    assert form["action"] == "https://agir.portail-france-travail.example.org/temoigner"
     assert testimonies.select_one('a[href^="mailto:contact@example.org"]') is not None
 
 

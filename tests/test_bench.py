@@ -154,3 +154,18 @@ def test_small_benchmark_report(tmp_path):
     assert len(run["check"]["seconds"]) == 1 and len(run["preview"]["seconds"]) == 1
     assert "preview_seconds" in report["targets"]
     assert "make check" in format_report(report)
+
+
+@pytest.mark.bench
+def test_service_load_run_keeps_every_acknowledged_signature_and_mail(tmp_path):
+    """A small load and fault run (SIGKILL, SMTP down for the first half): the counts are
+    checked, never the timings."""
+    from bench import service_load
+
+    report = service_load.run(300, 20, tmp_path / "service-load.json")
+    assert report["acknowledged"] == 300
+    assert report["missing_acknowledged_in_database"] == 0
+    assert report["mails_missing"] == 0 and report["same_mail_delivered_twice"] == 0
+    assert "killed_at_s" in report and "smtp_started_at_s" in report
+    assert "signatures/s" in service_load.format_service_report(report)
+    assert json.loads((tmp_path / "service-load.json").read_text())["signatures"] == 300

@@ -1,10 +1,15 @@
-/* Live signature count, loaded only on the petition page when `count_url` is set.
-   Reads {"count": 1234, "date": "2026-12-01"} (date optional) from the organisation's
-   server and updates the bar. On any failure the count rendered at build time stays. */
+/* Fresher signature count, loaded only on the petition page when it has a count address.
+   With the portal's own service, that address is `compteur.json` beside the page, written
+   into the published site by `python -m service publier-compteur`: the reader's browser
+   asks the portal (or the mirror it reads), never the signature service. With `count_url`,
+   it is the organisation's JSON. Reads {"count": 1234, "date": "2026-12-01"} (date
+   optional) and updates the bar; on any failure (no count published yet, offline copy)
+   the count written in the page stays. */
 (function () {
   "use strict";
   var box = document.querySelector(".petition-progress[data-count-url]");
-  if (!box || !window.fetch) return;
+  // Opened from disk (file://), a browser refuses to fetch: the count in the page stays.
+  if (!box || !window.fetch || window.location.protocol === "file:") return;
   var bar = box.querySelector("progress");
   var label = box.querySelector(".petition-progress__label");
   var goal = parseInt(box.getAttribute("data-goal"), 10);
@@ -24,7 +29,7 @@
     return isNaN(date.getTime()) ? new Date() : date;
   }
 
-  fetch(box.getAttribute("data-count-url"), {credentials: "omit", cache: "no-store"})
+  fetch(box.getAttribute("data-count-url"), {credentials: "omit", cache: "no-cache"})
     .then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();

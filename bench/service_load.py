@@ -1,0 +1,326 @@
+"""Load and faults on the action service (issue 16), loopback only, bounded in count and time.
+
+C concurrent clients sign N times (one address each) over keep-alive HTTP/1.1. Meanwhile:
+- the SMTP server is down for the first half of the run, started when half the signatures
+  are acknowledged: every confirmation mail must then arrive, once;
+- the service is killed with SIGKILL at 40 % of the acknowledged signatures and restarted
+  on the same database; clients retry what was in flight.
+Reported: signatures per second, p50/p99 latency of acknowledged requests, acknowledged
+signatures missing from the database (must be 0), mails missing and duplicated, and a
+baseline measured in the same run (the same clients reading /count.json, served from
+memory) to express the signing rate as a ratio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PORTAL_ORIGIN = "https://portail-france-travail.example.org"
+TARGETS = {"signatures_per_second_min": 500, "p99_ms_max": 200, "missing_max": 0}
+TIME_LIMIT = 900.0  # seconds: the whole run gives up after this
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise TimeoutError(f"127.0.0.1:{port} does not answer")
+
+
+class ServiceProcess:
+    def __init__(self, env: dict[str, str], port: int, log: Path):
+        self.env, self.port, self.log = env, port, log
+        self.process: subprocess.Popen | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
+                 "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
+                 "--loop", "uvloop", "--http", "httptools", "--backlog", "4096"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        await wait_port(self.port)
+
+    def kill(self, sig=signal.SIGKILL) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=30)
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection; reconnects when the server went away."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: {PORTAL_ORIGIN}\r\n"
+                f"Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        try:
+            self.writer.write(head + body)
+            await self.writer.drain()
+            status_line = await self.reader.readline()
+            length, status = 0, int(status_line.split()[1])
+            while (line := await self.reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            return status, await self.reader.readexactly(length)
+        except (OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+            self.close()
+            raise ConnectionError from None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def signature_body(address: str, i: int) -> bytes:
+    return urllib.parse.urlencode({
+        "name": f"Signataire {i}", "email": address, "postcode": f"{i % 95 + 1:02d}000",
+        "consent": "oui", "website": ""}).encode()
+
+
+async def baseline(port: int, clients: int, requests: int) -> dict:
+    """The same clients reading /count.json (served from memory): the server's own ceiling."""
+    latencies: list[float] = []
+    remaining = [requests]
+
+    async def one(client: Client) -> None:
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            start = time.perf_counter()
+            status, _ = await client.request("GET", "/count.json")
+            if status == 200:
+                latencies.append(time.perf_counter() - start)
+        client.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(Client(port)) for _ in range(clients)))
+    seconds = time.perf_counter() - start
+    return {"requests": len(latencies), "seconds": round(seconds, 2),
+            "per_second": round(len(latencies) / seconds, 1), **percentiles(latencies)}
+
+
+def percentiles(latencies: list[float]) -> dict:
+    if not latencies:
+        return {"p50_ms": None, "p99_ms": None}
+    ordered = sorted(latencies)
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1)}
+
+
+async def run_load(n: int, clients: int, work: Path) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from service.crypto import generate_keys
+    from service.ratelimit import keyed
+
+    _private, public = generate_keys(work / "cles")
+    service_port, smtp_port = free_port(), free_port()
+    secret = secrets.token_urlsafe(40)
+    database = work / "service.db"
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}", SERVICE_SECRET=secret,
+               SERVICE_PUBLIC_KEY=public.read_text().strip(),
+               SERVICE_PUBLIC_URL=f"http://127.0.0.1:{service_port}/", SERVICE_MAIL="smtp",
+               SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), SERVICE_RETRY_BASE="0.5",
+               SERVICE_RETRY_MAX="2", SERVICE_RATE_LIMIT=str(10 * n),
+               SERVICE_LOG_LEVEL="WARNING")
+    for name in ("PORTAL_SITE_URL", "PORTAL_SERVICE_URL"):
+        env.pop(name, None)
+    service = ServiceProcess(env, service_port, work / "service.log")
+    await service.start()
+    base = await baseline(service_port, clients, max(n // 4, clients))
+
+    received = work / "received.tsv"
+    received.touch()
+    sink: subprocess.Popen | None = None
+    queue = list(range(n))
+    queue.reverse()
+    acknowledged: set[str] = set()
+    retried: set[str] = set()
+    latencies: list[float] = []
+    started: list[float] = []  # when each acknowledged request was sent, from the run start
+    kill_at, smtp_at = int(n * 0.4), n // 2
+    events: dict[str, float] = {}
+    restarting = asyncio.Event()
+    restarting.set()  # set = the service is up
+    run_start = time.perf_counter()
+
+    async def faults() -> None:
+        nonlocal sink
+        while len(acknowledged) < kill_at:
+            await asyncio.sleep(0.01)
+        restarting.clear()
+        events["killed_at_s"] = round(time.perf_counter() - run_start, 2)
+        service.kill()
+        await service.start()
+        events["restarted_after_s"] = round(time.perf_counter() - run_start
+                                            - events["killed_at_s"], 2)
+        restarting.set()
+        while len(acknowledged) < smtp_at:
+            await asyncio.sleep(0.01)
+        sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(smtp_port),
+                                 str(received)], cwd=ROOT)
+        await wait_port(smtp_port)
+        events["smtp_started_at_s"] = round(time.perf_counter() - run_start, 2)
+
+    async def signer(client: Client) -> None:
+        while queue and time.perf_counter() - run_start < TIME_LIMIT:
+            i = queue.pop()
+            address = f"s{i}@bench.example.org"
+            body = signature_body(address, i)
+            while True:
+                await restarting.wait()
+                start = time.perf_counter()
+                try:
+                    status, _ = await client.request("POST", "/signer", body)
+                except ConnectionError:
+                    retried.add(address)
+                    await asyncio.sleep(0.05)
+                    continue
+                if status == 200:
+                    latencies.append(time.perf_counter() - start)
+                    started.append(start - run_start)
+                    acknowledged.add(address)
+                    break
+                retried.add(address)
+                await asyncio.sleep(0.05)
+        client.close()
+
+    fault_task = asyncio.create_task(faults())
+    await asyncio.gather(*(signer(Client(service_port)) for _ in range(clients)))
+    seconds = time.perf_counter() - run_start
+    await asyncio.wait_for(fault_task, timeout=60)
+
+    # Every acknowledged signature must be in the database (found by its address's HMAC).
+    from sqlalchemy import create_engine, text
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as conn:
+        stored = set(conn.execute(text("SELECT email_key FROM signatures")).scalars())
+    engine.dispose()
+    missing = sum(1 for a in acknowledged if keyed(secret.encode(), "email", a) not in stored)
+
+    # Every acknowledged signature's mail must arrive once (bounded wait for the outbox).
+    drain_start = time.perf_counter()
+    while time.perf_counter() - drain_start < 180:
+        got = {line.split("\t")[0] for line in received.read_text().splitlines()}
+        if acknowledged <= got:
+            break
+        await asyncio.sleep(0.5)
+    drain = time.perf_counter() - drain_start
+    await asyncio.sleep(3)  # late duplicates would show now
+    lines = [line.split("\t") for line in received.read_text().splitlines()]
+    per_recipient = Counter(recipient for recipient, _ in lines)
+    per_message_id = Counter(message_id for _, message_id in lines)
+    service.kill(signal.SIGTERM)
+    if sink:
+        sink.terminate()
+        sink.wait(timeout=30)
+    rate = len(acknowledged) / seconds
+    # Outside the restart (from the kill to 2 s after the service is back): the steady state.
+    down_from = events.get("killed_at_s", seconds)
+    down_to = down_from + events.get("restarted_after_s", 0) + 2
+    steady = [lat for lat, at in zip(latencies, started, strict=True)
+              if at < down_from or at > down_to]
+    result = {
+        "date": dt.date.today().isoformat(), "signatures": n, "clients": clients,
+        "acknowledged": len(acknowledged), "seconds": round(seconds, 2),
+        "signatures_per_second": round(rate, 1), **percentiles(latencies),
+        "steady": percentiles(steady),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "missing_acknowledged_in_database": missing,
+        "retried_after_kill_or_refusal": len(retried),
+        "mails_received": len(lines),
+        "mails_missing": len(acknowledged - set(per_recipient)),
+        # a retried signature may legitimately have had its link sent twice
+        "mails_duplicated": sum(1 for r, k in per_recipient.items()
+                                if k > 1 and r not in retried),
+        "same_mail_delivered_twice": sum(1 for k in per_message_id.values() if k > 1),
+        "outbox_drained_after_load_s": round(drain, 1),
+        **events,
+        "baseline_count_json": base,
+        "ratio_signing_to_baseline": round(rate / base["per_second"], 3),
+        "targets": TARGETS,
+    }
+    result["targets_met"] = {
+        "signatures_per_second": rate >= TARGETS["signatures_per_second_min"],
+        "p99_ms": (result["steady"]["p99_ms"] or 1e9) <= TARGETS["p99_ms_max"],
+        "missing": missing <= TARGETS["missing_max"],
+    }
+    return result
+
+
+def format_service_report(r: dict) -> str:
+    b = r["baseline_count_json"]
+    return "\n".join([
+        f"\nAction service under load: {r['signatures']} signatures, {r['clients']} clients "
+        f"(SQLite, loopback)",
+        f"  acknowledged {r['acknowledged']} in {r['seconds']} s: "
+        f"{r['signatures_per_second']} signatures/s; p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms"
+        f" (outside the restart: p50 {r['steady']['p50_ms']} ms, p99 {r['steady']['p99_ms']} ms)"
+        f"; machine load average {r['load_average_1min_at_end']}",
+        f"  baseline GET /count.json: {b['per_second']} req/s, p50 {b['p50_ms']} ms, "
+        f"p99 {b['p99_ms']} ms; ratio signing/baseline {r['ratio_signing_to_baseline']}",
+        f"  SIGKILL at {r.get('killed_at_s')} s, back after {r.get('restarted_after_s')} s; "
+        f"acknowledged missing from the database: {r['missing_acknowledged_in_database']}",
+        f"  SMTP started at {r.get('smtp_started_at_s')} s; mails received {r['mails_received']}"
+        f", missing {r['mails_missing']}, duplicated {r['mails_duplicated']} "
+        f"(retried signatures excluded: {r['retried_after_kill_or_refusal']}), same Message-ID"
+        f" twice {r['same_mail_delivered_twice']}; outbox drained "
+        f"{r['outbox_drained_after_load_s']} s after the load",
+        f"  targets met: {r['targets_met']}",
+    ])
+
+
+def run(n: int, clients: int, out: Path | None = None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
+        try:
+            import uvloop
+            result = uvloop.run(run_load(n, clients, Path(tmp)))
+        except ImportError:
+            result = asyncio.run(run_load(n, clients, Path(tmp)))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--signatures", type=int, default=20_000)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/service-load.json")
+    args = parser.parse_args()
+    print(format_service_report(run(args.signatures, args.clients, args.out)))

@@ -1,0 +1,45 @@
+"""An SMTP server for the load benchmark, in its own process (aiosmtpd): every mail received
+is appended to a file as `recipient<TAB>Message-ID`, flushed at once.
+
+    python -m bench.smtp_sink PORT FILE
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import signal
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, path: str):
+        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open for the life of the process)
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content,
+                                           policy=email.policy.default)
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.out.write(f"{recipient}\t{message['Message-ID']}\n")
+            self.out.flush()
+        return "250 OK"
+
+
+def main() -> None:
+    port, path = int(sys.argv[1]), sys.argv[2]
+    controller = Controller(Sink(path), hostname="127.0.0.1", port=port)
+    controller.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The petition and testimony forms as HTML: one markup for the static page and for the
+action service's answer that shows the form again with what the reader typed and what to fix.
+
+Standard library only, and no import from the macros package: the service loads this file
+by its path (service/markup.py) without importing MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+# Longest accepted value of each field, in characters (the service refuses longer ones).
+LIMITS = {"name": 100, "email": 254, "postcode": 5, "testimony": 10_000, "contact": 200}
+PETITION_FIELDS = {"name": "name", "email": "email", "postcode": "postcode",
+                   "consent": "consent", "newsletter": "newsletter", "honeypot": "website"}
+TESTIMONY_FIELDS = {"testimony": "temoignage", "contact": "contact", "consent": "consent",
+                    "honeypot": "website"}
+PRIVACY_ANCHOR = "donnees-personnelles"
+COUNT_LABEL_ID, COUNT_BAR_ID = "petition-progress-label", "petition-progress-bar"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+
+def format_number(number: int) -> str:
+    """`12 000` with a narrow no-break space, the French way."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def format_day(day) -> str:
+    """`1er décembre 2026`, `23 novembre 2026` (a datetime.date)."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def progress_text(count: int, goal: int, day) -> str:
+    """« 1 234 signatures sur un objectif de 10 000, au 23 novembre 2026 »."""
+    noun = "signature" if count < 2 else "signatures"
+    return (f"{format_number(count)} {noun} sur un objectif de {format_number(goal)}, "
+            f"au {format_day(day)}")
+
+
+def _value(values: Mapping[str, str], key: str) -> str:
+    return html.escape(values.get(key, ""), quote=True)
+
+
+def _checked(values: Mapping[str, str], key: str) -> str:
+    return " checked" if values.get(key) else ""
+
+
+def _invalid(errors: Mapping[str, str], key: str, prefix: str) -> str:
+    if key not in errors:
+        return ""
+    return f' aria-invalid="true" aria-describedby="{prefix}-{key}-error"'
+
+
+def _message(errors: Mapping[str, str], key: str, prefix: str) -> str:
+    if key not in errors:
+        return ""
+    return (f'<span class="form-error" id="{prefix}-{key}-error">'
+            f"{html.escape(errors[key])}</span>")
+
+
+def error_summary(errors: Mapping[str, str], prefix: str) -> str:
+    """The list of what to fix, first in the form, each item leading to its field."""
+    if not errors:
+        return ""
+    items = "".join(f'<li><a href="#{prefix}-{key}">{html.escape(message)}</a></li>'
+                    for key, message in errors.items())
+    return (f'<div class="form-errors" role="alert" id="{prefix}-errors">'
+            f"<p><strong>Votre envoi n’a pas été enregistré.</strong> À corriger :</p>"
+            f"<ul>{items}</ul></div>\n")
+
+
+def _honeypot(name: str, prefix: str) -> str:
+    return (f'<div class="petition-hp" aria-hidden="true">\n'
+            f'<label for="{prefix}-website">Ne remplissez pas ce champ</label>\n'
+            f'<input id="{prefix}-website" name="{html.escape(name)}" type="text" tabindex="-1" '
+            f'autocomplete="off">\n</div>\n')
+
+
+def petition_form(action: str, *, names: Mapping[str, str] | None = None,
+                  values: Mapping[str, str] | None = None,
+                  errors: Mapping[str, str] | None = None,
+                  call_to_action: str = "Signer la pétition",
+                  privacy_href: str = f"#{PRIVACY_ANCHOR}") -> str:
+    """A plain form POSTed to `action`: it works with JavaScript off."""
+    n = {key: html.escape(value) for key, value in (names or PETITION_FIELDS).items()}
+    v, e, p = values or {}, errors or {}, "petition"
+    return f"""<form class="petition-form" method="post" action="{html.escape(action)}" accept-charset="utf-8">
+{error_summary(e, p)}<p class="petition-form__required">Tous les champs sont obligatoires, sauf l’inscription aux nouvelles de la campagne.</p>
+<p><label for="petition-name">Nom et prénom</label>
+<input id="petition-name" name="{n['name']}" type="text" autocomplete="name" required maxlength="{LIMITS['name']}" value="{_value(v, 'name')}"{_invalid(e, 'name', p)}>{_message(e, 'name', p)}</p>
+<p><label for="petition-email">Adresse électronique <span class="petition-form__hint" id="petition-email-hint">(pour confirmer votre signature)</span></label>
+<input id="petition-email" name="{n['email']}" type="email" autocomplete="email" required maxlength="{LIMITS['email']}" value="{_value(v, 'email')}"{_invalid(e, 'email', p) or ' aria-describedby="petition-email-hint"'}>{_message(e, 'email', p)}</p>
+<p><label for="petition-postcode">Code postal <span class="petition-form__hint" id="petition-postcode-hint">(5 chiffres)</span></label>
+<input id="petition-postcode" name="{n['postcode']}" type="text" autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{{5}}" maxlength="{LIMITS['postcode']}" required value="{_value(v, 'postcode')}"{_invalid(e, 'postcode', p) or ' aria-describedby="petition-postcode-hint"'}>{_message(e, 'postcode', p)}</p>
+{_honeypot(n['honeypot'], p)}<p class="petition-form__check"><input id="petition-consent" name="{n['consent']}" type="checkbox" value="oui" required{_checked(v, 'consent')}{_invalid(e, 'consent', p)}>
+<label for="petition-consent">J’accepte que mes données soient traitées pour cette pétition, comme expliqué dans la <a href="{html.escape(privacy_href)}">notice sur les données personnelles</a>.</label>{_message(e, 'consent', p)}</p>
+<p class="petition-form__check"><input id="petition-newsletter" name="{n['newsletter']}" type="checkbox" value="oui"{_checked(v, 'newsletter')}>
+<label for="petition-newsletter">Je souhaite recevoir des nouvelles de la campagne (facultatif, sans lien avec la signature).</label></p>
+<p><button type="submit" class="md-button md-button--primary">{html.escape(call_to_action)}</button></p>
+</form>
+"""  # noqa: E501 (HTML is easier to review one element a line)
+
+
+def testimony_form(action: str, *, values: Mapping[str, str] | None = None,
+                   errors: Mapping[str, str] | None = None,
+                   privacy_href: str = f"#{PRIVACY_ANCHOR}") -> str:
+    """The testimony form: a text, an optional way to reach the author, a consent."""
+    n, v, e, p = TESTIMONY_FIELDS, values or {}, errors or {}, "testimony"
+    return f"""<form class="testimony-form" method="post" action="{html.escape(action)}" accept-charset="utf-8">
+{error_summary(e, p)}<p><label for="testimony-testimony">Votre témoignage</label> <span class="petition-form__hint" id="testimony-testimony-hint">(jusqu’à {LIMITS['testimony']:,} caractères ; n’y mettez ni identifiant ni numéro de sécurité sociale)</span>
+<textarea id="testimony-testimony" name="{n['testimony']}" rows="10" required maxlength="{LIMITS['testimony']}"{_invalid(e, 'testimony', p) or ' aria-describedby="testimony-testimony-hint"'}>{_value(v, 'testimony')}</textarea>{_message(e, 'testimony', p)}</p>
+<p><label for="testimony-contact">Comment vous joindre, si vous le souhaitez</label> <span class="petition-form__hint" id="testimony-contact-hint">(facultatif : adresse électronique, téléphone…)</span>
+<input id="testimony-contact" name="{n['contact']}" type="text" maxlength="{LIMITS['contact']}" value="{_value(v, 'contact')}"{_invalid(e, 'contact', p) or ' aria-describedby="testimony-contact-hint"'}>{_message(e, 'contact', p)}</p>
+{_honeypot(n['honeypot'], p)}<p class="petition-form__check"><input id="testimony-consent" name="{n['consent']}" type="checkbox" value="oui" required{_checked(v, 'consent')}{_invalid(e, 'consent', p)}>
+<label for="testimony-consent">J’accepte que l’équipe lise ce témoignage, comme expliqué dans la <a href="{html.escape(privacy_href)}">notice sur les données personnelles</a>. Rien ne sera publié sans mon accord.</label>{_message(e, 'consent', p)}</p>
+<p><button type="submit" class="md-button md-button--primary">Envoyer mon témoignage</button></p>
+</form>
+""".replace(f"{LIMITS['testimony']:,}", f"{LIMITS['testimony']:,}".replace(",", "\u202f"))  # noqa: E501

@@ -1,0 +1,185 @@
+"""Reading and checking a form post. Every refusal is a French sentence that says what to fix;
+the values come back as typed so the form can be shown again with them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from .markup import LIMITS, PETITION_FIELDS, TESTIMONY_FIELDS
+
+MESSAGES = {
+    "name_missing": "Indiquez votre nom et votre prénom.",
+    "name_long": f"Votre nom compte plus de {LIMITS['name']} caractères : raccourcissez-le.",
+    "name_control": "Écrivez votre nom sur une seule ligne, sans retour à la ligne ni "
+                    "caractère invisible.",
+    "email_missing": "Indiquez votre adresse électronique : elle sert à confirmer votre "
+                     "signature.",
+    "email_long": f"Votre adresse électronique compte plus de {LIMITS['email']} caractères : "
+                  "vérifiez-la.",
+    "email_invalid": "Cette adresse électronique n’est pas valide : vérifiez-la (elle "
+                     "s’écrit comme prenom@exemple.fr).",
+    "postcode": "Le code postal s’écrit avec 5 chiffres, par exemple 69003.",
+    "consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas enregistrer votre "
+               "signature.",
+    "encoding": "Ce champ contenait des caractères illisibles (le texte reçu n’était pas en "
+                "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
+                "formulaire.",
+    "already": "Cette adresse électronique a déjà signé la pétition et confirmé sa "
+               "signature : elle n’est comptée qu’une fois, inutile de signer à nouveau.",
+    "testimony_missing": "Écrivez votre témoignage avant de l’envoyer.",
+    "testimony_long": f"Votre témoignage compte plus de {LIMITS['testimony']:,} caractères : "
+                      "raccourcissez-le, ou envoyez-le en deux fois.".replace(",", "\u202f"),
+    "contact_long": f"Le moyen de vous joindre compte plus de {LIMITS['contact']} "
+                    "caractères : raccourcissez-le.",
+    "contact_control": "Écrivez le moyen de vous joindre sur une seule ligne.",
+    "testimony_consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas recevoir "
+                         "votre témoignage.",
+}
+# Whole-form refusals (shown above the form, which keeps what was typed).
+REFUSALS = {
+    "origin": "Ce formulaire nous arrive d’un site que nous ne connaissons pas. Vérifiez "
+              "l’adresse de la page où vous l’avez rempli : seuls le portail et ses miroirs "
+              "déclarés peuvent l’envoyer. Vous pouvez aussi le renvoyer d’ici.",
+    "rate": "Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
+            "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
+            "conservé ci-dessous.",
+    "too_big": "Votre envoi est trop volumineux pour être reçu (plus de {size} Ko). "
+               "Raccourcissez le texte, puis renvoyez le formulaire.",
+}
+
+_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_POSTCODE = re.compile(r"^[0-9]{5}$")
+
+
+def read_form(body: bytes) -> tuple[dict[str, str], bool]:
+    """The fields of an urlencoded body (first value of each name), and whether some bytes
+    were not UTF-8 (replaced by U+FFFD so the reader sees where)."""
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                          encoding="utf-8", errors="strict")
+        bad = False
+    except UnicodeDecodeError:
+        pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                          encoding="utf-8", errors="replace")
+        bad = True
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        values.setdefault(key, value)
+    return values, bad
+
+
+def _has_control(value: str) -> bool:
+    """Line breaks, control or invisible formatting characters (CR/LF header injection…)."""
+    if value.isprintable():  # the usual case, checked in C
+        return False
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value)
+
+
+def normalise_email(value: str) -> str | None:
+    """The address in one canonical form (lower case, IDNA domain), or None if invalid."""
+    value = value.strip()
+    if not value or _has_control(value) or any(c.isspace() for c in value):
+        return None
+    local, at, domain = value.rpartition("@")
+    if not at or not local or len(local) > 64 or not _LOCAL.match(local):
+        return None
+    try:
+        domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        return None
+    if labels[-1].isdigit():
+        return None
+    return f"{local.lower()}@{domain}"
+
+
+@dataclass
+class Checked:
+    values: dict[str, str]                   # as typed, for the form shown again
+    errors: dict[str, str] = field(default_factory=dict)
+    clean: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _encoding_errors(values: dict[str, str], keys, errors: dict[str, str]) -> None:
+    for key in keys:
+        if "\ufffd" in values.get(key, ""):
+            errors.setdefault(key, MESSAGES["encoding"])
+
+
+def check_signature(form: dict[str, str]) -> Checked:
+    f = PETITION_FIELDS
+    values = {key: form.get(f[key], "") for key in ("name", "email", "postcode")}
+    values.update({key: "oui" if form.get(f[key]) else ""
+                   for key in ("consent", "newsletter")})
+    errors: dict[str, str] = {}
+    _encoding_errors(values, ("name", "email", "postcode"), errors)
+    name = values["name"].strip()
+    if "name" in errors:
+        pass
+    elif not name:
+        errors["name"] = MESSAGES["name_missing"]
+    elif len(values["name"]) > LIMITS["name"]:
+        errors["name"] = MESSAGES["name_long"]
+    elif _has_control(values["name"]):
+        errors["name"] = MESSAGES["name_control"]
+    email = None
+    if "email" in errors:
+        pass
+    elif not values["email"].strip():
+        errors["email"] = MESSAGES["email_missing"]
+    elif len(values["email"]) > LIMITS["email"]:
+        errors["email"] = MESSAGES["email_long"]
+    elif _has_control(values["email"]):
+        errors["email"] = MESSAGES["email_invalid"]
+    else:
+        email = normalise_email(values["email"])
+        if email is None:
+            errors["email"] = MESSAGES["email_invalid"]
+    postcode = values["postcode"].strip()
+    if "postcode" not in errors and not _POSTCODE.match(postcode):
+        errors["postcode"] = MESSAGES["postcode"]
+    if not values["consent"]:
+        errors["consent"] = MESSAGES["consent"]
+    clean = {"name": " ".join(name.split()), "email": email, "postcode": postcode,
+             "newsletter": bool(values["newsletter"])}
+    return Checked(values, errors, clean)
+
+
+def check_testimony(form: dict[str, str]) -> Checked:
+    f = TESTIMONY_FIELDS
+    values = {key: form.get(f[key], "") for key in ("testimony", "contact")}
+    values["consent"] = "oui" if form.get(f["consent"]) else ""
+    errors: dict[str, str] = {}
+    _encoding_errors(values, ("testimony", "contact"), errors)
+    text = values["testimony"].replace("\r\n", "\n").strip()
+    if "testimony" in errors:
+        pass
+    elif not text:
+        errors["testimony"] = MESSAGES["testimony_missing"]
+    elif len(text) > LIMITS["testimony"]:
+        errors["testimony"] = MESSAGES["testimony_long"]
+    contact = values["contact"].strip()
+    if "contact" in errors:
+        pass
+    elif len(contact) > LIMITS["contact"]:
+        errors["contact"] = MESSAGES["contact_long"]
+    elif _has_control(values["contact"]):
+        errors["contact"] = MESSAGES["contact_control"]
+    if not values["consent"]:
+        errors["consent"] = MESSAGES["testimony_consent"]
+    return Checked(values, errors, {"testimony": text, "contact": contact})
+
+
+def is_bot(form: dict[str, str], fields: dict[str, str]) -> bool:
+    """The hidden field is filled: a robot, answered as if all went well, nothing stored."""
+    return bool(form.get(fields["honeypot"], "").strip())

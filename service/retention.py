@@ -1,0 +1,19 @@
+"""Retention periods applied to the database: the same rules for the worker (hourly) and for
+the organisers' purge commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .settings import Retention
+from .storage import Database
+
+
+def apply_retention(db: Database, retention: Retention, now: dt.datetime) -> dict[str, int]:
+    if now.date() > retention.delete_after:
+        return db.purge_all()
+    return {
+        "signatures non confirmées": db.purge_unconfirmed(
+            now - dt.timedelta(days=retention.unconfirmed_days)),
+        "témoignages": db.purge_testimonies(now - dt.timedelta(days=retention.testimony_days)),
+    }

@@ -1,0 +1,227 @@
+"""Settings: the environment for secrets and addresses, `data/petition.yml` for the campaign.
+
+Retention periods are campaign decisions published in the privacy notice, so they come from
+`data/petition.yml` (block `service:`) and nowhere else: the notice and the code cannot drift
+apart silently (tests/test_service_privacy.py holds one to the other).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = "sqlite:///var/service.db"
+MAIL_BACKENDS = ("smtp", "console", "folder")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong: the message says which and how to fix it (French)."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    link_days: int          # a confirmation link stays valid this long
+    unconfirmed_days: int   # unconfirmed signatures are deleted after this
+    testimony_days: int     # testimonies are deleted after this
+    delete_after: dt.date   # end of the campaign: everything is deleted after this day
+
+
+@dataclass(frozen=True)
+class Campaign:
+    title: str
+    goal: int
+    retention: Retention
+    service_url: str
+    # origin ("https://host[:port]") -> label shown in statistics: the portal, then mirrors
+    origins: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret: bytes
+    public_url: str            # the service's own address, for links in mails (ends with /)
+    portal_url: str            # the petition page readers come back to
+    campaign: Campaign
+    allowed_origins: frozenset[str]
+    public_key: bytes         # the team's Curve25519 public key (32 bytes)
+    mail_backend: str = "console"
+    mail_folder: Path | None = None
+    mail_from: str = "petition@localhost"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "none"
+    rate_limit: int = 10              # form posts per client address per window
+    rate_window: int = 600            # seconds
+    retry_base: float = 30.0          # first retry of a failed mail after this many seconds
+    retry_max: float = 3600.0         # back-off ceiling
+    run_worker: bool = True           # send the outbox from this process
+    trust_proxy: bool = False         # client address from X-Forwarded-For (behind nginx/Caddy)
+    max_body: int = 65_536            # bytes of a form post
+
+
+def origin_of(url: str) -> str:
+    """`https://host[:port]` of an address, lower-case, default ports dropped."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    port = parts.port
+    default = {"http": 80, "https": 443}[parts.scheme]
+    netloc = parts.hostname.lower() + (f":{port}" if port and port != default else "")
+    return f"{parts.scheme}://{netloc}"
+
+
+class _EnvLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml: `!ENV [NAME, default]` resolved like MkDocs does."""
+
+
+def _env_tag(loader, node):
+    values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [
+        loader.construct_scalar(node)]
+    *names, default = values if len(values) > 1 else (*values, None)
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    return default
+
+
+_EnvLoader.add_constructor("!ENV", _env_tag)
+
+
+def portal_address(root: Path = ROOT) -> str:
+    """The portal's `site_url`, read from mkdocs.yml as MkDocs reads it."""
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)
+    return str(config.get("site_url") or "")
+
+
+def _positive_int(block: dict, key: str, label: str) -> int:
+    value = block.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SettingsError(f"{label} : `service.{key}` doit être un nombre entier de jours "
+                            f"supérieur à 0 (valeur lue : « {value} »)")
+    return value
+
+
+def load_campaign(root: Path = ROOT, petition: str = "data/petition.yml",
+                  mirrors: str = "data/miroirs.yml") -> Campaign:
+    """Title, goal, retention and known origins, from the portal's data files."""
+    data = yaml.safe_load((root / petition).read_text(encoding="utf-8")) or {}
+    block = data.get("service") or {}
+    if not isinstance(block, dict):
+        raise SettingsError(f"{petition} : `service:` doit être un bloc de champs")
+    delete_after = block.get("delete_after")
+    if not isinstance(delete_after, dt.date) or isinstance(delete_after, dt.datetime):
+        raise SettingsError(f"{petition} : `service.delete_after` doit être une date AAAA-MM-JJ "
+                            f"(fin de la conservation des données ; valeur lue : "
+                            f"« {delete_after} »)")
+    retention = Retention(
+        link_days=_positive_int(block, "link_days", petition),
+        unconfirmed_days=_positive_int(block, "unconfirmed_days", petition),
+        testimony_days=_positive_int(block, "testimony_days", petition),
+        delete_after=delete_after)
+    origins = {}
+    portal = origin_of(os.environ.get("PORTAL_SITE_URL") or portal_address(root))
+    if portal:
+        origins[portal] = "portail"
+    mirror_file = root / mirrors
+    if mirror_file.exists():
+        for entry in yaml.safe_load(mirror_file.read_text(encoding="utf-8")) or []:
+            if isinstance(entry, dict) and origin_of(str(entry.get("url", ""))):
+                origins.setdefault(origin_of(str(entry["url"])), str(entry.get("nom", "miroir")))
+    return Campaign(title=str(data.get("title", "")).strip(), goal=int(data.get("goal", 0)),
+                    retention=retention, service_url=str(block.get("url") or ""),
+                    origins=origins)
+
+
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "oui", "yes", "on"):
+        return True
+    if value in ("0", "false", "non", "no", "off"):
+        return False
+    raise SettingsError(f"{name} : « {value} » n’est pas un booléen (écrivez 1 ou 0)")
+
+
+def _number(env, name: str, default, kind=int):
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise SettingsError(f"{name} : « {value} » n’est pas un nombre") from None
+    if number <= 0:
+        raise SettingsError(f"{name} : « {value} » doit être supérieur à 0")
+    return number
+
+
+def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -> Settings:
+    """Settings from the environment (see service/README.md for each variable)."""
+    env = dict(os.environ if env is None else env)
+    root = Path(env.get("SERVICE_ROOT") or root or ROOT)
+    campaign = load_campaign(root)
+    secret = env.get("SERVICE_SECRET", "")
+    if len(secret) < 32:
+        raise SettingsError("SERVICE_SECRET manquant ou trop court : mettez dans "
+                            "l’environnement au moins 32 caractères aléatoires, par exemple "
+                            "la sortie de `python -c 'import secrets; "
+                            "print(secrets.token_urlsafe(48))'`. Gardez-le : il sert à "
+                            "reconnaître les adresses déjà inscrites.")
+    public_url = env.get("SERVICE_PUBLIC_URL") or campaign.service_url
+    if not origin_of(public_url):
+        raise SettingsError("SERVICE_PUBLIC_URL manquant : l’adresse publique du service "
+                            "(par exemple https://agir.exemple.org/), utilisée dans les liens "
+                            "des courriels")
+    public_url = public_url.rstrip("/") + "/"
+    portal_url = env.get("SERVICE_PORTAL_URL") or (
+        (env.get("PORTAL_SITE_URL") or portal_address(root)).rstrip("/") + "/agir/petition.html")
+    extra = {origin_of(o) for o in env.get("SERVICE_ALLOWED_ORIGINS", "").split() if o}
+    if "" in extra:
+        raise SettingsError("SERVICE_ALLOWED_ORIGINS : chaque origine doit être une adresse "
+                            "http(s):// complète, séparées par des espaces")
+    backend = env.get("SERVICE_MAIL", "smtp").strip()
+    if backend not in MAIL_BACKENDS:
+        raise SettingsError(f"SERVICE_MAIL : « {backend} » inconnu ; valeurs possibles : "
+                            + ", ".join(MAIL_BACKENDS))
+    folder = env.get("SERVICE_MAIL_FOLDER", "")
+    if backend == "folder" and not folder:
+        raise SettingsError("SERVICE_MAIL=folder demande SERVICE_MAIL_FOLDER (un dossier)")
+    security = env.get("SMTP_SECURITY", "starttls" if env.get("SMTP_USER") else "none")
+    if security not in SMTP_SECURITY:
+        raise SettingsError(f"SMTP_SECURITY : « {security} » inconnu ; valeurs possibles : "
+                            + ", ".join(SMTP_SECURITY))
+    if not env.get("SERVICE_PUBLIC_KEY"):
+        raise SettingsError("SERVICE_PUBLIC_KEY manquant : la clé publique de l’équipe, qui "
+                            "scelle témoignages et adresses dès leur arrivée. Créez la paire "
+                            "avec `python -m service generer-cles DOSSIER` sur un poste de "
+                            "l’équipe, et ne copiez sur le serveur que la clé publique.")
+    from .crypto import parse_public_key
+    key = parse_public_key(env["SERVICE_PUBLIC_KEY"])
+    origins = frozenset({*campaign.origins, origin_of(public_url), *extra})
+    return Settings(
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE,
+        secret=secret.encode(), public_url=public_url, portal_url=portal_url,
+        campaign=campaign, allowed_origins=origins, mail_backend=backend,
+        mail_folder=Path(folder) if folder else None,
+        mail_from=env.get("SERVICE_MAIL_FROM", "petition@localhost"),
+        smtp_host=env.get("SMTP_HOST", "127.0.0.1"), smtp_port=_number(env, "SMTP_PORT", 25),
+        smtp_user=env.get("SMTP_USER", ""), smtp_password=env.get("SMTP_PASSWORD", ""),
+        smtp_security=security, public_key=key,
+        rate_limit=_number(env, "SERVICE_RATE_LIMIT", 10),
+        rate_window=_number(env, "SERVICE_RATE_WINDOW", 600),
+        retry_base=_number(env, "SERVICE_RETRY_BASE", 30.0, float),
+        retry_max=_number(env, "SERVICE_RETRY_MAX", 3600.0, float),
+        run_worker=_flag(env, "SERVICE_WORKER", True),
+        trust_proxy=_flag(env, "SERVICE_TRUST_PROXY", False),
+    )

@@ -1,0 +1,71 @@
+"""`make serve` (scripts/serve.py): the portal preview and the action service start together,
+the petition form points at the service, the mail shows in the terminal, and stopping the
+script stops both."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+from support.service import free_port, get, post, wait_for_port
+from support.sites import ROOT, build_env
+
+
+def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
+    portal_port, service_port = free_port(), free_port()
+    portal = f"http://127.0.0.1:{portal_port}/"
+    log = Path(tempfile.mkstemp(prefix="serve-", suffix=".log", dir=tmp_path)[1])
+    env = build_env(DATABASE_URL=f"sqlite:///{tmp_path / 'dev.db'}")
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "scripts/serve.py", "--portal", portal, "--service-port",
+             str(service_port), "--", sys.executable, "-m", "mkdocs", "serve",
+             "--dev-addr", f"127.0.0.1:{portal_port}", "--no-livereload"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(service_port, 60)
+        wait_for_port(portal_port, 120)
+        page = get(portal + "agir/petition.html")
+        assert page.status == 200
+        service = f"http://127.0.0.1:{service_port}/"
+        assert f'action="{service}signer"' in page.text
+        assert f'data-count-url="{service}count.json"' in page.text  # the live count
+        body = urllib.parse.urlencode({"name": "Nouvelle Venue", "email": "nv@example.org",
+                                       "postcode": "13001", "consent": "oui"})
+        answer = post(service + "signer", body, origin=portal.rstrip("/"))
+        assert answer.status == 200 and "Vérifiez votre messagerie" in answer.text
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and "jeton=" not in log.read_text(errors="replace"):
+            time.sleep(0.2)
+        link = re.search(r"(http://\S+/confirmer\?jeton=[\w-]+)", log.read_text()).group(1)
+        assert "Merci, votre signature est confirmée" in get(link).text
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    output = log.read_text(errors="replace")
+    assert "Service de signature : " in output
+    for port in (portal_port, service_port):
+        assert not _listening(port), f"port {port} still served after stopping:\n{output}"
+
+
+def _listening(port: int) -> bool:
+    import socket
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_dev_secret_and_keys_are_private():
+    dev = ROOT / "var" / "dev"
+    if not (dev / "secret.txt").exists():
+        subprocess.run([sys.executable, "-c", "import scripts.serve as s; "
+                        "s.dev_settings('http://127.0.0.1:1/', 'http://127.0.0.1:2/')"],
+                       cwd=ROOT, check=True)
+    for path in (dev / "secret.txt", dev / "cles" / "cle-privee.txt"):
+        assert oct(os.stat(path).st_mode & 0o777) == "0o600"
