@@ -32,7 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-serve: $(STAMP) ## Sert le portail (rechargé à chaque modification) et son service de signature (SQLite, courriels affichés ici)
+serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici)
 	$(BIN)/python scripts/serve.py --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
 		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 

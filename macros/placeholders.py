@@ -130,6 +130,11 @@ class Where:
             return path.as_posix()
 
 
+_SIGNING_ADDRESS = ("l’adresse https publique du service de signature du portail dans "
+                    "`service.url` (ou la variable PORTAL_SERVICE_URL), ou celle d’un autre "
+                    "service dans `endpoint`")
+
+
 def find_placeholders(*, site_url: str, repo_url: str, contact_email: str | None,
                       legal: dict | None, petition_endpoint: str | None,
                       petition_label: str, petition_line: int | None,
@@ -157,14 +162,14 @@ def find_placeholders(*, site_url: str, repo_url: str, contact_email: str | None
     if petition_endpoint is not None:
         if not petition_endpoint:
             problems.append(Problem(
-                petition_label, "pétition annoncée sans adresse de signature (`endpoint` vide)",
-                petition_line, "indiquez l’adresse https du service de signature dans "
-                "`endpoint`, ou retirez la page de la pétition"))
+                petition_label, "pétition annoncée sans adresse de signature "
+                "(`service.url` et `endpoint` vides)", petition_line,
+                f"indiquez {_SIGNING_ADDRESS}, ou retirez la page de la pétition"))
         elif is_example_url(petition_endpoint) or urlsplit(petition_endpoint).scheme != "https":
             problems.append(Problem(
                 petition_label, f"pétition annoncée avec une adresse de signature d’essai : "
                 f"« {petition_endpoint} »", petition_line,
-                "indiquez l’adresse https publique du service de signature dans `endpoint`"))
+                f"indiquez {_SIGNING_ADDRESS}"))
     legal = legal or {}
     for key, (what, variable) in LEGAL_FIELDS.items():
         if not str(legal.get(key) or "").strip():

@@ -63,12 +63,14 @@ class Publication:
         mode = build_mode(extra.get("build"))
         petition = action.petition
         announced = petition is not None and action.petition_page is not None
-        petition_line = (key_lines(portal.root / action.petition_label).get(("endpoint",))
+        # The form posts to the portal's own service (`service.url`) or to another `endpoint`.
+        endpoint_key = ("service", "url") if announced and petition.service_url else ("endpoint",)
+        petition_line = (key_lines(portal.root / action.petition_label).get(endpoint_key)
                          if announced else None)
         problems = find_placeholders(
             site_url=conf.get("site_url") or "", repo_url=conf.get("repo_url") or "",
             contact_email=(action.contact or {}).get("email"), legal=extra.get("legal"),
-            petition_endpoint=petition.endpoint if announced else None,
+            petition_endpoint=petition.form_action if announced else None,
             petition_label=action.petition_label, petition_line=petition_line,
             where=Where(Path(conf["config_file_path"]).resolve(), portal.root))
         if problems and mode == "publish":

@@ -14,7 +14,7 @@ from macros.errors import ContentError
 from macros.letters import check_contact, letter_field
 from macros.petition import is_allowed_url, parse_petition, progress_text, render_petition
 from macros.share import action_block, check_share_links
-from support.sites import make_site, mkdocs_build
+from support.sites import leave_out_of_nav, make_site, mkdocs_build
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -202,8 +202,7 @@ def test_action_pages_cite_the_law(site):
 def test_broken_petition_fails_the_build(tmp_path):
     project = make_site(tmp_path, docs={"agir/petition.md": "---\ntitle: P\n---\n\n"
                                                          "{{ petition() }}\n"})
-    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace(
-        "/enquetes/*.md\n", "/enquetes/*.md\n  /agir/*.md\n"))
+    leave_out_of_nav(project, "/agir/*.md")
     (project / "data").mkdir()
     (project / "data" / "petition.yml").write_text(
         VALID.replace("https://signer.example.org/petition", "ftp://signer.example.org")
@@ -221,8 +220,7 @@ def test_broken_petition_fails_the_build(tmp_path):
 def test_missing_petition_file_fails_the_petition_page(tmp_path):
     project = make_site(tmp_path, docs={"agir/petition.md": "---\ntitle: P\n---\n\n"
                                                          "{{ petition() }}\n"})
-    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace(
-        "/enquetes/*.md\n", "/enquetes/*.md\n  /agir/*.md\n"))
+    leave_out_of_nav(project, "/agir/*.md")
     result = mkdocs_build(project, tmp_path / "site")
     assert not result.ok
     assert "Traceback" not in result.output

@@ -15,7 +15,7 @@ from macros.errors import ContentError
 from macros.letters import BY_HAND, FIELDS
 from macros.recipients import load_recipients, parse_recipients
 from support.browser import serve
-from support.sites import ROOT, assert_fails_cleanly, make_site, mkdocs_build
+from support.sites import ROOT, assert_fails_cleanly, leave_out_of_nav, make_site, mkdocs_build
 
 PAGE = "agir/droits.html"
 LETTERS = ["lettre-acces", "lettre-algorithme", "lettre-motivation", "lettre-cada"]
@@ -131,6 +131,7 @@ def test_an_unknown_recipient_fails_the_build(tmp_path):
     project = make_site(tmp_path, docs={"agir/droits.md": page},
                         data={"destinataires.yml": (ROOT / "data" / "destinataires.yml")
                               .read_text(encoding="utf-8")})
+    leave_out_of_nav(project, "/agir/*.md")
     result = mkdocs_build(project, tmp_path / "site")
     assert_fails_cleanly(result, "docs/agir/droits.md: destinataire inconnu `cadda`",
                          "vouliez-vous dire `cada` ?")

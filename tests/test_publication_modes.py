@@ -17,16 +17,21 @@ PETITION = (ROOT / "data" / "petition.yml").read_text(encoding="utf-8")
 PETITION_PAGE = "---\ntitle: La pétition\n---\n\n{{ petition() }}\n"
 
 
+SERVICE_URL = 'url: "https://agir.portail-france-travail.example.org/"'
+assert SERVICE_URL in PETITION
+
+
 def endpoint_line() -> int:
-    return key_lines(ROOT / "data" / "petition.yml")[("endpoint",)]
+    return key_lines(ROOT / "data" / "petition.yml")[("service", "url")]
 
 
 def config_line(*keys: str) -> int:
     return key_lines(ROOT / "mkdocs.yml")[keys]
 
 
-def with_petition(tmp_path, endpoint: str):
-    text = PETITION.replace('endpoint: ""', f'endpoint: "{endpoint}"')
+def with_petition(tmp_path, service_url: str):
+    """The real petition, its form posting to the action service at `service_url`."""
+    text = PETITION.replace(SERVICE_URL, f'url: "{service_url}"')
     return publishable_site(tmp_path, docs={"agir/petition.md": PETITION_PAGE},
                             data={"petition.yml": text})
 
@@ -65,7 +70,8 @@ def test_find_placeholders_lists_each_with_its_line():
         "mkdocs.yml:1: adresse du portail d’exemple : « https://x.example.org/ »",
         "mkdocs.yml:1: adresse de la forge d’exemple : « https://forge.example.org/r »",
         "mkdocs.yml:3: adresse de contact d’exemple : « contact@example.org »",
-        "data/petition.yml:37: pétition annoncée sans adresse de signature (`endpoint` vide)",
+        "data/petition.yml:37: pétition annoncée sans adresse de signature "
+        "(`service.url` et `endpoint` vides)",
         "mkdocs.yml:3: mentions légales : `extra.legal.publisher_address` est vide",
         "mkdocs.yml:3: mentions légales : `extra.legal.publisher_contact` est vide",
         "mkdocs.yml:3: mentions légales : `extra.legal.director` est vide",
@@ -90,7 +96,7 @@ def test_no_petition_page_means_no_announced_petition():
 
 def test_a_publishing_build_refuses_the_repository_defaults_in_one_message(tmp_path):
     """The portal's own defaults, as a new organisation finds them: every placeholder."""
-    project = with_petition(tmp_path, "")
+    project = with_petition(tmp_path, "https://agir.portail-france-travail.example.org/")
     config = project / "mkdocs.yml"
     # The fixture's own address line is replaced by the portal's default.
     config.write_text(config.read_text().replace(
@@ -109,9 +115,11 @@ def test_a_publishing_build_refuses_the_repository_defaults_in_one_message(tmp_p
         f"mkdocs.yml:{config_line('extra', 'contact', 'email')}: adresse de contact "
         "d’exemple : « contact@example.org » — indiquez l’adresse qui lit les messages dans "
         "`extra.contact.email` ou la variable PORTAL_CONTACT_EMAIL",
-        f"data/petition.yml:{endpoint_line()}: pétition annoncée sans adresse de signature "
-        "(`endpoint` vide) — indiquez l’adresse https du service de signature dans "
-        "`endpoint`, ou retirez la page de la pétition",
+        f"data/petition.yml:{endpoint_line()}: pétition annoncée avec une adresse de "
+        "signature d’essai : « https://agir.portail-france-travail.example.org/signer » — "
+        "indiquez l’adresse https publique du service de signature du portail dans "
+        "`service.url` (ou la variable PORTAL_SERVICE_URL), ou celle d’un autre service "
+        "dans `endpoint`",
         f"mkdocs.yml:{config_line('extra', 'legal', 'publisher')}: mentions légales : "
         "`extra.legal.publisher` est vide — indiquez le nom de l’éditeur du portail "
         "(association, collectif…) (ou la variable PORTAL_PUBLISHER)",
@@ -147,17 +155,29 @@ def test_each_placeholder_alone_is_refused(tmp_path, variable, value, message):
     assert result.output.count("mkdocs.yml:") == 1
 
 
-@pytest.mark.parametrize("endpoint", ["", "http://127.0.0.1:8080/signer",
-                                      "https://petition.example.org/signer"])
-def test_an_announced_petition_needs_a_working_endpoint(tmp_path, endpoint):
-    result = build(with_petition(tmp_path, endpoint), publishing_env())
-    expected = ("pétition annoncée sans adresse de signature (`endpoint` vide)" if not endpoint
-                else f"pétition annoncée avec une adresse de signature d’essai : « {endpoint} »")
-    assert_fails_cleanly(result, f"data/petition.yml:{endpoint_line()}: {expected}")
+@pytest.mark.parametrize("service_url", ["http://127.0.0.1:8080/",
+                                         "https://agir.example.org/"])
+def test_an_announced_petition_needs_a_working_endpoint(tmp_path, service_url):
+    result = build(with_petition(tmp_path, service_url), publishing_env())
+    assert_fails_cleanly(result, f"data/petition.yml:{endpoint_line()}: pétition annoncée "
+                                 "avec une adresse de signature d’essai : "
+                                 f"« {service_url}signer »")
+
+
+def test_an_announced_petition_without_any_signing_address_is_refused(tmp_path):
+    """No service and no endpoint: the page only says how to sign (paper, e-mail)."""
+    start, end = PETITION.index("service:\n"), PETITION.index("\nprivacy:")
+    text = PETITION[:start] + "how_to_sign: Sur papier, auprès de l’équipe.\n" + PETITION[end:]
+    project = publishable_site(tmp_path, docs={"agir/petition.md": PETITION_PAGE},
+                               data={"petition.yml": text})
+    result = build(project, publishing_env())
+    assert_fails_cleanly(result, "data/petition.yml: pétition annoncée sans adresse de "
+                                 "signature (`service.url` et `endpoint` vides) — indiquez "
+                                 "l’adresse https publique du service de signature du portail")
 
 
 def test_a_publishing_build_with_everything_set_shows_no_placeholder(tmp_path):
-    project = with_petition(tmp_path, "https://signer.collectif-droits.fr/petition")
+    project = with_petition(tmp_path, "https://agir.collectif-droits.fr/")
     result = build(project, publishing_env())
     assert result.ok, result.output
     site = Site(project / "site")
@@ -166,7 +186,8 @@ def test_a_publishing_build_with_everything_set_shows_no_placeholder(tmp_path):
         assert "example.org" not in text, page
         soup = BeautifulSoup(text, "html.parser")
         assert not soup.select(".md-banner"), page
-        assert not soup.select("meta[name=robots]"), page
+        robots = [meta["content"] for meta in soup.select("meta[name=robots]")]
+        assert robots == (["noindex"] if page.name == "404.html" else []), page
     notice = site.soup("mentions-legales.html").select_one("dl.legal-notice")
     values = [dd.get_text("\n") for dd in notice.select("dd")]
     assert values == ["Collectif Droits des chômeurs", "12 rue des Lilas\n75020 Paris",

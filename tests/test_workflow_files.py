@@ -79,7 +79,7 @@ def test_the_gitlab_versions_fetch_tolerates_only_a_missing_branch(tmp_path):
 
 def test_make_publish_and_release_are_documented_targets():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "publish: $(STAMP) ## Publier le portail dans DEST" in makefile
+    assert "publish: $(STAMP) ## Publie le portail dans DEST" in makefile
     assert "scripts/publish.py \"$(DEST)\"" in makefile
     result = subprocess.run(["make", "--no-print-directory", "publish"], cwd=ROOT,
                             capture_output=True, text=True)

@@ -104,6 +104,14 @@ FIXTURE_ARTICLE = textwrap.dedent("""\
     """)
 
 
+def leave_out_of_nav(project: Path, pattern: str) -> None:
+    """Add `pattern` (e.g. `/agir/*.md`) to the fixture's `not_in_nav`: pages the build
+    otherwise refuses as missing from the navigation."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "/enquetes/*.md\n", f"/enquetes/*.md\n  {pattern}\n", 1), encoding="utf-8")
+
+
 def make_site(tmp: Path, docs: dict[str, str] | None = None,
               bib: dict[str, str] | None = None, data: dict[str, str] | None = None) -> Path:
     """A small project using the portal's real configuration, macros and theme.
