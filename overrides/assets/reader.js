@@ -31,12 +31,7 @@
     return color;
   }
   if (options.length) {
-    // No choice saved yet: the device's preference (prefers-color-scheme) decides.
-    var saved = window.__md_get && window.__md_get("__palette");
-    var preferred = options.filter(function (option) {
-      return window.matchMedia(option.getAttribute("data-md-color-media")).matches;
-    })[0];
-    if (!saved && preferred) apply(preferred);
+    // The header's inline script has applied the saved choice, or the device's preference.
     var current = body.getAttribute("data-md-color-scheme");
     var checked = options.filter(function (option) {
       return option.getAttribute("data-md-color-scheme") === current;
