@@ -253,11 +253,20 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
     down_to = down_from + events.get("restarted_after_s", 0) + 2
     steady = [lat for lat, at in zip(latencies, started, strict=True)
               if at < down_from or at > down_to]
+    # The steady state split where the SMTP server comes back, i.e. where the mail worker
+    # starts sending alongside the signing: shows what the mails cost the readers.
+    smtp_at_s = events.get("smtp_started_at_s", seconds)
+    steady_before_smtp = [lat for lat, at in zip(latencies, started, strict=True)
+                          if (at < down_from or at > down_to) and at < smtp_at_s]
+    steady_after_smtp = [lat for lat, at in zip(latencies, started, strict=True)
+                         if (at < down_from or at > down_to) and at >= smtp_at_s]
     result = {
         "date": dt.date.today().isoformat(), "signatures": n, "clients": clients,
         "acknowledged": len(acknowledged), "seconds": round(seconds, 2),
         "signatures_per_second": round(rate, 1), **percentiles(latencies),
         "steady": percentiles(steady),
+        "steady_smtp_down": percentiles(steady_before_smtp),
+        "steady_smtp_up": percentiles(steady_after_smtp),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "missing_acknowledged_in_database": missing,
         "retried_after_kill_or_refusal": len(retried),
@@ -290,6 +299,8 @@ def format_service_report(r: dict) -> str:
         f"{r['signatures_per_second']} signatures/s; p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms"
         f" (outside the restart: p50 {r['steady']['p50_ms']} ms, p99 {r['steady']['p99_ms']} ms)"
         f"; machine load average {r['load_average_1min_at_end']}",
+        f"  steady p99 while the SMTP server is down {r['steady_smtp_down']['p99_ms']} ms, "
+        f"once it is back (mails sent alongside) {r['steady_smtp_up']['p99_ms']} ms",
         f"  baseline GET /count.json: {b['per_second']} req/s, p50 {b['p50_ms']} ms, "
         f"p99 {b['p99_ms']} ms; ratio signing/baseline {r['ratio_signing_to_baseline']}",
         f"  SIGKILL at {r.get('killed_at_s')} s, back after {r.get('restarted_after_s')} s; "
