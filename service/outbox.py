@@ -42,8 +42,8 @@ class Outbox:
             with self.sender.session() as send:
                 for row in rows:
                     try:
-                        send(build_message(self.settings, row.id, row.recipient, row.subject,
-                                           row.body))
+                        send(row.id, row.recipient, build_message(
+                            self.settings, row.id, row.recipient, row.subject, row.body))
                     except smtplib.SMTPRecipientsRefused as error:
                         results.append((row.id, row.attempts, _reason(error)))
                         continue
