@@ -169,6 +169,18 @@ _RENEW_SIGNATURE = (update(signatures).where(signatures.c.id == bindparam("row_i
                                                        "newsletter", "token_key",
                                                        "token_expires_at")}))
 _INSERT_MAIL = insert(outbox)
+# Due mails, oldest due first: the order of the index on (sent_at, next_attempt_at), so the
+# database reads the first `limit` entries and stops. Ordered by id alone, it sorted every
+# waiting mail at each claim (10,000 of them once the SMTP server came back), on the thread
+# that also commits the signatures.
+_DUE = (select(outbox.c.id, outbox.c.recipient, outbox.c.subject, outbox.c.body,
+               outbox.c.attempts)
+        .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= bindparam("now"),
+               (outbox.c.locked_until.is_(None)) | (outbox.c.locked_until < bindparam("now")))
+        .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(bindparam("limit")))
+_DUE_FOR_UPDATE = _DUE.with_for_update(skip_locked=True)
+_LEASE = (update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+          .values(locked_until=bindparam("until")))
 
 
 class Database:
@@ -362,17 +374,10 @@ class Database:
     def claim_mails(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> list:
         """Up to `limit` due mails, leased to this worker (others skip them meanwhile)."""
         with self.engine.begin() as conn:
-            due = (select(outbox.c.id, outbox.c.recipient, outbox.c.subject, outbox.c.body,
-                          outbox.c.attempts)
-                   .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= now,
-                          (outbox.c.locked_until.is_(None)) | (outbox.c.locked_until < now))
-                   .order_by(outbox.c.id).limit(limit))
-            if is_postgres(self.engine):
-                due = due.with_for_update(skip_locked=True)
-            rows = list(conn.execute(due))
+            due = _DUE_FOR_UPDATE if is_postgres(self.engine) else _DUE
+            rows = list(conn.execute(due, {"now": now, "limit": limit}))
             if rows:
-                conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
-                             .values(locked_until=now + lease))
+                conn.execute(_LEASE, {"ids": [r.id for r in rows], "until": now + lease})
             return rows
 
     def mark_results(self, sent: list[int], failed: list[tuple[int, int, dt.datetime, str]],
