@@ -145,6 +145,14 @@ def percentiles(latencies: list[float]) -> dict:
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1)}
 
 
+def by_second(latencies: list[float], started: list[float]) -> list[list]:
+    seconds: dict[int, list[float]] = {}
+    for latency, at in zip(latencies, started, strict=True):
+        seconds.setdefault(int(at), []).append(latency)
+    return [[second, len(values), *percentiles(values).values()]
+            for second, values in sorted(seconds.items())]
+
+
 async def run_load(n: int, clients: int, work: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from service.crypto import generate_keys
@@ -271,6 +279,8 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
         "steady": percentiles(steady),
         "steady_smtp_down": percentiles(steady_before_smtp),
         "steady_smtp_up": percentiles(steady_after_smtp),
+        # [second of the run the requests were sent in, how many, p50, p99]: where a tail is
+        "by_second": by_second(latencies, started),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "missing_acknowledged_in_database": missing,
         "retried_after_kill_or_refusal": len(retried),

@@ -302,7 +302,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         worker = None
         if settings.run_worker:
             worker = asyncio.create_task(run_worker(service.outbox, service.call,
-                                                    service.wake, service.stop))
+                                                    service.wake, service.stop,
+                                                    busy=service.signatures.busy))
         try:
             yield
         finally:

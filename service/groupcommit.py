@@ -11,6 +11,7 @@ import datetime as dt
 
 from .storage import Database, Mail, Submission
 
+BUSY_WINDOW = 0.1  # seconds after a batch during which signing still counts as busy
 BATCH_MAX = 500  # a bound on one transaction's size (and so on the wait of its first entry)
 
 
@@ -19,6 +20,12 @@ class GroupCommit:
         self.db, self.db_call = db, db_call
         self.waiting: list[tuple[Submission, Mail, dt.datetime, asyncio.Future]] = []
         self.writing = False
+        self.last_write = 0.0  # loop time the last batch was committed
+
+    def busy(self) -> bool:
+        """Signatures are being written, or were a moment ago: readers are waiting."""
+        loop = asyncio.get_running_loop()
+        return self.writing or loop.time() - self.last_write < BUSY_WINDOW
 
     async def sign(self, submission: Submission, mail: Mail, now: dt.datetime) -> str:
         """'new', 'resent' or 'already' (see Database.sign), once committed."""
@@ -42,6 +49,7 @@ class GroupCommit:
                         if not future.done():
                             future.set_exception(error)
                     continue
+                self.last_write = asyncio.get_running_loop().time()
                 for (*_, future), outcome in zip(batch, outcomes, strict=True):
                     if not future.done():  # its client may have gone away meanwhile
                         future.set_result(outcome)
