@@ -25,7 +25,15 @@ from sqlalchemy import create_engine, func, select, text, update
 
 from service.forms import MESSAGES, REFUSALS
 from service.ratelimit import keyed
-from service.storage import Database, Mail, Submission, outbox, signatures, testimonies
+from service.storage import (
+    Database,
+    Mail,
+    Submission,
+    outbox,
+    signatures,
+    testimonies,
+    utcnow,
+)
 from support.service import (
     PORTAL_ORIGIN,
     Inbox,
@@ -181,13 +189,15 @@ def test_signatures_sent_together_are_each_answered_once_committed(service, inbo
     assert len(stored) == 22 and set(stored.values()) == {1}
 
 
-def test_group_commit_signs_a_batch_in_order_in_one_transaction(service):
+def test_group_commit_signs_a_batch_in_order_in_one_transaction(service, keys):
+    from service.crypto import parse_public_key, seal
     db = Database(service.engine)
-    now = dt.datetime(2026, 11, 30, 8, 0)
+    now = utcnow()
 
     def entry(address: str, token: str):
         key = f"key-{address}"
-        return (Submission(email_key=key, email_sealed="x", name="N", postcode="35000",
+        sealed = seal(parse_public_key(keys[1]), address)  # the exports open it
+        return (Submission(email_key=key, email_sealed=sealed, name="N", postcode="35000",
                            newsletter=False, origin="", token_key=f"token-{token}",
                            token_expires_at=now + dt.timedelta(days=7)),
                 Mail(key, address, "Sujet", "Texte"), now)
@@ -204,6 +214,7 @@ def test_group_commit_signs_a_batch_in_order_in_one_transaction(service):
     assert db.confirm(f"token-{a}2", now) == "confirmed"
     assert db.sign_many([entry(a, a + "3"), entry(b, b + "2")]) == ["already", "resent"]
     assert rows(service, outbox) == mails_before + 4  # no mail for the confirmed one
+    assert db.forget(f"key-{a}") + db.forget(f"key-{b}") == 2 + 4  # leave nothing behind
 
 
 # -- refusals: exact message, input kept, nothing stored ------------------------------------
