@@ -217,6 +217,47 @@ def test_group_commit_signs_a_batch_in_order_in_one_transaction(service, keys):
     assert db.forget(f"key-{a}") + db.forget(f"key-{b}") == 2 + 4  # leave nothing behind
 
 
+def test_signatures_waiting_together_share_one_commit(tmp_path):
+    """50 readers at once: their signatures go into one or two transactions (not 50), each
+    answer comes after its commit, and signing counts as busy (the mail worker yields)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
+
+    from sqlalchemy import event
+
+    from service.groupcommit import BUSY_WINDOW, GroupCommit
+    from service.migrations import migrate
+    db = Database.open(f"sqlite:///{tmp_path / 'service.db'}")
+    migrate(db.engine)
+    commits = []
+    event.listen(db.engine, "commit", lambda _conn: commits.append(1))
+    now = utcnow()
+
+    def entry(i: int):
+        key = f"key-{i}"
+        return (Submission(email_key=key, email_sealed="s", name="N", postcode="35000",
+                           newsletter=False, origin="", token_key=f"token-{i}",
+                           token_expires_at=now), Mail(key, f"{i}@example.org", "S", "T"), now)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(1) as executor:
+            group = GroupCommit(db, lambda f, *a: loop.run_in_executor(executor,
+                                                                       partial(f, *a)))
+            assert not group.busy()
+            outcomes = await asyncio.gather(*(group.sign(*entry(i)) for i in range(50)))
+            assert outcomes == ["new"] * 50 and group.busy()
+            await asyncio.sleep(BUSY_WINDOW * 1.5)
+            assert not group.busy()
+
+    asyncio.run(main())
+    assert 1 <= len(commits) <= 2
+    with db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(outbox)).scalar_one() == 50
+    db.close()
+
+
 # -- refusals: exact message, input kept, nothing stored ------------------------------------
 
 OVERSIZE = "x" * 101
