@@ -89,14 +89,18 @@ class Client:
         try:
             self.writer.write(head + body)
             await self.writer.drain()
-            status_line = await self.reader.readline()
-            length, status = 0, int(status_line.split()[1])
-            while (line := await self.reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.decode("latin-1").partition(":")
+            # The whole head in one read (not a line at a time): the client shares the two
+            # cores with the service it measures, so it must cost little.
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            length, status = 0, int(lines[0].split()[1])
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
                 if name.lower() == "content-length":
                     length = int(value)
             return status, await self.reader.readexactly(length)
-        except (OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+        except (OSError, IndexError, ValueError, asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError):
             self.close()
             raise ConnectionError from None
 
@@ -139,6 +143,14 @@ def percentiles(latencies: list[float]) -> dict:
     ordered = sorted(latencies)
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1),
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1)}
+
+
+def by_second(latencies: list[float], started: list[float]) -> list[list]:
+    seconds: dict[int, list[float]] = {}
+    for latency, at in zip(latencies, started, strict=True):
+        seconds.setdefault(int(at), []).append(latency)
+    return [[second, len(values), *percentiles(values).values()]
+            for second, values in sorted(seconds.items())]
 
 
 async def run_load(n: int, clients: int, work: Path) -> dict:
@@ -219,8 +231,12 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
         client.close()
 
     fault_task = asyncio.create_task(faults())
+    client_cpu_start = time.process_time()
     await asyncio.gather(*(signer(Client(service_port)) for _ in range(clients)))
     seconds = time.perf_counter() - run_start
+    # The load generator's own CPU over the run, as a share of one core: far below 1, it
+    # is not what limits the rate (it runs on one event loop, so 1 would mean saturated).
+    client_cpu_share = (time.process_time() - client_cpu_start) / seconds
     await asyncio.wait_for(fault_task, timeout=60)
 
     # Every acknowledged signature must be in the database (found by its address's HMAC).
@@ -253,12 +269,24 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
     down_to = down_from + events.get("restarted_after_s", 0) + 2
     steady = [lat for lat, at in zip(latencies, started, strict=True)
               if at < down_from or at > down_to]
+    # The steady state split where the SMTP server comes back, i.e. where the mail worker
+    # starts sending alongside the signing: shows what the mails cost the readers.
+    smtp_at_s = events.get("smtp_started_at_s", seconds)
+    steady_before_smtp = [lat for lat, at in zip(latencies, started, strict=True)
+                          if (at < down_from or at > down_to) and at < smtp_at_s]
+    steady_after_smtp = [lat for lat, at in zip(latencies, started, strict=True)
+                         if (at < down_from or at > down_to) and at >= smtp_at_s]
     result = {
         "date": dt.date.today().isoformat(), "signatures": n, "clients": clients,
         "acknowledged": len(acknowledged), "seconds": round(seconds, 2),
         "signatures_per_second": round(rate, 1), **percentiles(latencies),
         "steady": percentiles(steady),
+        "steady_smtp_down": percentiles(steady_before_smtp),
+        "steady_smtp_up": percentiles(steady_after_smtp),
+        # [second of the run the requests were sent in, how many, p50, p99]: where a tail is
+        "by_second": by_second(latencies, started),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "client_cpu_share_of_one_core": round(client_cpu_share, 2),
         "missing_acknowledged_in_database": missing,
         "retried_after_kill_or_refusal": len(retried),
         "mails_received": len(lines),
@@ -289,7 +317,10 @@ def format_service_report(r: dict) -> str:
         f"  acknowledged {r['acknowledged']} in {r['seconds']} s: "
         f"{r['signatures_per_second']} signatures/s; p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms"
         f" (outside the restart: p50 {r['steady']['p50_ms']} ms, p99 {r['steady']['p99_ms']} ms)"
-        f"; machine load average {r['load_average_1min_at_end']}",
+        f"; machine load average {r['load_average_1min_at_end']}; load generator busy "
+        f"{r['client_cpu_share_of_one_core']:.0%} of one core",
+        f"  steady p99 while the SMTP server is down {r['steady_smtp_down']['p99_ms']} ms, "
+        f"once it is back (mails sent alongside) {r['steady_smtp_up']['p99_ms']} ms",
         f"  baseline GET /count.json: {b['per_second']} req/s, p50 {b['p50_ms']} ms, "
         f"p99 {b['p99_ms']} ms; ratio signing/baseline {r['ratio_signing_to_baseline']}",
         f"  SIGKILL at {r.get('killed_at_s')} s, back after {r.get('restarted_after_s')} s; "

@@ -6,11 +6,10 @@ is appended to a file as `recipient<TAB>Message-ID`, flushed at once.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import signal
 import sys
 import threading
+from email.parser import BytesHeaderParser
 
 from aiosmtpd.controller import Controller
 
@@ -19,10 +18,13 @@ class Sink:
     def __init__(self, path: str):
         self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open for the life of the process)
         self.lock = threading.Lock()
+        self.parser = BytesHeaderParser()
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content,
-                                           policy=email.policy.default)
+        # The headers only, with the compat32 policy: reading the Message-ID is all the
+        # bench needs, and the full parse with the modern policy cost the sink ~1 ms a mail,
+        # CPU taken from the service under test on this 2-core machine.
+        message = self.parser.parsebytes(envelope.original_content)
         with self.lock:
             for recipient in envelope.rcpt_tos:
                 self.out.write(f"{recipient}\t{message['Message-ID']}\n")

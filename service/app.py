@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from . import crypto, forms, pages
+from .groupcommit import GroupCommit
 from .mailer import confirmation_mail
 from .markup import PETITION_FIELDS, TESTIMONY_FIELDS
 from .migrations import migrate
@@ -58,6 +59,7 @@ class Service:
         sqlite = self.db.engine.dialect.name == "sqlite"
         self.executor = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="db")
         self.outbox = Outbox(self.db, settings)
+        self.signatures = GroupCommit(self.db, self.call)
         self.limiter = RateLimit(settings.secret, settings.rate_limit, settings.rate_window)
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
@@ -145,8 +147,8 @@ async def sign(request: Request) -> Response:
         newsletter=checked.clean["newsletter"], origin=origin,
         token_key=keyed(s.secret, "token", token),
         token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days))
-    outcome = await service.call(service.db.sign, submission,
-                                 Mail(email_key, email, subject, text), now)
+    outcome = await service.signatures.sign(submission, Mail(email_key, email, subject, text),
+                                            now)
     if outcome == "already":
         return html_page(pages.signature_form_page(
             s.portal_url, checked.values, {"email": forms.MESSAGES["already"]}), 409)
@@ -300,7 +302,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         worker = None
         if settings.run_worker:
             worker = asyncio.create_task(run_worker(service.outbox, service.call,
-                                                    service.wake, service.stop))
+                                                    service.wake, service.stop,
+                                                    busy=service.signatures.busy))
         try:
             yield
         finally:

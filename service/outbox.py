@@ -19,6 +19,7 @@ BATCH = 100
 # A claimed batch is skipped by other workers this long; a worker killed mid-batch leaves
 # its mails to the others (or to itself, restarted) after it. Longer than a batch takes.
 LEASE = dt.timedelta(seconds=60)
+BUSY_SHARE = 3.0  # pause after a batch, in batch durations, while signing is busy
 
 
 def backoff(settings: Settings, attempts: int) -> float:
@@ -42,8 +43,8 @@ class Outbox:
             with self.sender.session() as send:
                 for row in rows:
                     try:
-                        send(build_message(self.settings, row.id, row.recipient, row.subject,
-                                           row.body))
+                        send(row.id, row.recipient, build_message(
+                            self.settings, row.id, row.recipient, row.subject, row.body))
                     except smtplib.SMTPRecipientsRefused as error:
                         results.append((row.id, row.attempts, _reason(error)))
                         continue
@@ -85,26 +86,36 @@ def _reason(error: Exception) -> str:
 
 
 async def run_worker(outbox: Outbox, db_call, wake: asyncio.Event, stop: asyncio.Event,
-                     poll: float = 1.0, purge_every: float = 3600.0) -> None:
-    """Send what is due, sleep until woken (a new mail) or `poll` seconds, until `stop`."""
+                     poll: float = 1.0, purge_every: float = 3600.0,
+                     busy=lambda: False) -> None:
+    """Send what is due, sleep until woken (a new mail) or `poll` seconds, until `stop`.
+    While `busy()` (readers are waiting for their signatures to be committed), each batch is
+    followed by a pause of BUSY_SHARE times its duration: mail keeps going out, at a quarter
+    of its pace at most, and leaves the CPU to the readers who wait for an answer."""
     loop = asyncio.get_running_loop()
     next_purge = loop.time()
     outages = 0  # consecutive batches the SMTP server could not be reached
+    pause = 0.0  # after a batch sent while signing was busy
     while not stop.is_set():
         if outages:  # the server is away: wait for it, however many mails arrive meanwhile
             pause = backoff(outbox.settings, outages)
+        if pause:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=pause)
+            pause = 0.0
         wake.clear()  # set again by any mail queued from here on
         try:
             if loop.time() >= next_purge:
                 await db_call(outbox.purge)
                 next_purge = loop.time() + purge_every
+            started = loop.time()
             rows = await db_call(outbox.claim)
             if rows:
                 results = await asyncio.to_thread(outbox.deliver, rows)
                 await db_call(outbox.record, results)
                 outages = outages + 1 if outbox.server_down else 0
+                if busy():
+                    pause = BUSY_SHARE * (loop.time() - started)
                 if outages or (len(rows) == BATCH and all(e is None for *_, e in results)):
                     continue
         except Exception:  # keep the worker alive; the database may be briefly away

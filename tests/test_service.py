@@ -18,12 +18,22 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections import Counter
 
 import pytest
 from sqlalchemy import create_engine, func, select, text, update
 
 from service.forms import MESSAGES, REFUSALS
-from service.storage import outbox, signatures, testimonies
+from service.ratelimit import keyed
+from service.storage import (
+    Database,
+    Mail,
+    Submission,
+    outbox,
+    signatures,
+    testimonies,
+    utcnow,
+)
 from support.service import (
     PORTAL_ORIGIN,
     Inbox,
@@ -154,6 +164,98 @@ def test_signing_again_resends_the_link_and_never_counts_twice(service, inbox):
     with service.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(signatures).where(
             signatures.c.email_sealed.contains("double"))).scalar_one() == 0  # sealed
+
+
+def test_signatures_sent_together_are_each_answered_once_committed(service, inbox):
+    """Group commit over HTTP: 24 posts at once, one address three times among them and one
+    already confirmed. Each gets its own answer; every stored row and mail is there."""
+    from concurrent.futures import ThreadPoolExecutor
+    confirmed = unique("together-done")
+    sign_and_confirm(service, inbox, confirmed)
+    repeated = unique("together-twice")
+    addresses = [unique(f"together{i}") for i in range(20)] + [repeated] * 3 + [confirmed]
+    with ThreadPoolExecutor(len(addresses)) as pool:
+        answers = list(pool.map(lambda a: post(service.url + "signer", form(email=a)),
+                                addresses))
+    assert [a.status for a in answers] == [200] * 23 + [409]
+    assert MESSAGES["already"] in answers[-1].text
+    for address in addresses[:20]:
+        assert len(inbox.wait_for(address)) == 1
+    assert len(inbox.wait_for(repeated, count=3)) == 3
+    keys = [keyed(service.secret.encode(), "email", a) for a in addresses]
+    with service.engine.connect() as conn:
+        stored = Counter(conn.execute(select(signatures.c.email_key).where(
+            signatures.c.email_key.in_(keys))).scalars())
+    assert len(stored) == 22 and set(stored.values()) == {1}
+
+
+def test_group_commit_signs_a_batch_in_order_in_one_transaction(service, keys):
+    from service.crypto import parse_public_key, seal
+    db = Database(service.engine)
+    now = utcnow()
+
+    def entry(address: str, token: str):
+        key = f"key-{address}"
+        sealed = seal(parse_public_key(keys[1]), address)  # the exports open it
+        return (Submission(email_key=key, email_sealed=sealed, name="N", postcode="35000",
+                           newsletter=False, origin="", token_key=f"token-{token}",
+                           token_expires_at=now + dt.timedelta(days=7)),
+                Mail(key, address, "Sujet", "Texte"), now)
+
+    a, b = unique("batch-a"), unique("batch-b")
+    mails_before = rows(service, outbox)
+    assert db.sign_many([entry(a, a + "1"), entry(b, b), entry(a, a + "2")]) == [
+        "new", "new", "resent"]
+    assert rows(service, outbox) == mails_before + 3
+    with service.engine.connect() as conn:
+        token = conn.execute(select(signatures.c.token_key).where(
+            signatures.c.email_key == f"key-{a}")).scalar_one()
+    assert token == f"token-{a}2"  # the last link sent is the one that works
+    assert db.confirm(f"token-{a}2", now) == "confirmed"
+    assert db.sign_many([entry(a, a + "3"), entry(b, b + "2")]) == ["already", "resent"]
+    assert rows(service, outbox) == mails_before + 4  # no mail for the confirmed one
+    assert db.forget(f"key-{a}") + db.forget(f"key-{b}") == 2 + 4  # leave nothing behind
+
+
+def test_signatures_waiting_together_share_one_commit(tmp_path):
+    """50 readers at once: their signatures go into one or two transactions (not 50), each
+    answer comes after its commit, and signing counts as busy (the mail worker yields)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
+
+    from sqlalchemy import event
+
+    from service.groupcommit import BUSY_WINDOW, GroupCommit
+    from service.migrations import migrate
+    db = Database.open(f"sqlite:///{tmp_path / 'service.db'}")
+    migrate(db.engine)
+    commits = []
+    event.listen(db.engine, "commit", lambda _conn: commits.append(1))
+    now = utcnow()
+
+    def entry(i: int):
+        key = f"key-{i}"
+        return (Submission(email_key=key, email_sealed="s", name="N", postcode="35000",
+                           newsletter=False, origin="", token_key=f"token-{i}",
+                           token_expires_at=now), Mail(key, f"{i}@example.org", "S", "T"), now)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(1) as executor:
+            group = GroupCommit(db, lambda f, *a: loop.run_in_executor(executor,
+                                                                       partial(f, *a)))
+            assert not group.busy()
+            outcomes = await asyncio.gather(*(group.sign(*entry(i)) for i in range(50)))
+            assert outcomes == ["new"] * 50 and group.busy()
+            await asyncio.sleep(BUSY_WINDOW * 1.5)
+            assert not group.busy()
+
+    asyncio.run(main())
+    assert 1 <= len(commits) <= 2
+    with db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(outbox)).scalar_one() == 50
+    db.close()
 
 
 # -- refusals: exact message, input kept, nothing stored ------------------------------------
@@ -434,6 +536,28 @@ def test_purge_everything_at_the_end_of_the_campaign(service):
 
 
 # -- mail never lost, signatures never lost -----------------------------------------------
+
+def test_mail_written_from_the_template_is_a_standard_utf8_mail():
+    import email
+    import email.policy
+    from types import SimpleNamespace
+
+    from service.mailer import build_message
+    settings = SimpleNamespace(public_url="https://agir.example.org/",
+                               mail_from="Pétition « Algorithmes » <petition@example.org>")
+    subject = "Confirmez votre signature : l’arrêt des algorithmes de suspicion " * 2
+    body = "Bonjour,\n\nOuvrez ce lien :\nhttps://agir.example.org/confirmer?jeton=abc\n"
+    data = build_message(settings, 42, "camille@example.org", subject, body)
+    assert b"\n" not in data.replace(b"\r\n", b"") and max(map(len, data.split(b"\r\n"))) <= 78
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert message["Subject"] == subject and message["To"] == "camille@example.org"
+    assert message["From"].addresses[0].display_name == "Pétition « Algorithmes »"
+    assert message["From"].addresses[0].addr_spec == "petition@example.org"
+    assert message["Message-ID"] == "<outbox-42@agir.example.org>"
+    assert message.get_content() == body and not message.defects
+    with pytest.raises(ValueError):
+        build_message(settings, 43, "camille@example.org\r\nBcc: x@example.org", subject, body)
+
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_mail_waits_for_the_smtp_server_and_goes_out_once(backend, request, keys,
