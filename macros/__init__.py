@@ -291,13 +291,14 @@ def on_post_page_macros(env):
             return
         raise stop_build(error) from None
     page = env.page
-    # The sources of the notes, charts' included: JSON-LD of an investigation.
-    cited = [c.key for group in find_citations(env.markdown) for c in (group.citations or ())]
+    # The citations, charts' included, found once: the notes and an investigation's JSON-LD.
+    groups = list(find_citations(env.markdown))
+    cited = [c.key for group in groups for c in (group.citations or ())]
     article = _publication.article(_portal, page.file.src_uri, page.url, cited)
     if article:
         page.meta["portal_head"] = f"{page.meta.get('portal_head', '')}\n{article}"
-    markdown = render_notes(env.markdown, _portal.sources, f"docs/{env.page.file.src_uri}",
-                            _stash)
+    markdown = render_notes(env.markdown, _portal.sources, f"docs/{page.file.src_uri}",
+                            _stash, groups)
     env.markdown = _stash.stash_marked(markdown)
 
 

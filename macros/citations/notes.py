@@ -48,12 +48,14 @@ def call_id(key: str, index: int) -> str:
 
 
 def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
-                 stash: HtmlStash | None = None) -> str:
+                 stash: HtmlStash | None = None,
+                 groups: list[CitationGroup] | None = None) -> str:
     """Markdown with note calls in place of citations, and the notes appended.
 
     With a `stash`, the calls and the notes list are stashed HTML (tokens in the Markdown),
-    except calls in a heading, where the table of contents must see their text."""
-    groups = list(find_citations(markdown))
+    except calls in a heading, where the table of contents must see their text. `groups`:
+    the citations of `markdown` when the caller has already found them (parsed once)."""
+    groups = list(find_citations(markdown)) if groups is None else groups
     if not groups:
         return markdown
     raise_if_any(check_citations(groups, sources, path))
