@@ -17,9 +17,10 @@ from pathlib import Path
 
 from .citations.notes import check_citations
 from .citations.sources import Source
-from .citations.syntax import code_spans, find_citations, unclosed_markup
+from .citations.syntax import find_citations, unclosed_markup
 from .errors import Problem, did_you_mean
 from .frontmatter import split_front_matter, validate
+from .markdown_spans import code_spans
 from .templates import template_problems
 from .textfile import decode
 

@@ -14,8 +14,8 @@ from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify
 
-from .citations.syntax import code_spans
 from .errors import Problem, did_you_mean
+from .markdown_spans import code_spans
 from .templates import has_macros
 
 # Opens with `[` (a literal first character makes the search fast); `!` before it: an image.

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .citations.sources import is_web_url
 from .errors import ContentError, Problem, did_you_mean, raise_if_any
 from .form_markup import PETITION_FIELDS, PRIVACY_ANCHOR, petition_form, testimony_form
 from .form_markup import format_number as format_number
 from .form_markup import progress_text as progress_text
 from .markdown_text import inline, markdown_block
 from .textfile import read_text
+from .urls import is_web_url
 from .yamldata import is_day, parse_yaml
 
 # Names of the form fields as the signature service expects them (CiviCRM, Framaforms…

@@ -23,10 +23,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .citations.sources import is_web_url
 from .errors import ContentError, Problem, raise_if_any
 from .letters import EMAIL
 from .textfile import read_text
+from .urls import is_web_url
 from .yamldata import is_day, parse_yaml
 
 RECIPIENTS_FILE = "data/destinataires.yml"

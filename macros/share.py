@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from .citations.sources import is_web_url
 from .errors import Problem, raise_if_any
 from .markdown_text import inline
 from .stash import HtmlStash
+from .urls import is_web_url
 
 
 def check_share_links(links, label: str = "mkdocs.yml") -> list[dict]:

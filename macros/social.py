@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .citations.sources import Source, is_web_url
+from .citations.sources import Source
 from .share_image import Card
+from .urls import is_web_url
 
 DESCRIPTION_LIMIT = 200
 SHARE_IMAGE_DIR = "assets/partage"

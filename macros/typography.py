@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .citations.syntax import code_spans
 from .errors import Problem
+from .markdown_spans import code_spans
 
 NBSP = "\u00a0"          # before « : » and inside « »
 NNBSP = "\u202f"         # fine, before ; ! ?

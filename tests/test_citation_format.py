@@ -2,7 +2,8 @@
 
 import pytest
 
-from macros.citations.formatting import PartialDate, format_reference
+from macros.citations.formatting import format_reference
+from macros.dates import PartialDate
 
 NB = "\u00a0"
 

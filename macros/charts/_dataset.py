@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..citations.sources import parse_date
+from ..dates import parse_date
 from ..errors import Problem, did_you_mean, raise_if_any
 from ..textfile import read_text
 from ..yamldata import parse_yaml

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
-from ..corpus import PageRecord
 from .notes import note_id
 from .sources import GROUPS, Source
+
+
+class CitingPage(Protocol):
+    """What the bibliography needs of a page that cites a source (pages own the full record)."""
+
+    path: str
+    title: str
 
 
 def uncited(sources: Mapping[str, Source], cited_in: Mapping[str, list]) -> list[Source]:
@@ -16,7 +23,7 @@ def uncited(sources: Mapping[str, Source], cited_in: Mapping[str, list]) -> list
 
 
 def render_bibliography(sources: Mapping[str, Source],
-                        cited_in: Mapping[str, list[PageRecord]],
+                        cited_in: Mapping[str, list[CitingPage]],
                         url_for: Callable[[str], str]) -> str:
     """Markdown headings and HTML lists; `url_for(path)` gives a page's URL from this page."""
     out = []

@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from .sources import Source, parse_date
+from ..dates import parse_date
+from .sources import Source
 
 CSL_TYPES = {
     "report": "report", "techreport": "report", "legislation": "legislation",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..french import format_date, join_names
+from ..dates import PartialDate
+from ..french import join_names
 
 SENTENCE_END = (".", "?", "!", "…")
 
@@ -17,20 +18,6 @@ SENTENCE_END = (".", "?", "!", "…")
 def end_sentence(text: str) -> str:
     """`text` with a final period, unless it already ends one ("s. d.", "etc.", "?")."""
     return text if text.endswith(SENTENCE_END) else text + "."
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    def french(self) -> str:
-        return format_date(self.year, self.month, self.day)
-
-    def compact(self) -> str:
-        """`20240712`, as the Wayback Machine wants it (missing parts as 01)."""
-        return f"{self.year:04d}{self.month or 1:02d}{self.day or 1:02d}"
 
 
 @dataclass(frozen=True)

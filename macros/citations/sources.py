@@ -6,11 +6,9 @@ each as `file:line: message — hint`; formatting happens here, once per entry.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pybtex.errors
 from pybtex.backends.plaintext import Backend as PlainTextBackend
@@ -19,9 +17,11 @@ from pybtex.database.input.bibtex import DuplicateField, UndefinedMacro
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
+from ..dates import PartialDate, parse_date
 from ..errors import Problem, did_you_mean, raise_if_any
 from ..textfile import decode as decode_text
-from .formatting import Formatted, PartialDate, format_reference
+from ..urls import is_web_url
+from .formatting import Formatted, format_reference
 
 pybtex.errors.set_strict_mode(True)
 
@@ -70,7 +70,6 @@ REQUIRED["techreport"] = REQUIRED["report"]
 _WORKING_NOTE = re.compile(r"\bnon relevée?s?\b|\bà (?:vérifier|compléter|confirmer|retrouver)\b"
                            r"|\b(?:TODO|FIXME|XXX)\b", re.IGNORECASE)
 _ENTRY_HEAD = re.compile(r"^[ \t]*@(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -106,26 +105,6 @@ def decode(value: str) -> str:
     if not _LATEX_MARKUP.search(value):
         return value.strip()
     return Text.from_latex(value).render(_PLAIN_TEXT).strip()
-
-
-def parse_date(value: str) -> PartialDate | None:
-    match = _DATE.match(value.strip())
-    if not match:
-        return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError:
-        return None
-    return PartialDate(year, month, day)
-
-
-def is_web_url(value: str) -> bool:
-    """Only absolute http(s) addresses, with no character that could leave an attribute."""
-    if any(c in value for c in ' "\'<>`\\\n\t') or not value.isprintable():
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def person_name(person) -> str:
