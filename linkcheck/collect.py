@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros.citations.formatting import archive_url
-from macros.citations.sources import Source, parse_date
-from macros.redirects import page_url
+from macros.citations.sources import Source
+from macros.floor.dates import parse_date
+from macros.sitewide.redirects import page_url
 
 from .pages import html_files, is_external, parse_file
 

@@ -1,6 +1,6 @@
 """Fast content check, without building the site (`make check`).
 
-Runs the collection step the build runs (macros/collect.py: the same readers, the same
+Runs the collection step the build runs (macros/build/collect.py: the same readers, the same
 problems, the same words), so that what the build would refuse, the check refuses too,
 and adds French typography and the measures of the easy-to-read blocks. Reports every
 problem of every file in one run, as `file:line: message — hint`. `--fix-typography`
@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from macros import macro_names  # noqa: E402
-from macros.collect import collect  # noqa: E402
-from macros.easyread import page_problems as easy_read_problems  # noqa: E402
-from macros.errors import Problem  # noqa: E402
-from macros.typography import check as check_typography  # noqa: E402
-from macros.typography import fix as fix_typography  # noqa: E402
-from macros.yamldata import syntax_problem  # noqa: E402
+from macros.build.collect import collect  # noqa: E402
+from macros.floor.errors import Problem  # noqa: E402
+from macros.floor.yamldata import syntax_problem  # noqa: E402
+from macros.pages.easyread import page_problems as easy_read_problems  # noqa: E402
+from macros.pages.typography import check as check_typography  # noqa: E402
+from macros.pages.typography import fix as fix_typography  # noqa: E402
 
 
 def load_config(root: Path) -> dict:

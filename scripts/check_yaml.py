@@ -9,7 +9,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from macros.yamldata import syntax_problem  # the portal’s French messages
+from macros.floor.yamldata import syntax_problem  # the portal’s French messages
 
 
 class _Loader(yaml.SafeLoader):

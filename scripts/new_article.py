@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from macros.corpus import PLACEHOLDER  # noqa: E402
+from macros.pages.corpus import PLACEHOLDER  # noqa: E402
 from scripts.check import load_config  # noqa: E402
 
 SKELETON = """\

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from macros.charts._registry import CHART_ID  # noqa: E402
 from macros.citations.sources import collect_sources  # noqa: E402
-from macros.errors import did_you_mean  # noqa: E402
+from macros.floor.errors import did_you_mean  # noqa: E402
 from scripts.check import load_config  # noqa: E402
 
 CSV = """\

@@ -32,8 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from macros.dirs import replace_dir
-from macros.frozen import VERSIONS_DIR
+from macros.floor.dirs import replace_dir
+from macros.sitewide.frozen import VERSIONS_DIR
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 BRANCH = "versions"

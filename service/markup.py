@@ -1,4 +1,4 @@
-"""The form markup shared with the static pages: macros/form_markup.py, loaded by its path
+"""The form markup shared with the static pages: macros/action/form_markup.py, loaded by its path
 so that the service never imports the macros package (which needs MkDocs and Altair)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 _NAME = "portal_form_markup"
-_PATH = Path(__file__).resolve().parents[1] / "macros" / "form_markup.py"
+_PATH = Path(__file__).resolve().parents[1] / "macros" / "action" / "form_markup.py"
 
 if _NAME not in sys.modules:
     _spec = importlib.util.spec_from_file_location(_NAME, _PATH)

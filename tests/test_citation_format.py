@@ -3,7 +3,7 @@
 import pytest
 
 from macros.citations.formatting import format_reference
-from macros.dates import PartialDate
+from macros.floor.dates import PartialDate
 
 NB = "\u00a0"
 

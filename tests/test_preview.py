@@ -131,7 +131,7 @@ def test_an_edit_of_the_portal_code_shows_without_a_restart(tmp_path):
     with serving(project) as (base, _):
         url = base + "enquetes/une-enquete.html"
         wait_for(url, "Publié le")
-        article = project / "macros" / "article.py"
+        article = project / "macros" / "pages" / "article.py"
         article.write_text(article.read_text(encoding="utf-8").replace(
             'f"Publié le {', 'f"Paru le {'), encoding="utf-8")
         wait_for(url, "Paru le")
@@ -142,7 +142,7 @@ def test_only_mkdocs_serve_is_a_preview(tmp_path):
     import tempfile
     from types import SimpleNamespace
 
-    from macros.preview import is_serving
+    from macros.engine.preview import is_serving
 
     address = SimpleNamespace(host="127.0.0.1", port=8000)
     served = {"dev_addr": address, "site_url": "http://127.0.0.1:8000/",

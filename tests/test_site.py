@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from macros.petition import load_petition
+from macros.action.petition import load_petition
 from support.sites import ROOT
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)

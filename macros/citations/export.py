@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..dates import parse_date
+from ..floor.dates import parse_date
 from .sources import Source
 
 CSL_TYPES = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..dates import PartialDate
-from ..french import join_names
+from ..floor.dates import PartialDate
+from ..floor.french import join_names
 
 SENTENCE_END = (".", "?", "!", "…")
 

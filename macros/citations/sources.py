@@ -17,10 +17,10 @@ from pybtex.database.input.bibtex import DuplicateField, UndefinedMacro
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
-from ..dates import PartialDate, parse_date
-from ..errors import Problem, did_you_mean, raise_if_any
-from ..textfile import decode as decode_text
-from ..urls import is_web_url
+from ..floor.dates import PartialDate, parse_date
+from ..floor.errors import Problem, did_you_mean, raise_if_any
+from ..floor.textfile import decode as decode_text
+from ..floor.urls import is_web_url
 from .formatting import Formatted, format_reference
 
 pybtex.errors.set_strict_mode(True)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..markdown_spans import code_spans
+from ..floor.markdown_spans import code_spans
 
 # `[` first, then "not after a backslash": a pattern opening with a literal is searched
 # for that character quickly; opening with the look-behind, it is tried at every offset.
