@@ -10,6 +10,7 @@ from mkdocs.utils import get_relative_url
 
 from .action import Action, call_to_action, register_action_macros, write_published_count
 from .build.portal import Portal
+from .build.publication import Publication, escape_description
 from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
@@ -30,7 +31,6 @@ from .sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from .sitewide.frozen import LISTING_PAGE, frozen_listing_html, versions_html
 from .sitewide.legal import legal_notice_html
 from .sitewide.mirrors import render_mirrors
-from .sitewide.publication import Publication, escape_description
 from .sitewide.redirects import page_url, redirect_html
 from .sitewide.search import SearchIndexPlugin
 from .sitewide.theme_css import prune_theme_css

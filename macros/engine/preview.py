@@ -123,7 +123,8 @@ class _CodeVersion:
 def forget_portal_code() -> None:
     """Python keeps an imported module: after an edit of macros/, the next build imports
     the package afresh (mkdocs-macros imports it by name)."""
-    for name in [n for n in sys.modules if n == __package__ or n.startswith(f"{__package__}.")]:
+    package = __package__.partition(".")[0]  # the whole package, not only this room
+    for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
         del sys.modules[name]
 
 

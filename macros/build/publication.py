@@ -13,11 +13,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..action import Action
-from ..build.portal import Portal
 from ..floor.errors import Problem
 from ..floor.log import advisory
-from .frozen import FrozenVersion, frozen_banner_html, load_versions
-from .placeholders import (
+from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions
+from ..sitewide.placeholders import (
     Where,
     build_mode,
     find_placeholders,
@@ -25,8 +24,8 @@ from .placeholders import (
     publishing_refused,
     warning_text,
 )
-from .share_image import Card, ShareImages
-from .social import (
+from ..sitewide.share_image import Card, ShareImages
+from ..sitewide.social import (
     HOME_PAGE,
     Publisher,
     absolute,
@@ -37,6 +36,7 @@ from .social import (
     share_image_path,
     squeeze,
 )
+from .portal import Portal
 
 CACHE_DIR = ".cache/share-images"
 

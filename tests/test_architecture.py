@@ -1,0 +1,105 @@
+"""The house as DESIGN.md draws it: rooms of `macros/` that only lean on the rooms below them,
+and programs (site, service, tests) that never import each other the wrong way."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Which rooms each room of macros/ may import from. The floor holds what several rooms share;
+# nothing runs back up (a source does not know the pages citing it, a page not the site).
+ALLOWED = {
+    "floor": set(),
+    "citations": {"floor"},
+    "charts": {"floor", "citations"},
+    "pages": {"floor", "citations", "charts"},
+    "action": {"floor", "citations", "pages"},
+    "engine": {"floor", "citations", "pages"},
+    "sitewide": {"floor", "citations", "charts", "pages", "action"},
+    "build": {"floor", "citations", "charts", "pages", "action", "sitewide", "engine"},
+}
+
+
+def _imports(path: Path, package: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - (node.level - 1)]
+                name = ".".join([*base, node.module] if node.module else base)
+                if not node.module:  # `from . import x`: x may be a module
+                    found.extend((node.lineno, f"{name}.{a.name}") for a in node.names)
+                    continue
+            else:
+                name = node.module or ""
+            found.append((node.lineno, name))
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+    return found
+
+
+def _package(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).parent.parts)
+
+
+def _room(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if parts[0] == "macros" and len(parts) > 1 else None
+
+
+def test_every_module_of_macros_lives_in_a_room():
+    loose = sorted(p.name for p in (ROOT / "macros").glob("*.py") if p.name != "__init__.py")
+    assert loose == [], f"modules outside the rooms of macros/: {loose}"
+    rooms = {p.name for p in (ROOT / "macros").iterdir()
+             if p.is_dir() and (p / "__init__.py").is_file()}
+    assert rooms == set(ALLOWED), f"rooms on disk {sorted(rooms)}, in this test {sorted(ALLOWED)}"
+
+
+def test_rooms_only_lean_on_the_rooms_below():
+    wrong = []
+    for path in sorted((ROOT / "macros").rglob("*.py")):
+        room = path.relative_to(ROOT / "macros").parts[0]
+        if room not in ALLOWED:  # macros/__init__.py: the wiring may use every room
+            continue
+        for line, name in _imports(path, _package(path)):
+            target = _room(name)
+            if target and target != room and target in ALLOWED \
+                    and target not in ALLOWED[room]:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {name} "
+                             f"({room} may use only {sorted(ALLOWED[room]) or 'nothing'})")
+            if name == "macros" or (name.startswith("macros.") and target not in ALLOWED):
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports the wiring ({name})")
+    assert wrong == []
+
+
+def test_programs_never_import_each_other_the_wrong_way():
+    """Nothing imports tests/; the site never imports the service; the service never imports
+    macros (it loads the one form-markup file by path, see service/markup.py)."""
+    wrong = []
+    for folder in ("macros", "scripts", "service", "bench", "linkcheck"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for line, name in _imports(path, _package(path)):
+                top = name.split(".")[0]
+                where = f"{path.relative_to(ROOT)}:{line} imports {name}"
+                if top in ("tests", "support", "conftest"):
+                    wrong.append(where)
+                if folder == "macros" and top == "service":
+                    wrong.append(where)
+                if folder == "service" and top == "macros":
+                    wrong.append(where)
+    assert wrong == []
+
+
+def test_every_module_of_macros_imports():
+    """A move between rooms leaves no import pointing at the old place (ruff does not resolve
+    relative imports)."""
+    import importlib
+
+    for path in sorted((ROOT / "macros").rglob("*.py")):
+        if "-" in path.stem:  # chart modules, loaded by path (macros/charts/_registry.py)
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        importlib.import_module(name)
