@@ -21,7 +21,6 @@ from ..action.share import check_share_links
 from ..charts._dataset import read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ..citations.sources import Source, read_bibliography
-from ..engine.mkdocs_french import OMITTED_HINT
 from ..floor.errors import ContentError, Problem, did_you_mean
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
@@ -30,6 +29,11 @@ from ..sitewide.redirects import load_redirects
 
 REDIRECTS = "data/redirections.yml"
 MIRRORS = "data/miroirs.yml"
+
+# The fix for a page outside the navigation: the same from `make check` and from MkDocs.
+OMITTED_HINT = ("ajoutez la page à `nav`, ou son dossier à `not_in_nav`, dans mkdocs.yml ; "
+                "une enquête va dans un dossier déclaré dans `extra.dossiers`")
+
 
 
 @dataclass

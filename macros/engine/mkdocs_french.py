@@ -11,6 +11,7 @@ import logging
 import re
 from pathlib import Path
 
+from ..build.collect import OMITTED_HINT
 from ..floor.errors import Problem
 
 _DOC = r"Doc file '(?P<src>[^']+)' contains "
@@ -32,10 +33,6 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 ANCHOR_HINT = ("l’ancre est l’intertitre en minuscules, sans accents, mots reliés par « - » : "
                "cliquez sur le « # » à côté de l’intertitre pour la copier")
-OMITTED_HINT = ("ajoutez la page à `nav`, ou son dossier à `not_in_nav`, dans mkdocs.yml ; "
-                "une enquête va dans un dossier déclaré dans `extra.dossiers`")
-
-
 def _line(text: str, needle: str) -> int | None:
     for candidate in (f"]({needle}", f'"{needle}"', needle):
         at = text.find(candidate)
