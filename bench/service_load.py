@@ -154,7 +154,6 @@ def by_second(latencies: list[float], started: list[float]) -> list[list]:
 
 
 async def run_load(n: int, clients: int, work: Path) -> dict:
-    sys.path.insert(0, str(ROOT))
     from service.crypto import generate_keys
     from service.ratelimit import keyed
 

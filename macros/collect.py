@@ -18,6 +18,7 @@ from pathlib import Path
 from .charts._dataset import read_metadata, read_table
 from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from .citations.sources import Source, read_bibliography
+from .config import PortalConfig
 from .corpus import Corpus, collect_docs
 from .errors import ContentError, Problem, did_you_mean
 from .letters import check_contact
@@ -27,9 +28,6 @@ from .mkdocs_french import OMITTED_HINT
 from .petition import Petition, load_petition
 from .redirects import load_redirects
 from .share import check_share_links
-
-REDIRECTS = "data/redirections.yml"
-MIRRORS = "data/miroirs.yml"
 
 
 @dataclass
@@ -159,7 +157,7 @@ def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -
     return []
 
 
-def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=None,
+def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
             config_text: str = "",
             today: dt.date | None = None, known_names: Collection[str] | None = None,
             changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
@@ -169,10 +167,10 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=
         docs_label = docs_dir.relative_to(root).as_posix()
     except ValueError:
         docs_label = docs_dir.as_posix()
-    bibliography = _bibliography(root / extra.get("bibliography_dir", "bibliography"), root)
+    bibliography = _bibliography(root / config.bibliography_dir, root)
     problems = list(bibliography.problems)
     sources = bibliography.sources
-    corpus, found = collect_docs(docs_dir, docs_label, list(extra.get("dossiers", [])),
+    corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
     problems += check_links(corpus.texts, docs_label, docs_dir)
@@ -181,14 +179,14 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
     problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
     content = Content(sources, corpus)
-    content.redirects = _caught(lambda: load_redirects(root / REDIRECTS, REDIRECTS,
+    redirects, mirrors = config.redirects_data, config.mirrors_data
+    content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
                                                        set(corpus.texts)), problems, {})
-    content.mirrors = _caught(lambda: load_mirrors(root / MIRRORS, MIRRORS), problems, [])
-    action = extra.get("action") or {}
-    if "contact" in extra:  # what the action pages need from mkdocs.yml
-        _caught(lambda: check_contact(extra["contact"]), problems)
-    _caught(lambda: check_share_links(action.get("share_links")), problems)
-    petition_file = str(action.get("petition_data", "data/petition.yml"))
+    content.mirrors = _caught(lambda: load_mirrors(root / mirrors, mirrors), problems, [])
+    if config.contact_given:  # what the action pages need from mkdocs.yml
+        _caught(lambda: check_contact(config.contact), problems)
+    _caught(lambda: check_share_links(config.share_links), problems)
+    petition_file = config.petition_data
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))

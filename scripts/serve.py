@@ -5,7 +5,7 @@ link can be clicked there), and the portal's forms point at it. Everything it ne
 team key pair) is created in var/dev/ on the first run. Ctrl+C stops both; if one of them
 stops, the other is stopped too.
 
-    python scripts/serve.py --portal http://127.0.0.1:8000/ --service-port 8001 \\
+    python -m scripts.serve --portal http://127.0.0.1:8000/ --service-port 8001 \\
         -- .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 """
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from macros.config import key_line
 from macros.errors import Problem
-from macros.placeholders import find_placeholders, is_example_email, is_example_url, key_lines
+from macros.placeholders import find_placeholders, is_example_email, is_example_url
 from support.publishing import ORGANISATION, publishable_site, publishing_env
 from support.sites import ROOT, Site, assert_fails_cleanly, build_env, mkdocs_build
 
@@ -22,11 +23,15 @@ assert SERVICE_URL in PETITION
 
 
 def endpoint_line() -> int:
-    return key_lines(ROOT / "data" / "petition.yml")[("service", "url")]
+    line = key_line(ROOT / "data" / "petition.yml", "service", "url")
+    assert line is not None
+    return line
 
 
 def config_line(*keys: str) -> int:
-    return key_lines(ROOT / "mkdocs.yml")[keys]
+    line = key_line(ROOT / "mkdocs.yml", *keys)
+    assert line is not None, keys
+    return line
 
 
 def with_petition(tmp_path, service_url: str):
