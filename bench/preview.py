@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scripts.processes import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 POLL = 0.05
 
@@ -82,9 +84,4 @@ def preview_time(project: Path, repeats: int = 3, timeout: float = 600) -> dict:
         return {"first_serve_seconds": first, "seconds": runs}
     finally:
         page.write_text(original, encoding="utf-8")
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop([server], 30)

@@ -20,7 +20,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin
 from mkdocs.utils import CountHandler
 
-from .config import PortalConfig
+from .config import BIBLIOGRAPHY_DIR, PortalConfig
 from .errors import ContentError, Problem
 from .log import log
 from .quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
@@ -28,7 +28,7 @@ from .quick_preview import SourceState, dirty_build, forget_pages, last_build_fa
 _MKDOCS = logging.getLogger("mkdocs")
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
 # `watch:` in mkdocs.yml, which refuses a folder that does not exist (a portal without data/).
-WATCHED = ("bibliography", "data", "macros", "overrides")
+WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides")
 
 
 def is_serving(conf) -> bool:
