@@ -15,10 +15,12 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .charts._dataset import read_metadata, read_table
 from .charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from .citations.sources import Source, read_bibliography
-from .config import PortalConfig
+from .config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from .corpus import Corpus, collect_docs
 from .errors import ContentError, Problem, did_you_mean
 from .letters import check_contact
@@ -58,18 +60,18 @@ def _nav_paths(nav) -> Iterable[str]:
             yield from _nav_paths(value)
 
 
-def nav_problems(nav, pages: Collection[str], config_text: str,
-                 config_label: str = "mkdocs.yml") -> list[Problem]:
-    """Entries of `nav:` naming a page that does not exist."""
+def nav_problems(nav, pages: Collection[str],
+                 where: Callable[[str], tuple[str, int | None]]) -> list[Problem]:
+    """Entries of `nav:` naming a page that does not exist. `where(target)`: the file and
+    line of an entry (ConfigFile.value_where)."""
     problems = []
     for target in _nav_paths(nav):
         if "://" in target or not target.endswith(".md"):
             continue
         if posixpath.normpath(target) not in pages:
-            at = config_text.find(target)
-            line = config_text.count("\n", 0, at) + 1 if at >= 0 else None
-            problems.append(Problem(config_label, f"entrée de `nav` vers une page introuvable : "
-                                                  f"`{target}`", line,
+            label, line = where(target)
+            problems.append(Problem(label, f"entrée de `nav` vers une page introuvable : "
+                                           f"`{target}`", line,
                                     did_you_mean(target, pages, "pages connues")))
     return problems
 
@@ -158,7 +160,6 @@ def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -
 
 
 def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
-            config_text: str = "",
             today: dt.date | None = None, known_names: Collection[str] | None = None,
             changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
             draft_specs: bool = False) -> tuple[Content, list[Problem]]:
@@ -175,7 +176,7 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     problems += found
     problems += check_links(corpus.texts, docs_label, docs_dir)
     if nav:
-        problems += nav_problems(nav, corpus.texts, config_text)
+        problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
     problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
     content = Content(sources, corpus)
@@ -190,6 +191,14 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
+
+
+def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:
+    """Where mkdocs.yml (or a file it INHERITs) lists `target` in `nav`."""
+    try:
+        return read_mkdocs_yml(config.config_file).value_where(target, "nav")
+    except (OSError, yaml.YAMLError):
+        return CONFIG_FILE, None
 
 
 def _without_knock_ons(problems: list[Problem], broken: Collection[str]) -> list[Problem]:

@@ -15,6 +15,7 @@ service loads this file by its path, without importing the macros package (MkDoc
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,28 +51,43 @@ class YamlDoc:
 
     def find(self, *path) -> int | None:
         """The line of the key (or list item) at `path`; None when it is not written here."""
-        line, complete = self._walk(path)
+        line, complete, _ = self._walk(path)
         return line if complete else None
 
-    def _walk(self, path) -> tuple[int | None, bool]:
+    def value_line(self, value: str, *path) -> int | None:
+        """The line of the first value written `value` under `path` (a page in `nav`)."""
+        node = self._walk(path)[2]
+        stack = [node] if node is not None else []
+        while stack:
+            current = stack.pop()
+            if isinstance(current, yaml.ScalarNode) and current.value == value:
+                return current.start_mark.line + self.first_line
+            if isinstance(current, yaml.MappingNode):
+                stack.extend(v for _, v in reversed(current.value))
+            elif isinstance(current, yaml.SequenceNode):
+                stack.extend(reversed(current.value))
+        return None
+
+    def _walk(self, path) -> tuple[int | None, bool, yaml.Node | None]:
+        """The line reached, whether all of `path` was found, and the node found."""
         node = self.node
         if node is None:
-            return None, False
+            return None, False, None
         found = node.start_mark.line + self.first_line
         for step in path:
             if isinstance(node, yaml.MappingNode):
                 match = next(((k, v) for k, v in node.value
                               if isinstance(k, yaml.ScalarNode) and k.value == str(step)), None)
                 if match is None:
-                    return found, False
+                    return found, False, None
                 found, node = match[0].start_mark.line + self.first_line, match[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
                     and 0 <= step < len(node.value):
                 node = node.value[step]
                 found = node.start_mark.line + self.first_line
             else:
-                return found, False
-        return found, True
+                return found, False, None
+        return found, True, node
 
     def items(self) -> list[tuple[yaml.Node, object]]:
         """For a list document: each item's node and value."""
@@ -167,6 +183,14 @@ class ConfigFile:
                 return self._label(path), line
         return self._label(self.path), None
 
+    def value_where(self, value: str, *keys) -> tuple[str, int | None]:
+        """The file and line of the value `value` under `keys`, in the file that gives
+        `keys` (a list from a parent is replaced, not merged, by a child's)."""
+        for path, doc in self.files:
+            if doc.find(*keys) is not None:
+                return self._label(path), doc.value_line(value, *keys)
+        return self._label(self.path), None
+
     def _label(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.path.resolve().parent).as_posix()
@@ -198,6 +222,17 @@ def read_mkdocs_yml(path: Path | str) -> ConfigFile:
 
 
 # -- The values ---------------------------------------------------------------------------
+
+def _resolved(path: str) -> Path:
+    """The path resolved; an absolute one once per process (the build reads the values
+    for every page), a relative one each time (it depends on the current folder)."""
+    return _resolved_absolute(path) if Path(path).is_absolute() else Path(path).resolve()
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_absolute(path: str) -> Path:
+    return Path(path).resolve()
+
 
 def _mapping(value) -> dict:
     return dict(value) if isinstance(value, Mapping) else {}
@@ -256,12 +291,12 @@ class PortalConfig:
     def from_mkdocs(cls, conf: Mapping) -> PortalConfig:
         """From a configuration MkDocs loaded, or from mkdocs.yml's data (`config_file_path`
         then names the file)."""
-        config_file = Path(conf.get("config_file_path") or CONFIG_FILE).resolve()
+        config_file = _resolved(str(conf.get("config_file_path") or CONFIG_FILE))
         extra = _mapping(conf.get("extra"))
         action = _mapping(extra.get("action"))
         return cls(
             config_file=config_file,
-            docs_dir=(config_file.parent / (conf.get("docs_dir") or "docs")).resolve(),
+            docs_dir=_resolved(str(config_file.parent / (conf.get("docs_dir") or "docs"))),
             site_name=str(conf.get("site_name") or ""),
             site_description=str(conf.get("site_description") or ""),
             site_author=str(conf.get("site_author") or ""),

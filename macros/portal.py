@@ -37,10 +37,8 @@ class Portal:
             docs_label = docs.relative_to(root).as_posix()
         except ValueError:
             docs_label = docs.as_posix()
-        config_path = config.config_file
         content, problems = collect(
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
-            config_text=config_path.read_text(encoding="utf-8") if config_path.is_file() else "",
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label))
         raise_if_any(problems)

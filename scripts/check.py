@@ -41,7 +41,6 @@ def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
     docs_label = docs_dir.relative_to(root).as_posix()
     content, problems = collect(
         root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
-        config_text=(root / CONFIG_FILE).read_text(encoding="utf-8"),
         today=today or dt.date.today(), known_names=macro_names(extra),
         charts_dir=root / "macros" / "charts", draft_specs=True)
     for path, text in content.corpus.texts.items():

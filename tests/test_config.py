@@ -273,3 +273,11 @@ def test_no_script_edits_sys_path():
                         and isinstance(node.value, ast.Name) and node.value.id == "sys":
                     edits.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not edits, edits
+
+
+def test_line_of_a_nav_entry_in_the_file_that_gives_nav(inherited, tmp_path):
+    written = read_mkdocs_yml(inherited)
+    assert written.value_where("index.md", "nav") == ("mkdocs.yml", 3)
+    assert written.value_where("sources.md", "nav") == ("mkdocs.yml", None)  # replaced
+    parent = read_mkdocs_yml(tmp_path / "parent" / "mkdocs.yml")
+    assert parent.value_where("sources.md", "nav") == ("mkdocs.yml", 4)
