@@ -73,7 +73,7 @@ def _asset(env, name: str) -> str:
 
 
 def _page_address(env) -> str:
-    return (env.conf.get("site_url") or "").rstrip("/") + "/" + env.page.url
+    return PortalConfig.from_mkdocs(env.conf).site_url.rstrip("/") + "/" + env.page.url
 
 
 def register_action_macros(env, action: Action, deferred) -> None:

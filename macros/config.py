@@ -31,6 +31,7 @@ PETITION_DATA = "data/petition.yml"
 PETITION_PAGE = "agir/petition.md"
 MIRRORS_DATA = "data/miroirs.yml"
 REDIRECTS_DATA = "data/redirections.yml"
+RECIPIENTS_DATA = "data/destinataires.yml"
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
 

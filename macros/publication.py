@@ -81,11 +81,11 @@ class Publication:
         legal = config.legal
         site_url = config.site_url.rstrip("/") + "/"
         return cls(
-            mode=mode, problems=problems, site_name=conf["site_name"],
+            mode=mode, problems=problems, site_name=config.site_name,
             site_description=squeeze(config.site_description),
             site_url=site_url,
             publisher=Publisher(str(legal.get("publisher") or config.site_author or
-                                    conf["site_name"]).strip(), site_url),
+                                    config.site_name).strip(), site_url),
             petition_page=action.petition_page if announced else None,
             petition_title=petition.title if petition else "",
             frozen_name=str(frozen.get("version") or ""), frozen_date=frozen_date,

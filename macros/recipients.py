@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .citations.sources import is_web_url
+from .config import RECIPIENTS_DATA
 from .errors import ContentError, Problem, raise_if_any
 from .letters import EMAIL
 from .textfile import read_text
 from .yamldata import is_day, parse_yaml
 
-RECIPIENTS_FILE = "data/destinataires.yml"
+RECIPIENTS_FILE = RECIPIENTS_DATA
 _HINT = "voir l’en-tête de macros/recipients.py pour le format d’une entrée"
 
 
