@@ -164,7 +164,12 @@ def _merge(parent: dict, child: Mapping) -> dict:
 
 
 class InheritError(OSError):
-    """The file named by `INHERIT` does not exist."""
+    """The file named by `INHERIT` does not exist, or is already in the chain."""
+
+    def __init__(self, file: Path, inherit: str, line: int | None, looped: bool = False):
+        self.file, self.inherit, self.line, self.looped = file, inherit, line, looped
+        what = "fichier hérité en boucle" if looped else "fichier hérité introuvable"
+        super().__init__(f"{file}: {what} : « {inherit} »")
 
 
 @dataclass(frozen=True)
@@ -193,10 +198,15 @@ class ConfigFile:
         return self._label(self.path), None
 
     def _label(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.path.resolve().parent).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return label(path, self.path.resolve().parent)
+
+
+def label(path: Path, root: Path) -> str:
+    """`path` as messages name it: relative to `root` when inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def read_mkdocs_yml(path: Path | str) -> ConfigFile:
@@ -216,8 +226,9 @@ def read_mkdocs_yml(path: Path | str) -> ConfigFile:
             current = None
             continue
         parent = Path(os.path.normpath(os.path.join(os.path.dirname(current), inherit)))
-        if not parent.exists() or any(parent == seen for seen, _ in files):
-            raise InheritError(f"{current}: INHERIT « {inherit} » introuvable ({parent})")
+        looped = any(parent.resolve() == seen.resolve() for seen, _ in files)
+        if looped or not parent.is_file():
+            raise InheritError(current, str(inherit), doc.find("INHERIT"), looped)
         current = parent
     return ConfigFile(path, data, tuple(files))
 

@@ -18,7 +18,7 @@ import yaml
 
 from macros import macro_names
 from macros.collect import collect
-from macros.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
+from macros.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
 from macros.easyread import page_problems as easy_read_problems
 from macros.errors import Problem
 from macros.typography import check as check_typography
@@ -35,6 +35,11 @@ def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
         written = read_mkdocs_yml(root / CONFIG_FILE)
     except yaml.YAMLError as error:  # nothing else can be read without it
         return [syntax_problem(error, CONFIG_FILE)]
+    except InheritError as error:
+        what = "fichier hérité en boucle" if error.looped else "fichier hérité introuvable"
+        return [Problem(label(error.file, root), f"{what} : « {error.inherit} »", error.line,
+                        "corrigez le chemin écrit après `INHERIT:` (relatif au dossier de ce "
+                        "fichier)")]
     config = PortalConfig.from_file(written)
     extra = written.data.get("extra") or {}
     docs_dir = config.docs_dir

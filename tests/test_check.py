@@ -162,3 +162,14 @@ def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path)
     assert again.returncode == 2
     assert "existe déjà : rien n’a été écrasé" in again.stderr
     assert path.read_text() == "modifié"
+
+
+def test_missing_inherited_configuration_is_reported(tmp_path):
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text("site_name: x\nINHERIT: ../absent/mkdocs.yml\n", encoding="utf-8")
+    code, out = run_check(project)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "mkdocs.yml:2: fichier hérité introuvable : « ../absent/mkdocs.yml » — corrigez le "
+        "chemin écrit après `INHERIT:` (relatif au dossier de ce fichier)")

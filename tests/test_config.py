@@ -187,8 +187,12 @@ def test_inherit_lines_name_the_file_that_writes_the_key(inherited, tmp_path):
 
 def test_inherit_of_a_missing_file_is_refused(tmp_path):
     (tmp_path / "mkdocs.yml").write_text("INHERIT: absent.yml\n", encoding="utf-8")
-    with pytest.raises(InheritError, match=r"absent\.yml"):
+    with pytest.raises(InheritError, match=r"fichier hérité introuvable : « absent\.yml »"):
         read_mkdocs_yml(tmp_path / "mkdocs.yml")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nINHERIT: ./mkdocs.yml\n")
+    with pytest.raises(InheritError, match="fichier hérité en boucle") as caught:
+        read_mkdocs_yml(tmp_path / "mkdocs.yml")
+    assert caught.value.line == 2
 
 
 # -- Lines of keys ------------------------------------------------------------------------
