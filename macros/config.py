@@ -246,6 +246,11 @@ def _resolved_absolute(path: str) -> Path:
     return Path(path).resolve()
 
 
+def _directory_url(url: str) -> str:
+    """`site_url` as MkDocs keeps it: ending with "/" (unless empty)."""
+    return url if not url or url.endswith("/") else url + "/"
+
+
 def _mapping(value) -> dict:
     return dict(value) if isinstance(value, Mapping) else {}
 
@@ -261,7 +266,7 @@ class PortalConfig:
     site_name: str = ""
     site_description: str = ""
     site_author: str = ""
-    site_url: str = ""
+    site_url: str = ""                      # ends with "/", as MkDocs makes it
     repo_url: str = ""
     nav: Any = None
     not_in_nav: Any = None
@@ -312,7 +317,7 @@ class PortalConfig:
             site_name=str(conf.get("site_name") or ""),
             site_description=str(conf.get("site_description") or ""),
             site_author=str(conf.get("site_author") or ""),
-            site_url=str(conf.get("site_url") or ""),
+            site_url=_directory_url(str(conf.get("site_url") or "")),
             repo_url=str(conf.get("repo_url") or ""),
             nav=conf.get("nav"), not_in_nav=conf.get("not_in_nav"),
             dossiers=tuple(extra.get("dossiers") or ()),

@@ -37,7 +37,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.config import PortalConfig
+from macros.config import read_mkdocs_yml
 from scripts.build import atomic_build, replace_dir
 
 MIRRORING = "MIRRORING.md"
@@ -168,7 +168,7 @@ def project_name(root: Path) -> str:
 
 def origin_url(config: Path) -> str:
     """site_url as the build sees it (PORTAL_SITE_URL included)."""
-    return PortalConfig.read(config).site_url
+    return read_mkdocs_yml(config).data.get("site_url") or ""
 
 
 def package(site: Path, dest: Path, name: str, commit: Commit, origin: str,

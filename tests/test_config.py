@@ -87,6 +87,14 @@ def test_the_same_values_from_mkdocs_loaded_config():
     assert "/agir/*.md" in read.not_in_nav
 
 
+def test_site_url_ends_with_a_slash_as_mkdocs_makes_it(tmp_path):
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("site_name: x\nsite_url: https://x.org/portail\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    assert PortalConfig.read(path).site_url == "https://x.org/portail/"
+    assert load_config(str(path)).site_url == "https://x.org/portail/"
+
+
 def test_reads_mkdocs_yml_as_mkdocs_does():
     assert read_mkdocs_yml(ROOT / "mkdocs.yml").data == mkdocs_reads(ROOT / "mkdocs.yml")
 
