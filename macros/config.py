@@ -167,9 +167,9 @@ class InheritError(OSError):
     """The file named by `INHERIT` does not exist, or is already in the chain."""
 
     def __init__(self, file: Path, inherit: str, line: int | None, looped: bool = False):
-        self.file, self.inherit, self.line, self.looped = file, inherit, line, looped
-        what = "fichier hérité en boucle" if looped else "fichier hérité introuvable"
-        super().__init__(f"{file}: {what} : « {inherit} »")
+        self.file, self.inherit, self.line = file, inherit, line
+        self.reason = "fichier hérité en boucle" if looped else "fichier hérité introuvable"
+        super().__init__(f"{file}: {self.reason} : « {inherit} »")
 
 
 @dataclass(frozen=True)

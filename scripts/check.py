@@ -36,10 +36,9 @@ def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
     except yaml.YAMLError as error:  # nothing else can be read without it
         return [syntax_problem(error, CONFIG_FILE)]
     except InheritError as error:
-        what = "fichier hérité en boucle" if error.looped else "fichier hérité introuvable"
-        return [Problem(label(error.file, root), f"{what} : « {error.inherit} »", error.line,
-                        "corrigez le chemin écrit après `INHERIT:` (relatif au dossier de ce "
-                        "fichier)")]
+        return [Problem(label(error.file, root), f"{error.reason} : « {error.inherit} »",
+                        error.line, "corrigez le chemin écrit après `INHERIT:` (relatif au "
+                        "dossier de ce fichier)")]
     config = PortalConfig.from_file(written)
     extra = written.data.get("extra") or {}
     docs_dir = config.docs_dir
