@@ -64,7 +64,7 @@ class Build:
     search_cached: bool = False  # the search bundle came from the cache (Pagefind idle)
 
 
-# The lines macros/charts/_render.py and macros/search.py log.
+# The lines macros/charts/_render.py and macros/sitewide/search.py log.
 _RENDERED = re.compile(r"graphique `[^`]+` rendu en SVG")
 _SEARCH_CACHED = "index de recherche repris du cache"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from macros.citations.formatting import archive_url
 from macros.citations.sources import Source, parse_date
-from macros.redirects import page_url
+from macros.sitewide.redirects import page_url
 
 from .pages import html_files, is_external, parse_file
 

@@ -6,9 +6,9 @@ import json
 import time
 from pathlib import Path
 
-from macros.config import PortalConfig
-from macros.errors import ContentError
-from macros.portal import Portal
+from macros.build.portal import Portal
+from macros.floor.config import PortalConfig
+from macros.floor.errors import ContentError
 
 from .cache import load_cache, save_cache
 from .collect import site_links, source_links

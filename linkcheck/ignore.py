@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from macros.citations.sources import is_web_url
-from macros.errors import Problem, raise_if_any
-from macros.textfile import read_text
-from macros.yamldata import parse_yaml
+from macros.floor.errors import Problem, raise_if_any
+from macros.floor.textfile import read_text
+from macros.floor.yamldata import parse_yaml
 
 EXAMPLE = ("exemple :\n  - url: https://exemple.org/page\n"
            "    reason: \"Le site refuse les robots ; adresse vérifiée à la main le 2026-11-23.\"")

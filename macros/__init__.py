@@ -8,33 +8,33 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from . import mkdocs_french as french_warnings
 from .action import Action, call_to_action, register_action_macros, write_published_count
-from .article import decorate
+from .build.portal import Portal
+from .build.publication import Publication, escape_description
 from .charts import Charts
 from .citations.bibliography_page import render_bibliography, uncited
 from .citations.export import write_exports
 from .citations.notes import render_notes
 from .citations.syntax import find_citations
-from .compact import CompactHtmlPlugin
-from .config import PortalConfig
-from .errors import ContentError, Problem, did_you_mean, stop_build
-from .feeds import FeedInfo, feed_entries, render_feeds
-from .frozen import LISTING_PAGE, frozen_listing_html, versions_html
-from .legal import legal_notice_html
-from .listings import teaser_list
-from .log import advisory
-from .mirrors import render_mirrors
-from .news import news_items, news_list
-from .portal import Portal
-from .preview import Preview, strict_warnings
-from .publication import Publication, escape_description
-from .redirects import page_url, redirect_html
-from .render_errors import PageTemplate
-from .search import SearchIndexPlugin
-from .stash import HtmlStash, StashExtension
-from .templates import STANDARD_NAMES, call_line, call_problem
-from .theme_css import prune_theme_css
+from .engine import mkdocs_french as french_warnings
+from .engine.preview import Preview, strict_warnings
+from .engine.render_errors import PageTemplate
+from .floor.config import PortalConfig
+from .floor.errors import ContentError, Problem, did_you_mean, stop_build
+from .floor.log import advisory
+from .floor.stash import HtmlStash, StashExtension
+from .pages.article import decorate
+from .pages.listings import teaser_list
+from .pages.news import news_items, news_list
+from .pages.templates import STANDARD_NAMES, call_line, call_problem
+from .sitewide.compact import CompactHtmlPlugin
+from .sitewide.feeds import FeedInfo, feed_entries, render_feeds
+from .sitewide.frozen import LISTING_PAGE, frozen_listing_html, versions_html
+from .sitewide.legal import legal_notice_html
+from .sitewide.mirrors import render_mirrors
+from .sitewide.redirects import page_url, redirect_html
+from .sitewide.search import SearchIndexPlugin
+from .sitewide.theme_css import prune_theme_css
 
 _portal: Portal | None = None
 _action: Action | None = None
@@ -203,7 +203,7 @@ def define_env(env):
     _charts = Charts(portal.root, portal.sources)
     if not preview.quick:  # a quick preview draws only the charts of the pages it rebuilds
         _charts.prerender(portal.corpus.chart_ids())
-    # Note calls, notes and figures reach the page after Markdown (see macros/stash.py).
+    # Note calls, notes and figures reach the page after Markdown (see macros/floor/stash.py).
     env.conf["markdown_extensions"].append(StashExtension(_stash))
     # Compacting and indexing need an event macros do not relay (a page's final HTML): adding
     # a plugin to MkDocs' collection registers its events (PluginCollection.__setitem__).

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from macros.dirs import replace_dir  # also used by mirror.py and versions.py
+from macros.floor.dirs import replace_dir  # also used by mirror.py and versions.py
 from scripts.versions import VersionsError, extract, frozen_ref, join
 
 

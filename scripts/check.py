@@ -1,6 +1,6 @@
 """Fast content check, without building the site (`make check`).
 
-Runs the collection step the build runs (macros/collect.py: the same readers, the same
+Runs the collection step the build runs (macros/build/collect.py: the same readers, the same
 problems, the same words), so that what the build would refuse, the check refuses too,
 and adds French typography and the measures of the easy-to-read blocks. Reports every
 problem of every file in one run, as `file:line: message — hint`. `--fix-typography`
@@ -17,13 +17,13 @@ from pathlib import Path
 import yaml
 
 from macros import macro_names
-from macros.collect import collect
-from macros.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
-from macros.easyread import page_problems as easy_read_problems
-from macros.errors import Problem
-from macros.typography import check as check_typography
-from macros.typography import fix as fix_typography
-from macros.yamldata import syntax_problem
+from macros.build.collect import collect
+from macros.floor.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
+from macros.floor.errors import Problem
+from macros.floor.yamldata import syntax_problem
+from macros.pages.easyread import page_problems as easy_read_problems
+from macros.pages.typography import check as check_typography
+from macros.pages.typography import fix as fix_typography
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import sys
 
 import yaml
 
-from macros.yamldata import syntax_problem  # the portal’s French messages
+from macros.floor.yamldata import syntax_problem  # the portal’s French messages
 
 
 class _Loader(yaml.SafeLoader):

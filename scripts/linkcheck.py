@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from linkcheck.internal import check_site, render_problems
-from macros.config import PortalConfig
+from macros.floor.config import PortalConfig
 
 
 def internal(args) -> int:

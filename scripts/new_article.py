@@ -13,8 +13,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from macros.config import CONFIG_FILE, PortalConfig
-from macros.corpus import PLACEHOLDER
+from macros.floor.config import CONFIG_FILE, PortalConfig
+from macros.pages.corpus import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from macros.charts._registry import CHART_ID
 from macros.citations.sources import collect_sources
-from macros.config import CONFIG_FILE, PortalConfig
-from macros.errors import did_you_mean
+from macros.floor.config import CONFIG_FILE, PortalConfig
+from macros.floor.errors import did_you_mean
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,9 +30,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from macros.config import PortalConfig
-from macros.dirs import replace_dir
-from macros.frozen import VERSIONS_DIR
+from macros.floor.config import PortalConfig
+from macros.floor.dirs import replace_dir
+from macros.sitewide.frozen import VERSIONS_DIR
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 BRANCH = "versions"

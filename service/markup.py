@@ -1,4 +1,4 @@
-"""The form markup shared with the static pages: macros/form_markup.py, loaded by its path
+"""The form markup shared with the static pages: macros/action/form_markup.py, loaded by its path
 so that the service never imports the macros package (which needs MkDocs and Altair)."""
 
 from __future__ import annotations

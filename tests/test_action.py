@@ -8,10 +8,10 @@ import textwrap
 
 import pytest
 
-from macros.errors import ContentError
-from macros.letters import check_contact, letter_field
-from macros.petition import is_allowed_url, parse_petition, progress_text, render_petition
-from macros.share import action_block, check_share_links
+from macros.action.letters import check_contact, letter_field
+from macros.action.petition import is_allowed_url, parse_petition, progress_text, render_petition
+from macros.action.share import action_block, check_share_links
+from macros.floor.errors import ContentError
 from support.sites import ROOT, leave_out_of_nav, make_site, mkdocs_build, script
 
 VALID = textwrap.dedent("""\

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from macros.citations.sources import load_sources
-from macros.errors import ContentError
+from macros.floor.errors import ContentError
 
 
 def load(tmp_path, **files):

@@ -17,7 +17,7 @@ from macros.charts._registry import chart_ids, load_chart_module
 from macros.charts._render import render_svg, slim_svg, stable_svg, vega_lite_spec
 from macros.charts._style import COLOURS, SLATE, WHITE, contrast
 from macros.citations.sources import load_sources
-from macros.errors import ContentError
+from macros.floor.errors import ContentError
 from support.chart_sites import CHARTS
 from support.sites import ROOT
 
@@ -329,7 +329,7 @@ def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_
 
 
 def test_the_corpus_lists_the_charts_pages_show_in_page_order(tmp_path):
-    from macros.corpus import collect_docs
+    from macros.pages.corpus import collect_docs
 
     (tmp_path / "a.md").write_text('{{ chart("un") }}\n\n{{ chart( \'deux\' ) }}\n', "utf-8")
     (tmp_path / "b.md").write_text('{{ chart("deux") }} {{ chart("trois") }}\n', "utf-8")

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from macros.typography import NBSP, NNBSP, check, fix
+from macros.pages.typography import NBSP, NNBSP, check, fix
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, script
 
 CHECK = script("check")

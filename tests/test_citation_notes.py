@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from macros.citations.formatting import format_reference
 from macros.citations.notes import render_notes
 from macros.citations.sources import Source
-from macros.errors import ContentError
+from macros.floor.errors import ContentError
 
 
 def source(key, title):

@@ -7,7 +7,7 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
-from macros.compact import compact_html
+from macros.sitewide.compact import compact_html
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 _KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)

@@ -289,7 +289,7 @@ def test_mkdocs_own_warnings_are_french_with_the_line(tmp_path):
      "mkdocs.yml: page(s) hors de la navigation : `y.md`, `z.md` — ajoutez la page à `nav`"),
 ])
 def test_each_mkdocs_warning_is_reworded(tmp_path, english, french):
-    from macros.mkdocs_french import FrenchWarnings
+    from macros.engine.mkdocs_french import FrenchWarnings
 
     (tmp_path / "docs" / "a").mkdir(parents=True)
     (tmp_path / "docs" / "a" / "b.md").write_text("# T\n\n[c](c.md)\n[x](x/)\n[z](c.md#z)\n")

@@ -1,5 +1,5 @@
 """« L’essentiel, facile à lire »: every investigation and the petition open with it; it is
-short and easy by the measures of macros/easyread.py, shown first, labelled for screen
+short and easy by the measures of macros/pages/easyread.py, shown first, labelled for screen
 readers, printed, and found by search; `make check` names the file and line of a block
 that is too hard."""
 
@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from macros.easyread import (
+from macros.pages.easyread import (
     HEADING,
     MAX_SENTENCE_WORDS,
     MAX_WORDS,
@@ -19,7 +19,7 @@ from macros.easyread import (
     syllables,
     unexplained,
 )
-from macros.frontmatter import split_front_matter
+from macros.pages.frontmatter import split_front_matter
 from support.browser import serve
 from support.reader import run_query
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, script

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from macros.theme_markup import valid_theme_markup
+from macros.sitewide.theme_markup import valid_theme_markup
 from support.sites import ROOT
 
 VNU_JAR = ROOT / "vendor" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

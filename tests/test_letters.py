@@ -11,9 +11,9 @@ from urllib.parse import unquote
 import pypdf
 import pytest
 
-from macros.errors import ContentError
-from macros.letters import BY_HAND, FIELDS
-from macros.recipients import load_recipients, parse_recipients
+from macros.action.letters import BY_HAND, FIELDS
+from macros.action.recipients import load_recipients, parse_recipients
+from macros.floor.errors import ContentError
 from support.browser import serve
 from support.sites import ROOT, assert_fails_cleanly, leave_out_of_nav, make_site, mkdocs_build
 

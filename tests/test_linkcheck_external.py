@@ -19,7 +19,7 @@ from linkcheck.external import check_with_cache, external_report
 from linkcheck.http import Checker, HostLimiter, Result, Settings, retry_after
 from linkcheck.ignore import IgnoreRule, load_ignore
 from linkcheck.report import build_report, render_markdown
-from macros.errors import ContentError
+from macros.floor.errors import ContentError
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
 # Small limits, so that the slow and the endless answers are cut short quickly.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.french import format_day
+from macros.floor.french import format_day
 from scripts import mirror
 from support.sites import FIXTURE_ARTICLE, NETGUARD, ROOT, build_env, importable, make_site, script
 

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from macros.errors import ContentError
-from macros.mirrors import Mirror, load_mirrors, parse_mirrors, render_mirrors
+from macros.floor.errors import ContentError
+from macros.sitewide.mirrors import Mirror, load_mirrors, parse_mirrors, render_mirrors
 from support.sites import ROOT, Site, build_env, make_site, mkdocs_build, script
 
 LABEL = "data/miroirs.yml"

@@ -6,10 +6,10 @@ import json
 import feedparser
 from bs4 import BeautifulSoup
 
-from macros.corpus import Corpus, PageRecord
-from macros.feeds import FeedInfo, feed_entries, render_feeds
-from macros.gitdates import parse_git_log
-from macros.news import news_items, news_list, without_citations
+from macros.pages.corpus import Corpus, PageRecord
+from macros.pages.gitdates import parse_git_log
+from macros.pages.news import news_items, news_list, without_citations
+from macros.sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 D = dt.date

@@ -138,7 +138,7 @@ def test_only_mkdocs_serve_is_a_preview(tmp_path):
     import tempfile
     from types import SimpleNamespace
 
-    from macros.preview import is_serving
+    from macros.engine.preview import is_serving
 
     address = SimpleNamespace(host="127.0.0.1", port=8000)
     served = {"dev_addr": address, "site_url": "http://127.0.0.1:8000/",

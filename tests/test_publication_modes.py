@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.config import key_line
-from macros.errors import Problem
-from macros.placeholders import find_placeholders, is_example_email, is_example_url
+from macros.floor.config import key_line
+from macros.floor.errors import Problem
+from macros.sitewide.placeholders import find_placeholders, is_example_email, is_example_url
 from support.publishing import ORGANISATION, publishable_site, publishing_env
 from support.sites import ROOT, Site, assert_fails_cleanly, build_env, mkdocs_build
 
@@ -280,7 +280,7 @@ def test_accessibility_statement_says_what_how_result_and_contact(site):
 
 
 def test_legal_notice_escapes_what_the_configuration_holds():
-    from macros.legal import legal_notice_html
+    from macros.sitewide.legal import legal_notice_html
 
     notice = BeautifulSoup(legal_notice_html(
         {"publisher": 'Asso "X" <script>alert(1)</script>', "host_address": "1 rue A\n75001 Paris"},
@@ -297,7 +297,7 @@ def test_legal_notice_escapes_what_the_configuration_holds():
 def test_versions_list_escapes_titles_and_links_relative_to_the_page():
     import datetime as dt
 
-    from macros.frozen import FrozenVersion, versions_html
+    from macros.sitewide.frozen import FrozenVersion, versions_html
 
     html = versions_html([FrozenVersion("2025-01", "<b>Janvier</b>", dt.date(2025, 1, 15)),
                           FrozenVersion("2024-07", "2024-07", None)], "a/versions.html")

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from macros.search import BUNDLE_DIR, UNUSED
+from macros.sitewide.search import BUNDLE_DIR, UNUSED
 from support.browser import serve
 from support.reader import SEARCH_PAGE, Traffic, artifact_dir, run_query
 from support.sites import FIXTURE_ARTICLE, Site, make_site, mkdocs_build

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from macros.search import ELISIONS, split_elisions
+from macros.sitewide.search import ELISIONS, split_elisions
 from support.browser import serve
 from support.reader import SEARCH_PAGE, run_query
 from support.sites import ROOT

@@ -1,4 +1,4 @@
-"""Search indexing during the build (macros/search.py): the bundle Pagefind writes from the
+"""Search indexing during the build (macros/sitewide/search.py): the bundle Pagefind writes from the
 pages it is sent, its cache, the dirty-build fallback and the errors of the service."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from macros.search import BUNDLE_DIR, PagefindService, indexed_part
+from macros.sitewide.search import BUNDLE_DIR, PagefindService, indexed_part
 from support.sites import FIXTURE_ARTICLE, build_env, make_site, mkdocs_build
 
 CACHED = "index de recherche repris du cache"
@@ -107,7 +107,7 @@ def test_a_service_that_stops_is_reported_in_plain_words():
 
 
 def test_an_error_answer_names_the_cause(tmp_path):
-    from macros.search import pagefind_binary
+    from macros.sitewide.search import pagefind_binary
 
     service = PagefindService(pagefind_binary())
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from macros.french import format_day
+from macros.floor.french import format_day
 from service.settings import load_campaign
 from service.storage import (
     SIGNATURE_DATA,

@@ -12,10 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from macros.config import PortalConfig
-from macros.frontmatter import split_front_matter
-from macros.share_image import Card, ShareImages, render_card
-from macros.social import clip, first_paragraph, page_description, plain_text, squeeze
+from macros.floor.config import PortalConfig
+from macros.pages.frontmatter import split_front_matter
+from macros.sitewide.share_image import Card, ShareImages, render_card
+from macros.sitewide.social import clip, first_paragraph, page_description, plain_text, squeeze
 from support.sites import ROOT
 
 CONFIG = PortalConfig.read(ROOT / "mkdocs.yml")
@@ -155,7 +155,7 @@ def test_share_images_are_deterministic_bytes(site, tmp_path):
 
 
 def test_long_titles_are_shortened_on_the_image_not_cut_mid_word():
-    from macros.share_image import TITLE_LINES, layout_title
+    from macros.sitewide.share_image import TITLE_LINES, layout_title
 
     size, lines = layout_title("Un titre très long " * 20)
     assert size == 40 and len(lines) == TITLE_LINES and lines[-1].endswith("…")

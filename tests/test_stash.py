@@ -1,11 +1,11 @@
-"""Stashed HTML (macros/stash.py): kept out of Markdown, put back after conversion."""
+"""Stashed HTML (macros/floor/stash.py): kept out of Markdown, put back after conversion."""
 
 import markdown
 
 from macros.citations.formatting import format_reference
 from macros.citations.notes import render_notes
 from macros.citations.sources import Source
-from macros.stash import HtmlStash, StashExtension
+from macros.floor.stash import HtmlStash, StashExtension
 
 
 def convert(text: str, stash: HtmlStash) -> str:

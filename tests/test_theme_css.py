@@ -1,4 +1,4 @@
-"""Material's stylesheet pruned of the rules no page can use (macros/theme_css.py)."""
+"""Material's stylesheet pruned of the rules no page can use (macros/sitewide/theme_css.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import material
 
-from macros.theme_css import classes_in_html, prune_css, tokens_in_script
+from macros.sitewide.theme_css import classes_in_html, prune_css, tokens_in_script
 
 MATERIAL_CSS = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
 

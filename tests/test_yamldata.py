@@ -2,8 +2,8 @@
 
 import pytest
 
-from macros.textfile import decode
-from macros.yamldata import is_day, parse_yaml
+from macros.floor.textfile import decode
+from macros.floor.yamldata import is_day, parse_yaml
 
 
 @pytest.mark.parametrize("text, expected", [

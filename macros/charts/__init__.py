@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import raise_if_any
+from ..floor.errors import raise_if_any
 from ._dataset import Metadata, Table, read_metadata, read_table
 from ._figure import figure_html
 from ._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart

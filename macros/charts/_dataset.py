@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..citations.sources import parse_date
-from ..errors import Problem, did_you_mean, raise_if_any
-from ..textfile import read_text
-from ..yamldata import parse_yaml
+from ..floor.errors import Problem, did_you_mean, raise_if_any
+from ..floor.textfile import read_text
+from ..floor.yamldata import parse_yaml
 
 # Column kinds a chart module may declare, with what a cell must look like.
 KINDS = {

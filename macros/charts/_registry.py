@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import Problem, did_you_mean, raise_if_any
+from ..floor.errors import Problem, did_you_mean, raise_if_any
 from ._dataset import KINDS
 
 CHARTS_DIR = Path(__file__).resolve().parent

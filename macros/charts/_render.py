@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from ..errors import ContentError, Problem
-from ..log import log
+from ..floor.errors import ContentError, Problem
+from ..floor.log import log
 from ._style import CONFIG
 
 LOCALE = "fr-FR"

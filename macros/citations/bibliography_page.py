@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 
-from ..corpus import PageRecord
+from ..pages.corpus import PageRecord
 from .notes import note_id
 from .sources import GROUPS, Source
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..french import format_date, join_names
+from ..floor.french import format_date, join_names
 
 SENTENCE_END = (".", "?", "!", "…")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping
 
-from ..errors import Problem, did_you_mean, raise_if_any
-from ..stash import HtmlStash
+from ..floor.errors import Problem, did_you_mean, raise_if_any
+from ..floor.stash import HtmlStash
 from .sources import Source
 from .syntax import CitationGroup, find_citations
 

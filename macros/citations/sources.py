@@ -19,8 +19,8 @@ from pybtex.database.input.bibtex import DuplicateField, UndefinedMacro
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
-from ..errors import Problem, did_you_mean, raise_if_any
-from ..textfile import decode as decode_text
+from ..floor.errors import Problem, did_you_mean, raise_if_any
+from ..floor.textfile import decode as decode_text
 from .formatting import Formatted, PartialDate, format_reference
 
 pybtex.errors.set_strict_mode(True)

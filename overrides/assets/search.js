@@ -1,4 +1,4 @@
-// Search page: Pagefind (built by macros/search.py) is imported only when the reader
+// Search page: Pagefind (built by macros/sitewide/search.py) is imported only when the reader
 // focuses the field or arrives with ?q=…; a page view alone downloads nothing of it.
 (function () {
   "use strict";
@@ -10,7 +10,7 @@
   var engine = null;
   var pending = null;
   var latest = 0;
-  // French elisions (macros/search.py ELISIONS): the index holds "l’ honnêteté", so the
+  // French elisions (macros/sitewide/search.py ELISIONS): the index holds "l’ honnêteté", so the
   // query drops them ("l’honnêteté" → "honnêteté") and excerpts lose the added space.
   var ELISION = "(jusqu|lorsqu|puisqu|quoiqu|qu|[ldjmnstc])(['\u2019]|&#39;|&#x27;|&apos;)";
   var IN_QUERY = new RegExp("(^|[^\\p{L}\\p{N}])" + ELISION + "(?=[\\p{L}\\p{N}])", "giu");

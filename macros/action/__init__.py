@@ -1,0 +1,147 @@
+"""Acting on the dossier: the petition, share links, letters and contact.
+
+`Action.load` reads and checks what they need once per build; `register_action_macros`
+declares the page macros and `call_to_action` gives the block under every investigation.
+The rendering itself is done by petition.py, share.py and letters.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+from ..floor.config import PortalConfig
+from ..floor.errors import ContentError, Problem
+from ..pages.listings import relative_link
+from .letters import (
+    check_contact,
+    contact_html,
+    letter_field,
+    letter_form,
+    register_letter_macros,
+)
+from .petition import (
+    DEFAULT_CALL_TO_ACTION,
+    PUBLISHED_COUNT,
+    Petition,
+    is_allowed_url,
+    load_petition,
+    render_petition,
+    testimony_form_html,
+)
+from .recipients import load_recipients
+from .share import action_block, check_share_links, script_tag, share_html
+
+
+@dataclass(frozen=True)
+class Action:
+    petition: Petition | None
+    petition_label: str        # e.g. "data/petition.yml", for messages
+    petition_page: str | None  # .md path under docs/ of the petition page, when it exists
+    share_links: list[dict]
+    contact: dict | None
+
+    @property
+    def call_to_action(self) -> str:
+        return self.petition.call_to_action if self.petition else DEFAULT_CALL_TO_ACTION
+
+    @classmethod
+    def load(cls, root: Path, docs_dir: Path, config: PortalConfig) -> Action:
+        label = config.petition_data
+        petition = load_petition(root / label, label)
+        local = os.environ.get("PORTAL_SERVICE_URL", "").strip()
+        if petition is not None and local:
+            if not is_allowed_url(local):
+                raise ContentError([Problem("PORTAL_SERVICE_URL", f"adresse refusée : "
+                                            f"« {local} »", hint="une adresse https:// ou "
+                                            "http://127.0.0.1:PORT/ (make serve)")])
+            petition = petition.with_service_url(local)
+        page = config.petition_page
+        # An example address is reported with every other placeholder (macros/sitewide/placeholders.py).
+        contact = check_contact(config.contact) if config.contact_given else None
+        links = check_share_links(config.share_links)
+        return cls(petition, label, page if (docs_dir / page).exists() else None, links, contact)
+
+
+def _asset(env, name: str) -> str:
+    return get_relative_url(f"assets/{name}", env.page.url)
+
+
+def _page_address(env) -> str:
+    return PortalConfig.from_mkdocs(env.conf).site_url.rstrip("/") + "/" + env.page.url
+
+
+def register_action_macros(env, action: Action, deferred) -> None:
+    """`petition()`, `share_links()`, `contact_details()` and the letter macros.
+    `deferred` keeps a ContentError for the page hook (no traceback)."""
+
+    def contact_or_fail() -> dict:
+        if action.contact is None:
+            raise ContentError([Problem("mkdocs.yml", "adresse de contact manquante : "
+                                        "`extra.contact.email`", hint="ajoutez `contact:` puis "
+                                        "`email: …` sous `extra:`")])
+        return action.contact
+
+    def petition() -> str:
+        """The petition page: text, demands, progress bar, form (or how to sign), privacy."""
+        if action.petition is None:
+            raise ContentError([Problem(action.petition_label, "fichier de la pétition "
+                                        "introuvable", hint=f"créez {action.petition_label} "
+                                        "(voir CONTRIBUTING.md)")])
+        if action.petition.form_action:  # the contact is where rights are exercised
+            contact = (contact_html(action.contact, "Données personnelles (pétition)")
+                       if action.contact else "")
+        else:
+            contact = contact_html(contact_or_fail(), "Signer la pétition")
+        return render_petition(action.petition, contact, _asset(env, "petition-count.js"))
+
+    def testimony_form() -> str:
+        """The testimony form to the action service; without a service, the contact."""
+        if action.petition is not None and action.petition.testimony_action:
+            return testimony_form_html(action.petition)
+        return contact_html(contact_or_fail(), "Témoignage")
+
+    def share_links() -> str:
+        return (share_html(env.page.title, _page_address(env), action.share_links)
+                + script_tag(_asset(env, "share.js")))
+
+    def contact_details(subject: str = "") -> str:
+        return contact_html(contact_or_fail(), subject)
+
+    def a_letter_field(name: str) -> str:
+        return letter_field(name, f"docs/{env.page.file.src_uri}")
+
+    for name, macro in (("petition", petition), ("share_links", share_links),
+                        ("contact_details", contact_details), ("letter_field", a_letter_field),
+                        ("testimony_form", testimony_form)):
+        env.macro(deferred(macro), name)
+    env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
+    recipients = functools.cache(
+        lambda: load_recipients(Path(env.conf["config_file_path"]).parent))
+    register_letter_macros(env, deferred, recipients, lambda: f"docs/{env.page.file.src_uri}")
+
+
+def write_published_count(action: Action, site_dir: Path, urls: dict[str, str]) -> None:
+    """`compteur.json` beside the petition page, with the count known at build time: the
+    page's script always finds it, and `python -m service publier-compteur` updates it."""
+    petition = action.petition
+    if petition is None or not petition.service_url or action.petition_page not in urls:
+        return
+    target = site_dir / urls[action.petition_page]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (target.parent / PUBLISHED_COUNT).write_text(json.dumps({
+        "count": petition.count, "goal": petition.goal,
+        "date": petition.count_date.isoformat()}) + "\n", encoding="utf-8")
+
+
+def call_to_action(env, action: Action, record) -> str:
+    """Sign and share, appended to an investigation's Markdown."""
+    petition_href = (relative_link(action.petition_page, env.page.file.src_uri)
+                     if action.petition_page else None)
+    return action_block(record.title, _page_address(env), petition_href, action.call_to_action,
+                        action.share_links, _asset(env, "share.js"))

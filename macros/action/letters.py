@@ -1,0 +1,180 @@
+"""Letter templates to exercise one's rights, and the contact details of the team.
+
+A letter is written in the page (Markdown), with `{{ letter_field("nom") }}` where the
+reader's details go, `{{ letter_recipient("cada") }}` for a recipient of
+data/destinataires.yml (macros/action/recipients.py) and `{{ by_hand("…") }}` for what only the
+reader can write on paper. Without JavaScript the fields print as blanks; with it, the form
+rendered by `{{ letter_form() }}` fills them in the browser (assets/letters.js) and
+prepares a mailto link, to the recipient when their e-mail is known. Nothing is sent.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from ..floor.errors import ContentError, Problem, did_you_mean
+from ..floor.french import format_day
+
+if TYPE_CHECKING:
+    from .recipients import Recipient
+
+# name -> (label of the form field, blank printed in the letter), in the form's order.
+FIELDS = {
+    "nom": ("Nom et prénom", "[nom et prénom]"),
+    "identifiant": ("Identifiant France Travail", "[identifiant France Travail]"),
+    "adresse": ("Adresse postale", "[adresse postale]"),
+    "agence": ("Agence France Travail", "[agence France Travail]"),
+    "agence_adresse": ("Adresse de l’agence", "[adresse de l’agence]"),
+    "date": ("Date de la lettre", "[date]"),
+    "date_decision": ("Date de la décision de France Travail", "[date de la décision]"),
+    "decision": ("La décision, en quelques mots (radiation, sanction, demande de "
+                 "justificatifs, contrôle…)", "[décrivez la décision]"),
+    "date_demande": ("Date de votre demande de documents", "[date de la demande]"),
+    "documents": ("Documents demandés", "[documents demandés]"),
+}
+# Fields about the reader, then about the decision or request a letter is about.
+_GROUPS = (("Vous", ("nom", "identifiant", "adresse", "agence", "agence_adresse", "date")),
+           ("La décision ou la demande", ("date_decision", "decision", "date_demande",
+                                          "documents")))
+_DATES = {"date", "date_decision", "date_demande"}
+_TEXTAREAS = {"adresse", "agence_adresse", "documents"}
+_AUTOCOMPLETE = {"nom": "name", "adresse": "street-address"}
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+BY_HAND = "à compléter à la main"
+
+
+def letter_field(name: str, page: str) -> str:
+    if name not in FIELDS:
+        raise ContentError([Problem(page, f"champ de lettre inconnu `{name}`", None,
+                                    did_you_mean(name, FIELDS, "champs connus"))])
+    blank = FIELDS[name][1]
+    return (f'<span class="letter-field" data-field="{name}" '
+            f'data-blank="{html.escape(blank)}">{html.escape(blank)}</span>')
+
+
+def _control(name: str) -> str:
+    attrs = f'id="letter-{name}" name="{name}" data-fills="{name}"'
+    if name in _AUTOCOMPLETE:
+        attrs += f' autocomplete="{_AUTOCOMPLETE[name]}"'
+    if name in _TEXTAREAS:
+        return f'<textarea {attrs} rows="3"></textarea>'
+    return f'<input {attrs} type="{"date" if name in _DATES else "text"}">'
+
+
+def letter_form(script_src: str) -> str:
+    """The form that fills the letters; hidden until the script runs."""
+    groups = []
+    for legend, names in _GROUPS:
+        rows = [f'<p><label for="letter-{name}">{FIELDS[name][0]}</label>\n{_control(name)}</p>'
+                for name in names]
+        groups.append(f"<fieldset>\n<legend>{legend}</legend>\n" + "\n".join(rows)
+                      + "\n</fieldset>")
+    return (
+        '<form class="letter-form" id="letter-form" hidden>\n'
+        '<p class="letter-form__note">Ces informations restent dans votre navigateur : '
+        "elles ne sont envoyées nulle part et disparaissent quand vous fermez la page. "
+        "Remplissez seulement ce qui sert à votre lettre.</p>\n"
+        + "\n".join(groups) + "\n</form>\n"
+        f'<script src="{html.escape(script_src)}" defer></script>\n'
+    )
+
+
+def by_hand(text: str) -> str:
+    """A passage the reader completes on paper: "[text] (à compléter à la main)"."""
+    return (f'<span class="letter-by-hand">[{html.escape(text, quote=False)}] '
+            f"<em>({BY_HAND})</em></span>")
+
+
+def letter_recipient(recipient: Recipient) -> str:
+    """The recipient's block of a letter: name, service and postal address."""
+    lines = [recipient.name, *([recipient.service] if recipient.service else []),
+             *recipient.address]
+    email = f' data-email="{html.escape(recipient.email)}"' if recipient.email else ""
+    return (f'<p class="letter-recipient"{email}>'
+            + "<br>".join(html.escape(line, quote=False) for line in lines) + "</p>")
+
+
+def letter_actions(letter_id: str, recipient: Recipient | None = None) -> str:
+    """Print and e-mail buttons under a letter, shown only when the script runs. The mail
+    link writes to the recipient when their e-mail is known, and says so."""
+    target = html.escape(letter_id)
+    to = ""
+    if recipient and recipient.email:
+        to = f' data-to="{html.escape(recipient.email)}"'
+        href = f"mailto:{recipient.email}"
+        label = (f"Préparer un courriel à {html.escape(recipient.name, quote=False)} "
+                 f"({html.escape(recipient.email, quote=False)})")
+    else:
+        href = "mailto:"
+        label = "Préparer un courriel avec cette lettre (ajoutez l’adresse du destinataire)"
+    return (f'<p class="letter-actions" data-letter="{target}" hidden>'
+            f'<button type="button" class="md-button letter-print">Imprimer cette lettre</button> '
+            f'<a class="md-button letter-mailto" href="{html.escape(href)}"{to}>{label}</a></p>')
+
+
+def recipient_sources(recipients: list[Recipient]) -> str:
+    """Where each recipient's address comes from, under the letters."""
+    items = []
+    for recipient in recipients:
+        when = f", page datée du {format_day(recipient.source_date)}" \
+            if recipient.source_date else ""
+        items.append(f"<li>{html.escape(recipient.name, quote=False)} : "
+                     f'<a href="{html.escape(recipient.source_url)}" rel="noreferrer">'
+                     f"{html.escape(recipient.source_title, quote=False)}</a>{when}.</li>")
+    return ('<ul class="letter-sources">\n' + "\n".join(items) + "\n</ul>\n")
+
+
+def check_contact(contact, label: str = "mkdocs.yml") -> dict:
+    """`extra.contact`: an e-mail address (required) and a postal address (optional)."""
+    hint = ("ajoutez dans mkdocs.yml, sous `extra:`, `contact:` puis `email: …` "
+            "(et `postal: …` si vous recevez du courrier)")
+    if not isinstance(contact, dict) or not contact.get("email"):
+        raise ContentError([Problem(label, "adresse de contact manquante : `extra.contact.email`",
+                                    None, hint)])
+    email = str(contact["email"]).strip()
+    if not EMAIL.match(email):
+        raise ContentError([Problem(label, f"adresse de contact invalide : « {email} »", None,
+                                    "écrivez une adresse électronique complète, "
+                                    "par exemple temoignages@exemple.fr")])
+    return {"email": email, "postal": str(contact.get("postal") or "").strip()}
+
+
+def contact_html(contact: dict, subject: str = "") -> str:
+    """How to reach the team: e-mail, and post when an address is configured."""
+    href = f"mailto:{contact['email']}"
+    if subject:
+        href += f"?subject={quote(subject)}"
+    lines = [f'<li>par courriel : <a href="{html.escape(href)}">'
+             f"{html.escape(contact['email'])}</a></li>"]
+    if contact["postal"]:
+        postal = "<br>".join(html.escape(line.strip()) for line in contact["postal"].splitlines())
+        lines.append(f"<li>par courrier : <address>{postal}</address></li>")
+    return '<ul class="contact">\n' + "\n".join(lines) + "\n</ul>\n"
+
+
+def register_letter_macros(env, deferred, recipients: Callable[[], dict[str, Recipient]],
+                           page: Callable[[], str]) -> None:
+    """`letter_recipient(key)`, `letter_actions(id, key)`, `recipient_sources(keys…)` and
+    `by_hand(text)`. `recipients()` loads data/destinataires.yml on first use, so that a
+    mistake in it is reported by the page that uses it."""
+    def find(key: str) -> Recipient:
+        known = recipients()
+        if key not in known:
+            raise ContentError([Problem(page(), f"destinataire inconnu `{key}`", None,
+                                        did_you_mean(key, known, "destinataires connus")
+                                        or "ajoutez-le dans data/destinataires.yml")])
+        return known[key]
+
+    def actions(letter_id: str, recipient: str | None = None) -> str:
+        return letter_actions(letter_id, find(recipient) if recipient else None)
+
+    for name, macro in (("letter_recipient", lambda key: letter_recipient(find(key))),
+                        ("letter_actions", actions),
+                        ("recipient_sources",
+                         lambda *keys: recipient_sources([find(k) for k in keys]))):
+        env.macro(deferred(macro), name)
+    env.macro(by_hand, "by_hand")

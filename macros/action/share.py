@@ -1,0 +1,89 @@
+"""Call to action and share links at the end of an investigation, with no tracking script.
+
+Everything works without JavaScript: the e-mail link and the plain share links are
+ordinary links, and the page address is shown as text to copy. A small self-hosted
+script (assets/share.js) adds a "copy" button and builds the Mastodon share address
+from the instance the reader types.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+from ..citations.sources import is_web_url
+from ..floor.errors import Problem, raise_if_any
+from ..floor.markdown_text import inline
+from ..floor.stash import HtmlStash
+
+
+def check_share_links(links, label: str = "mkdocs.yml") -> list[dict]:
+    """`extra.action.share_links`: `{name, url}` items, url https with {url} or {text}."""
+    if links is None:
+        return []
+    hint = ("chaque lien est `- name: Nom` suivi de `url: https://…?u={url}` "
+            "({url} : adresse de la page, {text} : titre et adresse)")
+    if not isinstance(links, list):
+        raise_if_any([Problem(label, "`extra.action.share_links` doit être une liste", None, hint)])
+    problems = []
+    for number, link in enumerate(links, start=1):
+        if not (isinstance(link, dict) and isinstance(link.get("name"), str)
+                and isinstance(link.get("url"), str)):
+            problems.append(Problem(label, f"`extra.action.share_links[{number}]` doit avoir "
+                                           "`name` et `url`", None, hint))
+            continue
+        template = link["url"]
+        probe = template.replace("{url}", "u").replace("{text}", "t")
+        if (not template.startswith("https://") or not is_web_url(probe)
+                or ("{url}" not in template and "{text}" not in template)):
+            problems.append(Problem(label, f"adresse de partage refusée : « {template} »", None,
+                                    hint))
+    raise_if_any(problems)
+    return links
+
+
+def share_text(title: str, url: str) -> str:
+    return f"{title} {url}"
+
+
+def share_html(title: str, url: str, links: list[dict]) -> str:
+    """Share links for the page at `url` (absolute), as an HTML block."""
+    text = share_text(title, url)
+    mailto = f"mailto:?subject={quote(title)}&body={quote(title + chr(10) + chr(10) + url)}"
+    items = [f'<li><a href="{html.escape(mailto)}">par courriel</a></li>']
+    for link in links:
+        href = link["url"].replace("{url}", quote(url, safe="")).replace(
+            "{text}", quote(text, safe=""))
+        items.append(f'<li><a href="{html.escape(href)}" rel="noopener noreferrer" '
+                     'data-linkcheck="skip">'
+                     f"sur {html.escape(link['name'])}</a></li>")
+    return f"""<div class="share" data-share-text="{html.escape(text)}">
+<p class="share__title">Partager cette page</p>
+<ul class="share__links">
+{chr(10).join(items)}
+</ul>
+<p class="share__address">Adresse de la page, à copier : <span class="share__url">{html.escape(url)}</span>
+<button type="button" class="share__copy md-button" hidden>Copier le lien</button>
+<span class="share__status" role="status"></span></p>
+<form class="share__mastodon" hidden>
+<label for="share-mastodon-instance">Partager sur Mastodon, depuis votre instance</label>
+<input id="share-mastodon-instance" name="instance" type="text" inputmode="url" autocomplete="off" spellcheck="false" required placeholder="exemple : mastodon.social">
+<button type="submit" class="md-button">Partager sur Mastodon</button>
+</form>
+</div>
+"""  # noqa: E501
+
+
+def action_block(title: str, url: str, petition_href: str | None, call_to_action: str,
+                 links: list[dict], script_src: str) -> str:
+    """Markdown appended to an investigation: sign the petition, then share."""
+    sign = (f"[{inline(call_to_action)}]({petition_href}){{ .md-button .md-button--primary }}"
+            if petition_href else "")
+    return (f'\n\n<aside class="call-to-action" aria-label="Agir" markdown>\n\n'
+            f"{sign}\n\n{HtmlStash.mark_block(share_html(title, url, links))}\n</aside>\n\n"
+            f"{HtmlStash.mark_block(script_tag(script_src))}")
+
+
+def script_tag(src: str) -> str:
+    return f'<script src="{html.escape(src)}" defer></script>\n'
+

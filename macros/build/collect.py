@@ -1,0 +1,242 @@
+"""The collection step shared by the build and `make check`: every content file read once,
+by the same readers, and every content mistake found, in the same words.
+
+The build (`Portal.load`) stops on these problems before MkDocs renders anything; `make
+check` prints them (plus typography). A mistake is reported once: a citation of a broken
+BibTeX entry is that entry's problem, not an unknown source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..action.letters import check_contact
+from ..action.petition import Petition, load_petition
+from ..action.share import check_share_links
+from ..charts._dataset import read_metadata, read_table
+from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
+from ..citations.sources import Source, read_bibliography
+from ..engine.mkdocs_french import OMITTED_HINT
+from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
+from ..floor.errors import ContentError, Problem, did_you_mean
+from ..pages.corpus import Corpus, collect_docs
+from ..pages.links import check_links
+from ..sitewide.mirrors import Mirror, load_mirrors
+from ..sitewide.redirects import load_redirects
+
+
+@dataclass
+class Content:
+    sources: dict[str, Source]
+    corpus: Corpus
+    redirects: dict[str, str] = field(default_factory=dict)
+    petition: Petition | None = None
+    mirrors: list[Mirror] = field(default_factory=list)
+
+
+def _caught(read: Callable, problems: list[Problem], default=None):
+    try:
+        return read()
+    except ContentError as error:
+        problems += error.problems
+        return default
+
+
+def _nav_paths(nav) -> Iterable[str]:
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_paths(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_paths(value)
+
+
+def nav_problems(nav, pages: Collection[str],
+                 where: Callable[[str], tuple[str, int | None]]) -> list[Problem]:
+    """Entries of `nav:` naming a page that does not exist. `where(target)`: the file and
+    line of an entry (ConfigFile.value_where)."""
+    problems = []
+    for target in _nav_paths(nav):
+        if "://" in target or not target.endswith(".md"):
+            continue
+        if posixpath.normpath(target) not in pages:
+            label, line = where(target)
+            problems.append(Problem(label, f"entrée de `nav` vers une page introuvable : "
+                                           f"`{target}`", line,
+                                    did_you_mean(target, pages, "pages connues")))
+    return problems
+
+
+def omitted_problems(nav, not_in_nav, pages: Collection[str],
+                     config_label: str = "mkdocs.yml") -> list[Problem]:
+    """Pages neither in `nav` nor matched by `not_in_nav` (a strict build refuses them).
+    `not_in_nav`: its text, or the PathSpec MkDocs made of it."""
+    if not nav:
+        return []  # without `nav`, MkDocs lists every page
+    if not_in_nav is None or isinstance(not_in_nav, str):
+        import pathspec
+
+        not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines((not_in_nav or "").splitlines())
+    listed = {posixpath.normpath(p) for p in _nav_paths(nav)}
+    omitted = [page for page in sorted(pages)
+               if page not in listed and not not_in_nav.match_file(page)]
+    if not omitted:
+        return []
+    return [Problem(config_label, "page(s) hors de la navigation : "
+                    + ", ".join(f"`{page}`" for page in omitted), None, OMITTED_HINT)]
+
+
+def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
+                   draft_specs: bool = False) -> list[Problem]:
+    """Each chart a page shows: its module, table and metadata, read as the build reads them.
+    `draft_specs`: also run the module's build(rows) for charts whose drawing is not cached
+    (what the build does; a cached drawing was made from the same code and data)."""
+    known = chart_ids(charts_dir)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for page in corpus.pages.values():
+        for chart_id, line in page.chart_lines.items():
+            if chart_id in seen:
+                continue
+            seen.add(chart_id)
+            if chart_id not in known:
+                problems.append(unknown_chart(chart_id, known, page.file_path, line, root))
+                continue
+            key = (chart_id, charts_dir, draft_specs, stamps(
+                [charts_dir / f"{chart_id}.py", *(charts_dir / n for n in _SHARED),
+                 root / "data" / f"{chart_id}.csv", root / "data" / f"{chart_id}.yml"]))
+            cached = _CHARTS.get(key)
+            if cached is None or cached[0] is not sources:
+                cached = _CHARTS[key] = (sources, _chart_problems(chart_id, root, sources,
+                                                                  charts_dir, draft_specs))
+            problems += cached[1]
+    return problems
+
+
+_SHARED = ("_style.py", "_render.py", "_dataset.py", "_registry.py")
+
+
+def _chart_problems(chart_id: str, root: Path, sources: Mapping, charts_dir: Path,
+                    draft_specs: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    module = _caught(lambda: load_chart_module(chart_id, charts_dir), problems)
+    meta = _caught(lambda: read_metadata(root / "data" / f"{chart_id}.yml",
+                                         f"data/{chart_id}.yml", sources), problems)
+    table = module and _caught(lambda: read_table(
+        root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv", module.COLUMNS, sources),
+        problems)
+    if draft_specs and module and meta and table:
+        problems += _spec_problems(chart_id, module, table, root, charts_dir)
+    return problems
+
+
+def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -> list[Problem]:
+    from ..charts import Charts, build_spec
+    from ..charts._render import drawing_problem, failure_reason, module_line
+
+    charts = Charts(root, {}, charts_dir)
+    try:
+        key = charts._prepare_key(chart_id, module)
+    except OSError:
+        key = None
+    if key and charts.cache.has(key):
+        return []
+    # The spec only (Altair validates it); drawing the SVG is left to the build.
+    try:
+        build_spec(module, table.rows)
+    except Exception as error:
+        line = module_line(error, charts_dir / f"{chart_id}.py")
+        return [drawing_problem(chart_id, failure_reason(error), line)]
+    return []
+
+
+def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
+            today: dt.date | None = None, known_names: Collection[str] | None = None,
+            changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
+            draft_specs: bool = False) -> tuple[Content, list[Problem]]:
+    """Every content file read and checked; the content, and every problem found."""
+    try:
+        docs_label = docs_dir.relative_to(root).as_posix()
+    except ValueError:
+        docs_label = docs_dir.as_posix()
+    bibliography = _bibliography(root / config.bibliography_dir, root)
+    problems = list(bibliography.problems)
+    sources = bibliography.sources
+    corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
+                                 sources, changed, bibliography.broken, today, known_names)
+    problems += found
+    problems += check_links(corpus.texts, docs_label, docs_dir)
+    if nav:
+        problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
+        problems += omitted_problems(nav, not_in_nav, corpus.texts)
+    problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
+    content = Content(sources, corpus)
+    redirects, mirrors = config.redirects_data, config.mirrors_data
+    content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
+                                                       set(corpus.texts)), problems, {})
+    content.mirrors = _caught(lambda: load_mirrors(root / mirrors, mirrors), problems, [])
+    if config.contact_given:  # what the action pages need from mkdocs.yml
+        _caught(lambda: check_contact(config.contact), problems)
+    _caught(lambda: check_share_links(config.share_links), problems)
+    petition_file = config.petition_data
+    content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
+                               problems)
+    return content, _unique(_without_knock_ons(problems, bibliography.broken))
+
+
+def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:
+    """Where mkdocs.yml (or a file it INHERITs) lists `target` in `nav`."""
+    try:
+        return read_mkdocs_yml(config.config_file).value_where(target, "nav")
+    except (OSError, yaml.YAMLError):
+        return CONFIG_FILE, None
+
+
+def _without_knock_ons(problems: list[Problem], broken: Collection[str]) -> list[Problem]:
+    """A key of a broken BibTeX entry named elsewhere (chart metadata, a CSV column) is that
+    entry's problem, already reported: not an unknown source."""
+    if not broken:
+        return problems
+    return [p for p in problems
+            if not (p.message.startswith("source inconnue `")
+                    and p.message.split("`")[1] in broken)]
+
+
+# Read once per process while the files are unchanged: a preview rebuild (make serve) after
+# an edit of one page neither parses the .bib files again nor reloads every chart module.
+_BIBLIOGRAPHY: dict[Path, tuple] = {}
+_CHARTS: dict[tuple, tuple] = {}
+
+
+def stamps(paths: Iterable[Path]) -> tuple:
+    """What tells files changed: each one's path and content digest (None: absent). The
+    content, not the clock: two saves within the clock's resolution are still seen."""
+    found = []
+    for path in paths:
+        try:
+            found.append((str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest()))
+        except OSError:
+            found.append((str(path), None))
+    return tuple(found)
+
+
+def _bibliography(bib_dir: Path, root: Path):
+    key = stamps(sorted(bib_dir.glob("*.bib")))
+    cached = _BIBLIOGRAPHY.get(bib_dir)
+    if cached is None or cached[0] != key:
+        cached = _BIBLIOGRAPHY[bib_dir] = (key, read_bibliography(bib_dir, root))
+    return cached[1]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """In order of files and lines, each once."""
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0, p.message))

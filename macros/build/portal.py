@@ -1,0 +1,46 @@
+"""The state of one build: sources and pages, read once, then used by every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..citations.sources import Source
+from ..floor.config import PortalConfig
+from ..floor.errors import ContentError, raise_if_any
+from ..pages.corpus import Corpus
+from ..pages.gitdates import last_commit_dates
+from .collect import Content, collect
+
+
+@dataclass
+class Portal:
+    root: Path
+    docs_dir: Path
+    bib_dir: Path
+    sources: dict[str, Source]
+    corpus: Corpus
+    # Errors raised inside a macro call are kept here and raised by the page hook:
+    # mkdocs-macros would print a traceback for them.
+    pending: list[ContentError] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
+    content: Content | None = None
+
+    @classmethod
+    def load(cls, config: PortalConfig, known_names: Collection[str] | None = None) -> Portal:
+        """Everything read and checked by the collection step shared with `make check`;
+        ContentError listing every problem."""
+        root, docs = config.root, config.docs_dir
+        try:
+            docs_label = docs.relative_to(root).as_posix()
+        except ValueError:
+            docs_label = docs.as_posix()
+        content, problems = collect(
+            root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
+            today=dt.date.today(), known_names=known_names,
+            changed=last_commit_dates(root, docs_label))
+        raise_if_any(problems)
+        return cls(root, docs, config.bib_dir, content.sources, content.corpus,
+                   redirects=content.redirects, content=content)

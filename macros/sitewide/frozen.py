@@ -1,0 +1,87 @@
+"""Frozen versions in the published tree: `versions/<name>/` beside the current portal.
+
+`make release` freezes the portal into the versions branch (scripts/versions.py, mike);
+`make build` puts that branch's `versions/` folder into the site and tells the build where
+its versions.json is (PORTAL_VERSIONS_FILE), so that the « Versions » page lists them. A
+frozen page carries a banner naming its version and linking to the same page today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+from ..floor.errors import Problem, raise_if_any
+from ..floor.french import format_day
+
+VERSIONS_DIR = "versions"  # fixed path of frozen versions in the published tree
+LISTING_PAGE = "versions.md"
+
+
+@dataclass(frozen=True)
+class FrozenVersion:
+    name: str
+    title: str
+    date: dt.date | None
+
+
+def load_versions(path: Path) -> list[FrozenVersion]:
+    """mike's versions.json (newest first), with the `date` property `make release` sets."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise_if_any([Problem(str(path), f"liste des versions figées illisible ({error})",
+                              hint="relancez make build ; si l’erreur persiste, vérifiez la "
+                                   "branche des versions (make release)")])
+    versions = []
+    for entry in entries:
+        raw = (entry.get("properties") or {}).get("date") if isinstance(entry, dict) else None
+        try:
+            day = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            day = None
+        versions.append(FrozenVersion(entry["version"], entry.get("title") or entry["version"],
+                                      day))
+    return versions
+
+
+def versions_html(versions: list[FrozenVersion], page_url: str) -> str:
+    """The list of frozen versions, each linked to its home page, with its date."""
+    if not versions:
+        return ('<p class="versions-empty">Aucune version figée n’a encore été publiée. '
+                "Chaque étape de la campagne sera gardée ici telle qu’elle a été publiée.</p>\n")
+    items = []
+    for version in versions:
+        href = get_relative_url(f"{VERSIONS_DIR}/{version.name}/index.html", page_url)
+        when = (f' — figée le <time datetime="{version.date.isoformat()}">'
+                f"{format_day(version.date)}</time>" if version.date else "")
+        items.append(f'<li><a href="{html.escape(href)}">{html.escape(version.title)}</a>'
+                     f"{when}</li>")
+    return '<ul class="versions-list">\n' + "\n".join(items) + "\n</ul>\n"
+
+
+def frozen_listing_html() -> str:
+    """On a frozen version's own « Versions » page: the list lives with the current portal."""
+    href = current_page_href(LISTING_PAGE.replace(".md", ".html"))
+    return ('<p class="versions-frozen">Cette page fait partie d’une version figée. '
+            f'<a href="{html.escape(href)}">La liste à jour des versions</a> est sur le '
+            "portail actuel.</p>\n")
+
+
+def current_page_href(page_url: str) -> str:
+    """From a page of `versions/<name>/`, the same page in the current portal."""
+    depth = page_url.count("/")
+    return "../" * (depth + 2) + page_url
+
+
+def frozen_banner_html(name: str, day: dt.date | None, page_url: str) -> str:
+    when = f", arrêtée le {format_day(day)}" if day else ""
+    return (f'<p class="portal-banner__text">Vous lisez la version figée « {html.escape(name)} » '
+            f"du portail{when}. "
+            f'<a class="portal-frozen__current" href="{html.escape(current_page_href(page_url))}">'
+            "Voir cette page dans la version actuelle</a></p>")

@@ -1,0 +1,329 @@
+"""Full-text search with Pagefind, indexed while the site builds, offline.
+
+Pagefind writes a small static bundle into `site_dir/pagefind/`: the reader's
+browser downloads it only when they use the search page, a few fragments per
+query (never the whole index on page load, unlike Material's lunr search).
+It stems French (from `<html lang="fr">`) and folds accents at query time.
+
+Pagefind splits words on white space only, then strips what is not a letter or a digit:
+"l’honnêteté" was indexed as one word, "lhonnetet", so "honnêteté" never found it. What
+Pagefind reads therefore has a space after each French elision ("l’ honnêteté"); the search
+page drops elisions from the query and the space from excerpts (assets/search.js).
+
+Each page goes to a Pagefind service process as soon as MkDocs has written its HTML,
+so Pagefind reads and indexes on the second core while Python builds the next pages;
+only writing the bundle waits for the end of the build. A build that did not render
+every page (`mkdocs build --dirty`) is indexed from disk by the Pagefind command instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from importlib.metadata import version
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from ..floor.dirs import replace_dir
+from ..floor.log import log
+
+BUNDLE_DIR = "pagefind"
+# Decorations that are not part of an article's text.
+NOT_TEXT = (".headerlink", ".note-back", ".md-source-file", ".page-dates", "sup.note-call")
+# Pagefind's ready-made interfaces: our search page uses the bare API (pagefind.js).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
+          "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-highlight.js", "wasm.unknown.pagefind")
+# Only pages whose article carries this attribute are indexed (overrides/main.html).
+INDEXED_MARK = "data-pagefind-body"
+# French elisions, typographic or straight apostrophe (assets/search.js has the same list).
+ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t",
+            "c")
+_ELISION = re.compile(r"\b(" + "|".join(ELISIONS) + r")(['’])(?=\w)", re.IGNORECASE)
+_TEXT = re.compile(r"(?<=>)[^<>]+(?=<)")
+SERVICE_CONFIG = {"keep_index_url": True, "exclude_selectors": list(NOT_TEXT)}
+# What made a cached bundle: another Pagefind or other settings make another bundle.
+INDEXER = f"pagefind {version('pagefind-bin')} {json.dumps(SERVICE_CONFIG)}"
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable shipped by the `pagefind-bin` wheel (no download)."""
+    from pagefind_bin import get_executable
+
+    return get_executable()
+
+
+def _failure(details: str) -> PluginError:
+    return PluginError("indexation de la recherche (Pagefind) impossible :\n" + details.strip())
+
+
+def _drop_unused(site_dir: Path) -> None:
+    if not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
+        raise _failure(f"{site_dir / BUNDLE_DIR / 'pagefind.js'} n’a pas été écrit")
+    for name in UNUSED:
+        (site_dir / BUNDLE_DIR / name).unlink(missing_ok=True)
+
+
+def index_site(site_dir: Path) -> None:
+    """Index a finished site from disk, each page prepared as during a build."""
+    shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)  # a dirty build keeps the old
+    service = PagefindService(pagefind_binary())
+    try:
+        index_id = service.wait(service.send({"type": "NewIndex", "config": SERVICE_CONFIG}),
+                                timeout=60)["index_id"]
+        sent = []
+        for path in sorted(site_dir.rglob("*.html")):
+            page_html = path.read_text(encoding="utf-8")
+            if INDEXED_MARK in page_html:
+                sent.append(service.send({
+                    "type": "AddFile", "index_id": index_id,
+                    "url": "/" + path.relative_to(site_dir).as_posix(), "file_path": None,
+                    "file_contents": indexed_part(page_html)}))
+        for message in sent:
+            service.wait(message)
+        service.wait(service.send({"type": "WriteFiles", "index_id": index_id,
+                                   "output_path": str(site_dir / BUNDLE_DIR)}))
+    finally:
+        service.close()
+    _drop_unused(site_dir)
+
+
+def split_elisions(page_html: str) -> str:
+    """A space after each elision of the text (not of tags): "l’ honnêteté"."""
+    return _TEXT.sub(lambda text: _ELISION.sub(r"\1\2 ", text.group()), page_html)
+
+
+def indexed_part(page_html: str) -> str:
+    """What Pagefind reads of a page: its `<html>` tag (the language) and the indexed
+    article, without the header, menus and footer it would parse only to skip them; each
+    elision followed by a space, so that the word after it is a word of its own."""
+    mark = page_html.find(INDEXED_MARK)
+    start = page_html.rfind("<article", 0, mark)
+    end = page_html.find("</article>", mark)
+    html_start = page_html.find("<html")
+    html_tag = page_html[html_start:page_html.find(">", html_start) + 1]
+    if min(mark, start, end, html_start) < 0 or not html_tag:
+        return split_elisions(page_html)
+    return split_elisions(
+        f"{html_tag}<body>{page_html[start:end + len('</article>')]}</body></html>")
+
+
+class PagefindService:
+    """A `pagefind --service` process (the protocol of Pagefind's own Node and Python
+    APIs: base64-encoded JSON messages, each followed by a comma).
+
+    Requests are queued and written by a thread, responses read by another, so the
+    build never waits on a pipe; `wait()` collects the answers that matter."""
+
+    def __init__(self, binary: Path) -> None:
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        # All cores but the one MkDocs builds on: Pagefind's threads would otherwise take
+        # turns with the build and slow it down more than they save (measured on 2 cores).
+        threads = str(max(1, (os.cpu_count() or 2) - 1))
+        env = dict(os.environ, RAYON_NUM_THREADS=threads, TOKIO_WORKER_THREADS=threads)
+        self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self._log, env=env)
+        self._outbox: queue.Queue[bytes | None] = queue.Queue()
+        self._answers: dict[int, dict] = {}
+        self._answered = threading.Condition()
+        self._sent = 0
+        self._threads = [threading.Thread(target=self._write, daemon=True),
+                         threading.Thread(target=self._read, daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def send(self, payload: dict) -> int:
+        self._sent += 1
+        message = {"message_id": self._sent, "payload": payload}
+        self._outbox.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        return self._sent
+
+    def wait(self, message_id: int, timeout: float = 300) -> dict:
+        with self._answered:
+            if not self._answered.wait_for(
+                    lambda: message_id in self._answers or not self._threads[1].is_alive(),
+                    timeout):
+                raise _failure(f"pas de réponse de Pagefind après {timeout:.0f} s")
+            answer = self._answers.pop(message_id, None)
+        if answer is None:
+            raise _failure(self._errors() or "Pagefind s’est arrêté")
+        if answer.get("type") == "Error":
+            raise _failure(f"{answer.get('message')}\n{self._errors()}")
+        return answer
+
+    def close(self) -> None:
+        self._outbox.put(None)
+        self._threads[0].join(timeout=10)
+        if self._process.poll() is None:
+            self._process.terminate()
+        self._process.wait(timeout=10)
+        self._log.close()
+
+    def _write(self) -> None:
+        stdin = self._process.stdin
+        try:
+            while (message := self._outbox.get()) is not None:
+                stdin.write(message)
+                stdin.flush()
+        except OSError:  # the service died: `wait` reports it
+            pass
+        finally:
+            with contextlib.suppress(OSError):  # nothing left to flush to a dead service
+                stdin.close()
+
+    def _read(self) -> None:
+        stdout, buffer = self._process.stdout, b""
+        try:
+            while chunk := stdout.read1(1 << 16):
+                buffer += chunk
+                *messages, buffer = buffer.split(b",")
+                answers = [json.loads(base64.b64decode(m)) for m in messages if m]
+                with self._answered:
+                    for answer in answers:
+                        if answer.get("message_id") is not None:
+                            self._answers[answer["message_id"]] = answer["payload"]
+                    self._answered.notify_all()
+        finally:
+            with self._answered:
+                self._answered.notify_all()
+
+    def _errors(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
+
+class SearchIndexPlugin(BasePlugin):
+    """The MkDocs events of search indexing: each page goes to Pagefind once written, the
+    bundle is written after the build. Added to MkDocs' plugins by macros/__init__.py.
+
+    The bundle is cached by what Pagefind reads (`.cache/search/`): while the pages built
+    are the ones of the cached bundle, in the same order, nothing is sent; at the first
+    difference, the pages already written are sent from disk and the rest as they come."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._service: PagefindService | None = None
+
+    def on_files(self, files, *, config):
+        self._pages = sum(1 for _ in files.documentation_pages())
+        self._built = 0
+        self._entries: list[list[str]] = []   # [url, sha256 of what Pagefind reads]
+        self._unsent: list[Path] = []          # written pages not sent yet (same as cached)
+        self._added: list[int] = []
+        self._cache = SearchCache(Path(config["config_file_path"]).parent / ".cache" / "search")
+        self._cached = self._cache.entries()
+        return files
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        self._built += 1
+        if INDEXED_MARK not in output:
+            return output
+        part = indexed_part(output)
+        url = "/" + page.file.dest_uri
+        self._entries.append([url, hashlib.sha256(part.encode("utf-8")).hexdigest()])
+        seen = len(self._entries)
+        if (self._service is None and self._cached is not None and seen <= len(self._cached)
+                and self._cached[seen - 1] == self._entries[-1]):
+            self._unsent.append(Path(page.file.abs_dest_path))
+            return output
+        self._send_unsent(Path(config["site_dir"]))
+        self._add(url, part)
+        return output
+
+    def on_post_build(self, *, config) -> None:
+        site_dir = Path(config["site_dir"])
+        try:
+            if self._built < self._pages:  # a dirty build: the other pages are on disk
+                index_site(site_dir)
+                return
+            if self._service is None and self._entries == self._cached \
+                    and self._cache.copy_bundle(site_dir / BUNDLE_DIR):
+                log.info("index de recherche repris du cache (%d pages inchangées)",
+                         len(self._entries))
+                return
+            self._send_unsent(site_dir)
+            shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
+            for message in self._added:
+                self._service.wait(message)
+            self._service.wait(self._service.send({
+                "type": "WriteFiles", "index_id": self._index_id,
+                "output_path": str(site_dir / BUNDLE_DIR)}))
+            _drop_unused(site_dir)
+            self._cache.store(self._entries, site_dir / BUNDLE_DIR)
+        finally:
+            self._close()
+
+    def on_build_error(self, *, error) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self._service:
+            self._service.close()
+            self._service = None
+
+    def _send_unsent(self, site_dir: Path) -> None:
+        if self._service is None:
+            self._service = PagefindService(pagefind_binary())
+            self._index_id = self._service.wait(self._service.send(
+                {"type": "NewIndex", "config": SERVICE_CONFIG}), timeout=60)["index_id"]
+        for path in self._unsent:
+            url = "/" + path.relative_to(site_dir).as_posix()
+            self._add(url, indexed_part(path.read_text(encoding="utf-8")))
+        self._unsent = []
+
+    def _add(self, url: str, part: str) -> None:
+        self._added.append(self._service.send({
+            "type": "AddFile", "index_id": self._index_id, "url": url, "file_path": None,
+            "file_contents": part}))
+
+
+class SearchCache:
+    """The last search bundle written, with the list of pages it was made from."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.manifest = folder / "pages.json"
+        self.bundle = folder / BUNDLE_DIR
+
+    def entries(self) -> list[list[str]] | None:
+        try:
+            manifest = json.loads(self.manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return manifest["pages"] if manifest.get("indexer") == INDEXER else None
+
+    def copy_bundle(self, target: Path) -> bool:
+        if not self.bundle.is_dir():
+            return False
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(self.bundle, target, copy_function=_link_or_copy)
+        return True
+
+    def store(self, entries: list[list[str]], bundle: Path) -> None:
+        """Replace the cached bundle: built beside, then renamed into place, so a build
+        running alongside never finds half of one."""
+        partial = self.folder.with_name(f".search-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(bundle, partial / BUNDLE_DIR, copy_function=_link_or_copy)
+        (partial / "pages.json").write_text(
+            json.dumps({"indexer": INDEXER, "pages": entries}), encoding="utf-8")
+        replace_dir(partial, self.folder)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows it: Pagefind never edits its files."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
