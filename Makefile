@@ -33,57 +33,57 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici)
-	$(BIN)/python scripts/serve.py --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
+	$(BIN)/python -m scripts.serve --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
 		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit
-	$(BIN)/python scripts/build.py --site-dir site
+	$(BIN)/python -m scripts.build --site-dir site
 
 test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, contenu, site construit, navigateur, service)
 	$(BIN)/ruff check .
-	$(BIN)/python scripts/check.py
+	$(BIN)/python -m scripts.check
 	$(BIN)/python -m pytest
 
 check: $(STAMP) ## Vérifie le contenu en quelques secondes, sans construire : sources, liens, typographie
-	$(BIN)/python scripts/check.py
+	$(BIN)/python -m scripts.check
 
 fix-typography: $(STAMP) ## Corrige la typographie française là où c’est sans risque, puis revérifie
-	$(BIN)/python scripts/check.py --fix-typography
+	$(BIN)/python -m scripts.check --fix-typography
 
 new-article: $(STAMP) ## Crée une enquête : make new-article TITLE="Titre" [DOSSIER=…]
 	@test -n "$(TITLE)" || { echo 'Usage : make new-article TITLE="Titre de l’enquête"'; exit 2; }
-	$(BIN)/python scripts/new_article.py "$(TITLE)" --dossier "$(DOSSIER)"
+	$(BIN)/python -m scripts.new_article "$(TITLE)" --dossier "$(DOSSIER)"
 
 linkcheck: build ## Vérifie hors ligne chaque lien interne, ancre, flux et entrée du plan de site/
-	$(BIN)/python scripts/linkcheck.py internal site
+	$(BIN)/python -m scripts.linkcheck internal site
 
 linkcheck-external: build ## Vérifie chaque adresse externe (site, sources) ; rapport dans linkcheck-report/
-	$(BIN)/python scripts/linkcheck.py external site --report-dir linkcheck-report
+	$(BIN)/python -m scripts.linkcheck external site --report-dir linkcheck-report
 new-chart: $(STAMP) ## Crée un graphique à partir du modèle : make new-chart ID=mon-graphique SOURCE=cle
 	@test -n "$(ID)" || { echo 'Usage : make new-chart ID=mon-graphique SOURCE=cle_bibtex'; exit 2; }
-	$(BIN)/python scripts/new_chart.py "$(ID)" --source "$(SOURCE)"
+	$(BIN)/python -m scripts.new_chart "$(ID)" --source "$(SOURCE)"
 
 vendor-vega: ## Recopie Vega, Vega-Lite, Vega-Embed (npm, versions figées) dans overrides/assets/vega/
-	$(PYTHON) scripts/vendor_vega.py
+	$(PYTHON) -m scripts.vendor_vega
 
 lint: $(STAMP) ## Vérifie le code Python avec ruff
 	$(BIN)/ruff check .
 
 mirror: $(STAMP) ## Kit miroir dans dist/ : archives du site, SHA256SUMS, manifeste (voir MIRRORING.md)
-	$(BIN)/python scripts/mirror.py --dist dist
+	$(BIN)/python -m scripts.mirror --dist dist
 
 release: $(STAMP) ## Fige le portail en une VERSION (par exemple make release VERSION=2025-01)
 	@test -n "$(VERSION)" || { echo "Usage : make release VERSION=2025-01"; exit 2; }
-	$(BIN)/python scripts/versions.py release "$(VERSION)"
+	$(BIN)/python -m scripts.versions release "$(VERSION)"
 
 publish: $(STAMP) ## Publie le portail dans DEST (dossier, ou serveur:/chemin par rsync sur SSH), sans coupure
 	@test -n "$(DEST)" || { echo "Usage : make publish DEST=/srv/www/portail  ou  DEST=utilisateur@serveur:/srv/www/portail"; exit 2; }
 	@case "$(DEST)" in *:*) $(MAKE) --no-print-directory rsync ;; esac
-	$(BIN)/python scripts/publish.py "$(DEST)"
+	$(BIN)/python -m scripts.publish "$(DEST)"
 
 export-versions: $(STAMP) ## Écrit les versions figées seules (versions.json, un dossier chacune) dans DEST
 	@test -n "$(DEST)" || { echo "Usage : make export-versions DEST=dossier"; exit 2; }
-	$(BIN)/python scripts/versions.py export "$(DEST)"
+	$(BIN)/python -m scripts.versions export "$(DEST)"
 
 # Scale benchmark (not part of `make test`). Its tools (mkdocs-bibtex for comparison,
 # pyinstrument) are pinned in bench/requirements.txt, constrained by requirements.lock.
@@ -145,7 +145,7 @@ service-image: ## Service : construit l’image de conteneur (CONTAINER=podman o
 
 lock: ## Régénère requirements.lock à partir des versions de pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	$(PYTHON) scripts/pinned_requirements.py > .lock-venv/direct.txt
+	$(PYTHON) -m scripts.pinned_requirements > .lock-venv/direct.txt
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -r .lock-venv/direct.txt
 	.lock-venv/bin/python -m pip freeze > requirements.lock
 	rm -rf .lock-venv

@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scripts.processes import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 POLL = 0.05
 
@@ -44,13 +46,12 @@ def _wait(url: str, marker: str, timeout: float) -> float:
 
 
 def check_time(project: Path, repeats: int = 3) -> dict:
-    """Wall seconds of `make check` (scripts/check.py) on the project."""
+    """Wall seconds of `make check` (python -m scripts.check) on the project."""
     runs, problems = [], 0
     for _ in range(repeats):
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"),
-                                 "--root", str(project)], capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run([sys.executable, "-m", "scripts.check", "--root", str(project)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=600)
         runs.append(time.perf_counter() - started)
         problems = result.stdout.count("\n") if result.returncode else 0
     return {"seconds": runs, "problem_lines": problems}
@@ -83,9 +84,4 @@ def preview_time(project: Path, repeats: int = 3, timeout: float = 600) -> dict:
         return {"first_serve_seconds": first, "seconds": runs}
     finally:
         page.write_text(original, encoding="utf-8")
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop([server], 30)

@@ -29,6 +29,8 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
+from scripts.processes import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL_ORIGIN = "https://portail-france-travail.example.org"
 TARGETS = {"signatures_per_second_min": 500, "p99_ms_max": 200, "missing_max": 0}
@@ -154,7 +156,6 @@ def by_second(latencies: list[float], started: list[float]) -> list[list]:
 
 
 async def run_load(n: int, clients: int, work: Path) -> dict:
-    sys.path.insert(0, str(ROOT))
     from service.crypto import generate_keys
     from service.ratelimit import keyed
 
@@ -261,8 +262,7 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
     per_message_id = Counter(message_id for _, message_id in lines)
     service.kill(signal.SIGTERM)
     if sink:
-        sink.terminate()
-        sink.wait(timeout=30)
+        stop([sink], 30)
     rate = len(acknowledged) / seconds
     # Outside the restart (from the kill to 2 s after the service is back): the steady state.
     down_from = events.get("killed_at_s", seconds)

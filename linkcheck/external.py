@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from macros.build.portal import Portal
+from macros.floor.config import PortalConfig
 from macros.floor.errors import ContentError
 
 from .cache import load_cache, save_cache
@@ -14,7 +15,6 @@ from .collect import site_links, source_links
 from .http import Checker, Result, Settings
 from .ignore import IgnoreRule, ignored_by, load_ignore
 from .report import build_report, render_markdown
-from .settings import mkdocs_config
 
 
 def check_with_cache(urls: set[str], checker: Checker, cache_file: Path, max_age: float,
@@ -33,11 +33,11 @@ def check_with_cache(urls: set[str], checker: Checker, cache_file: Path, max_age
 def external_report(site_dir: Path, config_file: Path, checker: Checker, cache_file: Path,
                     max_age: float, ignore_file: Path, now: float | None = None) -> dict:
     rules = load_ignore(ignore_file)  # first: a mistake there should stop us at once
-    config = mkdocs_config(config_file)
-    site_url = (config["site_url"] or "").rstrip("/") + "/"
-    portal = Portal.load(config["config_file_path"], config["docs_dir"], config["extra"])
+    config = PortalConfig.read(config_file)
+    site_url = config.site_url.rstrip("/") + "/"
+    portal = Portal.load(config)
     sources = source_links(portal.sources, portal.corpus.cited_in())
-    links = site_links(site_dir, site_url, config.get("repo_url") or "")
+    links = site_links(site_dir, site_url, config.repo_url)
     urls = set(links) | {s.url for s in sources}
     results, ignored = check_with_cache(urls, checker, cache_file, max_age, rules, now)
     return build_report(sources, links, results, ignored)

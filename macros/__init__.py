@@ -19,6 +19,7 @@ from .citations.syntax import find_citations
 from .engine import mkdocs_french as french_warnings
 from .engine.preview import Preview, strict_warnings
 from .engine.render_errors import PageTemplate
+from .floor.config import PortalConfig
 from .floor.errors import ContentError, Problem, did_you_mean, stop_build
 from .floor.log import advisory
 from .floor.stash import HtmlStash, StashExtension
@@ -100,7 +101,7 @@ def _register_macros(env, action: Action | None) -> None:
         return env.page.file.src_uri
 
     def check_dossier(dossier: str | None) -> None:
-        dossiers = env.conf["extra"].get("dossiers", [])
+        dossiers = PortalConfig.from_mkdocs(env.conf).dossiers
         if dossier is not None and dossier not in dossiers:
             raise ContentError([Problem(f"docs/{page_path()}", f"dossier inconnu `{dossier}`",
                                         call_line(_page_source(env), "investigations")
@@ -150,8 +151,8 @@ def _register_macros(env, action: Action | None) -> None:
     @env.macro
     def legal_notice() -> str:
         """Publisher, director of publication and host, from `extra.legal`."""
-        return legal_notice_html(env.conf["extra"].get("legal"), _publication.site_url,
-                                 env.conf.get("repo_url"))
+        config = PortalConfig.from_mkdocs(env.conf)
+        return legal_notice_html(config.legal, _publication.site_url, config.repo_url or None)
 
     @env.macro
     def frozen_versions() -> str:
@@ -177,19 +178,18 @@ def define_env(env):
     global _portal, _action, _charts, _publication
     preview = Preview.start(env)
     conf = env.conf
+    config = PortalConfig.from_mkdocs(conf)
     root, docs_dir = Path(conf["config_file_path"]).resolve().parent, Path(conf["docs_dir"])
     french_warnings.install(docs_dir, _label(docs_dir, root), Path(conf["config_file_path"]))
     try:
-        _action, action_error = Action.load(root, docs_dir.resolve(), conf["extra"]), None
+        _action, action_error = Action.load(root, docs_dir.resolve(), config), None
     except ContentError as error:
         _action, action_error = None, error
     _register_macros(env, _action)
     PageTemplate.on_error = _render_error
     known = {**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)), **env.macros}
     try:
-        _portal = Portal.load(conf["config_file_path"], conf["docs_dir"], conf["extra"],
-                              nav=conf["nav"], not_in_nav=conf["not_in_nav"],
-                              known_names=known)
+        _portal = Portal.load(config, known_names=known)
         if action_error:
             raise action_error
         # Placeholders are refused here, before any page is built, in a publishing build.
@@ -224,7 +224,8 @@ def define_env(env):
 
 
 def _history_url(conf, src_uri: str) -> str | None:
-    repo, history = conf.get("repo_url"), conf["extra"].get("history_uri")
+    config = PortalConfig.from_mkdocs(conf)
+    repo, history = config.repo_url, config.history_uri
     return f"{repo.rstrip('/')}/{history.strip('/')}/{src_uri}" if repo and history else None
 
 
@@ -313,7 +314,8 @@ def on_post_build(env):
     # Every page's site-relative URL, from MkDocs' files: also those a dirty build
     # (`mkdocs build --dirty`) did not render.
     urls = {file.src_uri: file.url for file in env.variables["files"].documentation_pages()}
-    if not conf["extra"].get("version"):  # frozen versions keep Material's whole stylesheet
+    # Frozen versions keep Material's whole stylesheet.
+    if not PortalConfig.from_mkdocs(conf).version:
         prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").glob("*.css"),
                         (site_dir / "assets").glob("*.js"))
     if not Preview.current.quick:  # a quick preview changed pages only: the exports stand

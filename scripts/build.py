@@ -15,8 +15,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from macros.floor.dirs import replace_dir  # also used by mirror.py and versions.py
 from scripts.versions import VersionsError, extract, frozen_ref, join
 

@@ -11,52 +11,40 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
+import yaml
+
+from macros import macro_names
+from macros.build.collect import collect
+from macros.floor.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
+from macros.floor.errors import Problem
+from macros.floor.yamldata import syntax_problem
+from macros.pages.easyread import page_problems as easy_read_problems
+from macros.pages.typography import check as check_typography
+from macros.pages.typography import fix as fix_typography
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import yaml  # noqa: E402
-
-from macros import macro_names  # noqa: E402
-from macros.build.collect import collect  # noqa: E402
-from macros.floor.errors import Problem  # noqa: E402
-from macros.floor.yamldata import syntax_problem  # noqa: E402
-from macros.pages.easyread import page_problems as easy_read_problems  # noqa: E402
-from macros.pages.typography import check as check_typography  # noqa: E402
-from macros.pages.typography import fix as fix_typography  # noqa: E402
-
-
-def load_config(root: Path) -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def environment(loader, node):
-        """`!ENV NAME` or `!ENV [NAME, …, default]`, as MkDocs reads it."""
-        if isinstance(node, yaml.ScalarNode):
-            return os.environ.get(loader.construct_scalar(node))
-        *names, default = loader.construct_sequence(node)
-        return next((os.environ[n] for n in names if n in os.environ), default)
-
-    Loader.add_constructor("!ENV", environment)
-    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
 
 
 def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
     """Every problem the build would stop on (the same collection step, the same words),
     plus French typography."""
     try:
-        config = load_config(root)
+        written = read_mkdocs_yml(root / CONFIG_FILE)
     except yaml.YAMLError as error:  # nothing else can be read without it
-        return [syntax_problem(error, "mkdocs.yml")]
-    extra = config.get("extra") or {}
-    docs_dir = root / config.get("docs_dir", "docs")
+        return [syntax_problem(error, CONFIG_FILE)]
+    except InheritError as error:
+        return [Problem(label(error.file, root), f"{error.reason} : « {error.inherit} »",
+                        error.line, "corrigez le chemin écrit après `INHERIT:` (relatif au "
+                        "dossier de ce fichier)")]
+    config = PortalConfig.from_file(written)
+    extra = written.data.get("extra") or {}
+    docs_dir = config.docs_dir
     docs_label = docs_dir.relative_to(root).as_posix()
     content, problems = collect(
-        root, docs_dir, extra, nav=config.get("nav"), not_in_nav=config.get("not_in_nav"),
-        config_text=(root / "mkdocs.yml").read_text(encoding="utf-8"),
+        root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
         today=today or dt.date.today(), known_names=macro_names(extra),
         charts_dir=root / "macros" / "charts", draft_specs=True)
     for path, text in content.corpus.texts.items():

@@ -1,7 +1,7 @@
 """Check the links of the built site.
 
-    python scripts/linkcheck.py internal site      # offline: links, anchors, feeds, sitemap
-    python scripts/linkcheck.py external site      # over HTTP: site and bibliography sources
+    python -m scripts.linkcheck internal site      # offline: links, anchors, feeds, sitemap
+    python -m scripts.linkcheck external site      # over HTTP: site and bibliography sources
 
 Both print a report and exit 1 when a link is broken (2 on a configuration mistake).
 """
@@ -13,16 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from linkcheck.internal import check_site, render_problems  # noqa: E402
-from linkcheck.settings import mkdocs_config  # noqa: E402
+from linkcheck.internal import check_site, render_problems
+from macros.floor.config import PortalConfig
 
 
 def internal(args) -> int:
-    config = mkdocs_config(args.config_file)
-    problems = check_site(args.site_dir, config["site_url"] or "")
+    problems = check_site(args.site_dir, PortalConfig.read(args.config_file).site_url)
     print(render_problems(problems))
     return 1 if problems else 0
 

@@ -37,8 +37,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from macros.floor.config import read_mkdocs_yml
 from scripts.build import atomic_build, replace_dir
 
 MIRRORING = "MIRRORING.md"
@@ -169,10 +168,7 @@ def project_name(root: Path) -> str:
 
 def origin_url(config: Path) -> str:
     """site_url as the build sees it (PORTAL_SITE_URL included)."""
-    from mkdocs.utils.yaml import yaml_load
-
-    with config.open("rb") as handle:
-        return yaml_load(handle).get("site_url") or ""
+    return read_mkdocs_yml(config).data.get("site_url") or ""
 
 
 def package(site: Path, dest: Path, name: str, commit: Commit, origin: str,

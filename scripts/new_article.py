@@ -13,11 +13,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from macros.floor.config import CONFIG_FILE, PortalConfig
+from macros.pages.corpus import PLACEHOLDER
 
-from macros.pages.corpus import PLACEHOLDER  # noqa: E402
-from scripts.check import load_config  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SKELETON = """\
 ---
@@ -61,7 +60,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args()
     root = args.root.resolve()
-    dossiers = (load_config(root).get("extra") or {}).get("dossiers") or []
+    dossiers = list(PortalConfig.read(root / CONFIG_FILE).dossiers)
     dossier = args.dossier or (dossiers[0] if dossiers else "")
     if dossier not in dossiers:
         print(f"dossier inconnu : « {dossier} » — dossiers possibles : {', '.join(dossiers)}",

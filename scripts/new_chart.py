@@ -11,13 +11,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from macros.charts._registry import CHART_ID
+from macros.citations.sources import collect_sources
+from macros.floor.config import CONFIG_FILE, PortalConfig
+from macros.floor.errors import did_you_mean
 
-from macros.charts._registry import CHART_ID  # noqa: E402
-from macros.citations.sources import collect_sources  # noqa: E402
-from macros.floor.errors import did_you_mean  # noqa: E402
-from scripts.check import load_config  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CSV = """\
 categorie,valeur
@@ -76,8 +75,7 @@ def main() -> int:
         print(f"identifiant refusé : « {chart_id} » — lettres minuscules sans accents, chiffres "
               "et tirets, par exemple fraude-sociale-fiscale", file=sys.stderr)
         return 2
-    bib_dir = root / ((load_config(root).get("extra") or {}).get("bibliography_dir")
-                      or "bibliography")
+    bib_dir = PortalConfig.read(root / CONFIG_FILE).bib_dir
     sources, _ = collect_sources(bib_dir, root)
     if source not in sources:
         hint = did_you_mean(source, sources, "clés connues") if source else \

@@ -29,8 +29,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from scripts.build import atomic_build, with_commit_date
 
 KEEP = 3

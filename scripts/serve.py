@@ -5,7 +5,7 @@ link can be clicked there), and the portal's forms point at it. Everything it ne
 team key pair) is created in var/dev/ on the first run. Ctrl+C stops both; if one of them
 stops, the other is stopped too.
 
-    python scripts/serve.py --portal http://127.0.0.1:8000/ --service-port 8001 \\
+    python -m scripts.serve --portal http://127.0.0.1:8000/ --service-port 8001 \\
         -- .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 """
 
@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from scripts.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "var" / "dev"
@@ -49,20 +51,6 @@ def dev_settings(portal: str, service_url: str) -> dict[str, str]:
         "SERVICE_MAIL_FOLDER": str(DEV / "courriels"),
         "SERVICE_RATE_LIMIT": "1000",
     }
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM to each process group still running, then SIGKILL after the grace period."""
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + GRACE
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         while not stopping and all(p.poll() is None for p in processes):
             time.sleep(0.2)
     finally:
-        stop(processes)
+        stop(processes, GRACE, group=True)  # each child with what it started
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGTERM)]

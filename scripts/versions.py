@@ -30,8 +30,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from macros.floor.config import PortalConfig
 from macros.floor.dirs import replace_dir
 from macros.sitewide.frozen import VERSIONS_DIR
 
@@ -151,10 +150,7 @@ def _commit(root: Path) -> tuple[int, dt.date]:
 
 
 def _site_url(config: str) -> str:
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(config, "rb") as handle:
-        return (yaml_load(handle).get("site_url") or "").rstrip("/") + "/"
+    return PortalConfig.read(config).site_url.rstrip("/") + "/"
 
 
 def _mike(*args: str, config: str, branch: str, env: dict[str, str]) -> None:

@@ -3,19 +3,9 @@ so that the service never imports the macros package (which needs MkDocs and Alt
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from .portal_files import portal_module
 
-_NAME = "portal_form_markup"
-_PATH = Path(__file__).resolve().parents[1] / "macros" / "action" / "form_markup.py"
-
-if _NAME not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(_NAME, _PATH)
-    _module = importlib.util.module_from_spec(_spec)
-    sys.modules[_NAME] = _module
-    _spec.loader.exec_module(_module)
-_markup = sys.modules[_NAME]
+_markup = portal_module("action/form_markup.py")
 
 COUNT_BAR_ID = _markup.COUNT_BAR_ID
 COUNT_LABEL_ID = _markup.COUNT_LABEL_ID

@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .portal_files import portal_module
+
+_config = portal_module("floor/config.py")  # mkdocs.yml read as the build reads it; the data files
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = "sqlite:///var/service.db"
 MAIL_BACKENDS = ("smtp", "console", "folder")
@@ -80,27 +83,9 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{netloc}"
 
 
-class _EnvLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml: `!ENV [NAME, default]` resolved like MkDocs does."""
-
-
-def _env_tag(loader, node):
-    values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [
-        loader.construct_scalar(node)]
-    *names, default = values if len(values) > 1 else (*values, None)
-    for name in names:
-        if os.environ.get(name):
-            return os.environ[name]
-    return default
-
-
-_EnvLoader.add_constructor("!ENV", _env_tag)
-
-
 def portal_address(root: Path = ROOT) -> str:
     """The portal's `site_url`, read from mkdocs.yml as MkDocs reads it."""
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)
-    return str(config.get("site_url") or "")
+    return _config.PortalConfig.read(root / _config.CONFIG_FILE).site_url
 
 
 def _positive_int(block: dict, key: str, label: str) -> int:
@@ -111,8 +96,8 @@ def _positive_int(block: dict, key: str, label: str) -> int:
     return value
 
 
-def load_campaign(root: Path = ROOT, petition: str = "data/petition.yml",
-                  mirrors: str = "data/miroirs.yml") -> Campaign:
+def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
+                  mirrors: str = _config.MIRRORS_DATA) -> Campaign:
     """Title, goal, retention and known origins, from the portal's data files."""
     data = yaml.safe_load((root / petition).read_text(encoding="utf-8")) or {}
     block = data.get("service") or {}

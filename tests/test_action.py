@@ -4,9 +4,7 @@ import datetime as dt
 import json
 import re
 import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -14,9 +12,7 @@ from macros.action.letters import check_contact, letter_field
 from macros.action.petition import is_allowed_url, parse_petition, progress_text, render_petition
 from macros.action.share import action_block, check_share_links
 from macros.floor.errors import ContentError
-from support.sites import leave_out_of_nav, make_site, mkdocs_build
-
-ROOT = Path(__file__).resolve().parents[1]
+from support.sites import ROOT, leave_out_of_nav, make_site, mkdocs_build, script
 
 VALID = textwrap.dedent("""\
     title: "Une pétition"
@@ -233,9 +229,8 @@ def test_make_check_reports_petition_errors(tmp_path):
     (project / "data").mkdir()
     (project / "data" / "petition.yml").write_text(VALID.replace("count: 1234", "count: -1"),
                                                    encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"),
-                             "--root", str(project)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "data/petition.yml:8: `count` doit être un nombre entier positif ou nul : « -1 »" \
         in result.stdout

@@ -4,7 +4,7 @@ import hashlib
 import subprocess
 import sys
 
-from support.sites import FIXTURE_ARTICLE, NETGUARD, ROOT, build_env, make_site
+from support.sites import FIXTURE_ARTICLE, NETGUARD, build_env, importable, make_site, script
 
 
 def digest(folder):
@@ -17,9 +17,8 @@ def digest(folder):
 
 
 def run_build(project, site_dir):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"),
-                           "--site-dir", str(site_dir)],
-                          cwd=project, env=build_env(), capture_output=True, text=True,
+    return subprocess.run([*script("build"), "--site-dir", str(site_dir)],
+                          cwd=project, env=importable(build_env()), capture_output=True, text=True,
                           timeout=300)
 
 

@@ -1,18 +1,17 @@
 """`make check` reads the data of the charts pages show, without building the site."""
 
 import subprocess
-import sys
 
 from support.chart_sites import chart_site, real_data
-from support.sites import ROOT
+from support.sites import ROOT, script
 
-CHECK = [sys.executable, str(ROOT / "scripts" / "check.py")]
+CHECK = script("check")
 CHART = "fraude-sociale-fiscale"
 
 
 def run_check(project):
-    result = subprocess.run([*CHECK, "--root", str(project)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([*CHECK, "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     return result.returncode, result.stdout
 
 

@@ -1,20 +1,19 @@
 """`make check`: every problem of every file in one run, as `file:line: message — hint`."""
 
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
 from macros.pages.typography import NBSP, NNBSP, check, fix
-from support.sites import FIXTURE_ARTICLE, ROOT, make_site
+from support.sites import FIXTURE_ARTICLE, ROOT, make_site, script
 
-CHECK = [sys.executable, str(ROOT / "scripts" / "check.py")]
+CHECK = script("check")
 
 
 def run_check(project, *args):
-    result = subprocess.run([*CHECK, "--root", str(project), *args], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([*CHECK, "--root", str(project), *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     return result.returncode, result.stdout
 
 
@@ -130,7 +129,7 @@ def test_make_fix_typography_rewrites_files_then_check_is_clean(tmp_path):
     assert "C’est ainsi…" in (project / "docs" / ARTICLE).read_text()
 
 
-NEW_ARTICLE = [sys.executable, str(ROOT / "scripts" / "new_article.py")]
+NEW_ARTICLE = script("new_article")
 
 
 def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path):
@@ -140,8 +139,8 @@ def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path)
 
     project = make_site(tmp_path)
     title = "Les « robots » de contrôle : l’été 2025"
-    made = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], capture_output=True,
-                          text=True)
+    made = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], cwd=ROOT,
+                          capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     path = project / "docs" / "enquetes" / "les-robots-de-controle-l-ete-2025.md"
     text = path.read_text()
@@ -158,8 +157,19 @@ def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path)
     assert_fails_cleanly(result, expected, "champ d’en-tête vide : `summary`")
 
     path.write_text("modifié")
-    again = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], capture_output=True,
-                           text=True)
+    again = subprocess.run([*NEW_ARTICLE, title, "--root", str(project)], cwd=ROOT,
+                           capture_output=True, text=True)
     assert again.returncode == 2
     assert "existe déjà : rien n’a été écrasé" in again.stderr
     assert path.read_text() == "modifié"
+
+
+def test_missing_inherited_configuration_is_reported(tmp_path):
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text("site_name: x\nINHERIT: ../absent/mkdocs.yml\n", encoding="utf-8")
+    code, out = run_check(project)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "mkdocs.yml:2: fichier hérité introuvable : « ../absent/mkdocs.yml » — corrigez le "
+        "chemin écrit après `INHERIT:` (relatif au dossier de ce fichier)")

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from macros.build.portal import Portal
 from macros.citations import sources as sources_module
 from macros.citations.notes import render_notes
+from macros.floor.config import PortalConfig
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 
@@ -58,8 +59,9 @@ def test_bib_parsed_once_and_each_entry_formatted_once(tmp_path, monkeypatch):
                       "Faits [@dubois_2021; @cour_des_comptes_2020, p. 4] [@dubois_2021].")
              for i in range(40)}
     project = make_site(tmp_path, docs=pages)
-    portal = Portal.load(str(project / "mkdocs.yml"), str(project / "docs"),
-                         {"dossiers": ["enquetes"], "bibliography_dir": "bibliography"})
+    portal = Portal.load(PortalConfig.from_mkdocs({
+        "config_file_path": str(project / "mkdocs.yml"), "docs_dir": str(project / "docs"),
+        "extra": {"dossiers": ["enquetes"], "bibliography_dir": "bibliography"}}))
     for path in portal.corpus.pages:
         text = (project / "docs" / path).read_text(encoding="utf-8")
         render_notes(text, portal.sources, path)

@@ -7,15 +7,21 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from support.sites import FIXTURE_ARTICLE, ROOT, assert_fails_cleanly, make_site, mkdocs_build
+from support.sites import (
+    FIXTURE_ARTICLE,
+    ROOT,
+    assert_fails_cleanly,
+    make_site,
+    mkdocs_build,
+    script,
+)
 
 ARTICLE = "enquetes/une-enquete.md"
-CHECK = [sys.executable, str(ROOT / "scripts" / "check.py")]
+CHECK = script("check")
 PROBLEM_LINE = re.compile(r"^\s*((?:docs|bibliography|data|macros|mkdocs)[^\s:]*(?::\d+)*: .+)$",
                           re.M)
 # A local build lists the placeholders a publishing build would refuse (example addresses,
@@ -25,8 +31,8 @@ PLACEHOLDER_WARNING = re.compile(r"refusé\(s\) à la publication \(PORTAL_BUILD
 
 
 def run_check(project):
-    result = subprocess.run([*CHECK, "--root", str(project)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([*CHECK, "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     return result.returncode, result.stdout + result.stderr
 
 

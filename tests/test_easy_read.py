@@ -6,7 +6,6 @@ that is too hard."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
@@ -23,7 +22,7 @@ from macros.pages.easyread import (
 from macros.pages.frontmatter import split_front_matter
 from support.browser import serve
 from support.reader import run_query
-from support.sites import FIXTURE_ARTICLE, ROOT, make_site
+from support.sites import FIXTURE_ARTICLE, ROOT, make_site, script
 
 PAGES = sorted((ROOT / "docs" / "france-travail").glob("*.md"))
 PAGES = [p for p in PAGES if p.name != "index.md"] + [ROOT / "docs" / "agir" / "petition.md"]
@@ -98,8 +97,8 @@ def test_make_check_names_the_file_and_line_of_a_hard_block(tmp_path):
     article = FIXTURE_ARTICLE.replace('summary: "Résumé."',
                                       f'summary: "Résumé."\nfacile: "{hard}"')
     project = make_site(tmp_path, docs={"enquetes/une-enquete.md": article})
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"), "--root",
-                             str(project)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     code, out = result.returncode, result.stdout
     assert code == 1
     assert ("docs/enquetes/une-enquete.md:7: phrases trop longues dans le bloc « facile à "

@@ -7,7 +7,6 @@ import collections
 import json
 import socket
 import subprocess
-import sys
 import textwrap
 import threading
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from linkcheck.http import Checker, HostLimiter, Result, Settings, retry_after
 from linkcheck.ignore import IgnoreRule, load_ignore
 from linkcheck.report import build_report, render_markdown
 from macros.floor.errors import ContentError
-from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build
+from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
 # Small limits, so that the slow and the endless answers are cut short quickly.
 SETTINGS = Settings(timeout=1.0, retries=2, backoff=0.01, max_retry_after=0.05,
@@ -365,13 +364,14 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     built = mkdocs_build(project, tmp_path / "site")
     assert built.ok, built.output
 
-    command = [sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "external",
+    command = [*script("linkcheck"), "external",
                str(built.site_dir), "--config-file", str(project / "mkdocs.yml"),
                "--report-dir", str(tmp_path / "report"), "--cache-file",
                str(tmp_path / "cache.json"), "--ignore-file",
                str(project / "data" / "linkcheck-ignore.yml"),
                "--timeout", "2", "--retries", "0", "--host-interval", "0"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=HANG_LIMIT)
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            timeout=HANG_LIMIT)
     assert result.returncode == 1, result.stdout + result.stderr
     report = json.loads((tmp_path / "report" / "rapport.json").read_text(encoding="utf-8"))
     sources = {s["key"]: s for s in report["sources"]}
@@ -414,7 +414,7 @@ def test_a_bad_ignore_list_stops_the_command_with_a_clear_message(tmp_path):
     bad = tmp_path / "ignore.yml"
     bad.write_text("- url: https://a.example.org/\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "external", str(tmp_path),
+        [*script("linkcheck"), "external", str(tmp_path),
          "--config-file", str(ROOT / "mkdocs.yml"), "--ignore-file", str(bad),
          "--cache-file", str(tmp_path / "cache.json"), "--report-dir", str(tmp_path / "r")],
         capture_output=True, text=True, timeout=HANG_LIMIT, cwd=ROOT)

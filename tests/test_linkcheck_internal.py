@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from linkcheck.internal import LinkProblem, check_site, feed_problems, page_problems
 from linkcheck.pages import local_target
-from linkcheck.settings import mkdocs_config
-from support.sites import ROOT, make_site, mkdocs_build
+from macros.floor.config import PortalConfig
+from support.sites import ROOT, make_site, mkdocs_build, script
 
 FIXTURE_URL = "https://fixture.example.org/"
 
@@ -31,7 +30,7 @@ et <a href="sources.html#ancre-absente">une section disparue</a>.</p>
 
 def portal_site_url(monkeypatch) -> str:
     monkeypatch.delenv("PORTAL_SITE_URL", raising=False)  # as the test build does
-    return mkdocs_config(ROOT / "mkdocs.yml")["site_url"]
+    return PortalConfig.read(ROOT / "mkdocs.yml").site_url
 
 
 def test_the_portal_has_no_broken_internal_link(site, monkeypatch):
@@ -63,9 +62,9 @@ def test_broken_raw_html_link_and_anchor_are_named(broken_site):
 def test_linkcheck_command_fails_and_names_page_link_and_reason(broken_site):
     project, site_dir = broken_site
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "internal", str(site_dir),
+        [*script("linkcheck"), "internal", str(site_dir),
          "--config-file", str(project / "mkdocs.yml")],
-        capture_output=True, text=True, timeout=300)
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "2 liens internes cassés" in result.stdout
     assert "index.html:" in result.stdout

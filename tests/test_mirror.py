@@ -13,7 +13,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 
 from macros.floor.french import format_day
 from scripts import mirror
-from support.sites import FIXTURE_ARTICLE, NETGUARD, ROOT, build_env, make_site
+from support.sites import FIXTURE_ARTICLE, NETGUARD, ROOT, build_env, importable, make_site, script
 
 COMMIT_DATE = "2020-01-02T03:04:05+00:00"
 COMMIT_EPOCH = int(dt.datetime.fromisoformat(COMMIT_DATE).timestamp())
@@ -52,10 +51,9 @@ def copy_project(dest: Path) -> Path:
 
 
 def run_mirror(project: Path, dist: Path, **env: str) -> subprocess.CompletedProcess:
-    script = ROOT / "scripts" / "mirror.py"
-    return subprocess.run([sys.executable, str(script), "--dist", str(dist)], cwd=project,
+    return subprocess.run([*script("mirror"), "--dist", str(dist)], cwd=project,
                           capture_output=True, text=True, timeout=600,
-                          env=build_env(PYTHONPATH=str(NETGUARD), **env))
+                          env=importable(build_env(PYTHONPATH=str(NETGUARD), **env)))
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -147,9 +145,9 @@ def test_sha256sums_verify_the_unpacked_archive(kit, unpacked, kind):
 def test_make_build_of_the_commit_gives_the_same_site_as_the_kit(kits, unpacked, tmp_path):
     """The origin, published with `make build`, is provably identical to its mirrors."""
     project = kits[0][1].parent / "projet-0"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"),
-                             "--site-dir", str(tmp_path / "site")], cwd=project,
-                            env=build_env(), capture_output=True, text=True, timeout=300)
+    result = subprocess.run([*script("build"), "--site-dir", str(tmp_path / "site")],
+                            cwd=project, env=importable(build_env()), capture_output=True,
+                            text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755  # readable by a web server
     origin, mirrored = files_of(tmp_path / "site"), files_of(unpacked["tar.gz"])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
 from macros.floor.errors import ContentError
 from macros.sitewide.mirrors import Mirror, load_mirrors, parse_mirrors, render_mirrors
-from support.sites import ROOT, Site, build_env, make_site, mkdocs_build
+from support.sites import ROOT, Site, build_env, make_site, mkdocs_build, script
 
 LABEL = "data/miroirs.yml"
 ORIGIN = "https://portail-france-travail.example.org/"
@@ -166,8 +165,8 @@ def test_bad_mirrors_file_fails_the_build_with_a_clear_message(tmp_path):
 
 def test_make_check_reports_a_bad_mirrors_file(tmp_path):
     project = mirrors_project(tmp_path, VALID.replace("  date: 2025-01-15", "  date: demain"))
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"),
-                             "--root", str(project)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "data/miroirs.yml:4: `date` n’est pas une date : « demain »" in result.stdout
 

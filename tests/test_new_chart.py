@@ -3,11 +3,10 @@ and nothing overwritten."""
 
 import shutil
 import subprocess
-import sys
 
-from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build
+from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
-NEW_CHART = [sys.executable, str(ROOT / "scripts" / "new_chart.py")]
+NEW_CHART = script("new_chart")
 FILES = ("data/mon-graphique.csv", "data/mon-graphique.yml", "macros/charts/mon-graphique.py")
 
 
@@ -21,8 +20,8 @@ def project_with_own_macros(tmp_path):
 
 
 def new_chart(project, *args):
-    result = subprocess.run([*NEW_CHART, *args, "--root", str(project)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([*NEW_CHART, *args, "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     return result.returncode, result.stdout + result.stderr
 
 
@@ -64,7 +63,7 @@ def test_new_chart_refuses_a_bad_id_or_an_unknown_source(tmp_path):
 
 
 def test_make_new_chart_requires_an_id():
-    result = subprocess.run(["make", "-s", "new-chart"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(["make", "-s", "new-chart"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "Usage : make new-chart ID=mon-graphique SOURCE=cle_bibtex" in result.stdout

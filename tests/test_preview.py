@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.processes import stop
 from support.sites import FIXTURE_ARTICLE, ROOT, build_env, make_site
 
 ARTICLE = "enquetes/une-enquete.md"
@@ -58,12 +59,7 @@ def serving(project):
     try:
         yield f"http://127.0.0.1:{port}/", server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop([server], 15)
 
 
 @pytest.fixture

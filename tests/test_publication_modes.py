@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from macros.floor.config import key_line
 from macros.floor.errors import Problem
 from macros.sitewide.placeholders import (
     find_placeholders,
     is_example_email,
     is_example_url,
-    key_lines,
 )
 from support.publishing import ORGANISATION, publishable_site, publishing_env
 from support.sites import ROOT, Site, assert_fails_cleanly, build_env, mkdocs_build
@@ -27,11 +27,15 @@ assert SERVICE_URL in PETITION
 
 
 def endpoint_line() -> int:
-    return key_lines(ROOT / "data" / "petition.yml")[("service", "url")]
+    line = key_line(ROOT / "data" / "petition.yml", "service", "url")
+    assert line is not None
+    return line
 
 
 def config_line(*keys: str) -> int:
-    return key_lines(ROOT / "mkdocs.yml")[keys]
+    line = key_line(ROOT / "mkdocs.yml", *keys)
+    assert line is not None, keys
+    return line
 
 
 def with_petition(tmp_path, service_url: str):

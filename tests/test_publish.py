@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path, PurePosixPath
 
@@ -22,14 +21,14 @@ from scripts.publish import (
     rsync_command,
 )
 from support.publishing import publishable_site, publishing_env
-from support.sites import ROOT
+from support.sites import importable, script
 
-PUBLISH = [sys.executable, str(ROOT / "scripts" / "publish.py")]
+PUBLISH = script("publish")
 
 
 def publish(project: Path, dest: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([*PUBLISH, dest], cwd=project, capture_output=True, text=True,
-                          timeout=300, env=publishing_env(**env))
+                          timeout=300, env=importable(publishing_env(**env)))
 
 
 def served(link: Path) -> dict[str, bytes]:

@@ -15,7 +15,7 @@ import urllib.parse
 from pathlib import Path
 
 from support.service import free_port, get, post, wait_for_port
-from support.sites import ROOT, build_env
+from support.sites import ROOT, build_env, script
 
 
 def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
@@ -25,7 +25,7 @@ def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
     env = build_env(DATABASE_URL=f"sqlite:///{tmp_path / 'dev.db'}")
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "scripts/serve.py", "--portal", portal, "--service-port",
+            [*script("serve"), "--portal", portal, "--service-port",
              str(service_port), "--", sys.executable, "-m", "mkdocs", "serve",
              "--dev-addr", f"127.0.0.1:{portal_port}", "--no-livereload"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

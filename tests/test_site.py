@@ -7,9 +7,10 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from macros.action.petition import load_petition
+from macros.floor.config import PortalConfig
 from support.sites import ROOT
 
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+CONFIG = PortalConfig.read(ROOT / "mkdocs.yml")
 
 
 def nav_pages(items):
@@ -31,7 +32,7 @@ def url_of(md_path: str) -> str:
 
 
 def test_every_nav_page_exists(site):
-    pages = list(nav_pages(CONFIG["nav"]))
+    pages = list(nav_pages(CONFIG.nav))
     assert len(pages) >= 4
     for page in pages:
         assert site.path(url_of(page)).is_file(), page

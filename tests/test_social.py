@@ -9,18 +9,17 @@ import io
 import json
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from macros.floor.config import PortalConfig
 from macros.pages.frontmatter import split_front_matter
 from macros.sitewide.share_image import Card, ShareImages, render_card
 from macros.sitewide.social import clip, first_paragraph, page_description, plain_text, squeeze
 from support.sites import ROOT
 
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""),
-                   Loader=yaml.SafeLoader)
-SITE_NAME = CONFIG["site_name"]
+CONFIG = PortalConfig.read(ROOT / "mkdocs.yml")
+SITE_NAME = CONFIG.site_name
 SITE_URL = "https://portail-france-travail.example.org/"
 INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
                         for p in (ROOT / "docs" / "france-travail").glob("*.md")
@@ -69,7 +68,7 @@ def test_every_page_has_its_own_description_and_share_tags(heads, site, src):
     if own:
         assert found["description"] == squeeze(own)
     else:
-        assert found["description"] and found["description"] != squeeze(CONFIG["site_description"])
+        assert found["description"] and found["description"] != squeeze(CONFIG.site_description)
     url = SITE_URL + html_of(src)
     image = SITE_URL + "assets/partage/" + (src if src in OWN_CARDS else "index.md")
     image = image.removesuffix(".md") + ".png"
@@ -106,7 +105,7 @@ def test_investigations_carry_a_json_ld_article(heads, site, src):
     assert article["datePublished"] == meta["date"].isoformat()
     assert dt.date.fromisoformat(article["dateModified"]) >= meta["date"]
     assert [a["name"] for a in article["author"]] == meta["authors"]
-    assert article["publisher"] == {"@type": "Organization", "name": CONFIG["site_author"],
+    assert article["publisher"] == {"@type": "Organization", "name": CONFIG.site_author,
                                     "url": SITE_URL}
     notes = site.article(html_of(src)).select("ol.notes-sources > li")
     assert len(article["citation"]) == len(notes) > 0

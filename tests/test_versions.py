@@ -7,7 +7,6 @@ frozen bytes that never change, and `make mirror` carrying the same tree."""
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,10 +14,10 @@ from bs4 import BeautifulSoup
 from linkcheck.internal import check_site
 from support.browser import serve
 from support.publishing import ORGANISATION, publishable_site, publishing_env
-from support.sites import ROOT
+from support.sites import ROOT, importable, script
 
-VERSIONS = [sys.executable, str(ROOT / "scripts" / "versions.py")]
-BUILD = [sys.executable, str(ROOT / "scripts" / "build.py"), "--site-dir", "site"]
+VERSIONS = script("versions")
+BUILD = [*script("build"), "--site-dir", "site"]
 SITE_URL = ORGANISATION["PORTAL_SITE_URL"]
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
                 "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost"}
@@ -31,7 +30,7 @@ def git(project, *args, date=None):
 
 
 def run(project, command, ok=True):
-    result = subprocess.run(command, cwd=project, env=publishing_env(**GIT_IDENTITY),
+    result = subprocess.run(command, cwd=project, env=importable(publishing_env(**GIT_IDENTITY)),
                             capture_output=True, text=True, timeout=300)
     if ok:
         assert result.returncode == 0, result.stdout + result.stderr
@@ -210,7 +209,7 @@ def test_export_refuses_a_repository_without_versions(tmp_path):
 
 def test_invalid_version_name_is_refused(tmp_path):
     result = subprocess.run([*VERSIONS, "release", "../x"], cwd=tmp_path,
-                            env=publishing_env(), capture_output=True, text=True)
+                            env=importable(publishing_env()), capture_output=True, text=True)
     assert result.returncode != 0
     assert "nom de version invalide : « ../x »" in result.stderr
 
@@ -218,8 +217,7 @@ def test_invalid_version_name_is_refused(tmp_path):
 def test_make_mirror_carries_the_same_tree(project, tree, tmp_path):
     for name in ("pyproject.toml", "MIRRORING.md"):
         shutil.copy(ROOT / name, project / name)
-    result = run(project, [sys.executable, str(ROOT / "scripts" / "mirror.py"),
-                           "--dist", str(tmp_path / "dist")])
+    result = run(project, [*script("mirror"), "--dist", str(tmp_path / "dist")])
     assert result.returncode == 0
     sums = (tmp_path / "dist" / "SHA256SUMS").read_text()
     listed = dict(reversed(line.split("  ", 1)) for line in sums.splitlines())

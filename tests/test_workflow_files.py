@@ -2,11 +2,10 @@
 
 import re
 import subprocess
-import sys
 
 import yaml
 
-from support.sites import ROOT
+from support.sites import ROOT, script
 
 
 def load(path):
@@ -80,7 +79,7 @@ def test_the_gitlab_versions_fetch_tolerates_only_a_missing_branch(tmp_path):
 def test_make_publish_and_release_are_documented_targets():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "publish: $(STAMP) ## Publie le portail dans DEST" in makefile
-    assert "scripts/publish.py \"$(DEST)\"" in makefile
+    assert "-m scripts.publish \"$(DEST)\"" in makefile
     result = subprocess.run(["make", "--no-print-directory", "publish"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 2 and "Usage : make publish DEST=" in result.stdout
@@ -99,17 +98,17 @@ def test_pre_commit_runs_lint_yaml_and_content_checks():
              for hook in repo["hooks"]}
     assert hooks["ruff"]["entry"] == "make lint"
     assert hooks["contenu"]["entry"] == "make check"
-    assert "check_yaml.py" in hooks["yaml"]["entry"]
+    assert "-m scripts.check_yaml" in hooks["yaml"]["entry"]
 
 
 def test_yaml_check_reads_mkdocs_tags_and_names_broken_lines(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("a: 1\nb: [\n")
-    script = str(ROOT / "scripts" / "check_yaml.py")
-    good = subprocess.run([sys.executable, script, str(ROOT / "mkdocs.yml")],
+    check_yaml = script("check_yaml")
+    good = subprocess.run([*check_yaml, str(ROOT / "mkdocs.yml")], cwd=ROOT,
                           capture_output=True, text=True)
     assert good.returncode == 0, good.stdout
-    broken = subprocess.run([sys.executable, script, str(bad)], capture_output=True, text=True)
+    broken = subprocess.run([*check_yaml, str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 1
     assert f"{bad}:3:1: fichier YAML illisible : valeur jamais refermée" \
         in broken.stdout

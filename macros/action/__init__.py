@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from ..floor.config import PortalConfig
 from ..floor.errors import ContentError, Problem
 from ..pages.listings import relative_link
 from .letters import (
@@ -50,9 +51,8 @@ class Action:
         return self.petition.call_to_action if self.petition else DEFAULT_CALL_TO_ACTION
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path, extra: dict) -> Action:
-        config = extra.get("action") or {}
-        label = str(config.get("petition_data", "data/petition.yml"))
+    def load(cls, root: Path, docs_dir: Path, config: PortalConfig) -> Action:
+        label = config.petition_data
         petition = load_petition(root / label, label)
         local = os.environ.get("PORTAL_SERVICE_URL", "").strip()
         if petition is not None and local:
@@ -61,11 +61,11 @@ class Action:
                                             f"« {local} »", hint="une adresse https:// ou "
                                             "http://127.0.0.1:PORT/ (make serve)")])
             petition = petition.with_service_url(local)
-        page = str(config.get("petition_page", "agir/petition.md"))
+        page = config.petition_page
         # An example address is reported with every other placeholder
         # (macros/sitewide/placeholders.py).
-        contact = check_contact(extra["contact"]) if "contact" in extra else None
-        links = check_share_links(config.get("share_links"))
+        contact = check_contact(config.contact) if config.contact_given else None
+        links = check_share_links(config.share_links)
         return cls(petition, label, page if (docs_dir / page).exists() else None, links, contact)
 
 
@@ -74,7 +74,7 @@ def _asset(env, name: str) -> str:
 
 
 def _page_address(env) -> str:
-    return (env.conf.get("site_url") or "").rstrip("/") + "/" + env.page.url
+    return PortalConfig.from_mkdocs(env.conf).site_url.rstrip("/") + "/" + env.page.url
 
 
 def register_action_macros(env, action: Action, deferred) -> None:

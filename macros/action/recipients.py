@@ -23,13 +23,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..floor.config import RECIPIENTS_DATA
 from ..floor.errors import ContentError, Problem, raise_if_any
 from ..floor.textfile import read_text
 from ..floor.urls import is_web_url
 from ..floor.yamldata import is_day, parse_yaml
 from .letters import EMAIL
 
-RECIPIENTS_FILE = "data/destinataires.yml"
+RECIPIENTS_FILE = RECIPIENTS_DATA
 _HINT = "voir l’en-tête de macros/action/recipients.py pour le format d’une entrée"
 
 

@@ -15,20 +15,20 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from ..action.letters import check_contact
 from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
 from ..charts._dataset import read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ..citations.sources import Source, read_bibliography
+from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from ..floor.errors import ContentError, Problem, did_you_mean
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
 from ..sitewide.mirrors import Mirror, load_mirrors
 from ..sitewide.redirects import load_redirects
-
-REDIRECTS = "data/redirections.yml"
-MIRRORS = "data/miroirs.yml"
 
 # The fix for a page outside the navigation: the same from `make check` and from MkDocs.
 OMITTED_HINT = ("ajoutez la page à `nav`, ou son dossier à `not_in_nav`, dans mkdocs.yml ; "
@@ -64,18 +64,18 @@ def _nav_paths(nav) -> Iterable[str]:
             yield from _nav_paths(value)
 
 
-def nav_problems(nav, pages: Collection[str], config_text: str,
-                 config_label: str = "mkdocs.yml") -> list[Problem]:
-    """Entries of `nav:` naming a page that does not exist."""
+def nav_problems(nav, pages: Collection[str],
+                 where: Callable[[str], tuple[str, int | None]]) -> list[Problem]:
+    """Entries of `nav:` naming a page that does not exist. `where(target)`: the file and
+    line of an entry (ConfigFile.value_where)."""
     problems = []
     for target in _nav_paths(nav):
         if "://" in target or not target.endswith(".md"):
             continue
         if posixpath.normpath(target) not in pages:
-            at = config_text.find(target)
-            line = config_text.count("\n", 0, at) + 1 if at >= 0 else None
-            problems.append(Problem(config_label, f"entrée de `nav` vers une page introuvable : "
-                                                  f"`{target}`", line,
+            label, line = where(target)
+            problems.append(Problem(label, f"entrée de `nav` vers une page introuvable : "
+                                           f"`{target}`", line,
                                     did_you_mean(target, pages, "pages connues")))
     return problems
 
@@ -163,8 +163,7 @@ def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -
     return []
 
 
-def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=None,
-            config_text: str = "",
+def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
             today: dt.date | None = None, known_names: Collection[str] | None = None,
             changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
             draft_specs: bool = False) -> tuple[Content, list[Problem]]:
@@ -173,29 +172,37 @@ def collect(root: Path, docs_dir: Path, extra: Mapping, *, nav=None, not_in_nav=
         docs_label = docs_dir.relative_to(root).as_posix()
     except ValueError:
         docs_label = docs_dir.as_posix()
-    bibliography = _bibliography(root / extra.get("bibliography_dir", "bibliography"), root)
+    bibliography = _bibliography(root / config.bibliography_dir, root)
     problems = list(bibliography.problems)
     sources = bibliography.sources
-    corpus, found = collect_docs(docs_dir, docs_label, list(extra.get("dossiers", [])),
+    corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
     problems += check_links(corpus.texts, docs_label, docs_dir)
     if nav:
-        problems += nav_problems(nav, corpus.texts, config_text)
+        problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
     problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
     content = Content(sources, corpus)
-    content.redirects = _caught(lambda: load_redirects(root / REDIRECTS, REDIRECTS,
+    redirects, mirrors = config.redirects_data, config.mirrors_data
+    content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
                                                        set(corpus.texts)), problems, {})
-    content.mirrors = _caught(lambda: load_mirrors(root / MIRRORS, MIRRORS), problems, [])
-    action = extra.get("action") or {}
-    if "contact" in extra:  # what the action pages need from mkdocs.yml
-        _caught(lambda: check_contact(extra["contact"]), problems)
-    _caught(lambda: check_share_links(action.get("share_links")), problems)
-    petition_file = str(action.get("petition_data", "data/petition.yml"))
+    content.mirrors = _caught(lambda: load_mirrors(root / mirrors, mirrors), problems, [])
+    if config.contact_given:  # what the action pages need from mkdocs.yml
+        _caught(lambda: check_contact(config.contact), problems)
+    _caught(lambda: check_share_links(config.share_links), problems)
+    petition_file = config.petition_data
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
+
+
+def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:
+    """Where mkdocs.yml (or a file it INHERITs) lists `target` in `nav`."""
+    try:
+        return read_mkdocs_yml(config.config_file).value_where(target, "nav")
+    except (OSError, yaml.YAMLError):
+        return CONFIG_FILE, None
 
 
 def _without_knock_ons(problems: list[Problem], broken: Collection[str]) -> list[Problem]:

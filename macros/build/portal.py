@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..citations.sources import Source
+from ..floor.config import PortalConfig
 from ..floor.errors import ContentError, raise_if_any
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates
@@ -28,23 +29,18 @@ class Portal:
     content: Content | None = None
 
     @classmethod
-    def load(cls, config_file: str, docs_dir: str, extra: dict, nav=None, not_in_nav=None,
-             known_names: Collection[str] | None = None) -> Portal:
+    def load(cls, config: PortalConfig, known_names: Collection[str] | None = None) -> Portal:
         """Everything read and checked by the collection step shared with `make check`;
         ContentError listing every problem."""
-        root = Path(config_file).resolve().parent
-        docs = Path(docs_dir).resolve()
+        root, docs = config.root, config.docs_dir
         try:
             docs_label = docs.relative_to(root).as_posix()
         except ValueError:
             docs_label = docs.as_posix()
-        config_path = Path(config_file)
         content, problems = collect(
-            root, docs, extra, nav=nav, not_in_nav=not_in_nav,
-            config_text=config_path.read_text(encoding="utf-8") if config_path.is_file() else "",
+            root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label))
         raise_if_any(problems)
-        bib_dir = root / extra.get("bibliography_dir", "bibliography")
-        return cls(root, docs, bib_dir, content.sources, content.corpus,
+        return cls(root, docs, config.bib_dir, content.sources, content.corpus,
                    redirects=content.redirects, content=content)

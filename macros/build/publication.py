@@ -7,20 +7,20 @@ pure modules placeholders.py, social.py, share_image.py, frozen.py and legal.py.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..action import Action
+from ..floor.config import PortalConfig, key_line, read_mkdocs_yml
 from ..floor.errors import Problem
 from ..floor.log import advisory
 from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions
 from ..sitewide.placeholders import (
-    Where,
     build_mode,
     find_placeholders,
-    key_lines,
     publishing_refused,
     warning_text,
 )
@@ -59,38 +59,38 @@ class Publication:
 
     @classmethod
     def load(cls, conf, portal: Portal, action: Action) -> Publication:
-        extra = conf["extra"]
-        mode = build_mode(extra.get("build"))
+        config = PortalConfig.from_mkdocs(conf)
+        mode = build_mode(config.build)
         petition = action.petition
         announced = petition is not None and action.petition_page is not None
         # The form posts to the portal's own service (`service.url`) or to another `endpoint`.
         endpoint_key = ("service", "url") if announced and petition.service_url else ("endpoint",)
-        petition_line = (key_lines(portal.root / action.petition_label).get(endpoint_key)
+        petition_line = (key_line(portal.root / action.petition_label, *endpoint_key)
                          if announced else None)
+        written = functools.cache(lambda: read_mkdocs_yml(config.config_file))  # read if needed
         problems = find_placeholders(
-            site_url=conf.get("site_url") or "", repo_url=conf.get("repo_url") or "",
-            contact_email=(action.contact or {}).get("email"), legal=extra.get("legal"),
+            site_url=config.site_url, repo_url=config.repo_url,
+            contact_email=(action.contact or {}).get("email"), legal=config.legal,
             petition_endpoint=petition.form_action if announced else None,
             petition_label=action.petition_label, petition_line=petition_line,
-            where=Where(Path(conf["config_file_path"]).resolve(), portal.root))
+            where=lambda *keys: written().where(*keys))
         if problems and mode == "publish":
             raise publishing_refused(problems)
         if problems:
             advisory.warning(warning_text(problems))
-        frozen = extra.get("frozen") or {}
+        frozen = config.frozen
         frozen_date = None
         if frozen.get("date"):
             frozen_date = dt.date.fromisoformat(str(frozen["date"]))
-        versions_file = str(extra.get("versions_file") or "")
-        versions = load_versions(Path(versions_file)) if versions_file else None
-        legal = extra.get("legal") or {}
-        site_url = (conf.get("site_url") or "").rstrip("/") + "/"
+        versions = load_versions(Path(config.versions_file)) if config.versions_file else None
+        legal = config.legal
+        site_url = config.site_url.rstrip("/") + "/"
         return cls(
-            mode=mode, problems=problems, site_name=conf["site_name"],
-            site_description=squeeze(conf.get("site_description") or ""),
+            mode=mode, problems=problems, site_name=config.site_name,
+            site_description=squeeze(config.site_description),
             site_url=site_url,
-            publisher=Publisher(str(legal.get("publisher") or conf.get("site_author") or
-                                    conf["site_name"]).strip(), site_url),
+            publisher=Publisher(str(legal.get("publisher") or config.site_author or
+                                    config.site_name).strip(), site_url),
             petition_page=action.petition_page if announced else None,
             petition_title=petition.title if petition else "",
             frozen_name=str(frozen.get("version") or ""), frozen_date=frozen_date,

@@ -11,7 +11,10 @@ import logging
 import re
 from pathlib import Path
 
+import yaml
+
 from ..build.collect import OMITTED_HINT
+from ..floor.config import read_mkdocs_yml
 from ..floor.errors import Problem
 
 _DOC = r"Doc file '(?P<src>[^']+)' contains "
@@ -67,10 +70,12 @@ class FrenchWarnings(logging.Filter):
 
     def _problem(self, kind: str, found: dict) -> Problem:
         if kind == "nav":
-            text = self.config_file.read_text(encoding="utf-8") if self.config_file.is_file() \
-                else ""
-            return Problem(self.config_file.name, "entrée de `nav` vers une page introuvable : "
-                           f"`{found['url']}`", _line(text, found["url"]),
+            try:
+                label, line = read_mkdocs_yml(self.config_file).value_where(found["url"], "nav")
+            except (OSError, yaml.YAMLError):
+                label, line = self.config_file.name, None
+            return Problem(label, "entrée de `nav` vers une page introuvable : "
+                           f"`{found['url']}`", line,
                            "corrigez le chemin (relatif à docs/), ou retirez l’entrée")
         if kind == "omitted":
             pages = [p.strip()[2:] for p in found["pages"].strip().splitlines()]

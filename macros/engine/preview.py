@@ -20,6 +20,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin
 from mkdocs.utils import CountHandler
 
+from ..floor.config import BIBLIOGRAPHY_DIR, PortalConfig
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
 from .quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
@@ -27,7 +28,7 @@ from .quick_preview import SourceState, dirty_build, forget_pages, last_build_fa
 _MKDOCS = logging.getLogger("mkdocs")
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
 # `watch:` in mkdocs.yml, which refuses a folder that does not exist (a portal without data/).
-WATCHED = ("bibliography", "data", "macros", "overrides")
+WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides")
 
 
 def is_serving(conf) -> bool:
@@ -194,8 +195,7 @@ class PreviewPlugin(BasePlugin):
         """Watch every folder the portal is made from, not only docs/ and mkdocs.yml; any
         failure of a rebuild is shown in the browser too, never a hang."""
         root = Path(config["config_file_path"]).resolve().parent
-        extra = config["extra"]
-        for name in dict.fromkeys((*WATCHED, extra.get("bibliography_dir", "bibliography"))):
+        for name in dict.fromkeys((*WATCHED, PortalConfig.from_mkdocs(config).bibliography_dir)):
             if (root / name).exists() and str(root / name) not in config["watch"]:
                 server.watch(str(root / name))
         site_dir, docs_dir = Path(config["site_dir"]), Path(config["docs_dir"])

@@ -10,10 +10,10 @@ in French, at the line where the mistake starts (an unclosed quote: the quote's 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import yaml
 
+from .config import YamlDoc  # the one way to find a key's line, shared with mkdocs.yml
 from .errors import Problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
@@ -94,40 +94,6 @@ def syntax_problem(error: yaml.YAMLError, label: str, first_line: int = 1,
     line = mark.line + first_line if mark else first_line
     column = mark.column + 1 if mark else None
     return Problem(label, f"{what} : {message}", line, hint, column=column)
-
-
-@dataclass
-class YamlDoc:
-    data: object
-    node: yaml.Node | None
-    first_line: int = 1
-
-    def line(self, *path) -> int | None:
-        """The line of the key (or list item) at `path`, or of its nearest parent."""
-        node, found = self.node, None
-        if node is None:
-            return None
-        found = node.start_mark.line + self.first_line
-        for step in path:
-            if isinstance(node, yaml.MappingNode):
-                match = next(((k, v) for k, v in node.value
-                              if isinstance(k, yaml.ScalarNode) and k.value == str(step)), None)
-                if match is None:
-                    break
-                found, node = match[0].start_mark.line + self.first_line, match[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-                    and 0 <= step < len(node.value):
-                node = node.value[step]
-                found = node.start_mark.line + self.first_line
-            else:
-                break
-        return found
-
-    def items(self) -> list[tuple[yaml.Node, object]]:
-        """For a list document: each item's node and value."""
-        if not isinstance(self.node, yaml.SequenceNode) or not isinstance(self.data, list):
-            return []
-        return list(zip(self.node.value, self.data, strict=True))
 
 
 def _duplicates(node: yaml.Node, label: str, first_line: int) -> list[Problem]:

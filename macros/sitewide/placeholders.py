@@ -3,17 +3,13 @@ empty legal notice. A publishing build (PORTAL_BUILD=publish) refuses them all i
 French message, each with its file and line; local and preview builds list them as a
 warning and show a banner on every page.
 
-Pure: `find_placeholders` reads values already loaded and returns Problems; `key_lines`
-finds where a key is written in a YAML file (following mkdocs.yml's INHERIT).
+Pure: `find_placeholders` reads values already loaded and returns Problems; where a key is
+written comes from macros/floor/config.py (`ConfigFile.where`, `key_line`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
-
-import yaml
 
 from ..floor.errors import ContentError, Problem
 
@@ -62,72 +58,6 @@ def is_example_url(url: str) -> bool:
 
 def is_example_email(address: str) -> bool:
     return "@" not in address or is_example_host(address.rsplit("@", 1)[1])
-
-
-# libyaml's composer when PyYAML has it: the pure-Python one takes ~35 ms for mkdocs.yml.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _compose(path: Path):
-    try:
-        return yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except (OSError, yaml.YAMLError):
-        return None
-
-
-def key_lines(path: Path) -> dict[tuple[str, ...], int]:
-    """The line (1-based) of every mapping key in a YAML file, by key path. Tags such as
-    mkdocs' `!ENV` are read as plain nodes: nothing is constructed."""
-    root = _compose(path)
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node, prefix: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    here = (*prefix, key.value)
-                    lines[here] = key.start_mark.line + 1
-                    walk(value, here)
-
-    walk(root, ())
-    return lines
-
-
-@dataclass(frozen=True)
-class Where:
-    """Finds the file and line a configuration key is written on (mkdocs.yml, its INHERIT)."""
-
-    config_file: Path
-    root: Path
-    _lines: dict = field(default_factory=dict)  # each file read once
-
-    def __call__(self, *keys: str) -> tuple[str, int | None]:
-        path = self.config_file
-        for _ in range(5):  # INHERIT chains are short
-            if path not in self._lines:
-                self._lines[path] = key_lines(path)
-            lines = self._lines[path]
-            if keys in lines:
-                return self._label(path), lines[keys]
-            parent = self._inherited(path)
-            if parent is None:
-                break
-            path = parent
-        return self._label(self.config_file), None
-
-    def _inherited(self, path: Path) -> Path | None:
-        node = _compose(path)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == "INHERIT" and isinstance(value, yaml.ScalarNode):
-                    return (path.parent / value.value).resolve()
-        return None
-
-    def _label(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
 
 
 _SIGNING_ADDRESS = ("l’adresse https publique du service de signature du portail dans "

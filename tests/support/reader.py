@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
+from macros.floor.config import PortalConfig
 from support.sites import ROOT, Site
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -20,8 +20,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def dossiers() -> list[str]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    return list(config.get("extra", {}).get("dossiers", []))
+    return list(PortalConfig.read(ROOT / "mkdocs.yml").dossiers)
 
 
 def reader_pages(site: Site) -> list[str]:

@@ -22,6 +22,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import processes
+
 from .sites import ROOT
 
 PORTAL_ORIGIN = "https://portail-france-travail.example.org"
@@ -208,13 +210,8 @@ class Service:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            processes.stop([self.process], 20, sig=sig)
         self.process = None
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -23,6 +23,19 @@ def build_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def script(name: str) -> list[str]:
+    """The command of scripts/<name>.py, run as a module as the Makefile runs it."""
+    return [sys.executable, "-m", f"scripts.{name}"]
+
+
+def importable(env: dict[str, str] | None = None) -> dict[str, str]:
+    """`env` (default: this environment) with the project root on PYTHONPATH, for a script
+    run from another folder (a fixture project): from the root, `python -m` finds it."""
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), str(ROOT)) if p)
+    return env
+
+
 @dataclass
 class BuildResult:
     returncode: int

@@ -1,0 +1,345 @@
+"""The portal's configuration: `mkdocs.yml` read once, the way MkDocs reads it, and every
+value the portal takes from it, typed, with its default written here and nowhere else.
+
+- `read_mkdocs_yml(path)`: the one reader of `mkdocs.yml` (`!ENV` resolved as MkDocs
+  resolves it, `INHERIT` followed and merged as MkDocs merges it), which also tells on
+  which file and line each key is written, for error messages.
+- `YamlDoc`: the one way to find the line of a YAML key, for every YAML file of the portal
+  (macros/floor/yamldata.py parses the content files into it).
+- `PortalConfig`: the values, from a loaded MkDocs config (`from_mkdocs`) or from the file
+  (`read`, for `make check`, the scripts and the action service).
+
+Standalone on purpose (the standard library and PyYAML, no relative import): the action
+service loads this file by its path, without importing the macros package (MkDocs, Altair).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_FILE = "mkdocs.yml"
+# The files and folders the portal reads, relative to the project root.
+BIBLIOGRAPHY_DIR = "bibliography"
+PETITION_DATA = "data/petition.yml"
+PETITION_PAGE = "agir/petition.md"
+MIRRORS_DATA = "data/miroirs.yml"
+REDIRECTS_DATA = "data/redirections.yml"
+RECIPIENTS_DATA = "data/destinataires.yml"
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
+
+
+# -- The line of a YAML key --------------------------------------------------------------
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML document: its data and its node tree (where each key is written)."""
+
+    data: object
+    node: yaml.Node | None
+    first_line: int = 1
+
+    def line(self, *path) -> int | None:
+        """The line of the key (or list item) at `path`, or of its nearest parent."""
+        return self._walk(path)[0]
+
+    def find(self, *path) -> int | None:
+        """The line of the key (or list item) at `path`; None when it is not written here."""
+        line, complete, _ = self._walk(path)
+        return line if complete else None
+
+    def value_line(self, value: str, *path) -> int | None:
+        """The line of the first value written `value` under `path` (a page in `nav`)."""
+        node = self._walk(path)[2]
+        stack = [node] if node is not None else []
+        while stack:
+            current = stack.pop()
+            if isinstance(current, yaml.ScalarNode) and current.value == value:
+                return current.start_mark.line + self.first_line
+            if isinstance(current, yaml.MappingNode):
+                stack.extend(v for _, v in reversed(current.value))
+            elif isinstance(current, yaml.SequenceNode):
+                stack.extend(reversed(current.value))
+        return None
+
+    def _walk(self, path) -> tuple[int | None, bool, yaml.Node | None]:
+        """The line reached, whether all of `path` was found, and the node found."""
+        node = self.node
+        if node is None:
+            return None, False, None
+        found = node.start_mark.line + self.first_line
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value
+                              if isinstance(k, yaml.ScalarNode) and k.value == str(step)), None)
+                if match is None:
+                    return found, False, None
+                found, node = match[0].start_mark.line + self.first_line, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+                    and 0 <= step < len(node.value):
+                node = node.value[step]
+                found = node.start_mark.line + self.first_line
+            else:
+                return found, False, None
+        return found, True, node
+
+    def items(self) -> list[tuple[yaml.Node, object]]:
+        """For a list document: each item's node and value."""
+        if not isinstance(self.node, yaml.SequenceNode) or not isinstance(self.data, list):
+            return []
+        return list(zip(self.node.value, self.data, strict=True))
+
+
+def load_doc(text: str, loader: type = _SafeLoader, first_line: int = 1) -> YamlDoc:
+    """Data and node tree of one YAML document, parsed once. yaml.YAMLError if unreadable."""
+    reader = loader(text)
+    try:
+        node = reader.get_single_node()
+        data = reader.construct_document(node) if node is not None else None
+    finally:
+        reader.dispose()
+    return YamlDoc(data, node, first_line)
+
+
+def key_line(path: Path, *keys) -> int | None:
+    """The line `keys` are written on in a YAML file; None if not, or if it is unreadable.
+    Nodes only: nothing is constructed (mkdocs.yml's `!ENV` stays a tag)."""
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=_SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    return YamlDoc(None, node).find(*keys)
+
+
+# -- mkdocs.yml, as MkDocs reads it ----------------------------------------------------------
+
+class MkDocsLoader(_SafeLoader):
+    """mkdocs.yml's loader: `!ENV` as MkDocs' (pyyaml_env_tag) reads it."""
+
+
+def _env_tag(loader, node):
+    """`!ENV NAME` or `!ENV [NAME, …, default]`: the first variable set (even empty), its
+    value typed as YAML would type it; else the default (None without one)."""
+    default = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [loader.construct_scalar(node)]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [loader.construct_scalar(child) for child in children]
+    else:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"expected a scalar or sequence node, but found {node.id}",
+            node.start_mark)
+    for name in names:
+        if name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+MkDocsLoader.add_constructor("!ENV", _env_tag)
+
+
+def _merge(parent: dict, child: Mapping) -> dict:
+    """`child` over `parent`, mappings merged key by key, anything else replaced (MkDocs'
+    `mergedeep.merge`)."""
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class InheritError(OSError):
+    """The file named by `INHERIT` does not exist, or is already in the chain."""
+
+    def __init__(self, file: Path, inherit: str, line: int | None, looped: bool = False):
+        self.file, self.inherit, self.line = file, inherit, line
+        self.reason = "fichier hérité en boucle" if looped else "fichier hérité introuvable"
+        super().__init__(f"{file}: {self.reason} : « {inherit} »")
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """mkdocs.yml read: the merged data, and each file of the INHERIT chain (itself first)."""
+
+    path: Path
+    data: dict
+    files: tuple[tuple[Path, YamlDoc], ...]
+
+    def where(self, *keys) -> tuple[str, int | None]:
+        """The file (relative to mkdocs.yml's folder) and line a key is written on: the
+        nearest file of the chain that writes it; mkdocs.yml and None when none does."""
+        for path, doc in self.files:
+            line = doc.find(*keys)
+            if line is not None:
+                return self._label(path), line
+        return self._label(self.path), None
+
+    def value_where(self, value: str, *keys) -> tuple[str, int | None]:
+        """The file and line of the value `value` under `keys`, in the file that gives
+        `keys` (a list from a parent is replaced, not merged, by a child's)."""
+        for path, doc in self.files:
+            if doc.find(*keys) is not None:
+                return self._label(path), doc.value_line(value, *keys)
+        return self._label(self.path), None
+
+    def _label(self, path: Path) -> str:
+        return label(path, self.path.resolve().parent)
+
+
+def label(path: Path, root: Path) -> str:
+    """`path` as messages name it: relative to `root` when inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_mkdocs_yml(path: Path | str) -> ConfigFile:
+    """mkdocs.yml and the files it INHERITs. yaml.YAMLError for a syntax error, OSError for
+    a missing file (InheritError: the INHERIT target)."""
+    path = Path(path)
+    files: list[tuple[Path, YamlDoc]] = []
+    data: dict = {}
+    current: Path | None = path
+    while current is not None:
+        doc = load_doc(current.read_text(encoding="utf-8"), MkDocsLoader)
+        files.append((current, doc))
+        own = dict(doc.data) if isinstance(doc.data, Mapping) else {}
+        inherit = own.pop("INHERIT", None)
+        data = _merge(own, data)
+        if inherit is None:
+            current = None
+            continue
+        parent = Path(os.path.normpath(os.path.join(os.path.dirname(current), inherit)))
+        looped = any(parent.resolve() == seen.resolve() for seen, _ in files)
+        if looped or not parent.is_file():
+            raise InheritError(current, str(inherit), doc.find("INHERIT"), looped)
+        current = parent
+    return ConfigFile(path, data, tuple(files))
+
+
+# -- The values ---------------------------------------------------------------------------
+
+def _resolved(path: str) -> Path:
+    """The path resolved; an absolute one once per process (the build reads the values
+    for every page), a relative one each time (it depends on the current folder)."""
+    return _resolved_absolute(path) if Path(path).is_absolute() else Path(path).resolve()
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_absolute(path: str) -> Path:
+    return Path(path).resolve()
+
+
+def _directory_url(url: str) -> str:
+    """`site_url` as MkDocs keeps it: ending with "/" (unless empty)."""
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def _mapping(value) -> dict:
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    """Every value the portal reads from mkdocs.yml, with its default. Values a content
+    mistake can spoil (contact, share links, build mode) are kept as written: the modules
+    that use them check them and say what is wrong, with the file and line."""
+
+    config_file: Path                       # absolute
+    docs_dir: Path                          # absolute
+    site_name: str = ""
+    site_description: str = ""
+    site_author: str = ""
+    site_url: str = ""                      # ends with "/", as MkDocs makes it
+    repo_url: str = ""
+    nav: Any = None
+    not_in_nav: Any = None
+    # `extra:`
+    dossiers: tuple[str, ...] = ()          # folders of docs/ whose pages are investigations
+    bibliography_dir: str = BIBLIOGRAPHY_DIR
+    history_uri: str = ""                   # a page's history on the forge, after repo_url
+    petition_data: str = PETITION_DATA      # `action.petition_data`
+    petition_page: str = PETITION_PAGE      # `action.petition_page`
+    share_links: Any = None                 # `action.share_links`, checked by share.py
+    contact: Any = None                     # `contact`, checked by letters.py
+    contact_given: bool = False             # `contact:` is written (even empty)
+    build: Any = None                       # local, preview or publish: placeholders.py
+    versions_file: str = ""                 # versions.json of the frozen versions
+    legal: dict = field(default_factory=dict)
+    accessibility: dict = field(default_factory=dict)
+    frozen: dict = field(default_factory=dict)  # a frozen version's name and date
+    version: Any = None                     # set in a frozen version's build
+    mirrors_data: str = MIRRORS_DATA
+    redirects_data: str = REDIRECTS_DATA
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent
+
+    @property
+    def bib_dir(self) -> Path:
+        return self.root / self.bibliography_dir
+
+    @property
+    def petition_file(self) -> Path:
+        return self.root / self.petition_data
+
+    @property
+    def mirrors_file(self) -> Path:
+        return self.root / self.mirrors_data
+
+    @classmethod
+    def from_mkdocs(cls, conf: Mapping) -> PortalConfig:
+        """From a configuration MkDocs loaded, or from mkdocs.yml's data (`config_file_path`
+        then names the file)."""
+        config_file = _resolved(str(conf.get("config_file_path") or CONFIG_FILE))
+        extra = _mapping(conf.get("extra"))
+        action = _mapping(extra.get("action"))
+        return cls(
+            config_file=config_file,
+            docs_dir=_resolved(str(config_file.parent / (conf.get("docs_dir") or "docs"))),
+            site_name=str(conf.get("site_name") or ""),
+            site_description=str(conf.get("site_description") or ""),
+            site_author=str(conf.get("site_author") or ""),
+            site_url=_directory_url(str(conf.get("site_url") or "")),
+            repo_url=str(conf.get("repo_url") or ""),
+            nav=conf.get("nav"), not_in_nav=conf.get("not_in_nav"),
+            dossiers=tuple(extra.get("dossiers") or ()),
+            bibliography_dir=str(extra.get("bibliography_dir") or BIBLIOGRAPHY_DIR),
+            history_uri=str(extra.get("history_uri") or ""),
+            petition_data=str(action.get("petition_data") or PETITION_DATA),
+            petition_page=str(action.get("petition_page") or PETITION_PAGE),
+            share_links=action.get("share_links"),
+            contact=extra.get("contact"), contact_given="contact" in extra,
+            build=extra.get("build"),
+            versions_file=str(extra.get("versions_file") or ""),
+            legal=_mapping(extra.get("legal")),
+            accessibility=_mapping(extra.get("accessibility")),
+            frozen=_mapping(extra.get("frozen")),
+            version=extra.get("version"))
+
+    @classmethod
+    def read(cls, path: Path | str) -> PortalConfig:
+        """From mkdocs.yml itself (and what it INHERITs)."""
+        path = Path(path).resolve()
+        return cls.from_file(read_mkdocs_yml(path))
+
+    @classmethod
+    def from_file(cls, config: ConfigFile) -> PortalConfig:
+        return cls.from_mkdocs({**config.data, "config_file_path": str(config.path.resolve())})
