@@ -141,9 +141,10 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> dict:
     return {"median": statistics.median(runs), "runs": runs}
 
 
-def engine_ratios(out: dict, variants: list[str]) -> dict:
-    """Each engine variant's wall time divided by the baseline's and by each portal build's."""
-    return {variant: {other: paired_ratio(out[variant]["seconds"]["runs"],
-                                          out[other]["seconds"]["runs"])
+def engine_ratios(out: dict, variants: list[str], clock: str = "seconds") -> dict:
+    """Each engine variant's time (wall `seconds`, or `cpu_seconds`) divided by the
+    baseline's and by each portal build's, paired within a repetition."""
+    return {variant: {other: paired_ratio(out[variant][clock]["runs"],
+                                          out[other][clock]["runs"])
                       for other in COMPARED_WITH if other in out}
             for variant in variants if variant in out}

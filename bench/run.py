@@ -1,7 +1,8 @@
-"""Build the synthetic portal and its baseline, measure, and report.
+"""Build the synthetic portal, its baseline and the other engines, measure, and report.
 
-Each build is a child process (`python -m mkdocs build --strict`): wall time is
-measured around it, peak memory is the child's own `ru_maxrss` (os.wait4).
+Each build is a child process (`python -m mkdocs build --strict`, or the engine's own
+command, bench/engines.py): wall time is measured around it, peak memory is the child's own
+`ru_maxrss` (os.wait4). Every build is checked complete (one HTML page per Markdown page).
 """
 
 from __future__ import annotations
@@ -407,6 +408,8 @@ def compare_builds(n: int, root: Path, repeats: int, warmup: int, seed: int, cha
     out.update(paired_ratios(out))
     variants = [v for engine in engines for v in ENGINE_VARIANTS[engine]]
     out["engine_ratios"] = engine_ratios(out, variants)
+    # CPU time, steadier than wall time when other work shares the cores (shown, not judged)
+    out["engine_ratios_cpu"] = engine_ratios(out, variants, "cpu_seconds")
     for variant in variants:
         job = jobs[variant]
         out[f"{variant}_counts"] = counts(job.project, job.site, variant, job.content)
@@ -530,6 +533,13 @@ def format_engines(run: dict) -> list[str]:
         lines.append(f"    {LABELS[variant]:<26}{run[variant]['seconds']['median']:>7.2f}  "
                      + "".join(f"{cell:<18}" for cell in cells)
                      + str(run[f"{variant}_counts"]["html_pages"]))
+    lines.append(f"    {'CPU time (user + system)':<26}{'CPU s':>7}")
+    for variant, ratios in run.get("engine_ratios_cpu", {}).items():
+        cells = [f"{r['median']:.2f} ({min(r['runs']):.2f}–{max(r['runs']):.2f})"
+                 for other, r in ratios.items() if other in names]
+        lines.append(f"    {LABELS[variant]:<26}"
+                     f"{run[variant]['cpu_seconds']['median']:>7.2f}  "
+                     + "".join(f"{cell:<18}" for cell in cells))
     return lines
 
 

@@ -213,9 +213,13 @@ def test_every_engine_builds_the_same_markdown_and_is_compared(tmp_path):
         assert 0 < built["page_bytes"] < built["site_bytes"]
         seconds = out[variant]["seconds"]["runs"]
         assert len(seconds) == 1
+        cpu = out[variant]["cpu_seconds"]["runs"]
         for other in engines.COMPARED_WITH:
             ratio = out["engine_ratios"][variant][other]
             assert ratio["runs"] == [seconds[0] / out[other]["seconds"]["runs"][0]]
+            assert ratio["median"] == ratio["runs"][0] > 0
+            ratio = out["engine_ratios_cpu"][variant][other]
+            assert ratio["runs"] == [cpu[0] / out[other]["cpu_seconds"]["runs"][0]]
             assert ratio["median"] == ratio["runs"][0] > 0
     assert out["zensical_cold"]["emptied_before_each_build"] == [".cache"]
     assert out["zensical_warm"]["emptied_before_each_build"] == []
@@ -223,7 +227,7 @@ def test_every_engine_builds_the_same_markdown_and_is_compared(tmp_path):
     assert len(out["load_average"]["before"]) == len(out["load_average"]["after"]) == 3
     text = "\n".join(format_engines(out))
     for label in ("Zensical, cache emptied", "Zensical, cache kept", "Hugo, plain theme",
-                  "÷ Material", "÷ portal warm"):
+                  "÷ Material", "÷ portal warm", "CPU time"):
         assert label in text
 
 
