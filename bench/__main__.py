@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import generate, service_load
+from . import engines, generate, service_load
 from .run import format_report, run_bench
 
 
@@ -22,6 +22,13 @@ def profile(n: int, work: Path, out: Path, seed: int, charts: bool) -> Path:
                     "build", "--site-dir", str(work / f"profile-site-n{n}")],
                    cwd=project, check=True, capture_output=True)
     return target
+
+
+def _engines(text: str) -> tuple[str, ...]:
+    try:
+        return engines.parse_engines(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--service-only", action="store_true",
                         help="only the action service's load and fault run")
+    parser.add_argument("--engines", type=_engines, default=engines.ENGINES,
+                        help="other engines built from the same Markdown, comma-separated: "
+                        f"{', '.join(engines.ENGINES)}, all (default) or none")
     args = parser.parse_args(argv)
     if args.signatures:
         report = service_load.run(args.signatures, args.clients,
@@ -54,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = args.work or Path(tmp)
         report = run_bench(args.n or [100, 1000], work, args.repeats, args.warmup, args.seed,
-                           args.charts)
+                           args.charts, engines=args.engines)
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(format_report(report))
         print(f"\nReport: {out}")

@@ -396,6 +396,60 @@ def baseline_project(n: int, seed: int = 1) -> Project:
     return project
 
 
+# The other engines build the baseline's Markdown (citations as footnotes, no charts): the
+# same pages, the same text, only the engine changes.
+ZENSICAL_SITE_DIR = "site"  # Zensical wants its site_dir inside the project, no option for it
+HUGO_THEME = ROOT / "bench" / "hugo_theme"
+
+
+def zensical_project(n: int, seed: int = 1) -> Project:
+    """The baseline read by Zensical: its mkdocs.yml (Zensical reads that format, `material`
+    means its own theme, search on), writing into `site/` inside the project."""
+    baseline = baseline_project(n, seed)
+    project = Project(files={name: text for name, text in baseline.files.items()
+                             if name.startswith("docs/")})
+    project.files["mkdocs.yml"] = baseline.files["mkdocs.yml"].replace(
+        "(Material seul)", "(Zensical)") + f"site_dir: {ZENSICAL_SITE_DIR}\n"
+    return project
+
+
+def hugo_project(n: int, seed: int = 1) -> Project:
+    """The baseline's pages as Hugo content, with the plain theme of bench/hugo_theme.
+
+    `index.md` becomes `_index.md` (a list page: an `index.md` would make a bundle of its
+    folder); `uglyURLs` gives `enquetes/enquete-0001.html` as MkDocs does with
+    `use_directory_urls: false`; taxonomy pages and feeds are off (the baseline has none).
+    """
+    baseline = baseline_project(n, seed)
+    project = Project(copies={"themes/plain": HUGO_THEME})
+    for name, text in baseline.files.items():
+        if name.startswith("docs/"):
+            path = Path("content", *Path(name).parts[1:])
+            if path.name == "index.md":
+                path = path.with_name("_index.md")
+            project.files[path.as_posix()] = text
+    project.files["hugo.toml"] = "\n".join([
+        'baseURL = "https://bench.example.org/"',
+        'locale = "fr"',
+        'defaultContentLanguage = "fr"',
+        'title = "Portail de test (Hugo)"',
+        'theme = "plain"',
+        "uglyURLs = true",
+        "relativeURLs = true",
+        "buildFuture = true",
+        'disableKinds = ["taxonomy", "term", "rss"]',
+        "[markup.tableOfContents]",
+        "startLevel = 2",
+        "endLevel = 3",
+        *(f'[[menus.main]]\nname = "{name}"\nurl = "{url}"\nweight = {weight}'
+          for weight, (name, url) in enumerate((("Accueil", "index.html"),
+                                                ("Enquêtes", f"{DOSSIER}/index.html"),
+                                                ("Sources", "sources.html")), start=1)),
+        "",
+    ])
+    return project
+
+
 def write_project(project: Project, target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name, source in project.copies.items():

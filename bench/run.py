@@ -1,11 +1,13 @@
-"""Build the synthetic portal and its baseline, measure, and report.
+"""Build the synthetic portal, its baseline and the other engines, measure, and report.
 
-Each build is a child process (`python -m mkdocs build --strict`): wall time is
-measured around it, peak memory is the child's own `ru_maxrss` (os.wait4).
+Each build is a child process (`python -m mkdocs build --strict`, or the engine's own
+command, bench/engines.py): wall time is measured around it, peak memory is the child's own
+`ru_maxrss` (os.wait4). Every build is checked complete (one HTML page per Markdown page).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
@@ -21,6 +23,18 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from . import generate, preview
+from .engines import (
+    ENGINE_VARIANTS,
+    ENGINES,
+    LABELS,
+    Job,
+    check_built,
+    engine_jobs,
+    engine_ratios,
+    engine_versions,
+    html_pages,
+    mkdocs_command,
+)
 
 # Targets of issue 10, checked at the largest N.
 TARGETS = {
@@ -69,23 +83,21 @@ _RENDERED = re.compile(r"graphique `[^`]+` rendu en SVG")
 _SEARCH_CACHED = "index de recherche repris du cache"
 
 
-def build_once(project: Path, site_dir: Path, python: str = sys.executable,
-               config: str = "mkdocs.yml") -> Build:
-    shutil.rmtree(site_dir, ignore_errors=True)
+def build_once(job: Job) -> Build:
+    """One build into an emptied site folder, in a child process."""
+    shutil.rmtree(job.site, ignore_errors=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    log = site_dir.parent / f"{site_dir.name}.log"
+    log = job.site.parent / f"{job.site.name}.log"
     with log.open("w") as out:
         start = time.perf_counter()
-        child = subprocess.Popen(
-            [python, "-m", "mkdocs", "build", "--strict", "--config-file", config,
-             "--site-dir", str(site_dir)],
-            cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(job.command, cwd=job.project, env=env, stdout=out,
+                                 stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise RuntimeError(f"build of {project} failed ({child.returncode}):\n{tail}")
+        raise RuntimeError(f"build of {job.project} failed ({child.returncode}):\n{tail}")
     text = log.read_text(encoding="utf-8", errors="replace")
     # ru_maxrss is in KiB on Linux; the times include the children waited for (Pagefind)
     return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
@@ -97,20 +109,19 @@ def summary(values: list[float]) -> dict:
             "runs": values}
 
 
-def measure(projects: dict[str, Path], sites: dict[str, Path], repeats: int, warmup: int,
-            pages: int) -> dict[str, dict]:
-    """Every variant of VARIANTS built once per repetition, in turn."""
-    builds: dict[str, list[Build]] = {variant: [] for variant in VARIANTS}
+def measure(jobs: dict[str, Job], repeats: int, warmup: int, pages: int,
+            n: int) -> dict[str, dict]:
+    """Every build of `jobs` run once per repetition, in turn; each checked complete."""
+    builds: dict[str, list[Build]] = {variant: [] for variant in jobs}
     for run in range(warmup + repeats):
-        for variant, emptied in VARIANTS.items():
-            project = projects[variant]
-            for folder in emptied:
-                shutil.rmtree(project / folder, ignore_errors=True)
-            build = build_once(project, sites[variant], config=(
-                NO_SEARCH_CONFIG if variant == "baseline_no_search" else "mkdocs.yml"))
+        for variant, job in jobs.items():
+            for folder in job.emptied:
+                shutil.rmtree(job.project / folder, ignore_errors=True)
+            build = build_once(job)
+            check_built(job, n, variant)
             if run >= warmup:
                 builds[variant].append(build)
-    return {variant: _variant_report(done, pages, VARIANTS[variant])
+    return {variant: _variant_report(done, pages, jobs[variant].emptied)
             for variant, done in builds.items()}
 
 
@@ -282,16 +293,16 @@ def site_sizes(site: Path) -> dict:
 # Counts that show the generator and the builds did what they claim
 # ---------------------------------------------------------------------------
 
-def counts(project: Path, site: Path, variant: str) -> dict:
+def counts(project: Path, site: Path, variant: str, content: str = "docs") -> dict:
     html = (site / SAMPLE_PAGE).read_text(encoding="utf-8")
     article = html.split('<article', 1)[1].split("</article>", 1)[0]
     bib = project / "bibliography" / "sources.bib"
     notes = len(re.findall(r'<li id="note-', article)) if variant == "portal" else \
         len(re.findall(r'<li id="fn:', article))
-    md = (project / "docs" / generate.DOSSIER / f"{generate.slug(1)}.md").read_text("utf-8")
+    md = (project / content / generate.DOSSIER / f"{generate.slug(1)}.md").read_text("utf-8")
     return {
-        "markdown_pages": len(list((project / "docs").rglob("*.md"))),
-        "html_pages": len([p for p in site.rglob("*.html") if p.name != "404.html"]),
+        "markdown_pages": len(list((project / content).rglob("*.md"))),
+        "html_pages": len(html_pages(site)),
         "notes_on_sample_page": notes,
         "bib_entries": len(re.findall(r"^@\w+\{", bib.read_text("utf-8"), re.M))
         if bib.is_file() else None,
@@ -366,21 +377,57 @@ def citation_stage(project: Path, repeats: int) -> dict:
 # The whole run
 # ---------------------------------------------------------------------------
 
-def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bool) -> dict:
-    root = work / f"n{n}"
-    shutil.rmtree(root, ignore_errors=True)
+def bench_jobs(n: int, root: Path, seed: int, charts: bool,
+               engines: tuple[str, ...] = ENGINES) -> dict[str, Job]:
+    """Write the projects of one N under `root`; the builds of a repetition, in order."""
     portal = generate.write_project(generate.portal_project(n, seed, charts), root / "portal")
     baseline = generate.write_project(generate.baseline_project(n, seed), root / "baseline")
+    jobs = {}
+    for variant, emptied in VARIANTS.items():
+        if variant.startswith("baseline"):
+            site = root / f"site-{variant}"
+            config = NO_SEARCH_CONFIG if variant == "baseline_no_search" else "mkdocs.yml"
+            jobs[variant] = Job(baseline, site, mkdocs_command(site, config), emptied)
+        else:
+            site = root / "site-portal"
+            jobs[variant] = Job(portal, site, mkdocs_command(site), emptied)
+    return {**jobs, **engine_jobs(engines, n, seed, root)}
+
+
+def compare_builds(n: int, root: Path, repeats: int, warmup: int, seed: int, charts: bool,
+                   engines: tuple[str, ...] = ENGINES) -> dict:
+    """The portal, bare Material and the chosen engines built in the same repetitions,
+    each build checked complete; times, paired ratios and what each engine built."""
+    shutil.rmtree(root, ignore_errors=True)
+    jobs = bench_jobs(n, root, seed, charts, engines)
     pages = n + 3  # investigations, home, dossier index, sources
-    projects = {v: baseline if v.startswith("baseline") else portal for v in VARIANTS}
-    sites = {v: root / f"site-{v}" if v.startswith("baseline") else root / "site-portal"
-             for v in VARIANTS}
-    out = {"n": n, "pages": pages, **measure(projects, sites, repeats, warmup, pages)}
+    load_before = os.getloadavg()
+    out = {"n": n, "pages": pages, **measure(jobs, repeats, warmup, pages, n)}
+    out["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    out["engines"] = list(engines)
+    out.update(paired_ratios(out))
+    variants = [v for engine in engines for v in ENGINE_VARIANTS[engine]]
+    out["engine_ratios"] = engine_ratios(out, variants)
+    # CPU time, steadier than wall time when other work shares the cores (shown, not judged)
+    out["engine_ratios_cpu"] = engine_ratios(out, variants, "cpu_seconds")
+    for variant in variants:
+        job = jobs[variant]
+        out[f"{variant}_counts"] = counts(job.project, job.site, variant, job.content)
+        out[f"{variant}_counts"]["site_bytes"] = sum(
+            p.stat().st_size for p in job.site.rglob("*") if p.is_file())
+        out[f"{variant}_counts"]["page_bytes"] = (job.site / SAMPLE_PAGE).stat().st_size
+    return out
+
+
+def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bool,
+            engines: tuple[str, ...] = ENGINES) -> dict:
+    root = work / f"n{n}"
+    out = compare_builds(n, root, repeats, warmup, seed, charts, engines)
+    portal, baseline = root / "portal", root / "baseline"
     for variant, project in (("portal", portal), ("baseline", baseline)):
         site = root / f"site-{variant}"
         out[f"{variant}_sizes"] = site_sizes(site)
         out[f"{variant}_counts"] = counts(project, site, variant)
-    out.update(paired_ratios(out))
     # What a campaigner waits for: `make check`, and the preview of a saved investigation.
     out["check"] = preview.check_time(portal, repeats)
     out["preview"] = preview.preview_time(portal, repeats)
@@ -433,15 +480,22 @@ def check_targets(runs: list[dict], citations: dict | None) -> dict:
 
 
 def run_bench(ns: list[int], work: Path, repeats: int = 3, warmup: int = 1, seed: int = 1,
-              charts: bool = True, citation_repeats: int = 3) -> dict:
+              charts: bool = True, citation_repeats: int = 3,
+              engines: tuple[str, ...] = ENGINES) -> dict:
     work.mkdir(parents=True, exist_ok=True)
-    runs = [bench_n(n, work, repeats, warmup, seed, charts) for n in sorted(ns)]
+    load_at_start = os.getloadavg()
+    runs = [bench_n(n, work, repeats, warmup, seed, charts, engines) for n in sorted(ns)]
     citations = citation_stage(work / f"n{max(ns)}" / "portal", citation_repeats)
     return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "load_average_at_start": load_at_start,
                     "load_average_at_end": os.getloadavg()},
         "settings": {"ns": sorted(ns), "repeats": repeats, "warmup": warmup, "seed": seed,
-                     "charts": charts, "variants": {v: list(e) for v, e in VARIANTS.items()}},
+                     "charts": charts, "variants": {v: list(e) for v, e in VARIANTS.items()},
+                     "engines": {e: {v: list(emptied) for v, emptied in
+                                     ENGINE_VARIANTS[e].items()} for e in engines},
+                     "engine_versions": engine_versions(engines)},
         "runs": runs,
         "citation_stage": citations,
         "targets": check_targets(runs, citations),
@@ -461,13 +515,41 @@ def _ratio(run: dict, name: str) -> str:
     return f"{run[f'ratio_{name}']:.2f} ({min(runs):.2f}–{max(runs):.2f})"
 
 
+def format_engines(run: dict) -> list[str]:
+    """The other engines on the same Markdown: time, ratios, pages built."""
+    if not run.get("engine_ratios"):
+        return []
+    names = {"baseline": "÷ Material", "portal_first": "÷ portal first",
+             "portal_cold": "÷ portal cold", "portal_warm": "÷ portal warm"}
+    lines = ["  other engines on the same Markdown: wall time ÷ each build's, paired within a "
+             "repetition, median (min–max); load average "
+             f"{run['load_average']['before'][0]:.1f} before, "
+             f"{run['load_average']['after'][0]:.1f} after",
+             f"    {'engine':<26}{'wall s':>7}  " + "".join(f"{name:<18}" for name in
+                                                        names.values()) + "HTML pages"]
+    for variant, ratios in run["engine_ratios"].items():
+        cells = [f"{r['median']:.2f} ({min(r['runs']):.2f}–{max(r['runs']):.2f})"
+                 for other, r in ratios.items() if other in names]
+        lines.append(f"    {LABELS[variant]:<26}{run[variant]['seconds']['median']:>7.2f}  "
+                     + "".join(f"{cell:<18}" for cell in cells)
+                     + str(run[f"{variant}_counts"]["html_pages"]))
+    lines.append(f"    {'CPU time (user + system)':<26}{'CPU s':>7}")
+    for variant, ratios in run.get("engine_ratios_cpu", {}).items():
+        cells = [f"{r['median']:.2f} ({min(r['runs']):.2f}–{max(r['runs']):.2f})"
+                 for other, r in ratios.items() if other in names]
+        lines.append(f"    {LABELS[variant]:<26}"
+                     f"{run[variant]['cpu_seconds']['median']:>7.2f}  "
+                     + "".join(f"{cell:<18}" for cell in cells))
+    return lines
+
+
 def format_report(report: dict) -> str:
     lines = []
     for run in report["runs"]:
         lines.append(f"\nN = {run['n']} investigations ({run['pages']} pages)")
         lines.append(f"  {'build':<20}{'wall s, median (min–max)':<28}{'ms/page':>9}"
                      f"  {'CPU s, median (min–max)':<28}{'peak MB':>8}")
-        for variant in VARIANTS:
+        for variant in [*VARIANTS, *run.get("engine_ratios", {})]:
             m = run[variant]
             lines.append(f"  {variant:<20}{_span(m['seconds']):<28}"
                          f"{m['ms_per_page']['median']:>9.1f}  {_span(m['cpu_seconds']):<28}"
@@ -481,6 +563,7 @@ def format_report(report: dict) -> str:
         lines.append("  against Material with its search plugin off (information: it builds a "
                      "lunr index the portal replaces), wall: " + ", ".join(
                          _ratio(run, f"{v}_no_search") for v in ("first", "cold", "warm")))
+        lines += format_engines(run)
         lines.append(f"  charts: {run['portal_counts']['charts']} "
                      f"({run['portal_counts']['chart_figures']} figures in the site); SVG renders "
                      f"per build: cold {run['portal_cold']['chart_renders']}, "

@@ -10,8 +10,15 @@ import re
 
 import pytest
 
-from bench import generate
-from bench.run import format_report, paired_ratios, run_bench
+from bench import engines, generate
+from bench.run import (
+    build_once,
+    compare_builds,
+    format_engines,
+    format_report,
+    paired_ratios,
+    run_bench,
+)
 
 N = 20
 
@@ -154,6 +161,11 @@ def test_small_benchmark_report(tmp_path):
     assert len(run["check"]["seconds"]) == 1 and len(run["preview"]["seconds"]) == 1
     assert "preview_seconds" in report["targets"]
     assert "make check" in format_report(report)
+    # The other engines were built in the same run (tested apart below, at N = 3).
+    assert run["engines"] == list(engines.ENGINES)
+    assert set(report["settings"]["engine_versions"]) == {
+        "mkdocs", "mkdocs-material", "zensical", "hugo"}
+    assert "Zensical, cache kept" in format_report(report)
 
 
 @pytest.mark.bench
@@ -169,3 +181,68 @@ def test_service_load_run_keeps_every_acknowledged_signature_and_mail(tmp_path):
     assert "killed_at_s" in report and "smtp_started_at_s" in report
     assert "signatures/s" in service_load.format_service_report(report)
     assert json.loads((tmp_path / "service-load.json").read_text())["signatures"] == 300
+
+
+def test_engines_are_chosen_by_name():
+    assert engines.parse_engines("hugo,zensical") == ("zensical", "hugo")
+    assert engines.parse_engines("all") == engines.ENGINES
+    assert engines.parse_engines("none") == ()
+    with pytest.raises(ValueError, match=r"unknown engine\(s\) \['jekyll'\]"):
+        engines.parse_engines("hugo,jekyll")
+
+
+@pytest.mark.bench
+def test_every_engine_builds_the_same_markdown_and_is_compared(tmp_path):
+    """Zensical (cache emptied, then kept) and Hugo build the baseline's pages in the
+    portal's repetition; each build is counted and its ratios computed (never judged)."""
+    out = compare_builds(3, tmp_path, repeats=1, warmup=0, seed=1, charts=False)
+    variants = ["zensical_cold", "zensical_warm", "hugo"]
+    assert list(out["engine_ratios"]) == variants
+    baseline_docs = tmp_path / "baseline" / "docs" / generate.DOSSIER
+    for variant, content in zip(variants, ("zensical/docs", "zensical/docs", "hugo/content"),
+                                strict=True):
+        # The same Markdown as bare Material's, investigation by investigation.
+        for page in sorted(baseline_docs.glob("enquete-*.md")):
+            twin = tmp_path / content / generate.DOSSIER / page.name
+            assert twin.read_bytes() == page.read_bytes()
+        built = out[f"{variant}_counts"]
+        assert built["markdown_pages"] == built["html_pages"] == 3 + 3
+        assert built["notes_on_sample_page"] == 10  # the footnotes, rendered
+        assert built["sample_h2"] == 3 and built["sample_tables"] == 1
+        assert built["sample_internal_links"] == 2  # `.md` links became `.html` links
+        assert 0 < built["page_bytes"] < built["site_bytes"]
+        seconds = out[variant]["seconds"]["runs"]
+        assert len(seconds) == 1
+        cpu = out[variant]["cpu_seconds"]["runs"]
+        for other in engines.COMPARED_WITH:
+            ratio = out["engine_ratios"][variant][other]
+            assert ratio["runs"] == [seconds[0] / out[other]["seconds"]["runs"][0]]
+            assert ratio["median"] == ratio["runs"][0] > 0
+            ratio = out["engine_ratios_cpu"][variant][other]
+            assert ratio["runs"] == [cpu[0] / out[other]["cpu_seconds"]["runs"][0]]
+            assert ratio["median"] == ratio["runs"][0] > 0
+    assert out["zensical_cold"]["emptied_before_each_build"] == [".cache"]
+    assert out["zensical_warm"]["emptied_before_each_build"] == []
+    assert (tmp_path / "zensical" / ".cache").is_dir()  # what the warm build found
+    assert len(out["load_average"]["before"]) == len(out["load_average"]["after"]) == 3
+    text = "\n".join(format_engines(out))
+    for label in ("Zensical, cache emptied", "Zensical, cache kept", "Hugo, plain theme",
+                  "÷ Material", "÷ portal warm", "CPU time"):
+        assert label in text
+
+
+@pytest.mark.bench
+def test_a_build_that_leaves_a_page_out_stops_the_bench(tmp_path):
+    """Hugo skips a draft page without a word: the bench must not time such a build."""
+    project = generate.hugo_project(3, seed=1)
+    page = f"content/{generate.DOSSIER}/{generate.slug(1)}.md"
+    project.files[page] = project.files[page].replace("---\n", "---\ndraft: true\n", 1)
+    jobs = engines.engine_jobs(("hugo",), 3, 1, tmp_path)
+    generate.write_project(project, jobs["hugo"].project)
+    build_once(jobs["hugo"])  # exits without error
+    with pytest.raises(engines.IncompleteBuild) as failure:
+        engines.check_built(jobs["hugo"], 3, "hugo")
+    message = str(failure.value)
+    assert message.startswith("hugo: 5 HTML pages in ")
+    assert "for 6 Markdown pages" in message
+    assert f"investigations missing: 1 ['{generate.DOSSIER}/{generate.slug(1)}.html']" in message
