@@ -30,6 +30,10 @@ help: ## Liste les commandes disponibles
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The project importable from anywhere (`macros.page_extension` is a Markdown extension
+	# both engines import by name): a .pth file, no packaging needed.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], \
+		'portail.pth').write_text(str(pathlib.Path.cwd()) + chr(10))"
 	touch $@
 
 serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .citations.sources import Source
 from .collect import Content, collect
 from .corpus import Corpus
-from .errors import ContentError, raise_if_any
+from .errors import raise_if_any
 from .gitdates import last_commit_dates
 
 
@@ -21,9 +21,6 @@ class Portal:
     bib_dir: Path
     sources: dict[str, Source]
     corpus: Corpus
-    # Errors raised inside a macro call are kept here and raised by the page hook:
-    # mkdocs-macros would print a traceback for them.
-    pending: list[ContentError] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
     content: Content | None = None
 

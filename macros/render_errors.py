@@ -3,7 +3,8 @@ is a content mistake named with its line, not mkdocs-macros' traceback and Engli
 
 mkdocs-macros renders each page with `env.from_string(markdown).render(...)` and, on any
 error, prints a traceback and ends the process. Pages are rendered with this template class
-instead, which hands the error to the portal (reported by the page hook) and renders nothing.
+instead, which hands the error to the portal (reported by the page extension) and renders a
+placeholder (not nothing: Markdown skips a blank page, extensions included).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ def template_line(error: BaseException) -> int | None:
 
 
 class PageTemplate(jinja2.Template):
-    # Set for each build: receives the error and the template line. None: errors propagate.
-    on_error: Callable[[Exception, int | None], None] | None = None
+    # Set for each build: receives the error and the template line, returns the text that
+    # stands for the page. None: errors propagate.
+    on_error: Callable[[Exception, int | None], str] | None = None
 
     def render(self, *args, **kwargs) -> str:
         try:
@@ -33,5 +35,4 @@ class PageTemplate(jinja2.Template):
         except Exception as error:
             if PageTemplate.on_error is None:
                 raise
-            PageTemplate.on_error(error, template_line(error))
-            return ""
+            return PageTemplate.on_error(error, template_line(error))
