@@ -40,8 +40,9 @@ serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modifica
 	$(BIN)/python scripts/serve.py --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
 		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
-build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit
-	$(BIN)/python scripts/build.py --site-dir site
+ENGINE ?= mkdocs
+build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit (ENGINE=zensical : avec Zensical)
+	$(BIN)/python scripts/build.py --site-dir site --engine $(ENGINE)
 
 test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, contenu, site construit, navigateur, service)
 	$(BIN)/ruff check .

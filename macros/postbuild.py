@@ -38,7 +38,8 @@ def run_site_steps(site_dir: Path, session: BuildSession) -> None:
     urls = page_urls(session)
     compact_site(site_dir)
     if not conf["extra"].get("version"):  # frozen versions keep Material's whole stylesheet
-        prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").glob("*.css"),
+        # Zensical puts its stylesheets one level down (modern/, classic/).
+        prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),
                         (site_dir / "assets").glob("*.js"))
     if not quick:  # a quick preview changed pages only: the exports stand
         write_exports(portal.sources, portal.bib_dir, site_dir / "sources")
