@@ -23,7 +23,7 @@ from scripts.versions import VersionsError, extract, frozen_ref, join
 ENGINES = ("mkdocs", "zensical")
 
 
-def zensical_build(config: Path, target: Path, env: dict[str, str]) -> int:
+def zensical_build(config: Path, target: Path, env: dict[str, str] | None) -> int:
     """Zensical's build of the portal into `target`, then the post-build step it has no
     hook for (macros/postbuild.py). Zensical takes its output folder from the configuration
     only, and only inside the project: a configuration beside mkdocs.yml that inherits it
