@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The engine that builds the pages: mkdocs, or zensical (make build ENGINE=zensical).
+ENGINE ?= mkdocs
 SERVICE_HOST ?= 127.0.0.1
 SERVICE_PORT ?= 8001
 CONTAINER ?= podman
@@ -36,11 +38,11 @@ $(STAMP): requirements.lock pyproject.toml
 		'portail.pth').write_text(str(pathlib.Path.cwd()) + chr(10))"
 	touch $@
 
-serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici)
+serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici) ; ENGINE=zensical : avec Zensical
 	$(BIN)/python scripts/serve.py --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
-		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+		-- $(if $(filter zensical,$(ENGINE)),$(BIN)/python -m scripts.zensical_serve,$(BIN)/mkdocs serve) \
+		--dev-addr $(HOST):$(PORT)
 
-ENGINE ?= mkdocs
 build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit (ENGINE=zensical : avec Zensical)
 	$(BIN)/python scripts/build.py --site-dir site --engine $(ENGINE)
 

@@ -138,7 +138,6 @@ def on_pre_page_macros(env):
     if session.portal is None:  # the preview shows the content mistakes instead of the pages
         env.markdown, env.page.meta["render_macros"] = "", False
         return
-    env.env.template_class = PageTemplate  # the Jinja environment exists once pages render
     session.begin_page(mkdocs_page(env.page), env.markdown)
     if not env.has_j2(env.markdown):
         # No macro on this page: skip compiling it as a Jinja template (a tenth of a build).

@@ -14,17 +14,40 @@ macros) reads the build's session and sets the page's head and banners, as MkDoc
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
+
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 from .engines import ZENSICAL, page_of
+from .errors import BuildStopped
 from .session import BuildSession
 from .stash import HtmlStash, StashExtension
 
 AFTER_MACROS, BEFORE_MACROS = 34, 36
 
 
+def _french_stop(run):
+    """Under Zensical, a content mistake ends the build with the portal's French message
+    only: Zensical would print it with a Python traceback and go on with other pages."""
+    @functools.wraps(run)
+    def wrapper(self, lines):
+        try:
+            return run(self, lines)
+        except BuildStopped as stop:
+            page = page_of(self.md)
+            if page is None or page.engine != ZENSICAL:
+                raise
+            print(stop, file=sys.stderr, flush=True)
+            sys.stdout.flush()
+            os._exit(1)
+    return wrapper
+
+
 class _BeforeMacros(Preprocessor):
+    @_french_stop
     def run(self, lines: list[str]) -> list[str]:
         page = page_of(self.md)
         if page is None or page.engine != ZENSICAL:
@@ -46,6 +69,7 @@ class _AfterMacros(Preprocessor):
         super().__init__(md)
         self.stash = stash
 
+    @_french_stop
     def run(self, lines: list[str]) -> list[str]:
         session, page = BuildSession.current, page_of(self.md)
         if session is None or session.portal is None or page is None:

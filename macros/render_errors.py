@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 
 import jinja2
+from jinja2.ext import Extension
 
 
 def template_line(error: BaseException) -> int | None:
@@ -36,3 +37,12 @@ class PageTemplate(jinja2.Template):
             if PageTemplate.on_error is None:
                 raise
             return PageTemplate.on_error(error, template_line(error))
+
+
+class PageTemplates(Extension):
+    """Jinja extension (`j2_extensions` of the macros in mkdocs.yml, which mkdocs-macros and
+    Zensical both read): the pages' templates are `PageTemplate`s under either engine."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        environment.template_class = PageTemplate

@@ -28,6 +28,7 @@ from .log import advisory
 from .portal import Portal
 from .preview import Preview
 from .publication import Publication, escape_description
+from .render_errors import PageTemplate
 from .stash import HtmlStash
 from .templates import call_line, call_problem
 
@@ -104,6 +105,7 @@ class BuildSession:
         conf = read_config(Path(engine_conf["root_dir"]) / "mkdocs.yml")
         session = cls(conf, ZENSICAL, Preview(serving=False))
         session.engine_conf = engine_conf
+        PageTemplate.on_error = session.render_error
         session.read(known_names)
         if session.portal is not None:  # the templates read Zensical's `config.extra`
             session.set_page_flags(engine_conf.setdefault("extra", {}))

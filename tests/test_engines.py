@@ -12,11 +12,12 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from macros.citations.syntax import find_citations
 from macros.frontmatter import split_front_matter
-from support.sites import ROOT
+from support.sites import FIXTURE_ARTICLE, ROOT, assert_fails_cleanly, make_site, zensical_build
 
 DOCS = ROOT / "docs"
 DOSSIERS = ("france-travail",)
@@ -104,3 +105,20 @@ def test_both_engines_publish_the_same_site_wide_files(engine_site, site):
 
     assert written(engine_site.dir) == written(site.dir)
     assert (engine_site.dir / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Texte [@inconnu_2020].\n",
+     "docs/enquetes/une-enquete.md:13: source inconnue `inconnu_2020`"),
+    ("Texte.\n\nÉcrire à {{ config.extra.contact.courriel.x }}.\n",
+     "docs/enquetes/une-enquete.md:15: erreur dans un appel de macro : UndefinedError"),
+], ids=["unknown-source", "failing-macro"])
+def test_a_content_mistake_stops_zensical_in_french(tmp_path, text, expected):
+    """Under Zensical too, a mistake found while a page is built stops the build with the
+    portal's message, without Zensical's traceback, and nothing is published."""
+    page = FIXTURE_ARTICLE + "\n" + text
+    project = make_site(tmp_path, docs={"enquetes/une-enquete.md": page})
+    result = zensical_build(project, tmp_path / "site")
+    assert_fails_cleanly(result, expected, "Construction arrêtée : rien n’a été publié.")
+    assert "Python error" not in result.output
+    assert not any((tmp_path / "site").iterdir())
