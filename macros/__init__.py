@@ -144,6 +144,15 @@ def on_pre_page_macros(env):
         env.page.meta["render_macros"] = False
 
 
+def on_post_page_macros(env):
+    """Python-Markdown skips a blank page with every extension: a page whose only macro
+    failed, or an investigation's empty text, would lose its report or its decorations.
+    An empty stashed block keeps it non-blank and adds nothing (Zensical renders the
+    macros inside Markdown, after the check)."""
+    if not env.markdown.strip():
+        env.markdown = HtmlStash.mark_block("")
+
+
 def on_post_build(env):
     """MkDocs' end of build: the site-wide steps every engine runs (macros/postbuild.py)."""
     session = BuildSession.current

@@ -25,6 +25,7 @@ from .engines import ZENSICAL, page_of
 from .errors import BuildStopped
 from .session import BuildSession
 from .stash import HtmlStash, StashExtension
+from .templates import has_macros
 
 AFTER_MACROS, BEFORE_MACROS = 34, 36
 
@@ -59,8 +60,12 @@ class _BeforeMacros(Preprocessor):
         config = ContextPreprocessor.from_markdown(self.md).config
         session = BuildSession.for_zensical(config, macro_names(config.get("extra") or {}))
         session.page = page
+        markdown = "\n".join(lines)
         if session.portal is not None:
-            session.begin_page(page, "\n".join(lines))
+            session.begin_page(page, markdown)
+        if not has_macros(markdown):
+            # No macro on this page: Zensical need not compile it as a Jinja template.
+            page.meta["render_macros"] = False
         return lines
 
 

@@ -3,8 +3,8 @@ is a content mistake named with its line, not mkdocs-macros' traceback and Engli
 
 mkdocs-macros renders each page with `env.from_string(markdown).render(...)` and, on any
 error, prints a traceback and ends the process. Pages are rendered with this template class
-instead, which hands the error to the portal (reported by the page extension) and renders a
-placeholder (not nothing: Markdown skips a blank page, extensions included).
+instead, which hands the error to the portal (reported by the page extension) and renders
+what the portal returns.
 """
 
 from __future__ import annotations

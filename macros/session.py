@@ -156,8 +156,8 @@ class BuildSession:
         return self.portal.corpus.texts.get(record.path, "") if record else ""
 
     def render_error(self, error: Exception, line: int | None) -> str:
-        """A macro call that failed while the page's template rendered; what stands for the
-        page until the page extension reports it (not blank: Markdown would skip it)."""
+        """A macro call that failed while the page's template rendered: kept for the page
+        extension, which reports it; the page renders as nothing meanwhile."""
         record = self.record()
         where = self.page.src_uri if self.page else "?"
         reason = " ".join(str(error).split())[:200] or type(error).__name__
@@ -167,7 +167,7 @@ class BuildSession:
             line + self.line_offset if line else None,
             "vérifiez les noms écrits entre {{ et }} : macro, variable ou champ (un champ "
             "inconnu de `config.extra` ou de l’en-tête, par exemple)")]))
-        return "<!-- erreur de macro -->"
+        return ""
 
     # -- Pages -----------------------------------------------------------------------------
 
