@@ -138,9 +138,14 @@ class PagefindService:
     def close(self) -> None:
         self._outbox.put(None)
         self._threads[0].join(timeout=10)
-        if self._process.poll() is None:
+        try:
+            # Its input closed, Pagefind finishes writing the bundle and exits: stopped
+            # earlier, it left files half-written (an empty pagefind-entry.json was seen,
+            # and then reused from the cache by later builds).
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
             self._process.terminate()
-        self._process.wait(timeout=10)
+            self._process.wait(timeout=10)
         self._log.close()
 
     def _write(self) -> None:
@@ -230,7 +235,8 @@ class SearchCache:
         return manifest["pages"] if manifest.get("indexer") == INDEXER else None
 
     def copy_bundle(self, target: Path) -> bool:
-        if not self.bundle.is_dir():
+        entry = self.bundle / "pagefind-entry.json"
+        if not entry.is_file() or entry.stat().st_size == 0:
             return False
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(self.bundle, target, copy_function=_link_or_copy)
