@@ -124,6 +124,8 @@ def test_no_page_references_another_host(engine_site):
 
 
 def test_the_build_fetches_nothing(engine_build):
+    """The guard hooks Python's sockets: under Zensical it sees the portal's code and the
+    Markdown extensions, not Zensical's Rust core (whose output is checked above)."""
     assert engine_build.network_attempts == []
 
 
