@@ -14,7 +14,7 @@ from pathlib import Path
 from .redirects import page_url
 
 MKDOCS, ZENSICAL = "mkdocs", "zensical"
-ENGINES = (MKDOCS, ZENSICAL)
+ENGINES = (MKDOCS, ZENSICAL)  # `make build ENGINE=…`; the built-site tests run on each
 
 
 @dataclass

@@ -18,9 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from macros.dirs import replace_dir  # also used by mirror.py and versions.py
+from macros.engines import ENGINES, MKDOCS, ZENSICAL
 from scripts.versions import VersionsError, extract, frozen_ref, join
-
-ENGINES = ("mkdocs", "zensical")
 
 
 def zensical_build(config: Path, target: Path, env: dict[str, str] | None) -> int:
@@ -53,7 +52,7 @@ def zensical_build(config: Path, target: Path, env: dict[str, str] | None) -> in
 
 
 def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
-                 env: dict[str, str] | None = None, engine: str = "mkdocs") -> int:
+                 env: dict[str, str] | None = None, engine: str = MKDOCS) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # An empty PORTAL_* variable counts as unset: CI systems pass unset variables as "".
@@ -73,7 +72,7 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
                 env["PORTAL_VERSIONS_FILE"] = str(extract(config.resolve().parent, ref, frozen))
         except VersionsError as error:
             return failed(f"Versions figées : {error}\n")
-        if engine == "zensical":
+        if engine == ZENSICAL:
             returncode = zensical_build(config, staging, env)
         else:
             command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
@@ -114,7 +113,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--site-dir", type=Path, default=Path("site"))
     parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
-    parser.add_argument("--engine", choices=ENGINES, default="mkdocs",
+    parser.add_argument("--engine", choices=ENGINES, default=MKDOCS,
                         help="MkDocs (the default) or Zensical, Material's successor")
     args, extra = parser.parse_known_args()
     env = with_commit_date(dict(os.environ), args.config_file.resolve().parent)

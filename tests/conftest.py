@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from macros.engines import ENGINES
 from support.browser import CHROMIUM_ARGS, chromium_path
-from support.engines import ENGINES
 from support.sites import NETGUARD, ROOT, Site, build_env, mkdocs_build, zensical_build
 
 
