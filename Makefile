@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The engine that builds the pages: mkdocs, or zensical (make build ENGINE=zensical).
+ENGINE ?= mkdocs
 SERVICE_HOST ?= 127.0.0.1
 SERVICE_PORT ?= 8001
 CONTAINER ?= podman
@@ -30,14 +32,19 @@ help: ## Liste les commandes disponibles
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The project importable from anywhere (`macros.engine.page_extension` is a Markdown extension
+	# both engines import by name): a .pth file, no packaging needed.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], \
+		'portail.pth').write_text(str(pathlib.Path.cwd()) + chr(10))"
 	touch $@
 
-serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici)
+serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici) ; ENGINE=zensical : avec Zensical
 	$(BIN)/python -m scripts.serve --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
-		-- $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+		-- $(if $(filter zensical,$(ENGINE)),$(BIN)/python -m scripts.zensical_serve,$(BIN)/mkdocs serve) \
+		--dev-addr $(HOST):$(PORT)
 
-build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit
-	$(BIN)/python -m scripts.build --site-dir site
+build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit (ENGINE=zensical : avec Zensical)
+	$(BIN)/python -m scripts.build --site-dir site --engine $(ENGINE)
 
 test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, contenu, site construit, navigateur, service)
 	$(BIN)/ruff check .

@@ -15,12 +15,42 @@ import sys
 import tempfile
 from pathlib import Path
 
+from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
 from macros.floor.dirs import replace_dir  # also used by mirror.py and versions.py
 from scripts.versions import VersionsError, extract, frozen_ref, join
 
 
+def zensical_build(config: Path, target: Path, env: dict[str, str] | None) -> int:
+    """Zensical's build of the portal into `target`, then the post-build step it has no
+    hook for (macros/engine/postbuild.py). Zensical takes its output folder from the configuration
+    only, and only inside the project: a configuration beside mkdocs.yml that inherits it
+    names a temporary folder there, moved to `target` once everything succeeded."""
+    root = config.resolve().parent
+    work = Path(tempfile.mkdtemp(prefix=".zensical-site-", dir=root))
+    derived = work.with_suffix(".yml")
+    derived.write_text(f"INHERIT: {config.resolve().name}\nsite_dir: {work.name}\n",
+                       encoding="utf-8")
+    try:
+        steps = ([sys.executable, "-m", "zensical", "build", "--clean", "--config-file",
+                  str(derived)],
+                 [sys.executable, "-m", "macros.engine.postbuild", str(work), "--config-file",
+                  str(config.resolve())])
+        for command in steps:
+            result = subprocess.run(command, cwd=root, check=False, env=env)
+            if result.returncode != 0:
+                return result.returncode
+        # Zensical's own search index: the portal searches with Pagefind.
+        (work / "search.json").unlink(missing_ok=True)
+        shutil.rmtree(target)
+        shutil.move(work, target)
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        derived.unlink(missing_ok=True)
+
+
 def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
-                 env: dict[str, str] | None = None) -> int:
+                 env: dict[str, str] | None = None, engine: str = MKDOCS) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # An empty PORTAL_* variable counts as unset: CI systems pass unset variables as "".
@@ -40,11 +70,14 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
                 env["PORTAL_VERSIONS_FILE"] = str(extract(config.resolve().parent, ref, frozen))
         except VersionsError as error:
             return failed(f"Versions figées : {error}\n")
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-                   "--config-file", str(config), "--site-dir", str(staging), *extra_args]
-        result = subprocess.run(command, check=False, env=env)
-        if result.returncode != 0:
-            return failed("Échec de la construction : ", result.returncode)
+        if engine == ZENSICAL:
+            returncode = zensical_build(config, staging, env)
+        else:
+            command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                       "--config-file", str(config), "--site-dir", str(staging), *extra_args]
+            returncode = subprocess.run(command, check=False, env=env).returncode
+        if returncode != 0:
+            return failed("Échec de la construction : ", returncode)
         if ref:
             try:
                 for page in join(staging, frozen / "versions"):
@@ -78,9 +111,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--site-dir", type=Path, default=Path("site"))
     parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument("--engine", choices=ENGINES, default=MKDOCS,
+                        help="MkDocs (the default) or Zensical, Material's successor")
     args, extra = parser.parse_known_args()
     env = with_commit_date(dict(os.environ), args.config_file.resolve().parent)
-    return atomic_build(args.site_dir, args.config_file, extra, env=env)
+    return atomic_build(args.site_dir, args.config_file, extra, env=env, engine=args.engine)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from macros import macro_names
 from macros.build.collect import collect
+from macros.engine.page_macros import macro_names
 from macros.floor.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
 from macros.floor.errors import Problem
 from macros.floor.yamldata import syntax_problem

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from macros.engine.engines import ENGINES
 from support.browser import CHROMIUM_ARGS, chromium_path
-from support.sites import NETGUARD, ROOT, Site, build_env, mkdocs_build
+from support.sites import NETGUARD, ROOT, Site, build_env, mkdocs_build, zensical_build
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,32 @@ def portal_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(portal_build) -> Site:
     return Site(portal_build.site_dir)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_build(request, tmp_path_factory):
+    """The portal built by each engine (MkDocs: the session's build above; Zensical: once
+    per session), for the tests that define what readers get whichever engine builds it."""
+    if request.param == "mkdocs":
+        result = request.getfixturevalue("portal_build")
+    else:
+        out = tmp_path_factory.mktemp(f"portal-{request.param}")
+        netlog = out / "network-attempts.log"
+        env = build_env(PYTHONPATH=str(NETGUARD), PORTAL_NETGUARD_LOG=str(netlog))
+        result = zensical_build(ROOT, out / "site", env)
+        if not result.ok:
+            pytest.fail(f"Zensical build of the portal failed:\n{result.output}",
+                        pytrace=False)
+        result.network_attempts = netlog.read_text().split() if netlog.exists() else []
+    result.engine = request.param
+    return result
+
+
+@pytest.fixture(scope="session")
+def engine_site(engine_build) -> Site:
+    site = Site(engine_build.site_dir)
+    site.engine = engine_build.engine
+    return site
 
 
 @pytest.fixture(scope="module")

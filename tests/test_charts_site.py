@@ -16,14 +16,14 @@ PLACES = {
 
 
 @pytest.mark.parametrize("url, chart_ids", PLACES.items())
-def test_the_dossier_shows_its_charts(site, url, chart_ids):
-    article = site.article(url)
+def test_the_dossier_shows_its_charts(engine_site, url, chart_ids):
+    article = engine_site.article(url)
     for chart_id in chart_ids:
         figure = article.select_one(f"figure#graphique-{chart_id}")
         assert figure is not None, f"{url} has no chart {chart_id}"
         assert figure.select_one(".chart-image svg[role=img]") is not None
         assert figure.select_one("figcaption sup.note-call") is not None
         link = figure.select_one(".chart-download a")["href"]
-        published = site.path(url).parent / link
+        published = engine_site.path(url).parent / link
         assert published.read_bytes() == (ROOT / "data" / f"{chart_id}.csv").read_bytes()
 

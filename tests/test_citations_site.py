@@ -16,9 +16,9 @@ def notes_of(article):
     return article.select("ol.notes-sources > li")
 
 
-def test_calls_are_numbered_in_order_of_first_citation_and_reused(site):
+def test_calls_are_numbered_in_order_of_first_citation_and_reused(engine_site):
     for stem in INVESTIGATIONS:
-        article = site.article(f"france-travail/{stem}.html")
+        article = engine_site.article(f"france-travail/{stem}.html")
         calls = article.select("sup.note-call a")
         assert len(calls) >= 8, stem
         first_seen, number_of = [], {}
@@ -31,17 +31,17 @@ def test_calls_are_numbered_in_order_of_first_citation_and_reused(site):
         assert [li["id"].removeprefix("note-") for li in notes_of(article)] == first_seen
 
 
-def test_some_source_is_cited_twice_with_one_number(site):
+def test_some_source_is_cited_twice_with_one_number(engine_site):
     reused = 0
     for stem in INVESTIGATIONS:
-        hrefs = [a["href"] for a in site.article(f"france-travail/{stem}.html")
+        hrefs = [a["href"] for a in engine_site.article(f"france-travail/{stem}.html")
                  .select("sup.note-call a")]
         reused += len(hrefs) - len(set(hrefs))
     assert reused > 0
 
 
-def test_tooltips_show_the_reference(site):
-    article = site.article("france-travail/score-de-suspicion.html")
+def test_tooltips_show_the_reference(engine_site):
+    article = engine_site.article("france-travail/score-de-suspicion.html")
     for call in article.select("sup.note-call a"):
         note = article.find(id=call["href"][1:])
         title = call["title"]
@@ -50,9 +50,9 @@ def test_tooltips_show_the_reference(site):
         assert note.get_text().startswith(reference_start), (title, note.get_text()[:80])
 
 
-def test_back_links_reach_every_call(site):
+def test_back_links_reach_every_call(engine_site):
     for stem in INVESTIGATIONS:
-        article = site.article(f"france-travail/{stem}.html")
+        article = engine_site.article(f"france-travail/{stem}.html")
         ids = {tag["id"] for tag in article.find_all(id=True)}
         for note in notes_of(article):
             key = note["id"].removeprefix("note-")
@@ -62,10 +62,10 @@ def test_back_links_reach_every_call(site):
             assert set(backs) <= ids
 
 
-def test_notes_show_links_and_archived_copies(site):
+def test_notes_show_links_and_archived_copies(engine_site):
     archived = 0
     for stem in INVESTIGATIONS:
-        for note in notes_of(site.article(f"france-travail/{stem}.html")):
+        for note in notes_of(engine_site.article(f"france-travail/{stem}.html")):
             url = note.select_one("a.source-url")
             if url:
                 assert url["href"].startswith(("http://", "https://"))
@@ -76,8 +76,8 @@ def test_notes_show_links_and_archived_copies(site):
     assert archived > 0
 
 
-def test_bibliography_groups_sources_and_says_who_cites_them(site):
-    soup = site.soup("sources.html")
+def test_bibliography_groups_sources_and_says_who_cites_them(engine_site):
+    soup = engine_site.soup("sources.html")
     headings = [h.get_text().rstrip("#") for h in soup.select("article h2")]
     expected = [label for label in GROUPS.values() if label in headings]
     assert headings == expected
@@ -89,27 +89,28 @@ def test_bibliography_groups_sources_and_says_who_cites_them(site):
         assert links, entry["id"]
         for link in links:
             page, _, anchor = link["href"].partition("#")
-            target = site.soup(page)
+            target = engine_site.soup(page)
             assert target.find(id=anchor) is not None, link["href"]
 
 
-def test_every_cited_source_is_on_the_bibliography_page(site):
-    listed = {li["id"].removeprefix("source-") for li in site.soup("sources.html")
+def test_every_cited_source_is_on_the_bibliography_page(engine_site):
+    listed = {li["id"].removeprefix("source-") for li in engine_site.soup("sources.html")
               .select("ul.bibliography > li")}
     cited = set()
-    for page in site.pages():
-        cited |= {a["href"].removeprefix("#note-") for a in
-                  site.soup(page.relative_to(site.dir).as_posix()).select("sup.note-call a")}
+    for page in engine_site.pages():
+        soup = engine_site.soup(page.relative_to(engine_site.dir).as_posix())
+        cited |= {a["href"].removeprefix("#note-") for a in soup.select("sup.note-call a")}
     assert cited == listed
 
 
-def test_bibliography_is_published_as_bibtex_and_csl_json(site):
-    bib = parse_file(site.dir / "sources" / "bibliographie.bib", "bibtex")
-    csl = json.loads((site.dir / "sources" / "bibliographie.json").read_text(encoding="utf-8"))
+def test_bibliography_is_published_as_bibtex_and_csl_json(engine_site):
+    bib = parse_file(engine_site.dir / "sources" / "bibliographie.bib", "bibtex")
+    csl = json.loads((engine_site.dir / "sources" / "bibliographie.json")
+                     .read_text(encoding="utf-8"))
     assert len(bib.entries) >= 30
     assert sorted(item["id"] for item in csl) == sorted(bib.entries)
     assert all(item["title"] and item["type"] for item in csl)
-    page = site.soup("sources.html")
+    page = engine_site.soup("sources.html")
     assert page.select_one('a[href="sources/bibliographie.bib"][download]')
     assert page.select_one('a[href="sources/bibliographie.json"][download]')
 

@@ -322,6 +322,24 @@ def test_a_macro_failing_while_the_page_renders_is_named_with_its_line(tmp_path)
     assert "Macro Rendering Error" not in built.output
 
 
+def test_every_mistake_of_a_page_found_while_it_renders_is_reported(tmp_path):
+    """Two macro calls of one page fail while it renders: both are named, not the first
+    only (the campaigner would otherwise fix one, rebuild, and meet the next)."""
+    text = (FIXTURE_ARTICLE + "\nTexte.\n\n{{ petition() }}\n\n"
+            "Écrire à {{ config.extra.contact.courriel.x }}.\n")
+    project = make_site(tmp_path, docs={ARTICLE: text})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "extra:\n", "extra:\n  action:\n    petition_data: data/absente.yml\n", 1),
+        encoding="utf-8")
+    built = mkdocs_build(project, tmp_path / "site")
+    assert_fails_cleanly(
+        built, "2 erreurs de contenu",
+        "data/absente.yml: fichier de la pétition introuvable — créez data/absente.yml",
+        "docs/enquetes/une-enquete.md:17: erreur dans un appel de macro : UndefinedError",
+        "Construction arrêtée : rien n’a été publié.")
+
+
 def test_a_link_to_a_heading_made_by_a_macro_is_valid(tmp_path):
     """The sources page's group headings exist only once its macro ran: not refused."""
     text = FIXTURE_ARTICLE + "\nVoir [les livres](../sources.md#livres).\n"

@@ -40,11 +40,11 @@ def fixture_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def mirror(site, tmp_path_factory):
+def mirror(engine_site, tmp_path_factory):
     """The portal served under a sub-path, as on a partner's mirror."""
     root = tmp_path_factory.mktemp("mirror")
     (root / "miroir").mkdir()
-    os.symlink(site.dir, root / "miroir" / "portail")
+    os.symlink(engine_site.dir, root / "miroir" / "portail")
     with serve(root) as url:
         yield url + "miroir/portail/"
 
@@ -69,22 +69,23 @@ def test_french_stemming_and_accent_folding(fixture_site, browser):
     assert found["precaire"] == {"accents.html"}  # singular, no accent: « précaires »
 
 
-def test_only_articles_are_indexed_and_unused_bundles_removed(site):
-    bundle = site.dir / BUNDLE_DIR
+def test_only_articles_are_indexed_and_unused_bundles_removed(engine_site):
+    bundle = engine_site.dir / BUNDLE_DIR
     assert (bundle / "pagefind.js").is_file()
     assert not [name for name in UNUSED if (bundle / name).exists()]
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["fr"]
     # The search page and the 404 are not articles: not in the index.
-    assert "data-pagefind-body" not in site.html(SEARCH_PAGE)
-    assert "data-pagefind-body" not in site.html("404.html")
-    assert "data-pagefind-body" in site.html("index.html")
+    assert "data-pagefind-body" not in engine_site.html(SEARCH_PAGE)
+    assert "data-pagefind-body" not in engine_site.html("404.html")
+    assert "data-pagefind-body" in engine_site.html("index.html")
     pages = sum(language["page_count"] for language in entry["languages"].values())
-    articles = sum("data-pagefind-body" in p.read_text(encoding="utf-8") for p in site.pages())
+    articles = sum("data-pagefind-body" in p.read_text(encoding="utf-8")
+                   for p in engine_site.pages())
     assert pages == articles
 
 
-def test_search_loads_on_demand_and_works_under_a_sub_path(site, browser, mirror):
+def test_search_loads_on_demand_and_works_under_a_sub_path(engine_site, browser, mirror):
     page = browser.new_page()
     traffic = Traffic(mirror).watch(page)
     page.goto(mirror + SEARCH_PAGE, wait_until="networkidle")
@@ -96,7 +97,7 @@ def test_search_loads_on_demand_and_works_under_a_sub_path(site, browser, mirror
     assert results, "« controle » finds nothing in the portal"
     for href in results:
         assert href.startswith("/miroir/portail/"), href
-        assert site.path(href.removeprefix("/miroir/portail/")).is_file(), href
+        assert engine_site.path(href.removeprefix("/miroir/portail/")).is_file(), href
     assert traffic.foreign() == set()
 
     query_bytes = sum(size for url, size in traffic.sizes.items() if url not in before)
@@ -108,7 +109,7 @@ def test_search_loads_on_demand_and_works_under_a_sub_path(site, browser, mirror
     page.close()
 
 
-def test_header_form_leads_to_results(site, browser, mirror):
+def test_header_form_leads_to_results(engine_site, browser, mirror):
     page = browser.new_page()
     page.goto(mirror + "sources.html")
     page.fill("#portal-search-q", "contrôle")

@@ -77,19 +77,21 @@ def _page_address(env) -> str:
     return PortalConfig.from_mkdocs(env.conf).site_url.rstrip("/") + "/" + env.page.url
 
 
-def register_action_macros(env, action: Action, deferred) -> None:
+def register_action_macros(env, session, deferred) -> None:
     """`petition()`, `share_links()`, `contact_details()` and the letter macros.
-    `deferred` keeps a ContentError for the page hook (no traceback)."""
+    `deferred` keeps a ContentError for the page extension (no traceback); `session.action`
+    is read when a page calls them."""
 
     def contact_or_fail() -> dict:
-        if action.contact is None:
+        if session.action.contact is None:
             raise ContentError([Problem("mkdocs.yml", "adresse de contact manquante : "
                                         "`extra.contact.email`", hint="ajoutez `contact:` puis "
                                         "`email: …` sous `extra:`")])
-        return action.contact
+        return session.action.contact
 
     def petition() -> str:
         """The petition page: text, demands, progress bar, form (or how to sign), privacy."""
+        action = session.action
         if action.petition is None:
             raise ContentError([Problem(action.petition_label, "fichier de la pétition "
                                         "introuvable", hint=f"créez {action.petition_label} "
@@ -103,12 +105,12 @@ def register_action_macros(env, action: Action, deferred) -> None:
 
     def testimony_form() -> str:
         """The testimony form to the action service; without a service, the contact."""
-        if action.petition is not None and action.petition.testimony_action:
-            return testimony_form_html(action.petition)
+        if session.action.petition is not None and session.action.petition.testimony_action:
+            return testimony_form_html(session.action.petition)
         return contact_html(contact_or_fail(), "Témoignage")
 
     def share_links() -> str:
-        return (share_html(env.page.title, _page_address(env), action.share_links)
+        return (share_html(env.page.title, _page_address(env), session.action.share_links)
                 + script_tag(_asset(env, "share.js")))
 
     def contact_details(subject: str = "") -> str:
@@ -123,7 +125,7 @@ def register_action_macros(env, action: Action, deferred) -> None:
         env.macro(deferred(macro), name)
     env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
     recipients = functools.cache(
-        lambda: load_recipients(Path(env.conf["config_file_path"]).parent))
+        lambda: load_recipients(PortalConfig.from_mkdocs(env.conf).root))
     register_letter_macros(env, deferred, recipients, lambda: f"docs/{env.page.file.src_uri}")
 
 
@@ -140,9 +142,11 @@ def write_published_count(action: Action, site_dir: Path, urls: dict[str, str]) 
         "date": petition.count_date.isoformat()}) + "\n", encoding="utf-8")
 
 
-def call_to_action(env, action: Action, record) -> str:
+def call_to_action(config: PortalConfig, page_url: str, src_uri: str, action: Action,
+                   record) -> str:
     """Sign and share, appended to an investigation's Markdown."""
-    petition_href = (relative_link(action.petition_page, env.page.file.src_uri)
+    petition_href = (relative_link(action.petition_page, src_uri)
                      if action.petition_page else None)
-    return action_block(record.title, _page_address(env), petition_href, action.call_to_action,
-                        action.share_links, _asset(env, "share.js"))
+    address = config.site_url.rstrip("/") + "/" + page_url
+    return action_block(record.title, address, petition_href, action.call_to_action,
+                        action.share_links, get_relative_url("assets/share.js", page_url))

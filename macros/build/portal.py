@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..citations.sources import Source
 from ..floor.config import PortalConfig
-from ..floor.errors import ContentError, raise_if_any
+from ..floor.errors import raise_if_any
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates
 from .collect import Content, collect
@@ -22,9 +22,6 @@ class Portal:
     bib_dir: Path
     sources: dict[str, Source]
     corpus: Corpus
-    # Errors raised inside a macro call are kept here and raised by the page hook:
-    # mkdocs-macros would print a traceback for them.
-    pending: list[ContentError] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
     content: Content | None = None
 

@@ -161,9 +161,16 @@ class Charts:
             spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"),
             script_url=url_for(SCRIPT) if first_on_page else None)
 
-    def publish(self, site_dir: Path) -> None:
+    def publish(self, site_dir: Path, shown: Iterable[str] = ()) -> None:
         """The CSV (for download) and the spec (for the interactive version) of every chart
-        shown on a page."""
+        shown on a page: those drawn by this process, and `shown` (the post-build step of
+        another engine's build, whose pages were drawn in that engine's process)."""
+        for chart_id in shown:
+            if chart_id not in self.published:
+                prepared = self._prepare(chart_id)
+                self.published[chart_id] = render_cached(
+                    self.cache, prepared.key, chart_id, prepared.spec,
+                    self.drawing.pop(prepared.key, None), Path(prepared.module.__file__)).spec
         if not self.published:
             return
         import vl_convert

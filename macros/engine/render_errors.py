@@ -3,7 +3,8 @@ is a content mistake named with its line, not mkdocs-macros' traceback and Engli
 
 mkdocs-macros renders each page with `env.from_string(markdown).render(...)` and, on any
 error, prints a traceback and ends the process. Pages are rendered with this template class
-instead, which hands the error to the portal (reported by the page hook) and renders nothing.
+instead, which hands the error to the portal (reported by the page extension) and renders
+what the portal returns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import traceback
 from collections.abc import Callable
 
 import jinja2
+from jinja2.ext import Extension
 
 
 def template_line(error: BaseException) -> int | None:
@@ -24,8 +26,9 @@ def template_line(error: BaseException) -> int | None:
 
 
 class PageTemplate(jinja2.Template):
-    # Set for each build: receives the error and the template line. None: errors propagate.
-    on_error: Callable[[Exception, int | None], None] | None = None
+    # Set for each build: receives the error and the template line, returns the text that
+    # stands for the page. None: errors propagate.
+    on_error: Callable[[Exception, int | None], str] | None = None
 
     def render(self, *args, **kwargs) -> str:
         try:
@@ -33,5 +36,13 @@ class PageTemplate(jinja2.Template):
         except Exception as error:
             if PageTemplate.on_error is None:
                 raise
-            PageTemplate.on_error(error, template_line(error))
-            return ""
+            return PageTemplate.on_error(error, template_line(error))
+
+
+class PageTemplates(Extension):
+    """Jinja extension (`j2_extensions` of the macros in mkdocs.yml, which mkdocs-macros and
+    Zensical both read): the pages' templates are `PageTemplate`s under either engine."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        environment.template_class = PageTemplate

@@ -8,8 +8,7 @@ they are content: `<pre>`, `<textarea>`, and inline `<script>` and `<style>`.
 from __future__ import annotations
 
 import re
-
-from mkdocs.plugins import BasePlugin, event_priority
+from pathlib import Path
 
 from .theme_markup import valid_theme_markup
 
@@ -32,11 +31,11 @@ def compact_html(html: str) -> str:
     return "".join(out)
 
 
-class CompactHtmlPlugin(BasePlugin):
-    @event_priority(100)  # before the search index reads the page
-    def on_post_page(self, output: str, *, page, config) -> str:
-        return compact_html(valid_theme_markup(output))
-
-    def on_post_template(self, output: str, *, template_name: str, config) -> str:
-        # Pages the theme writes itself (404.html); sitemap.xml is left alone.
-        return compact_html(output) if template_name.endswith(".html") else output
+def compact_site(site_dir: Path) -> None:
+    """Every page of a built site compacted, with Material's markup made valid
+    (macros/sitewide/theme_markup.py). Compacting a compacted page changes nothing."""
+    for path in site_dir.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        compact = compact_html(valid_theme_markup(html))
+        if compact != html:
+            path.write_text(compact, encoding="utf-8")

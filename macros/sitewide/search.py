@@ -10,10 +10,8 @@ Pagefind splits words on white space only, then strips what is not a letter or a
 Pagefind reads therefore has a space after each French elision ("l’ honnêteté"); the search
 page drops elisions from the query and the space from excerpts (assets/search.js).
 
-Each page goes to a Pagefind service process as soon as MkDocs has written its HTML,
-so Pagefind reads and indexes on the second core while Python builds the next pages;
-only writing the bundle waits for the end of the build. A build that did not render
-every page (`mkdocs build --dirty`) is indexed from disk by the Pagefind command instead.
+The built folder is indexed after the build (macros/engine/postbuild.py), whichever engine built
+it: the pages go to a Pagefind service process, which reads them on the other cores.
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
 
 from ..floor.dirs import replace_dir
 from ..floor.log import log
@@ -73,30 +70,6 @@ def _drop_unused(site_dir: Path) -> None:
         raise _failure(f"{site_dir / BUNDLE_DIR / 'pagefind.js'} n’a pas été écrit")
     for name in UNUSED:
         (site_dir / BUNDLE_DIR / name).unlink(missing_ok=True)
-
-
-def index_site(site_dir: Path) -> None:
-    """Index a finished site from disk, each page prepared as during a build."""
-    shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)  # a dirty build keeps the old
-    service = PagefindService(pagefind_binary())
-    try:
-        index_id = service.wait(service.send({"type": "NewIndex", "config": SERVICE_CONFIG}),
-                                timeout=60)["index_id"]
-        sent = []
-        for path in sorted(site_dir.rglob("*.html")):
-            page_html = path.read_text(encoding="utf-8")
-            if INDEXED_MARK in page_html:
-                sent.append(service.send({
-                    "type": "AddFile", "index_id": index_id,
-                    "url": "/" + path.relative_to(site_dir).as_posix(), "file_path": None,
-                    "file_contents": indexed_part(page_html)}))
-        for message in sent:
-            service.wait(message)
-        service.wait(service.send({"type": "WriteFiles", "index_id": index_id,
-                                   "output_path": str(site_dir / BUNDLE_DIR)}))
-    finally:
-        service.close()
-    _drop_unused(site_dir)
 
 
 def split_elisions(page_html: str) -> str:
@@ -165,9 +138,14 @@ class PagefindService:
     def close(self) -> None:
         self._outbox.put(None)
         self._threads[0].join(timeout=10)
-        if self._process.poll() is None:
+        try:
+            # Its input closed, Pagefind finishes writing the bundle and exits: stopped
+            # earlier, it left files half-written (an empty pagefind-entry.json was seen,
+            # and then reused from the cache by later builds).
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
             self._process.terminate()
-        self._process.wait(timeout=10)
+            self._process.wait(timeout=10)
         self._log.close()
 
     def _write(self) -> None:
@@ -203,89 +181,42 @@ class PagefindService:
         return self._log.read().decode("utf-8", "replace")
 
 
-class SearchIndexPlugin(BasePlugin):
-    """The MkDocs events of search indexing: each page goes to Pagefind once written, the
-    bundle is written after the build. Added to MkDocs' plugins by macros/__init__.py.
+def _page_order(site_dir: Path, path: Path) -> tuple:
+    """MkDocs' order of pages: folder by folder, its index first."""
+    parts = path.relative_to(site_dir).parts
+    return parts[:-1], path.stem != "index", parts[-1]
 
-    The bundle is cached by what Pagefind reads (`.cache/search/`): while the pages built
-    are the ones of the cached bundle, in the same order, nothing is sent; at the first
-    difference, the pages already written are sent from disk and the rest as they come."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._service: PagefindService | None = None
-
-    def on_files(self, files, *, config):
-        self._pages = sum(1 for _ in files.documentation_pages())
-        self._built = 0
-        self._entries: list[list[str]] = []   # [url, sha256 of what Pagefind reads]
-        self._unsent: list[Path] = []          # written pages not sent yet (same as cached)
-        self._added: list[int] = []
-        self._cache = SearchCache(Path(config["config_file_path"]).parent / ".cache" / "search")
-        self._cached = self._cache.entries()
-        return files
-
-    def on_post_page(self, output: str, *, page, config) -> str:
-        self._built += 1
-        if INDEXED_MARK not in output:
-            return output
-        part = indexed_part(output)
-        url = "/" + page.file.dest_uri
-        self._entries.append([url, hashlib.sha256(part.encode("utf-8")).hexdigest()])
-        seen = len(self._entries)
-        if (self._service is None and self._cached is not None and seen <= len(self._cached)
-                and self._cached[seen - 1] == self._entries[-1]):
-            self._unsent.append(Path(page.file.abs_dest_path))
-            return output
-        self._send_unsent(Path(config["site_dir"]))
-        self._add(url, part)
-        return output
-
-    def on_post_build(self, *, config) -> None:
-        site_dir = Path(config["site_dir"])
-        try:
-            if self._built < self._pages:  # a dirty build: the other pages are on disk
-                index_site(site_dir)
-                return
-            if self._service is None and self._entries == self._cached \
-                    and self._cache.copy_bundle(site_dir / BUNDLE_DIR):
-                log.info("index de recherche repris du cache (%d pages inchangées)",
-                         len(self._entries))
-                return
-            self._send_unsent(site_dir)
-            shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
-            for message in self._added:
-                self._service.wait(message)
-            self._service.wait(self._service.send({
-                "type": "WriteFiles", "index_id": self._index_id,
-                "output_path": str(site_dir / BUNDLE_DIR)}))
-            _drop_unused(site_dir)
-            self._cache.store(self._entries, site_dir / BUNDLE_DIR)
-        finally:
-            self._close()
-
-    def on_build_error(self, *, error) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self._service:
-            self._service.close()
-            self._service = None
-
-    def _send_unsent(self, site_dir: Path) -> None:
-        if self._service is None:
-            self._service = PagefindService(pagefind_binary())
-            self._index_id = self._service.wait(self._service.send(
-                {"type": "NewIndex", "config": SERVICE_CONFIG}), timeout=60)["index_id"]
-        for path in self._unsent:
-            url = "/" + path.relative_to(site_dir).as_posix()
-            self._add(url, indexed_part(path.read_text(encoding="utf-8")))
-        self._unsent = []
-
-    def _add(self, url: str, part: str) -> None:
-        self._added.append(self._service.send({
-            "type": "AddFile", "index_id": self._index_id, "url": url, "file_path": None,
-            "file_contents": part}))
+def index_folder(site_dir: Path, cache_dir: Path) -> None:
+    """Index a built site, whichever engine built it. The bundle is cached by what Pagefind
+    reads (`.cache/search/`): while the pages are those of the cached bundle, it is copied
+    instead of indexed again."""
+    cache = SearchCache(cache_dir)
+    pages = []  # (url, what Pagefind reads), in MkDocs' order: the same bundle, byte for byte
+    for path in sorted(site_dir.rglob("*.html"), key=lambda p: _page_order(site_dir, p)):
+        page_html = path.read_text(encoding="utf-8")
+        if INDEXED_MARK in page_html:
+            pages.append(("/" + path.relative_to(site_dir).as_posix(), indexed_part(page_html)))
+    entries = [[url, hashlib.sha256(part.encode("utf-8")).hexdigest()] for url, part in pages]
+    if entries == cache.entries() and cache.copy_bundle(site_dir / BUNDLE_DIR):
+        log.info("index de recherche repris du cache (%d pages inchangées)", len(entries))
+        return
+    shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
+    service = PagefindService(pagefind_binary())
+    try:
+        index_id = service.wait(service.send({"type": "NewIndex", "config": SERVICE_CONFIG}),
+                                timeout=60)["index_id"]
+        sent = [service.send({"type": "AddFile", "index_id": index_id, "url": url,
+                              "file_path": None, "file_contents": part})
+                for url, part in pages]
+        for message in sent:
+            service.wait(message)
+        service.wait(service.send({"type": "WriteFiles", "index_id": index_id,
+                                   "output_path": str(site_dir / BUNDLE_DIR)}))
+    finally:
+        service.close()
+    _drop_unused(site_dir)
+    cache.store(entries, site_dir / BUNDLE_DIR)
 
 
 class SearchCache:
@@ -304,7 +235,8 @@ class SearchCache:
         return manifest["pages"] if manifest.get("indexer") == INDEXER else None
 
     def copy_bundle(self, target: Path) -> bool:
-        if not self.bundle.is_dir():
+        entry = self.bundle / "pagefind-entry.json"
+        if not entry.is_file() or entry.stat().st_size == 0:
             return False
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(self.bundle, target, copy_function=_link_or_copy)

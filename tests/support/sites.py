@@ -56,6 +56,19 @@ def mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None = Non
     return BuildResult(result.returncode, result.stdout + result.stderr, site_dir)
 
 
+def zensical_build(project: Path, site_dir: Path, env: dict[str, str] | None = None,
+                   ) -> BuildResult:
+    """The portal built by Zensical and the post-build step, as `make build ENGINE=zensical`
+    (scripts/build.py) does it, into `site_dir`."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from scripts.build import zensical_build; "
+         "from pathlib import Path; sys.exit(zensical_build(Path(sys.argv[1]), "
+         "Path(sys.argv[2]), None))", str(project / "mkdocs.yml"), str(site_dir)],
+        cwd=ROOT, env=env or build_env(), capture_output=True, text=True, timeout=600)
+    return BuildResult(result.returncode, result.stdout + result.stderr, site_dir)
+
+
 def assert_fails_cleanly(result: BuildResult, *expected: str) -> None:
     """The build failed with a message naming each of `expected`, and no traceback."""
     assert not result.ok, result.output

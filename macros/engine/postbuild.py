@@ -1,0 +1,78 @@
+"""The site-wide steps, run on a built site/ folder whichever engine built it.
+
+HTML compaction, Material's stylesheet pruned to what the pages use, bibliography exports,
+chart CSVs and specs, share images, the published signature count, feeds, redirect stubs and
+the Pagefind search index. MkDocs runs them from the macros' `on_post_build` hook (with the
+session of its build); a Zensical build is followed by
+
+    python -m macros.engine.postbuild site/ [--config-file mkdocs.yml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..action import write_published_count
+from ..citations.export import write_exports
+from ..pages.news import news_items
+from ..sitewide.compact import compact_site
+from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
+from ..sitewide.redirects import page_url, redirect_html
+from ..sitewide.search import index_folder
+from ..sitewide.theme_css import prune_theme_css
+from .engines import ZENSICAL, read_config
+from .page_macros import macro_names
+from .preview import Preview
+from .session import BuildSession
+
+
+def page_urls(session: BuildSession) -> dict[str, str]:
+    """Every page's site-relative URL, from the pages of docs/ (also those a dirty build
+    did not render)."""
+    return {src_uri: page_url(src_uri) for src_uri in session.portal.corpus.pages}
+
+
+def run_site_steps(site_dir: Path, session: BuildSession) -> None:
+    portal, config, quick = session.portal, session.config, session.preview.quick
+    urls = page_urls(session)
+    compact_site(site_dir)
+    if not config.version:  # frozen versions keep Material's whole stylesheet
+        # Zensical puts its stylesheets one level down (modern/, classic/).
+        prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),
+                        (site_dir / "assets").glob("*.js"))
+    if not quick:  # a quick preview changed pages only: the exports stand
+        write_exports(portal.sources, portal.bib_dir, site_dir / "sources")
+    session.charts.publish(site_dir, () if quick else portal.corpus.chart_ids())
+    session.publication.write_images(portal, site_dir)
+    write_published_count(session.action, site_dir, urls)
+    site_url = config.site_url.rstrip("/") + "/"
+    info = FeedInfo(config.site_name, config.site_description, site_url,
+                    author=config.site_author)
+    entries = feed_entries(news_items(portal.corpus), urls, site_url)
+    for name, text in render_feeds(info, entries).items():
+        (site_dir / name).write_text(text, encoding="utf-8")
+    for old, new in portal.redirects.items():
+        target = urls[new]
+        stub = site_dir / page_url(old)
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
+    if not quick:  # a quick preview keeps the search index of the last full build
+        index_folder(site_dir, portal.root / ".cache" / "search")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site_dir", type=Path)
+    parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    args = parser.parse_args(argv)
+    conf = read_config(args.config_file)
+    session = BuildSession(conf, ZENSICAL, Preview(serving=False))
+    session.read(macro_names(conf["extra"]))  # a content mistake ends it, in French
+    run_site_steps(args.site_dir, session)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
