@@ -147,7 +147,8 @@ class MkDocsPreview:
             if not problems:
                 messages.append(str(error) or type(error).__name__)
             log.error("la construction a échoué : la page d’erreur est servie")
-            write_error_page(self.site_dir, error_page(problems, messages))
+            write_error_page(self.site_dir, error_page(problems, messages),
+                             Path(self.config["docs_dir"]))
 
     def shutdown(self) -> None:
         self.config.plugins.on_shutdown()
@@ -176,7 +177,8 @@ class ZensicalPreview:
         sys.stdout.flush()
         if returncode != 0:
             log.error("la construction a échoué : la page d’erreur est servie")
-            write_error_page(self.site_dir, error_page([], failure_messages(said)))
+            write_error_page(self.site_dir, error_page([], failure_messages(said)),
+                             Path(self.config["docs_dir"]))
 
     def shutdown(self) -> None:
         pass

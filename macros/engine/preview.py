@@ -27,6 +27,7 @@ from mkdocs.utils import CountHandler
 from ..floor.config import BIBLIOGRAPHY_DIR
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
+from ..sitewide.redirects import page_url
 
 _MKDOCS = logging.getLogger("mkdocs")
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
@@ -102,11 +103,18 @@ valeur en cause et quoi faire. Enregistrez la correction : cette page se recharg
 """
 
 
-def write_error_page(site_dir: Path, page: str) -> None:
-    """Every page of the preview shows the problems, whatever address the browser is on."""
+def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) -> None:
+    """Every page of the preview shows the problems, whatever address the browser is on.
+    With `docs_dir`, also at the address of each of its pages: after a failed first build,
+    none was built, and the live server adds its reload script to the pages it serves, not
+    to its « not found » answer."""
     site_dir.mkdir(parents=True, exist_ok=True)
     targets = set(site_dir.rglob("*.html")) | {site_dir / "index.html", site_dir / "404.html"}
+    if docs_dir is not None:
+        targets |= {site_dir / page_url(path.relative_to(docs_dir).as_posix())
+                    for path in docs_dir.rglob("*.md")}
     for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page, encoding="utf-8")
 
 
