@@ -14,7 +14,15 @@ from contextlib import contextmanager
 import pytest
 
 from scripts.processes import stop
-from support.sites import FIXTURE_ARTICLE, ROOT, build_env, make_site, script
+from support.sites import (
+    FIXTURE_ARTICLE,
+    ROOT,
+    assert_fails_cleanly,
+    build_env,
+    make_site,
+    mkdocs_build,
+    script,
+)
 
 ARTICLE = "enquetes/une-enquete.md"
 MISTAKE = "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire " \
@@ -146,6 +154,11 @@ def test_only_mkdocs_serve_is_a_preview(tmp_path):
     assert not is_serving(served, {})  # `mkdocs build` or `mkdocs serve` at that address
     assert not is_serving({**served, "site_dir": str(tmp_path / "site")}, said)
     assert not is_serving({**served, "site_dir": None}, said)
+    # A real build beside a running preview (the variable set, another folder) stops.
+    project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE.replace("[@dubois_2021]",
+                                                                         "[@dubois2021]")})
+    result = mkdocs_build(project, tmp_path / "site", build_env(**said))
+    assert_fails_cleanly(result, MISTAKE, "Construction arrêtée")
 
 
 def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
