@@ -40,8 +40,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modification) avec son service de signature (SQLite, courriels affichés ici) ; ENGINE=zensical : avec Zensical
 	$(BIN)/python -m scripts.serve --portal http://$(HOST):$(PORT)/ --service-port $(SERVICE_PORT) \
-		-- $(if $(filter zensical,$(ENGINE)),$(BIN)/python -m scripts.zensical_serve,$(BIN)/mkdocs serve) \
-		--dev-addr $(HOST):$(PORT)
+		--engine $(ENGINE)
 
 build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit (ENGINE=zensical : avec Zensical)
 	$(BIN)/python -m scripts.build --site-dir site --engine $(ENGINE)

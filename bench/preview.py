@@ -1,5 +1,5 @@
 """What a campaigner waits for on the synthetic portal: `make check`, and the preview
-(`mkdocs serve`) showing a saved investigation.
+(`make serve`'s scripts/preview.py, with MkDocs) showing a saved investigation.
 
 The preview time runs from saving the file to the page served with the change in it (the
 live server's own wait for edits to settle included), polled every 50 ms.
@@ -67,7 +67,8 @@ def preview_time(project: Path, repeats: int = 3, timeout: float = 600) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.pop("PORTAL_SITE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "scripts.preview", "--engine", "mkdocs", "--dev-addr",
+         f"127.0.0.1:{port}"],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     original = page.read_text(encoding="utf-8")
     try:

@@ -56,12 +56,14 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
-    """MkDocs' end of build: the site-wide steps every engine runs (macros/engine/postbuild.py)."""
+    """MkDocs' end of build: the site-wide steps every engine runs (macros/engine/postbuild.py);
+    in the preview, the mistakes it kept then replace the pages (macros/engine/preview.py)."""
     session = BuildSession.current
-    if session.portal is None:
-        return
-    warnings = strict_warnings()
-    if warnings:  # MkDocs would abort after this hook, in English
-        raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
-                         "de publier le site tant qu’ils ne sont pas corrigés.")
-    run_site_steps(Path(env.conf["site_dir"]), session)
+    site_dir = Path(env.conf["site_dir"])
+    if session.portal is not None:
+        warnings = strict_warnings()
+        if warnings:  # MkDocs would abort after this hook, in English
+            raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
+                             "de publier le site tant qu’ils ne sont pas corrigés.")
+        run_site_steps(site_dir, session)
+    session.preview.show_mistakes(site_dir)

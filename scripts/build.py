@@ -14,17 +14,20 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
 from macros.floor.dirs import replace_dir  # also used by mirror.py and versions.py
 from scripts.versions import VersionsError, extract, frozen_ref, join
 
 
-def zensical_build(config: Path, target: Path, env: dict[str, str] | None) -> int:
+def zensical_build(config: Path, target: Path, env: dict[str, str] | None,
+                   output: IO[str] | None = None) -> int:
     """Zensical's build of the portal into `target`, then the post-build step it has no
     hook for (macros/engine/postbuild.py). Zensical takes its output folder from the configuration
     only, and only inside the project: a configuration beside mkdocs.yml that inherits it
-    names a temporary folder there, moved to `target` once everything succeeded."""
+    names a temporary folder there, moved to `target` once everything succeeded. `output`:
+    a file that gets what both steps print (the preview shows it), else the terminal."""
     root = config.resolve().parent
     work = Path(tempfile.mkdtemp(prefix=".zensical-site-", dir=root))
     derived = work.with_suffix(".yml")
@@ -36,7 +39,8 @@ def zensical_build(config: Path, target: Path, env: dict[str, str] | None) -> in
                  [sys.executable, "-m", "macros.engine.postbuild", str(work), "--config-file",
                   str(config.resolve())])
         for command in steps:
-            result = subprocess.run(command, cwd=root, check=False, env=env)
+            result = subprocess.run(command, cwd=root, check=False, env=env, stdout=output,
+                                    stderr=subprocess.STDOUT if output else None)
             if result.returncode != 0:
                 return result.returncode
         # Zensical's own search index: the portal searches with Pagefind.

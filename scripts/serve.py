@@ -5,8 +5,11 @@ link can be clicked there), and the portal's forms point at it. Everything it ne
 team key pair) is created in var/dev/ on the first run. Ctrl+C stops both; if one of them
 stops, the other is stopped too.
 
+The portal is served by its preview (scripts/preview.py), built by MkDocs or by Zensical
+(`--engine`); another command may be given after `--`.
+
     python -m scripts.serve --portal http://127.0.0.1:8000/ --service-port 8001 \\
-        -- .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+        --engine mkdocs
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from macros.engine.engines import ENGINES, MKDOCS
 from scripts.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,11 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--portal", default="http://127.0.0.1:8000/",
                         help="address where the portal command serves the site")
     parser.add_argument("--service-port", type=int, default=8001)
+    parser.add_argument("--engine", choices=ENGINES, default=MKDOCS,
+                        help="the engine that builds the portal's pages")
     parser.add_argument("portal_command", nargs=argparse.REMAINDER,
-                        help="the command that serves the portal, after --")
+                        help="another command that serves the portal, after --")
     args = parser.parse_args(argv)
     command = [c for c in args.portal_command if c != "--"] or [
-        sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
+        sys.executable, "-m", "scripts.preview", "--engine", args.engine, "--dev-addr",
         urlsplit(args.portal).netloc]
     host = urlsplit(args.portal).hostname or "127.0.0.1"
     service_url = f"http://{host}:{args.service_port}/"

@@ -104,3 +104,39 @@ def test_every_module_of_macros_imports():
             continue
         name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         importlib.import_module(name)
+
+
+def _is_plugin_collection(node: ast.AST) -> bool:
+    """`…["plugins"]` or `….plugins`: MkDocs' plugin collection."""
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Constant) and node.slice.value == "plugins"
+    return isinstance(node, ast.Attribute) and node.attr == "plugins"
+
+
+def plugin_injections(source: str) -> list[int]:
+    """The lines of `source` that put something into MkDocs' plugin collection: an assignment
+    to one of its items, or a call that adds to it."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            lines.extend(node.lineno for target in targets for sub in ast.walk(target)
+                         if isinstance(sub, ast.Subscript) and _is_plugin_collection(sub.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("__setitem__", "update", "setdefault") \
+                and _is_plugin_collection(node.func.value):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_plugin_is_injected_into_mkdocs():
+    """Issue 19: the build and the preview run where both engines run them (the macros, the
+    page extension, the post-build step, scripts/preview.py), never as a plugin slipped into
+    MkDocs' configuration."""
+    assert plugin_injections('env.conf["plugins"]["portal/preview"] = Plugin()\n') == [1]
+    assert plugin_injections("config.plugins['x'] = p\nconfig.plugins.update(x=p)\n") == [1, 2]
+    assert plugin_injections('names = conf["plugins"]\nconf["site_url"] = "x"\n') == []
+    wrong = [f"{path.relative_to(ROOT)}:{line}"
+             for folder in ("macros", "scripts") for path in sorted((ROOT / folder).rglob("*.py"))
+             for line in plugin_injections(path.read_text(encoding="utf-8"))]
+    assert wrong == []

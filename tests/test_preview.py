@@ -1,22 +1,28 @@
-"""The preview (`mkdocs serve`): a content mistake shows in the browser as a French page with
-file, line, value and fix, which reloads by itself once the file is fixed; no request hangs;
-a change to the bibliography is picked up too."""
+"""The preview (`make serve`, scripts/preview.py, with MkDocs): a content mistake shows in the
+browser as a French page with file, line, value and fix, which reloads by itself once the file
+is fixed; no request hangs; a change to the bibliography is picked up too."""
 
 from __future__ import annotations
 
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from scripts.processes import stop
-from support.sites import FIXTURE_ARTICLE, ROOT, build_env, make_site
+from support.sites import (
+    FIXTURE_ARTICLE,
+    ROOT,
+    assert_fails_cleanly,
+    build_env,
+    make_site,
+    mkdocs_build,
+    script,
+)
 
 ARTICLE = "enquetes/une-enquete.md"
 MISTAKE = "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire " \
@@ -53,7 +59,7 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
 def serving(project):
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [*script("preview"), "--engine", "mkdocs", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
     try:
@@ -64,7 +70,7 @@ def serving(project):
 
 @pytest.fixture
 def preview(tmp_path):
-    """`mkdocs serve` on a fixture site, started with a content mistake already in it (the
+    """The preview on a fixture site, started with a content mistake already in it (the
     first build fails: the server must still start and answer)."""
     project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE.replace("[@dubois_2021]",
                                                                          "[@dubois2021]")})
@@ -134,18 +140,25 @@ def test_an_edit_of_the_portal_code_shows_without_a_restart(tmp_path):
 
 
 def test_only_mkdocs_serve_is_a_preview(tmp_path):
-    """A build that happens to use the preview's address still stops on a mistake."""
-    import tempfile
+    """Only the preview program's builds, into the folder it serves, keep going after a
+    mistake: a build that happens to use the preview's address (or its folder) stops."""
     from types import SimpleNamespace
 
-    from macros.engine.preview import is_serving
+    from macros.engine.preview import SERVED_SITE_DIR, is_serving
 
-    address = SimpleNamespace(host="127.0.0.1", port=8000)
-    served = {"dev_addr": address, "site_url": "http://127.0.0.1:8000/",
-              "site_dir": str(Path(tempfile.gettempdir()) / "mkdocs_abc123")}
-    assert is_serving(served)
-    assert not is_serving({**served, "site_dir": str(tmp_path / "site")})
-    assert not is_serving({**served, "site_url": "https://portail.example.org/"})
+    served_dir = tmp_path / "portal-preview-abc123"
+    said = {SERVED_SITE_DIR: str(served_dir)}
+    served = {"dev_addr": SimpleNamespace(host="127.0.0.1", port=8000),
+              "site_url": "http://127.0.0.1:8000/", "site_dir": str(served_dir)}
+    assert is_serving(served, said)
+    assert not is_serving(served, {})  # `mkdocs build` or `mkdocs serve` at that address
+    assert not is_serving({**served, "site_dir": str(tmp_path / "site")}, said)
+    assert not is_serving({**served, "site_dir": None}, said)
+    # A real build beside a running preview (the variable set, another folder) stops.
+    project = make_site(tmp_path, docs={ARTICLE: FIXTURE_ARTICLE.replace("[@dubois_2021]",
+                                                                         "[@dubois2021]")})
+    result = mkdocs_build(project, tmp_path / "site", build_env(**said))
+    assert_fails_cleanly(result, MISTAKE, "Construction arrêtée")
 
 
 def test_a_saved_page_rebuilds_what_it_touches(tmp_path):

@@ -26,7 +26,7 @@ def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
     with log.open("wb") as out:
         process = subprocess.Popen(
             [*script("serve"), "--portal", portal, "--service-port",
-             str(service_port), "--", sys.executable, "-m", "mkdocs", "serve",
+             str(service_port), "--", *script("preview"), "--engine", "mkdocs",
              "--dev-addr", f"127.0.0.1:{portal_port}", "--no-livereload"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:

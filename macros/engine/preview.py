@@ -1,29 +1,33 @@
-"""The preview (`mkdocs serve`) never hangs and never lies.
+"""The preview (`make serve`, scripts/preview.py) never hangs and never lies: the build's side.
 
 MkDocs' live server waits for a successful build before answering any request: after a
 content mistake, the browser hung until the file was fixed, and the error was only in the
 terminal. While serving, a content mistake (or any warning, which a strict build refuses)
 does not stop the build: every page of the preview becomes a French page listing the
-mistakes, in the terminal's words, and the live-reload script MkDocs adds to every page
-reloads it by itself once the file is fixed. A failure of another kind is caught around
-the rebuild the same way. `mkdocs build` is unchanged: it stops on the first problem.
+mistakes, in the terminal's words (written by the macros' `on_post_build` hook), and the
+live-reload script the server adds to every page reloads it by itself once the file is
+fixed. The preview program catches a failure of another kind around the rebuild and writes
+the same page. `mkdocs build` is unchanged: it stops on the first problem.
+
+The preview program tells the build it is the preview by an environment variable naming
+the folder it serves (`SERVED_SITE_DIR`): no plugin is added to MkDocs' configuration.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin
 from mkdocs.utils import CountHandler
 
-from ..floor.config import BIBLIOGRAPHY_DIR, PortalConfig
+from ..floor.config import BIBLIOGRAPHY_DIR
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
-from .quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
+from ..sitewide.redirects import page_url
 
 _MKDOCS = logging.getLogger("mkdocs")
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
@@ -31,15 +35,17 @@ _MKDOCS = logging.getLogger("mkdocs")
 WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides")
 
 
-def is_serving(conf) -> bool:
-    """`mkdocs serve` builds into a temporary `mkdocs_…` folder, with site_url set to the
-    address it serves (dev_addr). A build never passes for a preview: it must stop."""
-    address = conf.get("dev_addr")
-    site_url = conf.get("site_url") or ""
-    site_dir = Path(conf.get("site_dir") or "")
-    return (bool(address) and site_url.startswith(f"http://{address.host}:{address.port}/")
-            and site_dir.name.startswith("mkdocs_")
-            and site_dir.parent == Path(tempfile.gettempdir()))
+# Set by the preview program (scripts/preview.py) to the folder it serves, for its builds.
+SERVED_SITE_DIR = "PORTAL_SERVED_SITE_DIR"
+
+
+def is_serving(conf, environ: Mapping[str, str] = os.environ) -> bool:
+    """A build by the preview program: into the very folder it says it serves. Any other
+    build (`mkdocs build`, a plain `mkdocs serve`, a build at the preview's address) never
+    passes for a preview: it must stop on a mistake."""
+    served = environ.get(SERVED_SITE_DIR)
+    site_dir = conf.get("site_dir")
+    return bool(served and site_dir) and Path(site_dir).resolve() == Path(served).resolve()
 
 
 def strict_warnings() -> int:
@@ -97,15 +103,22 @@ valeur en cause et quoi faire. Enregistrez la correction : cette page se recharg
 """
 
 
-def write_error_page(site_dir: Path, page: str) -> None:
-    """Every page of the preview shows the problems, whatever address the browser is on."""
+def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) -> None:
+    """Every page of the preview shows the problems, whatever address the browser is on.
+    With `docs_dir`, also at the address of each of its pages: after a failed first build,
+    none was built, and the live server adds its reload script to the pages it serves, not
+    to its « not found » answer."""
     site_dir.mkdir(parents=True, exist_ok=True)
     targets = set(site_dir.rglob("*.html")) | {site_dir / "index.html", site_dir / "404.html"}
+    if docs_dir is not None:
+        targets |= {site_dir / page_url(path.relative_to(docs_dir).as_posix())
+                    for path in docs_dir.rglob("*.md")}
     for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page, encoding="utf-8")
 
 
-class _CodeVersion:
+class CodeVersion:
     """The portal's Python code as last built (file -> modification time)."""
 
     def __init__(self, folder: Path):
@@ -141,7 +154,8 @@ class Preview:
 
     @classmethod
     def start(cls, env) -> Preview:
-        """Called at the start of each build (define_env)."""
+        """Called at the start of each build (define_env); the environment is read here,
+        once per build."""
         serving = is_serving(env.conf)
         preview = cls(serving, quick=serving and cls.quick_next)
         cls.current, cls.quick_next = preview, False
@@ -157,7 +171,6 @@ class Preview:
                     _MKDOCS.removeHandler(handler)
             cls._capture = _Capture()
             _MKDOCS.addHandler(cls._capture)
-            env.conf["plugins"]["portal/preview"] = PreviewPlugin(preview)
         return preview
 
     def keep(self, error: ContentError) -> bool:
@@ -174,56 +187,14 @@ class Preview:
     def messages(self) -> list[str]:
         return list(self._capture.messages) if self._capture else []
 
+    def show_mistakes(self, site_dir: Path) -> None:
+        """At the end of a preview's build (the macros' `on_post_build`): the mistakes kept
+        and the warnings logged replace every page."""
+        messages = self.messages()
+        if self.serving and (self.problems or messages):
+            write_error_page(site_dir, error_page(self.problems, messages))
 
-def _preview_class() -> type[Preview]:
+
+def preview_class() -> type[Preview]:
     """Looked up again: the code may have been reloaded since the server started."""
     return getattr(sys.modules.get(__name__), "Preview", Preview)
-
-
-class PreviewPlugin(BasePlugin):
-    def __init__(self, preview: Preview):
-        super().__init__()
-        self.preview = preview
-
-    def on_post_build(self, *, config) -> None:
-        messages = self.preview.messages()
-        if self.preview.problems or messages:
-            write_error_page(Path(config["site_dir"]),
-                             error_page(self.preview.problems, messages))
-
-    def on_serve(self, server, *, config, builder):
-        """Watch every folder the portal is made from, not only docs/ and mkdocs.yml; any
-        failure of a rebuild is shown in the browser too, never a hang."""
-        root = Path(config["config_file_path"]).resolve().parent
-        for name in dict.fromkeys((*WATCHED, PortalConfig.from_mkdocs(config).bibliography_dir)):
-            if (root / name).exists() and str(root / name) not in config["watch"]:
-                server.watch(str(root / name))
-        site_dir, docs_dir = Path(config["site_dir"]), Path(config["docs_dir"])
-        build = server.builder
-        code = _CodeVersion(root / "macros")
-        sources = SourceState(docs_dir, [root / name for name in WATCHED]
-                              + [Path(config["config_file_path"])])
-
-        def safe_build():
-            if code.changed():
-                forget_portal_code()
-            pages = sources.plan()
-            try:
-                if pages is not None and not last_build_failed(site_dir):
-                    forget_pages(pages, docs_dir, site_dir, config["use_directory_urls"])
-                    _preview_class().quick_next = True
-                    log.info("aperçu rapide : %d page(s) reconstruite(s)", len(pages))
-                    dirty_build(config)
-                else:
-                    build()
-            except (Exception, SystemExit) as error:
-                preview = _preview_class().current
-                messages = preview.messages() if preview else []
-                problems = list(getattr(error, "problems", []))
-                if not problems:
-                    messages.append(str(error) or type(error).__name__)
-                log.error("la construction a échoué : la page d’erreur est servie")
-                write_error_page(site_dir, error_page(problems, messages))
-
-        server.builder = safe_build
-        return server
