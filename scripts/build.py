@@ -24,7 +24,7 @@ from scripts.versions import VersionsError, extract, frozen_ref, join
 def zensical_build(config: Path, target: Path, env: dict[str, str] | None,
                    output: IO[str] | None = None) -> int:
     """Zensical's build of the portal into `target`, then the post-build step it has no
-    hook for (macros/engine/postbuild.py). Zensical takes its output folder from the configuration
+    hook for (scripts/postbuild.py). Zensical takes its output folder from the configuration
     only, and only inside the project: a configuration beside mkdocs.yml that inherits it
     names a temporary folder there, moved to `target` once everything succeeded. `output`:
     a file that gets what both steps print (the preview shows it), else the terminal."""
@@ -36,7 +36,7 @@ def zensical_build(config: Path, target: Path, env: dict[str, str] | None,
     try:
         steps = ([sys.executable, "-m", "zensical", "build", "--clean", "--config-file",
                   str(derived)],
-                 [sys.executable, "-m", "macros.engine.postbuild", str(work), "--config-file",
+                 [sys.executable, "-m", "scripts.postbuild", str(work), "--config-file",
                   str(config.resolve())])
         for command in steps:
             result = subprocess.run(command, cwd=root, check=False, env=env, stdout=output,

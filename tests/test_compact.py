@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 
 from bs4 import BeautifulSoup
 
-from macros.sitewide.compact import compact_html
+from macros.sitewide.compact import compact_html, compact_site
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 _KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
@@ -47,3 +48,19 @@ def test_a_code_block_in_a_page_keeps_its_indentation(tmp_path):
     soup = BeautifulSoup((tmp_path / "site" / "enquetes" / "une-enquete.html")
                          .read_text(encoding="utf-8"), "html.parser")
     assert soup.select_one("pre code").get_text().rstrip("\n") == textwrap.dedent(code)
+
+
+def test_a_quick_preview_compacts_only_the_pages_it_rewrote(tmp_path):
+    """The quick preview rewrites a few pages: the others, compacted by an earlier build,
+    are not read again (their time is before the build's start)."""
+    indented = "<html>\n  <body>\n    <p>Texte</p>\n  </body>\n</html>\n"
+    old, new = tmp_path / "ancienne.html", tmp_path / "nouvelle.html"
+    old.write_text(indented, encoding="utf-8")
+    new.write_text(indented, encoding="utf-8")
+    os.utime(old, (1_000_000, 1_000_000))
+    compact_site(tmp_path, written_since=2_000_000)
+    assert old.read_text(encoding="utf-8") == indented
+    assert new.read_text(encoding="utf-8") == compact_html(indented)
+    assert new.read_text(encoding="utf-8") != indented
+    compact_site(tmp_path)
+    assert old.read_text(encoding="utf-8") == compact_html(indented)

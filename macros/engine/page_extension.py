@@ -57,7 +57,8 @@ class _BeforeMacros(Preprocessor):
         from zensical.extensions.context import ContextPreprocessor
 
         config = ContextPreprocessor.from_markdown(self.md).config
-        session = BuildSession.for_zensical(config, macro_names(config.get("extra") or {}))
+        session = BuildSession.for_zensical(
+            config, lambda: macro_names(config.get("extra") or {}))
         session.page = page
         markdown = "\n".join(lines)
         if session.portal is not None:

@@ -5,13 +5,11 @@ chart CSVs and specs, share images, the published signature count, feeds, redire
 the Pagefind search index. MkDocs runs them from the macros' `on_post_build` hook (with the
 session of its build); a Zensical build is followed by
 
-    python -m macros.engine.postbuild site/ [--config-file mkdocs.yml]
+    python -m scripts.postbuild site/ [--config-file mkdocs.yml]
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from ..action import write_published_count
@@ -22,9 +20,6 @@ from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from ..sitewide.redirects import page_url, redirect_html
 from ..sitewide.search import index_folder
 from ..sitewide.theme_css import prune_theme_css
-from .engines import ZENSICAL, read_config
-from .page_macros import macro_names
-from .preview import Preview
 from .session import BuildSession
 
 
@@ -37,7 +32,7 @@ def page_urls(session: BuildSession) -> dict[str, str]:
 def run_site_steps(site_dir: Path, session: BuildSession) -> None:
     portal, config, quick = session.portal, session.config, session.preview.quick
     urls = page_urls(session)
-    compact_site(site_dir)
+    compact_site(site_dir, session.started if quick else None)
     if not config.version:  # frozen versions keep Material's whole stylesheet
         # Zensical puts its stylesheets one level down (modern/, classic/).
         prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),
@@ -60,19 +55,3 @@ def run_site_steps(site_dir: Path, session: BuildSession) -> None:
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
     if not quick:  # a quick preview keeps the search index of the last full build
         index_folder(site_dir, portal.root / ".cache" / "search")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site_dir", type=Path)
-    parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
-    args = parser.parse_args(argv)
-    conf = read_config(args.config_file)
-    session = BuildSession(conf, ZENSICAL, Preview(serving=False))
-    session.read(macro_names(conf["extra"]))  # a content mistake ends it, in French
-    run_site_steps(args.site_dir, session)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -39,6 +41,9 @@ class BuildSession:
 
     def __init__(self, conf, engine: str, preview: Preview) -> None:
         self.conf = conf          # MkDocs-style configuration (engines.read_config)
+        # Pages written after this were written by this build (a second early: file times are
+        # coarser than the clock; compacting a page twice changes nothing).
+        self.started = time.time() - 1
         self.engine = engine
         self.preview = preview
         self.portal: Portal | None = None  # None: content mistakes kept for the preview
@@ -93,7 +98,7 @@ class BuildSession:
         return self
 
     @classmethod
-    def for_zensical(cls, engine_conf: dict, known_names) -> BuildSession:
+    def for_zensical(cls, engine_conf: dict, known_names: Callable[[], Mapping]) -> BuildSession:
         """The session of a Zensical build: read once, at its first page, from the project's
         mkdocs.yml (Zensical's own dict lacks what MkDocs derives, such as `docs_dir`)."""
         session = cls.current
@@ -103,7 +108,7 @@ class BuildSession:
         session = cls(conf, ZENSICAL, Preview(serving=False))
         session.engine_conf = engine_conf
         PageTemplate.on_error = session.render_error
-        session.read(known_names)
+        session.read(known_names())  # once per build, not once per page
         if session.portal is not None:  # the templates read Zensical's `config.extra`
             session.set_page_flags(engine_conf.setdefault("extra", {}))
         return session
