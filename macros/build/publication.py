@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -170,10 +171,14 @@ class Publication:
             modified=record.updated, authors=record.authors, publisher=self.publisher,
             cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources])
 
-    def write_images(self, portal: Portal, site_dir: Path) -> int:
-        """Every share image into the site; returns how many were drawn (not cached)."""
+    def write_images(self, portal: Portal, site_dir: Path,
+                     only: Collection[str] | None = None) -> int:
+        """Every share image into the site (or those of the pages `only` names: a quick
+        preview's); returns how many were drawn (not cached)."""
         before = self.images.drawn
         cards = self.cards(portal)
+        if only is not None:
+            cards = {src_uri: card for src_uri, card in cards.items() if src_uri in only}
         for src_uri, data in zip(cards, self.images.many(list(cards.values())), strict=True):
             target = site_dir / share_image_path(src_uri)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,16 @@ def page_urls(session: BuildSession) -> dict[str, str]:
     return {src_uri: page_url(src_uri) for src_uri in session.portal.corpus.pages}
 
 
+def rewritten(site_dir: Path, urls: dict[str, str], since: float) -> set[str]:
+    """The pages (docs/ paths) whose HTML was written after `since`."""
+    written = set()
+    for src_uri, url in urls.items():
+        page = site_dir / url
+        if page.is_file() and page.stat().st_mtime >= since:
+            written.add(src_uri)
+    return written
+
+
 def run_site_steps(site_dir: Path, session: BuildSession) -> None:
     portal, config, quick = session.portal, session.config, session.preview.quick
     urls = page_urls(session)
@@ -40,7 +50,9 @@ def run_site_steps(site_dir: Path, session: BuildSession) -> None:
     if not quick:  # a quick preview changed pages only: the exports stand
         write_exports(portal.sources, portal.bib_dir, site_dir / "sources")
     session.charts.publish(site_dir, () if quick else portal.corpus.chart_ids())
-    session.publication.write_images(portal, site_dir)
+    # A quick preview rewrote a few pages: only their share images can have changed.
+    session.publication.write_images(portal, site_dir, rewritten(site_dir, urls, session.started)
+                                     if quick else None)
     write_published_count(session.action, site_dir, urls)
     site_url = config.site_url.rstrip("/") + "/"
     info = FeedInfo(config.site_name, config.site_description, site_url,
