@@ -42,7 +42,7 @@ def rewritten(site_dir: Path, urls: dict[str, str], since: float) -> set[str]:
 def run_site_steps(site_dir: Path, session: BuildSession) -> None:
     portal, config, quick = session.portal, session.config, session.preview.quick
     urls = page_urls(session)
-    compact_site(site_dir, session.started if quick else None)
+    pages = compact_site(site_dir, session.started if quick else None)
     if not config.version:  # frozen versions keep Material's whole stylesheet
         # Zensical puts its stylesheets one level down (modern/, classic/).
         prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),
@@ -66,4 +66,4 @@ def run_site_steps(site_dir: Path, session: BuildSession) -> None:
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
     if not quick:  # a quick preview keeps the search index of the last full build
-        index_folder(site_dir, portal.root / ".cache" / "search")
+        index_folder(site_dir, portal.root / ".cache" / "search", pages)

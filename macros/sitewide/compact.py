@@ -31,10 +31,12 @@ def compact_html(html: str) -> str:
     return "".join(out)
 
 
-def compact_site(site_dir: Path, written_since: float | None = None) -> None:
+def compact_site(site_dir: Path, written_since: float | None = None) -> dict[Path, str]:
     """Every page of a built site compacted, with Material's markup made valid
     (macros/sitewide/theme_markup.py). Compacting a compacted page changes nothing, so a
-    quick preview gives `written_since` (a time) and only the pages it rewrote are read."""
+    quick preview gives `written_since` (a time) and only the pages it rewrote are read.
+    Returns each page read, as now written: the search index reads them from here."""
+    pages = {}
     for path in site_dir.rglob("*.html"):
         if written_since is not None and path.stat().st_mtime < written_since:
             continue
@@ -42,3 +44,5 @@ def compact_site(site_dir: Path, written_since: float | None = None) -> None:
         compact = compact_html(valid_theme_markup(html))
         if compact != html:
             path.write_text(compact, encoding="utf-8")
+        pages[path] = compact
+    return pages

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
@@ -187,14 +188,16 @@ def _page_order(site_dir: Path, path: Path) -> tuple:
     return parts[:-1], path.stem != "index", parts[-1]
 
 
-def index_folder(site_dir: Path, cache_dir: Path) -> None:
+def index_folder(site_dir: Path, cache_dir: Path,
+                 read: Mapping[Path, str] | None = None) -> None:
     """Index a built site, whichever engine built it. The bundle is cached by what Pagefind
     reads (`.cache/search/`): while the pages are those of the cached bundle, it is copied
-    instead of indexed again."""
+    instead of indexed again. `read`: pages already read by the post-build step, by path
+    (the others are read here)."""
     cache = SearchCache(cache_dir)
     pages = []  # (url, what Pagefind reads), in MkDocs' order: the same bundle, byte for byte
     for path in sorted(site_dir.rglob("*.html"), key=lambda p: _page_order(site_dir, p)):
-        page_html = path.read_text(encoding="utf-8")
+        page_html = read[path] if read and path in read else path.read_text(encoding="utf-8")
         if INDEXED_MARK in page_html:
             pages.append(("/" + path.relative_to(site_dir).as_posix(), indexed_part(page_html)))
     entries = [[url, hashlib.sha256(part.encode("utf-8")).hexdigest()] for url, part in pages]
