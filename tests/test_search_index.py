@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from macros.sitewide.search import BUNDLE_DIR, PagefindService, indexed_part
+from macros.sitewide.search import BUNDLE_DIR, PagefindService, incomplete_files, indexed_part
 from support.sites import FIXTURE_ARTICLE, build_env, make_site, mkdocs_build
 
 CACHED = "index de recherche repris du cache"
@@ -51,6 +51,7 @@ def test_bundle_is_cached_and_reused_while_the_pages_do_not_change(project, tmp_
     second = mkdocs_build(project, tmp_path / "second")
     assert second.ok, second.output
     assert CACHED in second.output
+    assert incomplete_files(first.site_dir / BUNDLE_DIR) == []
     assert bundle_files(first.site_dir) == bundle_files(second.site_dir)
     text = indexed_text(second.site_dir)
     assert all(f"témoin{n}" in text for n in (1, 2, 3))
@@ -123,3 +124,17 @@ def test_the_cache_manifest_names_its_indexer(project):
     manifest = json.loads((project / ".cache" / "search" / "pages.json").read_text("utf-8"))
     assert manifest["indexer"].startswith("pagefind ")
     assert all(url.startswith("/") and len(digest) == 64 for url, digest in manifest["pages"])
+
+
+def test_an_empty_or_unreadable_bundle_file_is_never_kept(tmp_path):
+    bundle = tmp_path / BUNDLE_DIR
+    assert incomplete_files(bundle) == ["pagefind/ absent"]
+    (bundle / "fragment").mkdir(parents=True)
+    (bundle / "pagefind-entry.json").write_text('{"version": "1"}', encoding="utf-8")
+    (bundle / "pagefind.js").write_text("export {}", encoding="utf-8")
+    assert incomplete_files(bundle) == []
+    (bundle / "fragment" / "fr_1.pf_fragment").write_bytes(b"")
+    (bundle / "pagefind-entry.json").write_text('{"version": ', encoding="utf-8")
+    assert incomplete_files(bundle) == ["fragment/fr_1.pf_fragment", "pagefind-entry.json"]
+    (bundle / "pagefind-entry.json").write_bytes(b"")
+    assert incomplete_files(bundle) == ["fragment/fr_1.pf_fragment", "pagefind-entry.json"]

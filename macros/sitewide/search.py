@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -51,6 +52,8 @@ ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n"
 _ELISION = re.compile(r"\b(" + "|".join(ELISIONS) + r")(['’])(?=\w)", re.IGNORECASE)
 _TEXT = re.compile(r"(?<=>)[^<>]+(?=<)")
 SERVICE_CONFIG = {"keep_index_url": True, "exclude_selectors": list(NOT_TEXT)}
+# Pagefind runs allowed for one bundle before the build stops (see index_folder).
+WRITE_ATTEMPTS = 2
 # What made a cached bundle: another Pagefind or other settings make another bundle.
 INDEXER = f"pagefind {version('pagefind-bin')} {json.dumps(SERVICE_CONFIG)}"
 
@@ -204,7 +207,28 @@ def index_folder(site_dir: Path, cache_dir: Path,
     if entries == cache.entries() and cache.copy_bundle(site_dir / BUNDLE_DIR):
         log.info("index de recherche repris du cache (%d pages inchangées)", len(entries))
         return
-    shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
+    bundle = site_dir / BUNDLE_DIR
+    # Under load, Pagefind has left a file empty though it had answered that the bundle was
+    # written (an empty pagefind-entry.json, seen in a full test run beside other builds):
+    # such a bundle is never kept, and the pages are indexed once more.
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        shutil.rmtree(bundle, ignore_errors=True)
+        _write_bundle(pages, bundle)
+        broken = incomplete_files(bundle)
+        if not broken:
+            break
+        log.warning("index de recherche incomplet (%s), essai %d sur %d",
+                    ", ".join(broken), attempt, WRITE_ATTEMPTS)
+    else:
+        shutil.rmtree(bundle, ignore_errors=True)
+        raise _failure(f"Pagefind a laissé des fichiers vides ou illisibles après "
+                       f"{WRITE_ATTEMPTS} essais : {', '.join(broken)}")
+    _drop_unused(site_dir)
+    cache.store(entries, bundle)
+
+
+def _write_bundle(pages: list[tuple[str, str]], bundle: Path) -> None:
+    """One Pagefind run: the pages sent, the bundle written into `bundle`."""
     service = PagefindService(pagefind_binary())
     try:
         index_id = service.wait(service.send({"type": "NewIndex", "config": SERVICE_CONFIG}),
@@ -215,11 +239,33 @@ def index_folder(site_dir: Path, cache_dir: Path,
         for message in sent:
             service.wait(message)
         service.wait(service.send({"type": "WriteFiles", "index_id": index_id,
-                                   "output_path": str(site_dir / BUNDLE_DIR)}))
+                                   "output_path": str(bundle)}))
+        _wait_until_complete(bundle, timeout=30)
     finally:
         service.close()
-    _drop_unused(site_dir)
-    cache.store(entries, site_dir / BUNDLE_DIR)
+
+
+def incomplete_files(bundle: Path) -> list[str]:
+    """The files of a written bundle that cannot be served as they are: empty ones (every
+    file Pagefind writes has content), and an entry file that is not JSON."""
+    if not bundle.is_dir():
+        return [f"{BUNDLE_DIR}/ absent"]
+    broken = sorted(path.relative_to(bundle).as_posix() for path in bundle.rglob("*")
+                    if path.is_file() and path.stat().st_size == 0)
+    entry = bundle / "pagefind-entry.json"
+    if "pagefind-entry.json" not in broken:
+        try:
+            json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            broken.append("pagefind-entry.json")
+    return broken
+
+
+def _wait_until_complete(bundle: Path, timeout: float) -> None:
+    """Gives Pagefind's last writes time to land before its input is closed (it exits then)."""
+    deadline = time.monotonic() + timeout
+    while incomplete_files(bundle) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 class SearchCache:
@@ -238,8 +284,7 @@ class SearchCache:
         return manifest["pages"] if manifest.get("indexer") == INDEXER else None
 
     def copy_bundle(self, target: Path) -> bool:
-        entry = self.bundle / "pagefind-entry.json"
-        if not entry.is_file() or entry.stat().st_size == 0:
+        if incomplete_files(self.bundle):
             return False
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(self.bundle, target, copy_function=_link_or_copy)
