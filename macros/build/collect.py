@@ -22,6 +22,8 @@ from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
 from ..charts._dataset import read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
+from ..citations.archives import ArchiveRecord, load_archives
+from ..citations.preserved import preserve
 from ..citations.sources import Source, read_bibliography
 from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from ..floor.errors import ContentError, Problem, did_you_mean
@@ -43,6 +45,7 @@ class Content:
     redirects: dict[str, str] = field(default_factory=dict)
     petition: Petition | None = None
     mirrors: list[Mirror] = field(default_factory=list)
+    archives: dict[str, ArchiveRecord] = field(default_factory=dict)  # data/archives.yml
 
 
 def _caught(read: Callable, problems: list[Problem], default=None):
@@ -174,7 +177,10 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         docs_label = docs_dir.as_posix()
     bibliography = _bibliography(root / config.bibliography_dir, root)
     problems = list(bibliography.problems)
-    sources = bibliography.sources
+    archives_label = config.archives_data
+    archives = _caught(lambda: load_archives(root / archives_label, archives_label), problems, {})
+    sources, found = preserve(bibliography.sources, archives, root, config.documents_dir)
+    problems += found
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
@@ -183,7 +189,7 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
     problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
-    content = Content(sources, corpus)
+    content = Content(sources, corpus, archives=archives)
     redirects, mirrors = config.redirects_data, config.mirrors_data
     content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
                                                        set(corpus.texts)), problems, {})
