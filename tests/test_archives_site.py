@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
 import textwrap
 
 import pytest
@@ -15,7 +16,15 @@ import pytest
 from macros.citations.archives import parse_archives
 from macros.floor.errors import ContentError
 from support.publishing import publishable_site, publishing_env
-from support.sites import FIXTURE_ARTICLE, Site, assert_fails_cleanly, make_site, mkdocs_build
+from support.sites import (
+    FIXTURE_ARTICLE,
+    ROOT,
+    Site,
+    assert_fails_cleanly,
+    make_site,
+    mkdocs_build,
+    script,
+)
 
 PDF = b"%PDF-1.4\n% document obtenu par la campagne\n"
 DIGEST = hashlib.sha256(PDF).hexdigest()
@@ -229,3 +238,14 @@ def test_the_archive_field_of_an_entry_is_refused_with_a_pasteable_fix(tmp_path)
         "archivées s’inscrivent désormais dans data/archives.yml",
         '"https://rien.example.org/page":\n      copy: "https://web.archive.org/web/'
         '20240712000000/https://rien.example.org/page"\n      captured: 2024-07-12')
+
+
+def test_make_check_lists_the_cited_addresses_without_copy_and_passes(tmp_path):
+    project = _project(tmp_path)
+    result = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("1 adresse citée sans copie archivée enregistrée dans data/archives.yml (à faire : "
+            "make archive-sources) :\n  https://rien.example.org/page — `sans_copie` "
+            "(bibliography/sources.bib:13)\n") in result.stdout
+    assert "vivant.example.org" not in result.stdout
