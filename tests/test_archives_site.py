@@ -73,6 +73,9 @@ ARCHIVES = textwrap.dedent(f"""\
       checked: 2026-12-03
       state: gone
       since: 2026-12-03
+
+    "https://ancienne.example.org/retiree":
+      checked: 2026-12-03
     """)
 
 ARTICLE = FIXTURE_ARTICLE.replace(
@@ -249,3 +252,9 @@ def test_make_check_lists_the_cited_addresses_without_copy_and_passes(tmp_path):
             "make archive-sources) :\n  https://rien.example.org/page — `sans_copie` "
             "(bibliography/sources.bib:13)\n") in result.stdout
     assert "vivant.example.org" not in result.stdout
+
+
+def test_a_record_no_source_cites_is_named_with_its_line(built):
+    assert ("WARNING -  [portal] 1 enregistrement(s) de data/archives.yml pour une adresse "
+            "qu’aucune source ne cite plus : data/archives.yml:15 "
+            "« https://ancienne.example.org/retiree » — supprimez-les") in built.output

@@ -177,10 +177,7 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         docs_label = docs_dir.as_posix()
     bibliography = _bibliography(root / config.bibliography_dir, root)
     problems = list(bibliography.problems)
-    archives_label = config.archives_data
-    archives = _caught(lambda: load_archives(root / archives_label, archives_label), problems, {})
-    sources, found = preserve(bibliography.sources, archives, root, config.documents_dir)
-    problems += found
+    sources, archives = _preserved(bibliography.sources, root, config, problems)
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
@@ -245,6 +242,28 @@ def _bibliography(bib_dir: Path, root: Path):
     if cached is None or cached[0] != key:
         cached = _BIBLIOGRAPHY[bib_dir] = (key, read_bibliography(bib_dir, root))
     return cached[1]
+
+
+_PRESERVED: dict[Path, tuple] = {}
+
+
+def _preserved(sources: dict[str, Source], root: Path, config: PortalConfig,
+               problems: list[Problem]) -> tuple[dict[str, Source], dict[str, ArchiveRecord]]:
+    """The sources joined with data/archives.yml and their kept documents (checked against
+    their hash), read again only when one of them changed: the same sources object from one
+    preview rebuild to the next, as the chart cache expects."""
+    label_ = config.archives_data
+    documents = sorted({root / s.fields["file"] for s in sources.values()
+                        if s.fields.get("file") and ".." not in s.fields["file"]})
+    key = (id(sources), stamps([root / label_, *documents]), config.documents_dir)
+    cached = _PRESERVED.get(root)
+    if cached is None or cached[0] != key or cached[1] is not sources:
+        found: list[Problem] = []
+        archives = _caught(lambda: load_archives(root / label_, label_), found, {})
+        joined, more = preserve(sources, archives, root, config.documents_dir)
+        cached = _PRESERVED[root] = (key, sources, joined, archives, found + more)
+    problems += cached[4]
+    return cached[2], cached[3]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
