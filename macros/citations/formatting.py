@@ -195,8 +195,9 @@ def _web_address(url: str, urldate: PartialDate | None,
                     f'rel="noreferrer"{robust}>{label}</a>')
     else:
         search = html.escape(calendar_url(url), quote=True)
-        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer">'
-                       "chercher une copie archivée</a>")
+        # A search, not evidence: the weekly external check leaves it alone.
+        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer" '
+                       'data-linkcheck="skip">chercher une copie archivée</a>')
     if state == "gone":
         gone = f"la page d’origine a disparu (constaté le {since})"
         original = f'<span class="source-url source-gone">{shown}</span>'
