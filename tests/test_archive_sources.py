@@ -422,3 +422,27 @@ def test_settings_come_from_the_environment_with_a_clear_error():
 def test_content_error_type_is_what_the_build_raises():
     with pytest.raises(ContentError):
         parse_archives('"https://a.example/x":\n  state: perdu\n', "data/archives.yml")
+
+
+def test_the_original_state_changes_only_on_a_clear_answer():
+    import datetime as dt
+
+    from linkcheck.archive_client import OriginalState
+    from linkcheck.archiving import needs_copy, new_state
+    from macros.citations.archives import ArchiveRecord
+
+    day, later = dt.date(2026, 1, 5), dt.date(2026, 2, 1)
+    live = ArchiveRecord("https://a.example/x", state="live", since=day)
+    assert new_state(live, OriginalState("live"), later) is live  # same state: same date
+    assert new_state(live, OriginalState(None, detail="HTTP 503"), later) is live
+    gone = new_state(live, OriginalState("gone"), later)
+    assert (gone.state, gone.since) == ("gone", later)
+    moved = new_state(live, OriginalState("moved", "https://b.example/y"), later)
+    assert (moved.state, moved.moved_to, moved.since) == ("moved", "https://b.example/y", later)
+    changed = live.replace(state="changed")  # set by hand: kept while the page answers
+    assert new_state(changed, OriginalState("live"), later) is changed
+    assert new_state(changed, OriginalState("gone"), later).state == "gone"
+    copy = ArchiveRecord("https://a.example/x", "https://w.example/1", dt.date(2025, 1, 1))
+    assert not needs_copy(copy, dt.date(2025, 1, 1))
+    assert needs_copy(copy, dt.date(2025, 1, 2))  # older than the day the source was consulted
+    assert needs_copy(None, None) and needs_copy(ArchiveRecord("https://a.example/x"), None)
