@@ -258,3 +258,17 @@ def test_a_record_no_source_cites_is_named_with_its_line(built):
     assert ("WARNING -  [portal] 1 enregistrement(s) de data/archives.yml pour une adresse "
             "qu’aucune source ne cite plus : data/archives.yml:15 "
             "« https://ancienne.example.org/retiree » — supprimez-les") in built.output
+
+
+def test_zensical_builds_the_same_notes_and_publishes_the_kept_document(tmp_path):
+    from support.sites import zensical_build
+
+    result = zensical_build(_project(tmp_path), tmp_path / "site")
+    assert result.ok, result.output
+    site = Site(result.site_dir)
+    note = _note(site, "note_cada")
+    assert note.select_one("a.source-document")["href"] == "../documents/cada/note.pdf"
+    assert (site.dir / "documents" / "cada" / "note.pdf").read_bytes() == PDF
+    archive = _note(site, "vivant").select_one("a.source-archive")
+    assert (archive["href"], archive["data-versiondate"]) == (COPY, "2025-03-12")
+    assert "la page d’origine a disparu" in _note(site, "disparu").get_text()
