@@ -17,7 +17,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
-.PHONY: linkcheck linkcheck-external
+.PHONY: linkcheck linkcheck-external archive-sources
 .PHONY: bench
 .PHONY: new-chart vendor-vega
 .PHONY: mirror
@@ -65,6 +65,10 @@ linkcheck: build ## Vérifie hors ligne chaque lien interne, ancre, flux et entr
 
 linkcheck-external: build ## Vérifie chaque adresse externe (site, sources) ; rapport dans linkcheck-report/
 	$(BIN)/python -m scripts.linkcheck external site --report-dir linkcheck-report
+
+archive-sources: $(STAMP) ## Trouve ou fait faire une copie archivée de chaque adresse citée, enregistrée dans data/archives.yml
+	$(BIN)/python -m scripts.archive_sources --summary archive-report/resume.md
+
 new-chart: $(STAMP) ## Crée un graphique à partir du modèle : make new-chart ID=mon-graphique SOURCE=cle
 	@test -n "$(ID)" || { echo 'Usage : make new-chart ID=mon-graphique SOURCE=cle_bibtex'; exit 2; }
 	$(BIN)/python -m scripts.new_chart "$(ID)" --source "$(SOURCE)"

@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.citations.formatting import archive_url
 from macros.citations.sources import Source
-from macros.floor.dates import parse_date
 from macros.sitewide.redirects import page_url
 
 from .pages import html_files, is_external, parse_file
@@ -25,9 +23,10 @@ class CitingPage:
 class SourceLink:
     key: str
     url: str
-    archive: str | None          # the entry's `archive`, or the Wayback Machine copy
+    archive: str | None          # the archived copy recorded in data/archives.yml
     location: str                # "bibliography/presse.bib:12"
     pages: tuple[CitingPage, ...]
+    captured: str | None = None  # the day of that copy (ISO)
 
 
 def site_links(site_dir: Path, site_url: str, repo_url: str = "") -> dict[str, set[str]]:
@@ -51,7 +50,7 @@ def site_links(site_dir: Path, site_url: str, repo_url: str = "") -> dict[str, s
 
 
 def source_links(sources: Mapping[str, Source], cited_in: Mapping[str, list]) -> list[SourceLink]:
-    """Every source with a `url`, with its archived copy and the pages citing it.
+    """Every source with a `url`, with its recorded archived copy and the pages citing it.
 
     `cited_in` maps a key to page records (`.path` relative to docs/, `.title`).
     """
@@ -60,8 +59,9 @@ def source_links(sources: Mapping[str, Source], cited_in: Mapping[str, list]) ->
         url = source.fields.get("url")
         if not url:
             continue
-        urldate = parse_date(source.fields.get("urldate", ""))
         pages = tuple(CitingPage(p.title, page_url(p.path)) for p in cited_in.get(key, []))
-        links.append(SourceLink(key, url, archive_url(source.fields, urldate),
-                                f"{source.path}:{source.line}", pages))
+        record = source.archive
+        copy = record.copy if record and record.copy else None
+        links.append(SourceLink(key, url, copy, f"{source.path}:{source.line}", pages,
+                                record.captured.isoformat() if copy else None))
     return links

@@ -1,7 +1,9 @@
 """The external check's report, as data (JSON) and as Markdown (French, for campaigners).
 
 Grouped by source (BibTeX key -> address -> status -> pages citing it: the claims that lost
-their evidence, with the archived copy to link instead) and by page.
+their evidence, and whether an archived copy recorded in data/archives.yml still holds it) and
+by page. The accessibility of the evidence is a figure: cited addresses with a verified copy
+(recorded from an archive's answer, and not found dead by this check) over all cited addresses.
 """
 
 from __future__ import annotations
@@ -59,15 +61,19 @@ def build_report(sources: list[SourceLink], links: Mapping[str, set[str]],
     source_entries = []
     for source in sources:
         state = by_url[source.url]
+        # The archived copy may itself have been checked (the notes link to it).
+        copy_status = by_url[source.archive]["status"] if source.archive in by_url else None
+        verified = bool(source.archive) and copy_status not in DEAD
         source_entries.append({
             "key": source.key, "url": source.url, "location": source.location,
             "status": state["status"], "code": state["code"], "final_url": state["final_url"],
             "detail": state["detail"], "dead": state["dead"],
             "pages": [{"title": p.title, "url": p.url} for p in source.pages],
-            "archive": source.archive if state["dead"] else None,
-            # The archived copy may itself have been checked (it is linked from the pages).
-            "archive_status": by_url[source.archive]["status"]
-            if state["dead"] and source.archive in by_url else None,
+            "archive": source.archive, "captured": source.captured,
+            "archive_status": copy_status,
+            "verified_copy": verified,
+            # A dead original whose evidence an archived copy still holds.
+            "held": state["dead"] and verified,
         })
     source_entries.sort(key=lambda s: (not s["dead"], s["status"] != REDIRECT, s["key"]))
 
@@ -83,10 +89,31 @@ def build_report(sources: list[SourceLink], links: Mapping[str, set[str]],
     return {
         "summary": {status: counts[status] for status in STATUSES if counts[status]},
         "dead": sum(counts[s] for s in DEAD),
+        "accessibility": accessibility(source_entries),
         "sources": source_entries,
         "pages": dict(sorted(pages.items())),
         "links": entries,
     }
+
+
+def accessibility(source_entries: list[dict]) -> dict:
+    """Cited addresses (those of sources some page cites) with a verified archived copy."""
+    cited: dict[str, bool] = {}
+    for entry in source_entries:
+        if entry["pages"]:
+            cited[entry["url"]] = cited.get(entry["url"], False) or entry["verified_copy"]
+    held = sum(cited.values())
+    return {"cited": len(cited), "with_copy": held,
+            "ratio": round(held / len(cited), 4) if cited else None}
+
+
+def accessibility_line(figure: dict) -> str:
+    if not figure["cited"]:
+        return "Accessibilité des preuves : aucune adresse citée."
+    percent = f"{figure['ratio'] * 100:.0f}"
+    plural = "s" if figure["cited"] > 1 else ""
+    return (f"Accessibilité des preuves : {percent}\u00a0% ({figure['with_copy']} sur "
+            f"{figure['cited']} adresse{plural} citée{plural} avec une copie archivée vérifiée).")
 
 
 def _state(item: dict) -> str:
@@ -95,10 +122,27 @@ def _state(item: dict) -> str:
     return f"{label}{code}"
 
 
+def _copy_line(source: dict) -> str:
+    """Whether an archived copy recorded in data/archives.yml still holds the evidence."""
+    if source["held"]:
+        checked = source["archive_status"]
+        state = f", {LABELS[checked]} à cette vérification" if checked else ""
+        return (f"- Preuve conservée : copie archivée du {source['captured']} "
+                f"<{source['archive']}>{state} ; les notes y renvoient déjà.")
+    if source["archive"]:
+        return (f"- Preuve perdue : la copie archivée enregistrée <{source['archive']}> ne "
+                f"répond plus ({_state({'status': source['archive_status'], 'code': None})}) ; "
+                "relancez `make archive-sources` ou cherchez une autre copie.")
+    return ("- Preuve perdue : aucune copie archivée enregistrée dans data/archives.yml ; "
+            "lancez `make archive-sources`, qui cherche une copie dans les archives.")
+
+
 def render_markdown(report: dict) -> str:
     lines = ["# Vérification des liens externes", ""]
     summary = ", ".join(f"{LABELS[s]} : {count}" for s, count in report["summary"].items())
     lines += [f"{len(report['links'])} adresses vérifiées : {summary or 'aucune'}.", ""]
+    if "accessibility" in report:
+        lines += [accessibility_line(report["accessibility"]), ""]
 
     dead = [s for s in report["sources"] if s["dead"]]
     lines += ["## Sources dont l’adresse ne répond plus", ""]
@@ -115,11 +159,7 @@ def render_markdown(report: dict) -> str:
             lines += [f"    - {p['title']} (`{p['url']}`)" for p in source["pages"]]
         else:
             lines.append("- Citée sur aucune page.")
-        if source["archive"]:
-            checked = source["archive_status"]
-            state = f"copie {LABELS[checked]} ; " if checked else ""
-            lines.append(f"- Copie archivée proposée : <{source['archive']}> ({state}à vérifier, "
-                         "puis à inscrire dans le champ `archive` de l’entrée)")
+        lines.append(_copy_line(source))
         lines.append("")
 
     moved = [s for s in report["sources"] if s["status"] == REDIRECT]

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from macros.build.collect import collect
+from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
 from macros.floor.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
 from macros.floor.errors import Problem
@@ -28,9 +29,26 @@ from macros.pages.typography import fix as fix_typography
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
+def unarchived_lines(content, label_: str) -> list[str]:
+    """Issue 27: each cited address with no archived copy recorded (not a mistake: the build
+    only warns, and `make archive-sources` fills them in)."""
+    missing = without_copy(content.sources, content.corpus.cited_in())
+    if not missing:
+        return []
+    lines = [f"{len(missing)} adresse{'s' if len(missing) > 1 else ''} citée"
+             f"{'s' if len(missing) > 1 else ''} sans copie archivée enregistrée dans "
+             f"{label_} (à faire : make archive-sources) :"]
+    for url, found in missing.items():
+        keys = ", ".join(f"`{s.key}` ({s.path}:{s.line})" for s in found)
+        lines.append(f"  {url} — {keys}")
+    return lines
+
+
+def run(root: Path, fix: bool, today: dt.date | None = None,
+        notices: list[str] | None = None) -> list[Problem]:
     """Every problem the build would stop on (the same collection step, the same words),
-    plus French typography."""
+    plus French typography. `notices`: receives what is worth knowing but no mistake (the
+    cited addresses with no archived copy)."""
     try:
         written = read_mkdocs_yml(root / CONFIG_FILE)
     except yaml.YAMLError as error:  # nothing else can be read without it
@@ -47,6 +65,8 @@ def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
         root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
         today=today or dt.date.today(), known_names=macro_names(extra),
         charts_dir=root / "macros" / "charts", draft_specs=True)
+    if notices is not None:
+        notices += unarchived_lines(content, config.archives_data)
     for path, text in content.corpus.texts.items():
         if fix:
             fixed = fix_typography(text)
@@ -64,7 +84,12 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--fix-typography", action="store_true")
     args = parser.parse_args()
-    problems = run(args.root.resolve(), args.fix_typography)
+    notices: list[str] = []
+    problems = run(args.root.resolve(), args.fix_typography, notices=notices)
+    for line in notices:
+        print(line)
+    if notices:
+        print()
     for problem in problems:
         print(problem)
     if problems:

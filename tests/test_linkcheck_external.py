@@ -286,38 +286,55 @@ def _result(url, status, code=None, final=None):
     return Result(url, status, code, final, "", 0.0)
 
 
-def test_report_groups_by_source_and_page_and_proposes_archives():
+def test_report_groups_by_source_and_page_and_says_which_copy_holds_the_evidence():
     dead = SourceLink("cour_2020", "https://a.org/rapport.pdf",
-                      "https://web.archive.org/web/20240712/https://a.org/rapport.pdf",
+                      "https://web.archive.org/web/20240712101010/https://a.org/rapport.pdf",
                       "bibliography/rapports.bib:3",
+                      (CitingPage("Le score", "france-travail/score.html"),), "2024-07-12")
+    lost = SourceLink("ccomptes", "https://d.org/gone", None, "bibliography/rapports.bib:9",
                       (CitingPage("Le score", "france-travail/score.html"),))
     alive = SourceLink("lqdn_2021", "https://b.org/", None, "bibliography/presse.bib:9",
                        (CitingPage("Le score", "france-travail/score.html"),))
     links = {"https://c.org/old": {"index.html"}, "https://b.org/": {"sources.html"}}
     results = {"https://a.org/rapport.pdf": _result("https://a.org/rapport.pdf", "broken", 404),
                "https://b.org/": _result("https://b.org/", "ok", 200),
+               "https://d.org/gone": _result("https://d.org/gone", "broken", 410),
                "https://c.org/old": _result("https://c.org/old", "redirect", 200,
                                             "https://c.org/new")}
-    report = build_report([alive, dead], links, results, {})
+    report = build_report([alive, dead, lost], links, results, {})
 
-    assert report["dead"] == 1
+    assert report["dead"] == 2
     first = report["sources"][0]
-    assert (first["key"], first["status"], first["code"]) == ("cour_2020", "broken", 404)
-    assert first["pages"] == [{"title": "Le score", "url": "france-travail/score.html"}]
-    assert first["archive"].startswith("https://web.archive.org/web/20240712/")
-    assert first["archive_status"] is None  # the copy was not among the checked links
-    assert report["sources"][1]["archive"] is None  # alive: nothing to propose
-    assert report["pages"] == {
-        "france-travail/score.html": [{"url": "https://a.org/rapport.pdf", "status": "broken",
-                                       "code": 404, "final_url": None, "keys": ["cour_2020"],
-                                       "archive_of": []}],
+    assert (first["key"], first["status"], first["code"]) == ("ccomptes", "broken", 410)
+    assert (first["archive"], first["held"]) == (None, False)
+    held = report["sources"][1]
+    assert (held["key"], held["status"], held["code"]) == ("cour_2020", "broken", 404)
+    assert held["pages"] == [{"title": "Le score", "url": "france-travail/score.html"}]
+    assert held["archive"].startswith("https://web.archive.org/web/20240712101010/")
+    assert held["archive_status"] is None  # the copy was not among the checked links
+    assert held["held"] is True
+    assert report["sources"][2]["archive"] is None  # alive, no copy recorded
+    # 3 cited addresses, one with a verified copy
+    assert report["accessibility"] == {"cited": 3, "with_copy": 1, "ratio": 0.3333}
+    assert report["pages"]["france-travail/score.html"] == [
+        {"url": "https://a.org/rapport.pdf", "status": "broken", "code": 404,
+         "final_url": None, "keys": ["cour_2020"], "archive_of": []},
+        {"url": "https://d.org/gone", "status": "broken", "code": 410, "final_url": None,
+         "keys": ["ccomptes"], "archive_of": []}]
+    assert {k: v for k, v in report["pages"].items() if k != "france-travail/score.html"} == {
         "index.html": [{"url": "https://c.org/old", "status": "redirect", "code": 200,
                         "final_url": "https://c.org/new", "keys": [], "archive_of": []}],
     }
     markdown = render_markdown(report)
     assert "### `cour_2020` — introuvable (404)" in markdown
     assert "    - Le score (`france-travail/score.html`)" in markdown
-    assert "Copie archivée proposée : <https://web.archive.org/web/20240712/" in markdown
+    assert ("- Preuve conservée : copie archivée du 2024-07-12 "
+            "<https://web.archive.org/web/20240712101010/https://a.org/rapport.pdf> ; les notes "
+            "y renvoient déjà.") in markdown
+    assert ("- Preuve perdue : aucune copie archivée enregistrée dans data/archives.yml ; "
+            "lancez `make archive-sources`, qui cherche une copie dans les archives.") in markdown
+    assert ("Accessibilité des preuves : 33\u00a0% (1 sur 3 adresses citées avec une copie "
+            "archivée vérifiée).") in markdown
     assert "- <https://c.org/old> : redirigée (200) → <https://c.org/new>" in markdown
     json.dumps(report)  # the JSON report
 
@@ -336,7 +353,6 @@ BIB = textwrap.dedent("""\
       date = {2023},
       url = {{BASE}/gone},
       urldate = {2023-01-02},
-      archive = {{BASE}/archive},
     }
     @online{vivant_2024,
       author = {{Collectif}},
@@ -361,6 +377,10 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
         "- prefix: https://forge.example.org/\n  reason: Forge d’exemple.\n"
         "- prefix: https://web.archive.org/\n  reason: Pas d’internet dans les tests.\n",
         encoding="utf-8")
+    # The copy of the gone page, as `make archive-sources` records it.
+    (project / "data" / "archives.yml").write_text(
+        f'"{base}/gone":\n  copy: "{base}/archive"\n  captured: 2023-01-05\n'
+        "  checked: 2026-12-01\n  state: gone\n  since: 2026-12-01\n", encoding="utf-8")
     built = mkdocs_build(project, tmp_path / "site")
     assert built.ok, built.output
 
@@ -378,15 +398,18 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     assert sources["disparu_2024"]["status"] == "broken"
     assert sources["disparu_2024"]["pages"] == [{"title": "Une enquête",
                                                  "url": "enquetes/une-enquete.html"}]
-    assert sources["disparu_2024"]["archive"] == \
-        f"https://web.archive.org/web/20240712/{base}/deleted"
+    # no copy recorded: none guessed, the evidence is lost
+    assert (sources["disparu_2024"]["archive"], sources["disparu_2024"]["held"]) == (None, False)
     assert sources["archive_2023"]["archive"] == f"{base}/archive"
-    # the archived copy is linked from the page, hence checked
+    # the archived copy is linked from the page, hence checked: it holds the evidence
     assert sources["archive_2023"]["archive_status"] == "ok"
+    assert sources["archive_2023"]["held"] is True
     assert sources["vivant_2024"]["status"] == "ok"
+    assert report["accessibility"] == {"cited": 3, "with_copy": 1, "ratio": 0.3333}
     page = {item["url"]: item for item in report["pages"]["enquetes/une-enquete.html"]}
-    copy = f"https://web.archive.org/web/20240712/{base}/deleted"
-    assert next(e for e in report["links"] if e["url"] == copy)["archive_of"] == ["disparu_2024"]
+    copy = f"{base}/archive"
+    assert next(e for e in report["links"] if e["url"] == copy)["archive_of"] == ["archive_2023"]
+    assert not [e for e in report["links"] if "/web/20240712/" in e["url"]]  # nothing guessed
     assert page[f"{base}/moved"]["status"] == "redirect"
     assert page[f"{base}/deleted"]["keys"] == ["disparu_2024"]
     # the forge: its address once, not the edit and history page of every page

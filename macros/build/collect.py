@@ -22,6 +22,8 @@ from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
 from ..charts._dataset import read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
+from ..citations.archives import ArchiveRecord, load_archives
+from ..citations.preserved import preserve
 from ..citations.sources import Source, read_bibliography
 from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from ..floor.errors import ContentError, Problem, did_you_mean
@@ -43,6 +45,7 @@ class Content:
     redirects: dict[str, str] = field(default_factory=dict)
     petition: Petition | None = None
     mirrors: list[Mirror] = field(default_factory=list)
+    archives: dict[str, ArchiveRecord] = field(default_factory=dict)  # data/archives.yml
 
 
 def _caught(read: Callable, problems: list[Problem], default=None):
@@ -174,7 +177,7 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         docs_label = docs_dir.as_posix()
     bibliography = _bibliography(root / config.bibliography_dir, root)
     problems = list(bibliography.problems)
-    sources = bibliography.sources
+    sources, archives = _preserved(bibliography.sources, root, config, problems)
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
@@ -183,7 +186,7 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
     problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
-    content = Content(sources, corpus)
+    content = Content(sources, corpus, archives=archives)
     redirects, mirrors = config.redirects_data, config.mirrors_data
     content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
                                                        set(corpus.texts)), problems, {})
@@ -239,6 +242,28 @@ def _bibliography(bib_dir: Path, root: Path):
     if cached is None or cached[0] != key:
         cached = _BIBLIOGRAPHY[bib_dir] = (key, read_bibliography(bib_dir, root))
     return cached[1]
+
+
+_PRESERVED: dict[Path, tuple] = {}
+
+
+def _preserved(sources: dict[str, Source], root: Path, config: PortalConfig,
+               problems: list[Problem]) -> tuple[dict[str, Source], dict[str, ArchiveRecord]]:
+    """The sources joined with data/archives.yml and their kept documents (checked against
+    their hash), read again only when one of them changed: the same sources object from one
+    preview rebuild to the next, as the chart cache expects."""
+    label_ = config.archives_data
+    documents = sorted({root / s.fields["file"] for s in sources.values()
+                        if s.fields.get("file") and ".." not in s.fields["file"]})
+    key = (id(sources), stamps([root / label_, *documents]), config.documents_dir)
+    cached = _PRESERVED.get(root)
+    if cached is None or cached[0] != key or cached[1] is not sources:
+        found: list[Problem] = []
+        archives = _caught(lambda: load_archives(root / label_, label_), found, {})
+        joined, more = preserve(sources, archives, root, config.documents_dir)
+        cached = _PRESERVED[root] = (key, sources, joined, archives, found + more)
+    problems += cached[4]
+    return cached[2], cached[3]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -24,8 +24,9 @@ def uncited(sources: Mapping[str, Source], cited_in: Mapping[str, list]) -> list
 
 def render_bibliography(sources: Mapping[str, Source],
                         cited_in: Mapping[str, list[CitingPage]],
-                        url_for: Callable[[str], str]) -> str:
-    """Markdown headings and HTML lists; `url_for(path)` gives a page's URL from this page."""
+                        url_for: Callable[[str], str], root: str = "") -> str:
+    """Markdown headings and HTML lists; `url_for(path)` gives a page's URL from this page,
+    `root` the path from this page to the site's root (a kept document's link)."""
     out = []
     for group, label in GROUPS.items():
         members = sorted((s for k, s in sources.items() if s.group == group and k in cited_in),
@@ -40,7 +41,7 @@ def render_bibliography(sources: Mapping[str, Source],
                 f"{html.escape(page.title, quote=False)}</a>"
                 for page in cited_in[source.key])
             items.append(
-                f'<li id="source-{html.escape(source.key)}">{source.formatted.html}'
+                f'<li id="source-{html.escape(source.key)}">{source.formatted.html_at(root)}'
                 f'<br><span class="cited-in">Cité dans : {links}</span></li>')
         out.append('<ul class="bibliography">\n' + "\n".join(items) + "\n</ul>\n")
     return "\n".join(out)

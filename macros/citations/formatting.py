@@ -10,7 +10,9 @@ import html
 from dataclasses import dataclass
 
 from ..floor.dates import PartialDate
-from ..floor.french import join_names
+from ..floor.french import format_day, join_names
+from .archives import ArchiveRecord, calendar_url
+from .kept import KeptDocument
 
 SENTENCE_END = (".", "?", "!", "…")
 
@@ -20,11 +22,25 @@ def end_sentence(text: str) -> str:
     return text if text.endswith(SENTENCE_END) else text + "."
 
 
+# Stands for the path from a page to the site's root in a link to the portal's own files (a
+# kept document): `<` cannot come from a source, whose text is escaped.
+SITE_ROOT = "<site-root/>"
+
+
 @dataclass(frozen=True)
 class Formatted:
-    html: str
+    markup: str  # HTML, with SITE_ROOT where a link leads to a file of the site
     text: str
     short: str  # the reference alone, without final period, note or link: for tooltips
+
+    def html_at(self, root: str) -> str:
+        """The HTML on a page whose path to the site's root is `root` ("", "../"…)."""
+        return self.markup.replace(SITE_ROOT, root)
+
+    @property
+    def html(self) -> str:
+        """The HTML on a page at the site's root."""
+        return self.html_at("")
 
     def tooltip(self, locator: str | None = None) -> str:
         return end_sentence(f"{self.short}, {locator}" if locator else self.short)
@@ -69,10 +85,14 @@ def format_reference(
     authors: list[str],
     date: PartialDate | None,
     urldate: PartialDate | None = None,
+    record: ArchiveRecord | None = None,
+    document: KeptDocument | None = None,
 ) -> Formatted:
     """French reference: authors "Prénom Nom et Prénom Nom", « article », *livre*.
 
-    `fields` holds decoded text; `url` and `archive` must already be validated.
+    `fields` holds decoded text; `url` must already be validated. `record`: what
+    data/archives.yml holds for the url (its archived copy, the original's state);
+    `document`: the campaign's own copy of the document, checked against its hash.
     """
     b = _Builder()
     who = join_names(authors)
@@ -127,25 +147,89 @@ def format_reference(
 
     url = fields.get("url")
     if url:
-        consulted = f" (consulté le {urldate.french()})" if urldate else ""
+        web_html, web_text = _web_address(url, urldate, record)
+        html_parts.append(web_html)
+        text_parts.append(web_text)
+    if document:
         html_parts.append(
-            f'<a class="source-url" href="{html.escape(url, quote=True)}" rel="noreferrer">'
-            f"{html.escape(url, quote=False)}</a>{consulted}."
-        )
-        text_parts.append(f"{url}{consulted}.")
-    archive = archive_url(fields, urldate)
-    if archive:
-        html_parts.append(
-            f'<a class="source-archive" href="{html.escape(archive, quote=True)}" '
-            f'rel="noreferrer">Copie archivée</a>.'
-        )
+            f'<a class="source-document" href="{SITE_ROOT}{html.escape(document.path, quote=True)}"'
+            f'>Copie conservée par le portail</a> ({html.escape(document.kind, quote=False)}, '
+            f'empreinte SHA-256\u00a0: <code class="source-hash">{document.sha256}</code>).')
+        text_parts.append(f"Copie conservée par le portail\u00a0: {document.path} "
+                          f"({document.kind}, empreinte SHA-256\u00a0: {document.sha256}).")
     return Formatted(" ".join(html_parts), " ".join(text_parts), short)
 
 
-def archive_url(fields: dict[str, str], urldate: PartialDate | None) -> str | None:
-    """The entry's `archive` field, or the Wayback Machine copy nearest to `urldate`."""
-    if fields.get("archive"):
-        return fields["archive"]
-    if fields.get("url") and urldate:
-        return f"https://web.archive.org/web/{urldate.compact()}/{fields['url']}"
-    return None
+def _iso(date: PartialDate) -> str:
+    return "-".join([f"{date.year:04d}"] + [f"{p:02d}" for p in (date.month, date.day) if p])
+
+
+def _robust(url: str, copy: str | None, when: str | None) -> str:
+    """The Robust Links attributes of a cited link: the original, its copy, the copy's date
+    (or, with no copy, the day the address was consulted)."""
+    attributes = f' data-originalurl="{html.escape(url, quote=True)}"'
+    if copy:
+        attributes += f' data-versionurl="{html.escape(copy, quote=True)}"'
+    if when:
+        attributes += f' data-versiondate="{when}"'
+    return attributes
+
+
+def _web_address(url: str, urldate: PartialDate | None,
+                 record: ArchiveRecord | None) -> tuple[str, str]:
+    """The address, with its recorded archived copy, or only a search for one; an original
+    found gone leads with the copy and says so."""
+    copy = record.copy if record and record.copy else None
+    captured = record.captured if copy else None
+    when = captured.isoformat() if captured else (_iso(urldate) if urldate else None)
+    robust = _robust(url, copy, when)
+    shown = html.escape(url, quote=False)
+    consulted = f"consulté le {urldate.french()}" if urldate else ""
+    state = record.state if record else None
+    since = format_day(record.since) if record and record.since else ""
+    if copy:
+        copy_label = f"copie archivée le {format_day(captured)}"
+
+        def archive_link(label: str) -> str:
+            return (f'<a class="source-archive" href="{html.escape(copy, quote=True)}" '
+                    f'rel="noreferrer"{robust}>{label}</a>')
+    else:
+        search = html.escape(calendar_url(url), quote=True)
+        # A search, not evidence: the weekly external check leaves it alone.
+        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer" '
+                       'data-linkcheck="skip">chercher une copie archivée</a>')
+    if state == "gone":
+        gone = f"la page d’origine a disparu (constaté le {since})"
+        original = f'<span class="source-url source-gone">{shown}</span>'
+        aside = f" ({consulted})" if consulted else ""
+        if copy:
+            label = copy_label[0].upper() + copy_label[1:]
+            return (f"{archive_link(label)} de {original}{aside}\u00a0; {gone}.",
+                    f"{label}\u00a0: {copy}, de {url}{aside}\u00a0; {gone}.")
+        return (f"{original}{aside}\u00a0: {gone}\u00a0; {search_link}.",
+                f"{url}{aside}\u00a0: {gone}.")
+    link = f'<a class="source-url" href="{html.escape(url, quote=True)}" rel="noreferrer"{robust}>'
+    if copy:
+        inside_html = archive_link(copy_label)
+        inside_text = f"{copy_label}\u00a0: {copy}"
+    else:
+        inside_html, inside_text = search_link, ""
+    joined_html = "\u00a0; ".join(p for p in (consulted, inside_html) if p)
+    joined_text = "\u00a0; ".join(p for p in (consulted, inside_text) if p)
+    out_html = f"{link}{shown}</a> ({joined_html})."
+    out_text = f"{url} ({joined_text})." if joined_text else f"{url}."
+    if state == "moved":
+        if record.moved_to:
+            target = html.escape(record.moved_to, quote=True)
+            out_html += (f' L’adresse mène désormais à <a class="source-moved" href="{target}" '
+                         f'rel="noreferrer">{html.escape(record.moved_to, quote=False)}</a> '
+                         f"(constaté le {since}).")
+            out_text += f" L’adresse mène désormais à {record.moved_to} (constaté le {since})."
+        else:
+            out_html += f" L’adresse a changé (constaté le {since})."
+            out_text += f" L’adresse a changé (constaté le {since})."
+    elif state == "changed":
+        more = "\u00a0; la copie archivée montre la version citée" if copy else ""
+        out_html += f" La page a changé depuis (constaté le {since}){more}."
+        out_text += f" La page a changé depuis (constaté le {since}){more}."
+    return out_html, out_text

@@ -47,14 +47,23 @@ def call_id(key: str, index: int) -> str:
     return f"appel-{key}-{index}"
 
 
+def site_root(page_url: str) -> str:
+    """The path from a page (`france-travail/score.html`) to the site's root (`../`)."""
+    depth = page_url.strip("/").count("/") if page_url.strip("/") else 0
+    if page_url.endswith("/") and page_url.strip("/"):
+        depth += 1  # a directory URL: the page is one level down
+    return "../" * depth
+
+
 def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
                  stash: HtmlStash | None = None,
-                 groups: list[CitationGroup] | None = None) -> str:
+                 groups: list[CitationGroup] | None = None, root: str = "") -> str:
     """Markdown with note calls in place of citations, and the notes appended.
 
     With a `stash`, the calls and the notes list are stashed HTML (tokens in the Markdown),
     except calls in a heading, where the table of contents must see their text. `groups`:
-    the citations of `markdown` when the caller has already found them (parsed once)."""
+    the citations of `markdown` when the caller has already found them (parsed once); `root`:
+    the path from the page to the site's root, for links to the portal's kept documents."""
     groups = list(find_citations(markdown)) if groups is None else groups
     if not groups:
         return markdown
@@ -82,7 +91,7 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
         out.append(stash.inline(call) if stash and not in_heading else call)
         position = group.end
     out.append(markdown[position:])
-    notes = _notes_list(numbers, calls, sources)
+    notes = _notes_list(numbers, calls, sources, root)
     out.append(f"\n\n## {NOTES_HEADING} {{ #notes-et-sources }}\n\n"
                + (stash.block(notes) if stash else notes + "\n"))
     return "".join(out)
@@ -123,11 +132,11 @@ def _backlinks(number: int, key: str, locators: list[str | None]) -> str:
 
 
 def _notes_list(numbers: dict[str, int], calls: dict[str, list[str | None]],
-                sources: Mapping[str, Source]) -> str:
+                sources: Mapping[str, Source], root: str = "") -> str:
     items = []
     for key in numbers:  # insertion order = order of first citation
         items.append(
             f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
-            f"{sources[key].formatted.html} "
+            f"{sources[key].formatted.html_at(root)} "
             f'<span class="note-backs">{_backlinks(numbers[key], key, calls[key])}</span></li>')
     return '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>"

@@ -21,7 +21,9 @@ from ..floor.dates import PartialDate, parse_date
 from ..floor.errors import Problem, did_you_mean, raise_if_any
 from ..floor.textfile import decode as decode_text
 from ..floor.urls import is_web_url
+from .archives import ArchiveRecord
 from .formatting import Formatted, format_reference
+from .kept import KeptDocument
 
 pybtex.errors.set_strict_mode(True)
 
@@ -48,6 +50,9 @@ TYPE_GROUPS = {
     "online": "presse",
     "unpublished": "documents",
 }
+
+# Fields read as written, never as LaTeX: addresses, a repository path and a hash.
+RAW_FIELDS = ("url", "archive", "file", "sha256")
 
 # Field names written by other tools, mapped to the ones we read.
 ALIASES = {"journal": "journaltitle", "year": "date", "address": "location"}
@@ -83,6 +88,10 @@ class Source:
     authors: tuple[str, ...]
     date: PartialDate | None
     formatted: Formatted
+    # Joined after reading (macros/citations/preserved.py): data/archives.yml's record of the
+    # url, and the campaign's own copy of the document.
+    archive: ArchiveRecord | None = None
+    document: KeptDocument | None = None
 
     @property
     def sort_key(self) -> tuple:
@@ -138,7 +147,7 @@ def _check_entry(key: str, entry: Entry, path: str, line: int,
     fields: dict[str, str] = {}
     for name, raw in entry.fields.items():
         name = ALIASES.get(name.lower(), name.lower())
-        fields[name] = raw.strip() if name in ("url", "archive") else decode(raw)
+        fields[name] = raw.strip() if name in RAW_FIELDS else decode(raw)
     authors = tuple(person_name(p) for p in entry.persons.get("author", []))
     present = set(fields) | ({"author"} if authors else set())
 

@@ -7,6 +7,7 @@ from mkdocs.utils import get_relative_url
 
 from ..action import register_action_macros
 from ..citations.bibliography_page import render_bibliography
+from ..citations.notes import site_root
 from ..floor.errors import ContentError, Problem, did_you_mean
 from ..floor.stash import HtmlStash
 from ..pages.listings import teaser_list
@@ -80,7 +81,7 @@ def register_macros(env, session: BuildSession) -> None:
             return get_relative_url(page_url(path), here)
 
         return render_bibliography(session.portal.sources, session.portal.corpus.cited_in(),
-                                   url_for)
+                                   url_for, site_root(here))
 
     @env.macro
     @session.deferred

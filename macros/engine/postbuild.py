@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..action import write_published_count
-from ..citations.export import write_exports
+from ..citations.export import publish_documents, write_exports
 from ..pages.news import news_items
 from ..sitewide.compact import compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
@@ -49,6 +49,7 @@ def run_site_steps(site_dir: Path, session: BuildSession) -> None:
                         (site_dir / "assets").glob("*.js"))
     if not quick:  # a quick preview changed pages only: the exports stand
         write_exports(portal.sources, portal.bib_dir, site_dir / "sources")
+        publish_documents(portal.sources, portal.root, site_dir)
     session.charts.publish(site_dir, () if quick else portal.corpus.chart_ids())
     # A quick preview rewrote a few pages: only their share images can have changed.
     session.publication.write_images(portal, site_dir, rewritten(site_dir, urls, session.started)

@@ -30,9 +30,10 @@ from ..floor.log import log
 from ..sitewide.redirects import page_url
 
 _MKDOCS = logging.getLogger("mkdocs")
-# Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates. Not
-# `watch:` in mkdocs.yml, which refuses a folder that does not exist (a portal without data/).
-WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides")
+# Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
+# documents (a changed one stops the build). Not `watch:` in mkdocs.yml, which refuses a
+# folder that does not exist (a portal without data/).
+WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides", "documents")
 
 
 # Set by the preview program (scripts/preview.py) to the folder it serves, for its builds.

@@ -21,7 +21,8 @@ from ..build.portal import Portal
 from ..build.publication import Publication, escape_description
 from ..charts import Charts
 from ..citations.bibliography_page import uncited
-from ..citations.notes import render_notes
+from ..citations.notes import render_notes, site_root
+from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..citations.syntax import find_citations
 from ..floor.config import PortalConfig, label
 from ..floor.errors import ContentError, Problem, stop_build
@@ -94,8 +95,23 @@ class BuildSession:
         if not_cited:
             advisory.warning("%d source(s) citée(s) nulle part : %s", len(not_cited),
                              ", ".join(f"{s.key} ({s.path}:{s.line})" for s in not_cited))
+        self._archive_notices(portal)
         self.set_page_flags(conf["extra"])
         return self
+
+    def _archive_notices(self, portal: Portal) -> None:
+        """Issue 27: a publishing build says how many cited addresses have no recorded
+        archived copy (one line; `make check` lists them), and any build names the records
+        of addresses no source cites any more."""
+        label_ = self.config.archives_data
+        if self.publication.mode == "publish":
+            missing = without_copy(portal.sources, portal.corpus.cited_in())
+            if missing:
+                advisory.warning(unarchived_notice(len(missing), label_))
+        orphans = orphan_records(portal.content.archives if portal.content else {},
+                                 portal.sources)
+        if orphans:
+            advisory.warning(orphan_notice(orphans, label_))
 
     @classmethod
     def for_zensical(cls, engine_conf: dict, known_names: Callable[[], Mapping]) -> BuildSession:
@@ -233,6 +249,6 @@ class BuildSession:
         if article:
             page.meta["portal_head"] = f"{page.meta.get('portal_head', '')}\n{article}"
         markdown = render_notes(markdown, self.portal.sources, f"docs/{page.src_uri}", stash,
-                                groups)
+                                groups, site_root(page.url))
         return stash.stash_marked(markdown)
 

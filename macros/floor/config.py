@@ -31,6 +31,8 @@ PETITION_DATA = "data/petition.yml"
 PETITION_PAGE = "agir/petition.md"
 MIRRORS_DATA = "data/miroirs.yml"
 REDIRECTS_DATA = "data/redirections.yml"
+ARCHIVES_DATA = "data/archives.yml"   # recorded archived copies (macros/citations/archives.py)
+DOCUMENTS_DIR = "documents"           # documents kept by the campaign (macros/citations/kept.py)
 RECIPIENTS_DATA = "data/destinataires.yml"
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
@@ -287,6 +289,8 @@ class PortalConfig:
     version: Any = None                     # set in a frozen version's build
     mirrors_data: str = MIRRORS_DATA
     redirects_data: str = REDIRECTS_DATA
+    archives_data: str = ARCHIVES_DATA      # `extra.archives_data`
+    documents_dir: str = DOCUMENTS_DIR      # `extra.documents_dir`
 
     @property
     def root(self) -> Path:
@@ -332,7 +336,9 @@ class PortalConfig:
             legal=_mapping(extra.get("legal")),
             accessibility=_mapping(extra.get("accessibility")),
             frozen=_mapping(extra.get("frozen")),
-            version=extra.get("version"))
+            version=extra.get("version"),
+            archives_data=str(extra.get("archives_data") or ARCHIVES_DATA),
+            documents_dir=str(extra.get("documents_dir") or DOCUMENTS_DIR))
 
     @classmethod
     def read(cls, path: Path | str) -> PortalConfig:

@@ -20,10 +20,6 @@ class PartialDate:
     def french(self) -> str:
         return format_date(self.year, self.month, self.day)
 
-    def compact(self) -> str:
-        """`20240712`, as the Wayback Machine wants it (missing parts as 01)."""
-        return f"{self.year:04d}{self.month or 1:02d}{self.day or 1:02d}"
-
 
 def parse_date(value: str) -> PartialDate | None:
     match = _DATE.match(value.strip())
