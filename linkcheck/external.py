@@ -6,8 +6,8 @@ import json
 import time
 from pathlib import Path
 
+from common.config import PortalConfig
 from macros.build.portal import Portal
-from macros.floor.config import PortalConfig
 from macros.floor.errors import ContentError
 
 from .cache import load_cache, save_cache

@@ -19,11 +19,11 @@ import os
 import sys
 from pathlib import Path
 
+from common.config import PortalConfig
 from linkcheck.archive_client import ArchiveClient, SettingError, Settings, user_agent
 from linkcheck.archiving import archive_sources, summary_markdown
 from macros.citations.preserved import cited_urls
 from macros.citations.sources import read_bibliography
-from macros.floor.config import PortalConfig
 from macros.floor.errors import ContentError, Problem
 
 ROOT = Path(__file__).resolve().parents[1]

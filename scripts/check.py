@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from common.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
 from macros.build.collect import collect
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
-from macros.floor.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
 from macros.floor.errors import Problem
 from macros.floor.yamldata import syntax_problem
 from macros.pages.easyread import page_problems as easy_read_problems

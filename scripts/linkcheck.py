@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from common.config import PortalConfig
 from linkcheck.internal import check_site, render_problems
-from macros.floor.config import PortalConfig
 
 
 def internal(args) -> int:

@@ -37,7 +37,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.floor.config import read_mkdocs_yml
+from common.config import read_mkdocs_yml
 from scripts.build import atomic_build, replace_dir
 
 MIRRORING = "MIRRORING.md"

@@ -13,7 +13,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from macros.floor.config import CONFIG_FILE, PortalConfig
+from common.config import CONFIG_FILE, PortalConfig
 from macros.pages.corpus import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]

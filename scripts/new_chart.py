@@ -11,9 +11,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from macros.charts._registry import CHART_ID
+from common.config import CONFIG_FILE, PortalConfig
+from macros.charts import is_chart_id
 from macros.citations.sources import collect_sources
-from macros.floor.config import CONFIG_FILE, PortalConfig
 from macros.floor.errors import did_you_mean
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +71,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args()
     root, chart_id, source = args.root.resolve(), args.chart_id.strip(), args.source.strip()
-    if not CHART_ID.match(chart_id):
+    if not is_chart_id(chart_id):
         print(f"identifiant refusé : « {chart_id} » — lettres minuscules sans accents, chiffres "
               "et tirets, par exemple fraude-sociale-fiscale", file=sys.stderr)
         return 2

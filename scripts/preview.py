@@ -37,6 +37,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
+from common.config import PortalConfig
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
 from macros.engine.preview import (
     SERVED_SITE_DIR,
@@ -48,7 +49,6 @@ from macros.engine.preview import (
     write_error_page,
 )
 from macros.engine.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
-from macros.floor.config import PortalConfig
 from macros.floor.errors import STOPPED
 from macros.floor.log import log
 from scripts.build import zensical_build

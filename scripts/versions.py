@@ -30,7 +30,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from macros.floor.config import PortalConfig
+from common.config import PortalConfig
 from macros.floor.dirs import replace_dir
 from macros.sitewide.frozen import VERSIONS_DIR
 

@@ -1,20 +1,22 @@
-"""The form markup shared with the static pages: macros/action/form_markup.py, loaded by its path
-so that the service never imports the macros package (which needs MkDocs and Altair)."""
+"""The form markup shared with the static pages: common/form_markup.py, the one module of
+markup both the site and the service import (the service never imports macros/)."""
 
 from __future__ import annotations
 
-from .portal_files import portal_module
+from common.form_markup import (
+    COUNT_BAR_ID,
+    COUNT_LABEL_ID,
+    LIMITS,
+    PETITION_FIELDS,
+    PRIVACY_ANCHOR,
+    TESTIMONY_FIELDS,
+    error_summary,
+    format_number,
+    petition_form,
+    progress_text,
+    testimony_form,
+)
 
-_markup = portal_module("action/form_markup.py")
-
-COUNT_BAR_ID = _markup.COUNT_BAR_ID
-COUNT_LABEL_ID = _markup.COUNT_LABEL_ID
-LIMITS = _markup.LIMITS
-PETITION_FIELDS = _markup.PETITION_FIELDS
-PRIVACY_ANCHOR = _markup.PRIVACY_ANCHOR
-TESTIMONY_FIELDS = _markup.TESTIMONY_FIELDS
-error_summary = _markup.error_summary
-format_number = _markup.format_number
-petition_form = _markup.petition_form
-progress_text = _markup.progress_text
-testimony_form = _markup.testimony_form
+__all__ = ["COUNT_BAR_ID", "COUNT_LABEL_ID", "LIMITS", "PETITION_FIELDS", "PRIVACY_ANCHOR",
+           "TESTIMONY_FIELDS", "error_summary", "format_number", "petition_form",
+           "progress_text", "testimony_form"]

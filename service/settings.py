@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .portal_files import portal_module
+from common import config as _config  # mkdocs.yml read as the build reads it (common/)
 
-_config = portal_module("floor/config.py")  # mkdocs.yml read as the build reads it; the data files
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = "sqlite:///var/service.db"
 MAIL_BACKENDS = ("smtp", "console", "folder")

@@ -1,4 +1,4 @@
-"""The portal's configuration (macros/floor/config.py): mkdocs.yml read as MkDocs reads it
+"""The portal's configuration (common/config.py): mkdocs.yml read as MkDocs reads it
 (`!ENV`, `INHERIT`), the line of each key, and every value with its default in one place."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.utils.yaml import yaml_load
 
-from macros.floor.config import (
+from common.config import (
     InheritError,
     PortalConfig,
     YamlDoc,
@@ -261,7 +261,7 @@ def test_the_service_reads_the_configuration_without_the_macros_package():
 
 def test_the_defaults_are_written_once():
     """The data files' paths appear in the code of macros/, scripts/ and service/ only in
-    macros/floor/config.py."""
+    common/config.py."""
     literals = ('"data/petition.yml"', '"data/miroirs.yml"', '"data/redirections.yml"',
                 '"data/destinataires.yml"',
                 '"bibliography"', '"bibliography_dir"', '"history_uri"', '"versions_file"')

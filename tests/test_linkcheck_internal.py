@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
+from common.config import PortalConfig
 from linkcheck.internal import LinkProblem, check_site, feed_problems, page_problems
 from linkcheck.pages import local_target
-from macros.floor.config import PortalConfig
 from support.sites import ROOT, make_site, mkdocs_build, script
 
 FIXTURE_URL = "https://fixture.example.org/"

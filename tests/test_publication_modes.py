@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.floor.config import key_line
+from common.config import key_line
 from macros.floor.errors import Problem
 from macros.sitewide.placeholders import (
     find_placeholders,

@@ -6,8 +6,8 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from common.config import PortalConfig
 from macros.action.petition import load_petition
-from macros.floor.config import PortalConfig
 from support.sites import ROOT
 
 CONFIG = PortalConfig.read(ROOT / "mkdocs.yml")

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from macros.floor.config import PortalConfig
+from common.config import PortalConfig
 from macros.pages.frontmatter import split_front_matter
 from macros.sitewide.share_image import Card, ShareImages, render_card
 from macros.sitewide.social import clip, first_paragraph, page_description, plain_text, squeeze

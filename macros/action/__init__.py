@@ -15,7 +15,8 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from ..floor.config import PortalConfig
+from common.config import PortalConfig
+
 from ..floor.errors import ContentError, Problem
 from ..pages.listings import relative_link
 from .letters import (

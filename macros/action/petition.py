@@ -3,7 +3,7 @@
 Everything is rendered at build time: the text, the demands, a `<progress>` bar with the
 count and its date, and a plain HTML form that POSTs to the portal's own action service
 (`service.url`, see service/README.md) or to another `endpoint`. Without either, the page
-explains how to sign instead of showing a dead form. The form markup (form_markup.py) is
+explains how to sign instead of showing a dead form. The form markup (common/form_markup.py) is
 shared with the service, so the form it shows again after a refusal is the same form.
 """
 
@@ -15,14 +15,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from common.form_markup import PETITION_FIELDS, PRIVACY_ANCHOR, petition_form, testimony_form
+from common.form_markup import format_number as format_number
+from common.form_markup import progress_text as progress_text
+
 from ..floor.errors import ContentError, Problem, did_you_mean, raise_if_any
 from ..floor.markdown_text import inline, markdown_block
 from ..floor.textfile import read_text
 from ..floor.urls import is_web_url
 from ..floor.yamldata import is_day, parse_yaml
-from .form_markup import PETITION_FIELDS, PRIVACY_ANCHOR, petition_form, testimony_form
-from .form_markup import format_number as format_number
-from .form_markup import progress_text as progress_text
 
 # Names of the form fields as the signature service expects them (CiviCRM, Framaforms…
 # each have their own); `field_names` in the data file overrides any of them.

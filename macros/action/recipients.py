@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..floor.config import RECIPIENTS_DATA
+from common.config import RECIPIENTS_DATA
+
 from ..floor.errors import ContentError, Problem, raise_if_any
 from ..floor.textfile import read_text
 from ..floor.urls import is_web_url

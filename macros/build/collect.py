@@ -17,15 +17,15 @@ from pathlib import Path
 
 import yaml
 
+from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
+
 from ..action.letters import check_contact
 from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
-from ..charts._dataset import read_metadata, read_table
-from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
+from ..charts import CHARTS_DIR, chart_ids, check_chart, checked_files, unknown_chart
 from ..citations.archives import ArchiveRecord, load_archives
 from ..citations.preserved import preserve
 from ..citations.sources import Source, read_bibliography
-from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from ..floor.errors import ContentError, Problem, did_you_mean
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
@@ -118,52 +118,14 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
             if chart_id not in known:
                 problems.append(unknown_chart(chart_id, known, page.file_path, line, root))
                 continue
-            key = (chart_id, charts_dir, draft_specs, stamps(
-                [charts_dir / f"{chart_id}.py", *(charts_dir / n for n in _SHARED),
-                 root / "data" / f"{chart_id}.csv", root / "data" / f"{chart_id}.yml"]))
+            key = (chart_id, charts_dir, draft_specs,
+                   stamps(checked_files(chart_id, root, charts_dir)))
             cached = _CHARTS.get(key)
             if cached is None or cached[0] is not sources:
-                cached = _CHARTS[key] = (sources, _chart_problems(chart_id, root, sources,
-                                                                  charts_dir, draft_specs))
+                cached = _CHARTS[key] = (sources, check_chart(chart_id, root, sources,
+                                                              charts_dir, draft_specs))
             problems += cached[1]
     return problems
-
-
-_SHARED = ("_style.py", "_render.py", "_dataset.py", "_registry.py")
-
-
-def _chart_problems(chart_id: str, root: Path, sources: Mapping, charts_dir: Path,
-                    draft_specs: bool) -> list[Problem]:
-    problems: list[Problem] = []
-    module = _caught(lambda: load_chart_module(chart_id, charts_dir), problems)
-    meta = _caught(lambda: read_metadata(root / "data" / f"{chart_id}.yml",
-                                         f"data/{chart_id}.yml", sources), problems)
-    table = module and _caught(lambda: read_table(
-        root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv", module.COLUMNS, sources),
-        problems)
-    if draft_specs and module and meta and table:
-        problems += _spec_problems(chart_id, module, table, root, charts_dir)
-    return problems
-
-
-def _spec_problems(chart_id: str, module, table, root: Path, charts_dir: Path) -> list[Problem]:
-    from ..charts import Charts, build_spec
-    from ..charts._render import drawing_problem, failure_reason, module_line
-
-    charts = Charts(root, {}, charts_dir)
-    try:
-        key = charts._prepare_key(chart_id, module)
-    except OSError:
-        key = None
-    if key and charts.cache.has(key):
-        return []
-    # The spec only (Altair validates it); drawing the SVG is left to the build.
-    try:
-        build_spec(module, table.rows)
-    except Exception as error:
-        line = module_line(error, charts_dir / f"{chart_id}.py")
-        return [drawing_problem(chart_id, failure_reason(error), line)]
-    return []
 
 
 def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,

@@ -7,8 +7,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.config import PortalConfig
+
 from ..citations.sources import Source
-from ..floor.config import PortalConfig
 from ..floor.errors import raise_if_any
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from common.config import PortalConfig, key_line, read_mkdocs_yml
+
 from ..action import Action
-from ..floor.config import PortalConfig, key_line, read_mkdocs_yml
 from ..floor.errors import Problem
 from ..floor.log import advisory
 from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions

@@ -18,23 +18,44 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from ..floor.errors import raise_if_any
+from ..floor.errors import ContentError, Problem, raise_if_any
 from ._dataset import Metadata, Table, read_metadata, read_table
 from ._figure import figure_html
-from ._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
+from ._registry import CHART_ID, CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ._render import (
     LOCALE,
     RenderCache,
     cache_key,
     draw,
+    drawing_problem,
+    failure_reason,
     library_versions,
+    module_line,
     render_cached,
     vega_lite_spec,
 )
 
+# The public face of the room: what scripts and the other rooms use (the `_` modules are
+# its own business).
+__all__ = [
+    "CHARTS_DIR",
+    "CHART_ID",
+    "SITE_FOLDER",
+    "Charts",
+    "build_spec",
+    "chart_ids",
+    "check_chart",
+    "checked_files",
+    "is_chart_id",
+    "source_label",
+    "unknown_chart",
+]
+
 SITE_FOLDER = "donnees"  # where the CSV files and specs are published in the site
 SCRIPT = "assets/charts.js"  # from overrides/: shows the « Version interactive » buttons
 _SHARED_CODE = ("_style.py", "_render.py")  # code whose change alters every SVG
+# Code whose change may alter what a chart check finds.
+_CHECKED_CODE = ("_style.py", "_render.py", "_dataset.py", "_registry.py")
 # Fewer charts to draw than this: drawn where they are used. Starting a drawing process
 # costs about as much as drawing a few charts here.
 PRERENDER_MIN = 8
@@ -107,11 +128,11 @@ class Charts:
         meta_path = csv_path.with_suffix(".yml")
         meta = read_metadata(meta_path, f"data/{chart_id}.yml", self.sources)
         table = read_table(csv_path, f"data/{chart_id}.csv", module.COLUMNS, self.sources)
-        key = self._prepare_key(chart_id, module)
+        key = self.drawing_key(chart_id, module)
         self.prepared[chart_id] = _Prepared(module, meta, table, csv_path, key)
         return self.prepared[chart_id]
 
-    def _prepare_key(self, chart_id: str, module: ModuleType) -> str:
+    def drawing_key(self, chart_id: str, module: ModuleType) -> str:
         """The drawing's cache key: data, metadata, the module, shared code, libraries."""
         csv_path = self.root / "data" / f"{chart_id}.csv"
         return cache_key(chart_id.encode(), csv_path.read_bytes(),
@@ -184,3 +205,57 @@ class Charts:
             (folder / f"{chart_id}.vl.json").write_text(
                 json.dumps({"spec": spec, **locales}, ensure_ascii=False, sort_keys=True),
                 encoding="utf-8")
+
+
+def is_chart_id(text: str) -> bool:
+    """A chart id as `make new-chart` accepts it: lower-case words joined by hyphens."""
+    return bool(CHART_ID.match(text))
+
+
+def checked_files(chart_id: str, root: Path, charts_dir: Path = CHARTS_DIR) -> list[Path]:
+    """The files whose change may change what `check_chart` finds for `chart_id`."""
+    return [charts_dir / f"{chart_id}.py", *(charts_dir / name for name in _CHECKED_CODE),
+            root / "data" / f"{chart_id}.csv", root / "data" / f"{chart_id}.yml"]
+
+
+def _caught(read: Callable, problems: list[Problem]):
+    try:
+        return read()
+    except ContentError as error:
+        problems += error.problems
+        return None
+
+
+def check_chart(chart_id: str, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
+                draft_specs: bool = False) -> list[Problem]:
+    """A known chart's module, table and metadata, read as the build reads them.
+    `draft_specs`: also run the module's build(rows) when its drawing is not cached (what
+    the build does; a cached drawing was made from the same code and data)."""
+    problems: list[Problem] = []
+    module = _caught(lambda: load_chart_module(chart_id, charts_dir), problems)
+    meta = _caught(lambda: read_metadata(root / "data" / f"{chart_id}.yml",
+                                         f"data/{chart_id}.yml", sources), problems)
+    table = module and _caught(lambda: read_table(
+        root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv", module.COLUMNS, sources),
+        problems)
+    if draft_specs and module and meta and table:
+        problems += _spec_problems(chart_id, module, table, root, charts_dir)
+    return problems
+
+
+def _spec_problems(chart_id: str, module: ModuleType, table: Table, root: Path,
+                   charts_dir: Path) -> list[Problem]:
+    charts = Charts(root, {}, charts_dir)
+    try:
+        key = charts.drawing_key(chart_id, module)
+    except OSError:
+        key = None
+    if key and charts.cache.has(key):
+        return []
+    # The spec only (Altair validates it); drawing the SVG is left to the build.
+    try:
+        build_spec(module, table.rows)
+    except Exception as error:
+        line = module_line(error, charts_dir / f"{chart_id}.py")
+        return [drawing_problem(chart_id, failure_reason(error), line)]
+    return []

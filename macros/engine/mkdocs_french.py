@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from common.config import read_mkdocs_yml
+
 from ..build.collect import OMITTED_HINT
-from ..floor.config import read_mkdocs_yml
 from ..floor.errors import Problem
 
 _DOC = r"Doc file '(?P<src>[^']+)' contains "

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from mkdocs.utils import CountHandler
 
-from ..floor.config import BIBLIOGRAPHY_DIR
+from common.config import BIBLIOGRAPHY_DIR
+
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
 from ..sitewide.redirects import page_url

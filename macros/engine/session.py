@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from common.config import PortalConfig, label
+
 from ..action import Action, call_to_action
 from ..build.portal import Portal
 from ..build.publication import Publication, escape_description
@@ -24,7 +26,6 @@ from ..citations.bibliography_page import uncited
 from ..citations.notes import render_notes, site_root
 from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..citations.syntax import find_citations
-from ..floor.config import PortalConfig, label
 from ..floor.errors import ContentError, Problem, stop_build
 from ..floor.log import advisory
 from ..floor.stash import HtmlStash

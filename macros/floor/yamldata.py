@@ -13,7 +13,8 @@ import datetime as dt
 
 import yaml
 
-from .config import YamlDoc  # the one way to find a key's line, shared with mkdocs.yml
+from common.config import YamlDoc  # the one way to find a key's line, shared with mkdocs.yml
+
 from .errors import Problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster

@@ -4,7 +4,7 @@ French message, each with its file and line; local and preview builds list them 
 warning and show a banner on every page.
 
 Pure: `find_placeholders` reads values already loaded and returns Problems; where a key is
-written comes from macros/floor/config.py (`ConfigFile.where`, `key_line`).
+written comes from common/config.py (`ConfigFile.where`, `key_line`).
 """
 
 from __future__ import annotations

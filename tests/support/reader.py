@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from macros.floor.config import PortalConfig
+from common.config import PortalConfig
 from support.sites import ROOT, Site
 
 ARTIFACTS = ROOT / "test-artifacts"
