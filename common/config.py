@@ -7,7 +7,9 @@ value the portal takes from it, typed, with its default written here and nowhere
 - `YamlDoc`: the one way to find the line of a YAML key, for every YAML file of the portal
   (macros/floor/yamldata.py parses the content files into it).
 - `PortalConfig`: the values, from a loaded MkDocs config (`from_mkdocs`) or from the file
-  (`read`, for `make check`, the scripts and the action service).
+  (`read`, for `make check`, the scripts and the action service), and the `PORTAL_*`
+  variables of the environment, under one rule: an empty variable counts as unset
+  (`portal_environ`, also what scripts/build.py hands to the engines).
 
 Standalone on purpose (the standard library and PyYAML, no relative import): the action
 service loads this file by its path, without importing the macros package (MkDocs, Altair).
@@ -36,6 +38,21 @@ DOCUMENTS_DIR = "documents"           # documents kept by the campaign (macros/c
 RECIPIENTS_DATA = "data/destinataires.yml"
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
+
+# -- The environment ------------------------------------------------------------------------
+
+ENV_PREFIX = "PORTAL_"
+SERVICE_URL_VARIABLE = "PORTAL_SERVICE_URL"      # the local action service (make serve)
+SERVED_SITE_DIR_VARIABLE = "PORTAL_SERVED_SITE_DIR"  # the folder the preview serves
+SITE_URL_VARIABLE = "PORTAL_SITE_URL"            # `site_url` (mkdocs.yml: !ENV)
+
+
+def portal_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment (`os.environ` by default) without its empty `PORTAL_*` variables: an
+    empty variable counts as unset, whoever reads it (CI systems pass an unset variable as
+    ""). The one rule for every `PORTAL_*` variable."""
+    return {name: value for name, value in (os.environ if environ is None else environ).items()
+            if not (name.startswith(ENV_PREFIX) and not value.strip())}
 
 
 # -- The line of a YAML key --------------------------------------------------------------
@@ -99,9 +116,13 @@ class YamlDoc:
         return list(zip(self.node.value, self.data, strict=True))
 
 
-def load_doc(text: str, loader: type = _SafeLoader, first_line: int = 1) -> YamlDoc:
-    """Data and node tree of one YAML document, parsed once. yaml.YAMLError if unreadable."""
+def load_doc(text: str, loader: type = _SafeLoader, first_line: int = 1,
+             environ: Mapping[str, str] | None = None) -> YamlDoc:
+    """Data and node tree of one YAML document, parsed once. yaml.YAMLError if unreadable.
+    `environ`: the variables `!ENV` reads (`os.environ` by default)."""
     reader = loader(text)
+    if environ is not None:
+        reader.environ = environ
     try:
         node = reader.get_single_node()
         data = reader.construct_document(node) if node is not None else None
@@ -142,9 +163,11 @@ def _env_tag(loader, node):
         raise yaml.constructor.ConstructorError(
             None, None, f"expected a scalar or sequence node, but found {node.id}",
             node.start_mark)
+    environ = getattr(loader, "environ", None)
+    environ = os.environ if environ is None else environ
     for name in names:
-        if name in os.environ:
-            value = os.environ[name]
+        if name in environ:
+            value = environ[name]
             tag = loader.resolve(yaml.ScalarNode, value, (True, False))
             return loader.construct_object(yaml.ScalarNode(tag, value))
     return default
@@ -211,15 +234,16 @@ def label(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_mkdocs_yml(path: Path | str) -> ConfigFile:
+def read_mkdocs_yml(path: Path | str, environ: Mapping[str, str] | None = None) -> ConfigFile:
     """mkdocs.yml and the files it INHERITs. yaml.YAMLError for a syntax error, OSError for
-    a missing file (InheritError: the INHERIT target)."""
+    a missing file (InheritError: the INHERIT target). `environ`: what `!ENV` reads
+    (`os.environ`, as MkDocs reads it, by default)."""
     path = Path(path)
     files: list[tuple[Path, YamlDoc]] = []
     data: dict = {}
     current: Path | None = path
     while current is not None:
-        doc = load_doc(current.read_text(encoding="utf-8"), MkDocsLoader)
+        doc = load_doc(current.read_text(encoding="utf-8"), MkDocsLoader, environ=environ)
         files.append((current, doc))
         own = dict(doc.data) if isinstance(doc.data, Mapping) else {}
         inherit = own.pop("INHERIT", None)
@@ -291,6 +315,9 @@ class PortalConfig:
     redirects_data: str = REDIRECTS_DATA
     archives_data: str = ARCHIVES_DATA      # `extra.archives_data`
     documents_dir: str = DOCUMENTS_DIR      # `extra.documents_dir`
+    # From the environment (`portal_environ`), not from mkdocs.yml:
+    service_url: str = ""                   # PORTAL_SERVICE_URL: the local action service
+    served_site_dir: str = ""               # PORTAL_SERVED_SITE_DIR: set by the preview
 
     @property
     def root(self) -> Path:
@@ -309,9 +336,11 @@ class PortalConfig:
         return self.root / self.mirrors_data
 
     @classmethod
-    def from_mkdocs(cls, conf: Mapping) -> PortalConfig:
+    def from_mkdocs(cls, conf: Mapping, environ: Mapping[str, str] | None = None,
+                    ) -> PortalConfig:
         """From a configuration MkDocs loaded, or from mkdocs.yml's data (`config_file_path`
-        then names the file)."""
+        then names the file); the `PORTAL_*` variables from `environ` (`os.environ`)."""
+        variables = portal_environ(environ)
         config_file = _resolved(str(conf.get("config_file_path") or CONFIG_FILE))
         extra = _mapping(conf.get("extra"))
         action = _mapping(extra.get("action"))
@@ -338,14 +367,20 @@ class PortalConfig:
             frozen=_mapping(extra.get("frozen")),
             version=extra.get("version"),
             archives_data=str(extra.get("archives_data") or ARCHIVES_DATA),
-            documents_dir=str(extra.get("documents_dir") or DOCUMENTS_DIR))
+            documents_dir=str(extra.get("documents_dir") or DOCUMENTS_DIR),
+            service_url=variables.get(SERVICE_URL_VARIABLE, "").strip(),
+            served_site_dir=variables.get(SERVED_SITE_DIR_VARIABLE, "").strip())
 
     @classmethod
-    def read(cls, path: Path | str) -> PortalConfig:
-        """From mkdocs.yml itself (and what it INHERITs)."""
+    def read(cls, path: Path | str, environ: Mapping[str, str] | None = None) -> PortalConfig:
+        """From mkdocs.yml itself (and what it INHERITs), its `!ENV` read as the build reads
+        it (scripts/build.py): an empty `PORTAL_*` variable counts as unset."""
         path = Path(path).resolve()
-        return cls.from_file(read_mkdocs_yml(path))
+        environ = portal_environ(environ)
+        return cls.from_file(read_mkdocs_yml(path, environ), environ)
 
     @classmethod
-    def from_file(cls, config: ConfigFile) -> PortalConfig:
-        return cls.from_mkdocs({**config.data, "config_file_path": str(config.path.resolve())})
+    def from_file(cls, config: ConfigFile, environ: Mapping[str, str] | None = None,
+                  ) -> PortalConfig:
+        return cls.from_mkdocs({**config.data, "config_file_path": str(config.path.resolve())},
+                               environ)

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from common.config import portal_environ
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
 from macros.floor.dirs import replace_dir  # also used by mirror.py and versions.py
 from scripts.versions import VersionsError, extract, frozen_ref, join
@@ -57,9 +58,8 @@ def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
                  env: dict[str, str] | None = None, engine: str = MKDOCS) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    # An empty PORTAL_* variable counts as unset: CI systems pass unset variables as "".
-    env = {k: v for k, v in (os.environ if env is None else env).items()
-           if not (k.startswith("PORTAL_") and v == "")}
+    # An empty PORTAL_* variable counts as unset (common/config.py: portal_environ).
+    env = portal_environ(env)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     frozen = Path(tempfile.mkdtemp(prefix=".site-versions-", dir=site_dir.parent))
 

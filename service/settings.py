@@ -82,9 +82,11 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{netloc}"
 
 
-def portal_address(root: Path = ROOT) -> str:
-    """The portal's `site_url`, read from mkdocs.yml as MkDocs reads it."""
-    return _config.PortalConfig.read(root / _config.CONFIG_FILE).site_url
+def portal_address(root: Path = ROOT, env: dict | None = None) -> str:
+    """The portal's address: PORTAL_SITE_URL, else mkdocs.yml's `site_url` as the build reads
+    it (common/config.py: an empty variable counts as unset)."""
+    return (_config.portal_environ(env).get(_config.SITE_URL_VARIABLE)
+            or _config.PortalConfig.read(root / _config.CONFIG_FILE, env).site_url)
 
 
 def _positive_int(block: dict, key: str, label: str) -> int:
@@ -113,7 +115,7 @@ def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
         testimony_days=_positive_int(block, "testimony_days", petition),
         delete_after=delete_after)
     origins = {}
-    portal = origin_of(os.environ.get("PORTAL_SITE_URL") or portal_address(root))
+    portal = origin_of(portal_address(root))
     if portal:
         origins[portal] = "portail"
     mirror_file = root / mirrors
@@ -169,7 +171,7 @@ def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -
                             "des courriels")
     public_url = public_url.rstrip("/") + "/"
     portal_url = env.get("SERVICE_PORTAL_URL") or (
-        (env.get("PORTAL_SITE_URL") or portal_address(root)).rstrip("/") + "/agir/petition.html")
+        portal_address(root, env).rstrip("/") + "/agir/petition.html")
     extra = {origin_of(o) for o in env.get("SERVICE_ALLOWED_ORIGINS", "").split() if o}
     if "" in extra:
         raise SettingsError("SERVICE_ALLOWED_ORIGINS : chaque origine doit être une adresse "

@@ -20,6 +20,7 @@ from common.config import (
     YamlDoc,
     key_line,
     load_doc,
+    portal_environ,
     read_mkdocs_yml,
 )
 from support.sites import ROOT
@@ -125,7 +126,26 @@ def test_env_tag_with_and_without_the_variable(tmp_path, monkeypatch, variables,
     path = tmp_path / "mkdocs.yml"
     path.write_text(ENV_FILE, encoding="utf-8")
     assert read_mkdocs_yml(path).data == expected == mkdocs_reads(path)
-    assert PortalConfig.read(path).site_url == (expected["site_url"] or "")
+    # The portal's own reading: an empty PORTAL_* variable counts as unset, as in the build
+    # (scripts/build.py hands the engines the environment without it).
+    unset = variables.get("PORTAL_T_URL") == ""
+    assert PortalConfig.read(path).site_url == (
+        "https://defaut.example.org/" if unset else expected["site_url"] or "")
+
+
+def test_one_rule_for_empty_portal_variables(tmp_path):
+    environ = {"PORTAL_SERVICE_URL": "  ", "PORTAL_SERVED_SITE_DIR": "/srv/site",
+               "PORTAL_T_URL": "", "HOME": "", "OTHER": "x"}
+    assert portal_environ(environ) == {"PORTAL_SERVED_SITE_DIR": "/srv/site", "HOME": "",
+                                       "OTHER": "x"}
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(ENV_FILE, encoding="utf-8")
+    config = PortalConfig.read(path, environ)
+    assert (config.site_url, config.service_url, config.served_site_dir) == (
+        "https://defaut.example.org/", "", "/srv/site")
+    config = PortalConfig.from_mkdocs({"config_file_path": str(path)},
+                                      {"PORTAL_SERVICE_URL": "http://127.0.0.1:8001/"})
+    assert (config.service_url, config.served_site_dir) == ("http://127.0.0.1:8001/", "")
 
 
 def test_env_tag_sets_the_portal_values(monkeypatch):

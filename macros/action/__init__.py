@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +53,15 @@ class Action:
     @classmethod
     def load(cls, root: Path, docs_dir: Path, config: PortalConfig) -> Action:
         label = config.petition_data
-        petition = load_petition(root / label, label)
-        local = os.environ.get("PORTAL_SERVICE_URL", "").strip()
+        return cls.with_petition(load_petition(root / label, label), docs_dir, config)
+
+    @classmethod
+    def with_petition(cls, petition: Petition | None, docs_dir: Path, config: PortalConfig,
+                      ) -> Action:
+        """`petition`: data/petition.yml as the collection step read it (a build reads it
+        once; None: there is none)."""
+        label = config.petition_data
+        local = config.service_url  # PORTAL_SERVICE_URL
         if petition is not None and local:
             if not is_allowed_url(local):
                 raise ContentError([Problem("PORTAL_SERVICE_URL", f"adresse refusée : "

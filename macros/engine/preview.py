@@ -24,7 +24,7 @@ from pathlib import Path
 
 from mkdocs.utils import CountHandler
 
-from common.config import BIBLIOGRAPHY_DIR
+from common.config import BIBLIOGRAPHY_DIR, SERVED_SITE_DIR_VARIABLE, PortalConfig
 
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
@@ -38,14 +38,14 @@ WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides", "documents")
 
 
 # Set by the preview program (scripts/preview.py) to the folder it serves, for its builds.
-SERVED_SITE_DIR = "PORTAL_SERVED_SITE_DIR"
+SERVED_SITE_DIR = SERVED_SITE_DIR_VARIABLE
 
 
 def is_serving(conf, environ: Mapping[str, str] = os.environ) -> bool:
     """A build by the preview program: into the very folder it says it serves. Any other
     build (`mkdocs build`, a plain `mkdocs serve`, a build at the preview's address) never
     passes for a preview: it must stop on a mistake."""
-    served = environ.get(SERVED_SITE_DIR)
+    served = PortalConfig.from_mkdocs(conf, environ).served_site_dir
     site_dir = conf.get("site_dir")
     return bool(served and site_dir) and Path(site_dir).resolve() == Path(served).resolve()
 

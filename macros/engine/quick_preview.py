@@ -12,26 +12,23 @@ checked in full at every build: a mistake anywhere is never hidden by a quick re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.structure.files import File
 
 from ..citations.syntax import find_citations
+from ..pages.corpus import chart_calls
+from ..pages.frontmatter import front_matter_text
 from ..pages.templates import has_macros
 
 ERROR_MARK = 'id="portal-preview-error"'
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?-{3}[ \t]*\r?\n.*?\n(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)",
-                           re.DOTALL)
-_CHART = re.compile(r"""\bchart\(\s*["']([^"']+)["']""")
 
 
 def signature(text: str) -> tuple:
     """What other pages show of a page: its front matter, citations and charts."""
-    front = _FRONT_MATTER.match(text)
     keys = sorted({c.key for g in find_citations(text) for c in (g.citations or ())})
-    return (front.group(0) if front else "", tuple(keys), tuple(sorted(_CHART.findall(text))))
+    return front_matter_text(text), tuple(keys), tuple(sorted(chart_calls(text)))
 
 
 def _read(path: Path) -> str:

@@ -75,13 +75,9 @@ class BuildSession:
         root, docs_dir = config.root, config.docs_dir
         french_warnings.install(docs_dir, label(docs_dir, root), config.config_file)
         try:
-            self.action, action_error = Action.load(root, docs_dir, config), None
-        except ContentError as error:
-            self.action, action_error = None, error
-        try:
             portal = Portal.load(config, known_names=known_names)
-            if action_error:
-                raise action_error
+            # data/petition.yml as the collection step read it: once per build.
+            self.action = Action.with_petition(portal.content.petition, docs_dir, config)
             # Placeholders are refused here, before any page is built, in a publishing build.
             self.publication = Publication.load(conf, portal, self.action)
         except ContentError as error:

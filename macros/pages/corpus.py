@@ -116,7 +116,8 @@ def dossier_of(path: str, dossiers: list[str]) -> str | None:
     return None
 
 
-_CHART_CALL = re.compile(r"""\{\{[^}]*?\bchart\(\s*["']([^"']+)["']""")
+# The one pattern of a chart call, `{{ chart("<id>") }}`, for the build and the preview.
+CHART_CALL = re.compile(r"""\{\{[^}]*?\bchart\(\s*["']([^"']+)["']""")
 # A dossier named by a macro: `investigations("x")`, `latest_publications(5, dossier="x")`.
 _DOSSIER_CALL = re.compile(r"""\{\{[^}]*?\b(?:investigations\(\s*|latest_publications\([^)]*?"""
                            r"""dossier\s*=\s*)["']([^"']+)["']""")
@@ -241,7 +242,12 @@ def _read_page(data: bytes, path: str, label: str, dossiers: list[str],
                                     front.body_line + front.body.count("\n", 0, call.start()),
                                     did_you_mean(call.group(1), dossiers, "dossiers connus")))
     chart_lines: dict[str, int] = {}
-    for call in _CHART_CALL.finditer(front.body):
+    for call in CHART_CALL.finditer(front.body):
         chart_lines.setdefault(call.group(1),
                                front.body_line + front.body.count("\n", 0, call.start()))
     return text, dataclasses.replace(record, cited=cited, chart_lines=chart_lines), problems
+
+
+def chart_calls(text: str) -> list[str]:
+    """The ids of the charts `text` shows, in order, each once."""
+    return list(dict.fromkeys(CHART_CALL.findall(text)))

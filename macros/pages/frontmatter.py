@@ -9,7 +9,22 @@ from dataclasses import dataclass, field
 from ..floor.errors import Problem, did_you_mean
 from ..floor.yamldata import DATE_HINT, YamlDoc, is_day, parse_yaml
 
-_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:-{3}|\.{3})[ \t]*(?:\n|\Z)", re.DOTALL)
+# The one pattern of a front matter, for every reader (the build, make check, the typography
+# fixer, the preview): a byte order mark and `\r\n` line ends are allowed, whoever read the file.
+FRONT_MATTER = re.compile(r"\A\ufeff?-{3}[ \t]*\r?\n(.*?\r?\n)?(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)",
+                          re.DOTALL)
+_UNCLOSED = re.compile(r"\A\ufeff?-{3}[ \t]*\r?\n")
+
+
+def front_matter_end(text: str) -> int:
+    """Where the front matter of `text` ends (0: it has none)."""
+    match = FRONT_MATTER.match(text)
+    return match.end() if match else 0
+
+
+def front_matter_text(text: str) -> str:
+    """The front matter of `text`, its `---` lines included ("" when it has none)."""
+    return text[:front_matter_end(text)]
 
 # Keys MkDocs, Material and mkdocs-macros read, accepted on any page.
 THEME_KEYS = {"description", "hide", "icon", "render_macros", "search", "status", "template"}
@@ -32,9 +47,9 @@ class FrontMatter:
 
 
 def split_front_matter(text: str, path: str) -> tuple[FrontMatter, list[Problem]]:
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
-        if re.match(r"-{3}[ \t]*\n", text):
+        if _UNCLOSED.match(text):
             return FrontMatter(body=text), [Problem(
                 path, "en-tête jamais refermé : la ligne `---` de fin manque", 1,
                 "ajoutez une ligne `---` après le dernier champ de l’en-tête")]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..floor.errors import Problem
 from ..floor.markdown_spans import code_spans
+from .frontmatter import front_matter_end
 
 NBSP = "\u00a0"          # before « : » and inside « »
 NNBSP = "\u202f"         # fine, before ; ! ?
@@ -33,7 +34,6 @@ _OPEN_QUOTE = re.compile(r"«(?P<after>.?)", re.S)
 _CLOSE_QUOTE = re.compile(r"(?P<before>.?)»", re.S)
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
-_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:-{3}|\.{3})[ \t]*(?:\n|\Z)", re.S)
 _YAML_PREFIX = re.compile(r"^(\s*(?:-\s+)?(?:[\w.-]+:\s*)?)(\|[-+]?|>[-+]?)?\s*", re.M)
 
 
@@ -78,8 +78,7 @@ def _free(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def find_fixes(text: str) -> list[Fix]:
     """Every typography problem, with the replacement that fixes it when it is safe."""
-    front = _FRONT_MATTER.match(text)
-    front_end = front.end() if front else 0
+    front_end = front_matter_end(text)
     protected = _protected(text, front_end)
     prose_in_front = _front_matter_prose(text, front_end)
 
