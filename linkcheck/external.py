@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from common.config import PortalConfig
-from macros.build.portal import Portal
+from macros.assembly.portal import Portal
 from macros.floor.errors import ContentError
 
 from .cache import load_cache, save_cache

@@ -1,6 +1,6 @@
 """Fast content check, without building the site (`make check`).
 
-Runs the collection step the build runs (macros/build/collect.py: the same readers, the same
+Runs the collection step the build runs (macros/assembly/collect.py: the same readers, the same
 problems, the same words), so that what the build would refuse, the check refuses too,
 and adds French typography and the measures of the easy-to-read blocks. Reports every
 problem of every file in one run, as `file:line: message — hint`. `--fix-typography`
@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from common.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
-from macros.build.collect import collect
+from macros.assembly.collect import collect
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
 from macros.floor.errors import Problem

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Which rooms each room of macros/ may import from: a tree of siblings, not a line. The floor
 # holds what several rooms share; citations and charts stand side by side on it; pages cite
 # sources; the action pages and the site-wide steps stand side by side on the pages; the
-# build gathers them all; the engines' adapters hand pages to the build. Nothing runs back up
+# assembly gathers them all; the engines' adapters hand pages to it. Nothing runs back up
 # (a source does not know the pages citing it, a page not the site), and a room may import
 # only what it uses: a new arrow is a decision, written here and in ARCHITECTURE.md.
 # `common/` (outside macros/, shared with the service) is below every room.
@@ -26,8 +26,8 @@ ALLOWED = {
     "pages": {"floor", "citations"},
     "action": {"floor", "pages"},
     "sitewide": {"floor", "citations", "pages"},
-    "build": {"floor", "citations", "charts", "pages", "action", "sitewide"},
-    "engine": {"floor", "citations", "charts", "pages", "action", "sitewide", "build"},
+    "assembly": {"floor", "citations", "charts", "pages", "action", "sitewide"},
+    "engine": {"floor", "citations", "charts", "pages", "action", "sitewide", "assembly"},
 }
 # macros/__init__.py, the entry point mkdocs-macros imports: the adapters only.
 WIRING = {"engine", "floor", "pages"}

@@ -6,7 +6,7 @@ import textwrap
 from bs4 import BeautifulSoup
 
 from common.config import PortalConfig
-from macros.build.portal import Portal
+from macros.assembly.portal import Portal
 from macros.citations import sources as sources_module
 from macros.citations.notes import render_notes
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build

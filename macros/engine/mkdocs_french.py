@@ -15,7 +15,7 @@ import yaml
 
 from common.config import read_mkdocs_yml
 
-from ..build.collect import OMITTED_HINT
+from ..assembly.collect import OMITTED_HINT
 from ..floor.errors import Problem
 
 _DOC = r"Doc file '(?P<src>[^']+)' contains "

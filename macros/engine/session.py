@@ -19,8 +19,8 @@ from typing import ClassVar
 from common.config import PortalConfig, label
 
 from ..action import Action, call_to_action
-from ..build.portal import Portal
-from ..build.publication import Publication, escape_description
+from ..assembly.portal import Portal
+from ..assembly.publication import Publication, escape_description
 from ..charts import Charts
 from ..citations.bibliography_page import uncited
 from ..citations.notes import render_notes, site_root
