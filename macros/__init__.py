@@ -14,7 +14,7 @@ from .engine.engines import MKDOCS, ZENSICAL, engine_of_env, mkdocs_page
 from .engine.page_macros import register_macros
 from .engine.postbuild import run_site_steps
 from .engine.preview import Preview, strict_warnings
-from .engine.render_errors import PageTemplate
+from .engine.render_errors import set_error_handler
 from .engine.session import BuildSession
 from .floor.errors import stop_build
 from .floor.stash import HtmlStash
@@ -27,10 +27,11 @@ def define_env(env):
         session = BuildSession.current
         env.conf, env.page = session.conf, session.page  # what mkdocs-macros' env gives
         register_macros(env, session)
+        set_error_handler(env.variables, session.render_error)
         return
     session = BuildSession(env.conf, MKDOCS, Preview.start(env))
     register_macros(env, session)
-    PageTemplate.on_error = session.render_error
+    set_error_handler(env.variables, session.render_error)
     session.read({**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)),
                   **env.macros})
 

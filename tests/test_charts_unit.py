@@ -230,20 +230,21 @@ def test_vendored_vega_files_match_their_manifest_and_the_svg_renderer():
 
 
 def test_the_second_figure_comes_from_the_cache(tmp_path):
-    from macros.charts import _render
-
     (tmp_path / "data").mkdir()
     for suffix in (".csv", ".yml"):
         name = f"fraude-sociale-fiscale{suffix}"
         (tmp_path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
     charts = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT))
-    before = _render.renders
     first = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
-    assert _render.renders == before + 1
+    assert charts.drawn == 1
     second = charts.figure("fraude-sociale-fiscale", "docs/b.md", 1, lambda p: "../" + p)
-    assert _render.renders == before + 1
+    assert charts.drawn == 1
     assert first == second
     assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1
+    # A second build (a new object, the same cache folder) draws nothing.
+    again = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT))
+    assert again.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p) == first
+    assert again.drawn == 0
 
 
 def test_a_chart_module_mistake_is_named_and_nothing_is_fetched(tmp_path):
@@ -269,8 +270,6 @@ def _chart_project(path: Path) -> Path:
 
 
 def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp_path):
-    from macros.charts import _render
-
     sources = load_sources(ROOT / "bibliography", ROOT)
     ids = ["insee-demarches-en-ligne", "fraude-sociale-fiscale", "pas-de-module"]
     in_place = Charts(_chart_project(tmp_path / "a"), sources)
@@ -278,12 +277,11 @@ def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp
     ahead.prerender(ids, minimum=1)
     # Both charts are being drawn elsewhere; the unknown id is left for `figure` to report.
     assert len(ahead.drawing) == 2
-    before = _render.renders
     for chart_id in ids[:2]:
         url = lambda p: "../" + p  # noqa: E731
         assert ahead.figure(chart_id, "docs/a.md", 1, url) == \
             in_place.figure(chart_id, "docs/a.md", 1, url)
-    assert _render.renders == before + 2  # the two drawn in place, none for `ahead`
+    assert (in_place.drawn, ahead.drawn) == (2, 0)  # the two drawn in place, none for `ahead`
     assert ahead.published == in_place.published  # the specs built there and here
     assert not ahead.drawing
     assert sorted(p.name for p in (tmp_path / "b" / ".cache" / "charts").iterdir()) == \

@@ -27,6 +27,7 @@ from ..citations.archives import ArchiveRecord, load_archives
 from ..citations.preserved import preserve
 from ..citations.sources import Source, read_bibliography
 from ..floor.errors import ContentError, Problem, did_you_mean
+from ..floor.memo import Memo
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
 from ..sitewide.mirrors import Mirror, load_mirrors
@@ -103,11 +104,12 @@ def omitted_problems(nav, not_in_nav, pages: Collection[str],
 
 
 def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
-                   draft_specs: bool = False) -> list[Problem]:
+                   draft_specs: bool = False, memo: Memo | None = None) -> list[Problem]:
     """Each chart a page shows: its module, table and metadata, read as the build reads them.
     `draft_specs`: also run the module's build(rows) for charts whose drawing is not cached
     (what the build does; a cached drawing was made from the same code and data)."""
     known = chart_ids(charts_dir)
+    checked = (memo or Memo()).slot("charts")
     problems: list[Problem] = []
     seen: set[str] = set()
     for page in corpus.pages.values():
@@ -120,9 +122,9 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
                 continue
             key = (chart_id, charts_dir, draft_specs,
                    stamps(checked_files(chart_id, root, charts_dir)))
-            cached = _CHARTS.get(key)
+            cached = checked.get(key)
             if cached is None or cached[0] is not sources:
-                cached = _CHARTS[key] = (sources, check_chart(chart_id, root, sources,
+                cached = checked[key] = (sources, check_chart(chart_id, root, sources,
                                                               charts_dir, draft_specs))
             problems += cached[1]
     return problems
@@ -131,23 +133,27 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
 def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
             today: dt.date | None = None, known_names: Collection[str] | None = None,
             changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
-            draft_specs: bool = False) -> tuple[Content, list[Problem]]:
-    """Every content file read and checked; the content, and every problem found."""
+            draft_specs: bool = False, memo: Memo | None = None,
+            ) -> tuple[Content, list[Problem]]:
+    """Every content file read and checked; the content, and every problem found. `memo`:
+    what an earlier reading by the same owner found (files unchanged are not read again)."""
+    memo = memo or Memo()
     try:
         docs_label = docs_dir.relative_to(root).as_posix()
     except ValueError:
         docs_label = docs_dir.as_posix()
-    bibliography = _bibliography(root / config.bibliography_dir, root)
+    bibliography = _bibliography(root / config.bibliography_dir, root, memo)
     problems = list(bibliography.problems)
-    sources, archives = _preserved(bibliography.sources, root, config, problems)
+    sources, archives = _preserved(bibliography.sources, root, config, problems, memo)
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
-                                 sources, changed, bibliography.broken, today, known_names)
+                                 sources, changed, bibliography.broken, today, known_names,
+                                 memo)
     problems += found
     problems += check_links(corpus.texts, docs_label, docs_dir)
     if nav:
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
-    problems += chart_problems(corpus, root, sources, charts_dir, draft_specs)
+    problems += chart_problems(corpus, root, sources, charts_dir, draft_specs, memo)
     content = Content(sources, corpus, archives=archives)
     redirects, mirrors = config.redirects_data, config.mirrors_data
     content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
@@ -180,12 +186,6 @@ def _without_knock_ons(problems: list[Problem], broken: Collection[str]) -> list
                     and p.message.split("`")[1] in broken)]
 
 
-# Read once per process while the files are unchanged: a preview rebuild (make serve) after
-# an edit of one page neither parses the .bib files again nor reloads every chart module.
-_BIBLIOGRAPHY: dict[Path, tuple] = {}
-_CHARTS: dict[tuple, tuple] = {}
-
-
 def stamps(paths: Iterable[Path]) -> tuple:
     """What tells files changed: each one's path and content digest (None: absent). The
     content, not the clock: two saves within the clock's resolution are still seen."""
@@ -198,19 +198,20 @@ def stamps(paths: Iterable[Path]) -> tuple:
     return tuple(found)
 
 
-def _bibliography(bib_dir: Path, root: Path):
+def _bibliography(bib_dir: Path, root: Path, memo: Memo):
+    """Read again only when a .bib file changed: a preview rebuild (make serve) after an
+    edit of one page does not parse the .bib files again."""
+    read = memo.slot("bibliography")
     key = stamps(sorted(bib_dir.glob("*.bib")))
-    cached = _BIBLIOGRAPHY.get(bib_dir)
+    cached = read.get(bib_dir)
     if cached is None or cached[0] != key:
-        cached = _BIBLIOGRAPHY[bib_dir] = (key, read_bibliography(bib_dir, root))
+        cached = read[bib_dir] = (key, read_bibliography(bib_dir, root))
     return cached[1]
 
 
-_PRESERVED: dict[Path, tuple] = {}
-
-
 def _preserved(sources: dict[str, Source], root: Path, config: PortalConfig,
-               problems: list[Problem]) -> tuple[dict[str, Source], dict[str, ArchiveRecord]]:
+               problems: list[Problem], memo: Memo,
+               ) -> tuple[dict[str, Source], dict[str, ArchiveRecord]]:
     """The sources joined with data/archives.yml and their kept documents (checked against
     their hash), read again only when one of them changed: the same sources object from one
     preview rebuild to the next, as the chart cache expects."""
@@ -218,12 +219,13 @@ def _preserved(sources: dict[str, Source], root: Path, config: PortalConfig,
     documents = sorted({root / s.fields["file"] for s in sources.values()
                         if s.fields.get("file") and ".." not in s.fields["file"]})
     key = (id(sources), stamps([root / label_, *documents]), config.documents_dir)
-    cached = _PRESERVED.get(root)
+    read = memo.slot("preserved")
+    cached = read.get(root)
     if cached is None or cached[0] != key or cached[1] is not sources:
         found: list[Problem] = []
         archives = _caught(lambda: load_archives(root / label_, label_), found, {})
         joined, more = preserve(sources, archives, root, config.documents_dir)
-        cached = _PRESERVED[root] = (key, sources, joined, archives, found + more)
+        cached = read[root] = (key, sources, joined, archives, found + more)
     problems += cached[4]
     return cached[2], cached[3]
 

@@ -11,6 +11,7 @@ from common.config import PortalConfig
 
 from ..citations.sources import Source
 from ..floor.errors import raise_if_any
+from ..floor.memo import Memo
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates
 from .collect import Content, collect
@@ -27,9 +28,10 @@ class Portal:
     content: Content | None = None
 
     @classmethod
-    def load(cls, config: PortalConfig, known_names: Collection[str] | None = None) -> Portal:
+    def load(cls, config: PortalConfig, known_names: Collection[str] | None = None,
+             memo: Memo | None = None) -> Portal:
         """Everything read and checked by the collection step shared with `make check`;
-        ContentError listing every problem."""
+        ContentError listing every problem. `memo`: what the owner's earlier reading found."""
         root, docs = config.root, config.docs_dir
         try:
             docs_label = docs.relative_to(root).as_posix()
@@ -38,7 +40,7 @@ class Portal:
         content, problems = collect(
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
-            changed=last_commit_dates(root, docs_label))
+            changed=last_commit_dates(root, docs_label), memo=memo)
         raise_if_any(problems)
         return cls(root, docs, config.bib_dir, content.sources, content.corpus,
                    redirects=content.redirects, content=content)

@@ -102,6 +102,7 @@ class Charts:
     drawing: dict[str, Future] = field(default_factory=dict)  # key -> `draw`'s answer
     # Module, data and cache key of each chart, read once per build (prerender, then figure).
     prepared: dict[str, _Prepared] = field(default_factory=dict)
+    drawn: int = 0  # charts this object drew in this process (a rebuild from the cache: 0)
 
     # Read once per build, not once per chart.
     @functools.cached_property
@@ -170,6 +171,7 @@ class Charts:
         rendered = render_cached(self.cache, prepared.key, chart_id, prepared.spec,
                                  self.drawing.pop(prepared.key, None),
                                  Path(prepared.module.__file__))
+        self.drawn += rendered.drawn_here
         self.published[chart_id] = rendered.spec
         first_on_page = page_path not in self.pages_with_script
         self.pages_with_script.add(page_path)
@@ -189,9 +191,11 @@ class Charts:
         for chart_id in shown:
             if chart_id not in self.published:
                 prepared = self._prepare(chart_id)
-                self.published[chart_id] = render_cached(
+                rendered = render_cached(
                     self.cache, prepared.key, chart_id, prepared.spec,
-                    self.drawing.pop(prepared.key, None), Path(prepared.module.__file__)).spec
+                    self.drawing.pop(prepared.key, None), Path(prepared.module.__file__))
+                self.drawn += rendered.drawn_here
+                self.published[chart_id] = rendered.spec
         if not self.published:
             return
         import vl_convert

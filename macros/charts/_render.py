@@ -26,10 +26,6 @@ from ._style import CONFIG
 LOCALE = "fr-FR"
 _ID = re.compile(r'\bid="([^"]+)"')
 
-# Number of SVG renders by this process: a rebuild with unchanged charts adds none.
-renders = 0
-
-
 @functools.cache  # installed versions do not change during a build: read them once
 def library_versions() -> str:
     return f"altair {version('altair')}, vl-convert-python {version('vl-convert-python')}"
@@ -80,10 +76,8 @@ def slim_svg(svg: str) -> str:
 
 
 def render_svg(spec: dict, prefix: str) -> str:
-    global renders
     import vl_convert  # a native library: loaded only when something must be rendered
 
-    renders += 1
     # No base URL allowed: a spec can never make the build fetch anything from the network.
     svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE, time_format_locale=LOCALE,
                                      allowed_base_urls=[])
@@ -104,6 +98,7 @@ def cache_key(*parts: bytes) -> str:
 class Rendered:
     svg: str
     spec: dict
+    drawn_here: bool = False  # drawn by this process now (not from the cache nor another one)
 
 
 class RenderCache:
@@ -172,14 +167,16 @@ def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callab
     hit = cache.get(key)
     if hit:
         return hit
+    here = drawing is None
     try:
         spec, svg, reason, line = (drawing.result() if drawing
                                    else draw(chart_id, make_spec, module_path))
     except Exception:  # the drawing process died (killed, out of memory): draw it here
+        here = True
         spec, svg, reason, line = draw(chart_id, make_spec, module_path)
     if reason:  # a mistake in the chart module: named, without a traceback
         raise ContentError([drawing_problem(chart_id, reason, line)])
     rendered = Rendered(svg, spec)
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)
-    return rendered
+    return Rendered(svg, spec, drawn_here=here)

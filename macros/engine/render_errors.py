@@ -25,18 +25,27 @@ def template_line(error: BaseException) -> int | None:
     return getattr(error, "lineno", None)
 
 
-class PageTemplate(jinja2.Template):
-    # Set for each build: receives the error and the template line, returns the text that
-    # stands for the page. None: errors propagate.
-    on_error: Callable[[Exception, int | None], str] | None = None
+# The page variable through which a build's session hands its handler to the page templates:
+# a variable of the macros' env, which both engines pass to every page's `render`. The
+# handler belongs to the build, not to a class. It receives the error and the template
+# line, and returns the text that stands for the page; without it, errors propagate.
+ON_ERROR = "portal_on_render_error"
 
+
+def set_error_handler(variables: dict, handler: Callable[[Exception, int | None], str]) -> None:
+    """`variables`: the macros' env.variables (mkdocs-macros' or Zensical's)."""
+    variables[ON_ERROR] = handler
+
+
+class PageTemplate(jinja2.Template):
     def render(self, *args, **kwargs) -> str:
+        on_error = dict(*args, **kwargs).get(ON_ERROR)
         try:
             return super().render(*args, **kwargs)
         except Exception as error:
-            if PageTemplate.on_error is None:
+            if not callable(on_error):
                 raise
-            return PageTemplate.on_error(error, template_line(error))
+            return on_error(error, template_line(error))
 
 
 class PageTemplates(Extension):

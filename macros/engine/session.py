@@ -28,6 +28,7 @@ from ..citations.preserved import orphan_notice, orphan_records, unarchived_noti
 from ..citations.syntax import find_citations
 from ..floor.errors import ContentError, Problem, stop_build
 from ..floor.log import advisory
+from ..floor.memo import Memo
 from ..floor.stash import HtmlStash
 from ..pages.article import decorate
 from ..pages.templates import call_line, call_problem
@@ -35,7 +36,6 @@ from ..sitewide.frozen import LISTING_PAGE
 from . import mkdocs_french as french_warnings
 from .engines import ZENSICAL, PageRef, read_config
 from .preview import Preview
-from .render_errors import PageTemplate
 
 
 class BuildSession:
@@ -58,6 +58,9 @@ class BuildSession:
         self.page: PageRef | None = None
         self.line_offset = 0  # file line of the rendered page's template line 1, minus 1
         self.engine_conf = None  # the engine's own configuration object (Zensical's dict)
+        # What this build read (macros/floor/memo.py): the session's own, so that a second
+        # build in the same process starts afresh; a preview hands it to its next rebuild.
+        self.memo = Memo()
 
     @functools.cached_property
     def config(self) -> PortalConfig:
@@ -70,12 +73,15 @@ class BuildSession:
         """Read and check everything once. A content mistake stops the build (or, while
         serving, is kept for the preview's error page). `known_names`: every name a page
         may use (macros, variables, filters)."""
-        BuildSession.current = self
+        previous, BuildSession.current = BuildSession.current, self
         conf, config, preview = self.conf, self.config, self.preview
+        if preview.serving and previous is not None and previous.preview.serving \
+                and previous.config.root == config.root:
+            self.memo = previous.memo  # the preview's rebuild: unchanged files not read again
         root, docs_dir = config.root, config.docs_dir
         french_warnings.install(docs_dir, label(docs_dir, root), config.config_file)
         try:
-            portal = Portal.load(config, known_names=known_names)
+            portal = Portal.load(config, known_names=known_names, memo=self.memo)
             # data/petition.yml as the collection step read it: once per build.
             self.action = Action.with_petition(portal.content.petition, docs_dir, config)
             # Placeholders are refused here, before any page is built, in a publishing build.
@@ -120,7 +126,6 @@ class BuildSession:
         conf = read_config(Path(engine_conf["root_dir"]) / "mkdocs.yml")
         session = cls(conf, ZENSICAL, Preview(serving=False))
         session.engine_conf = engine_conf
-        PageTemplate.on_error = session.render_error
         session.read(known_names())  # once per build, not once per page
         if session.portal is not None:  # the templates read Zensical's `config.extra`
             session.set_page_flags(engine_conf.setdefault("extra", {}))

@@ -20,6 +20,7 @@ from ..citations.sources import Source
 from ..citations.syntax import find_citations, unclosed_markup
 from ..floor.errors import Problem, did_you_mean
 from ..floor.markdown_spans import code_spans
+from ..floor.memo import Memo
 from ..floor.textfile import decode
 from .frontmatter import split_front_matter, validate
 from .templates import template_problems
@@ -150,12 +151,15 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                  changed: Mapping[str, dt.date] | None = None,
                  broken_keys: Collection[str] = (),
                  today: dt.date | None = None,
-                 known_names: Collection[str] | None = None) -> tuple[Corpus, list[Problem]]:
+                 known_names: Collection[str] | None = None,
+                 memo: Memo | None = None) -> tuple[Corpus, list[Problem]]:
     """Every page read and checked, and every problem found.
 
     `broken_keys`: keys of BibTeX entries that have a problem of their own (citing them is
     not reported again); `today`: later dates are refused; `known_names`: the macros and
-    variables a page may use (None: not checked)."""
+    variables a page may use (None: not checked); `memo`: what an earlier reading by the
+    same owner found (a preview's rebuild reads again only the pages that changed)."""
+    cache = (memo or Memo()).slot("pages")
     problems: list[Problem] = []
     pages: dict[str, PageRecord] = {}
     texts: dict[str, str] = {}
@@ -172,7 +176,7 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                None if known is None else frozenset(known))
     for file in sorted(docs_dir.rglob("*.md")):
         path = file.relative_to(docs_dir).as_posix()
-        text, record, found = _read_page_cached(file, path, context, known)
+        text, record, found = _read_page_cached(file, path, context, known, cache)
         problems += found
         if text is None:
             continue
@@ -181,24 +185,22 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
     return Corpus(pages, texts), problems
 
 
-# path -> (content digest, context, result): a preview rebuild checks again only what changed.
-_PAGE_CACHE: dict[Path, tuple] = {}
-
-
 def _same_context(a: tuple, b: tuple) -> bool:
     return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
 
 
-def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None):
+def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None,
+                      cache: dict[Path, tuple]):
+    """`cache`: path -> (content digest, context, result)."""
     data = file.read_bytes()
     stamp = hashlib.blake2b(data, digest_size=16).digest()  # the content, not the clock
-    cached = _PAGE_CACHE.get(file)
+    cached = cache.get(file)
     if cached and cached[0] == stamp and _same_context(cached[1], context):
         return cached[2]
     sources, broken_keys, today, dossiers, docs_label, _ = context
     result = _read_page(data, path, f"{docs_label}/{path}", list(dossiers), sources,
                         broken_keys, today, known)
-    _PAGE_CACHE[file] = (stamp, context, result)
+    cache[file] = (stamp, context, result)
     return result
 
 
