@@ -80,7 +80,7 @@ class _AfterMacros(Preprocessor):
         if session is None or session.portal is None or page is None:
             return lines
         self.stash.clear()
-        markdown = session.finish_page(page, "\n".join(lines), self.stash)
+        markdown = session.finish_page("\n".join(lines), self.stash)
         return lines if markdown is None else markdown.split("\n")
 
 

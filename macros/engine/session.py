@@ -18,19 +18,17 @@ from typing import ClassVar
 
 from common.config import PortalConfig, label
 
-from ..action import Action, call_to_action
+from ..action import Action
+from ..assembly.pipeline import PagePipeline, PageWork
 from ..assembly.portal import Portal
-from ..assembly.publication import Publication, escape_description
+from ..assembly.publication import Publication
 from ..charts import Charts
 from ..citations.bibliography_page import uncited
-from ..citations.notes import render_notes, site_root
 from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
-from ..citations.syntax import find_citations
 from ..floor.errors import ContentError, Problem, stop_build
 from ..floor.log import advisory
 from ..floor.memo import Memo
 from ..floor.stash import HtmlStash
-from ..pages.article import decorate
 from ..pages.templates import call_line, call_problem
 from ..sitewide.frozen import LISTING_PAGE
 from . import mkdocs_french as french_warnings
@@ -52,11 +50,11 @@ class BuildSession:
         self.action: Action | None = None
         self.charts: Charts | None = None
         self.publication: Publication | None = None
-        # Errors raised inside the macro calls of the page being built, every one reported
-        # by the page extension (mkdocs-macros would print a traceback for them).
-        self.pending: list[ContentError] = []
+        self.pipeline: PagePipeline | None = None  # one page's way (macros/assembly/)
         self.page: PageRef | None = None
-        self.line_offset = 0  # file line of the rendered page's template line 1, minus 1
+        # The page being built: its decorations, and the errors raised inside its macro
+        # calls, every one reported when it finishes (mkdocs-macros would print a traceback).
+        self.work: PageWork | None = None
         self.engine_conf = None  # the engine's own configuration object (Zensical's dict)
         # What this build read (macros/floor/memo.py): the session's own, so that a second
         # build in the same process starts afresh; a preview hands it to its next rebuild.
@@ -91,6 +89,8 @@ class BuildSession:
                 raise stop_build(error) from None
             return self
         self.portal = portal
+        self.pipeline = PagePipeline(config, portal, self.publication, self.action,
+                                     keep=preview.keep)
         self.charts = Charts(portal.root, portal.sources)
         if not preview.quick:  # a quick preview draws only the charts of the pages it rebuilds
             self.charts.prerender(portal.corpus.chart_ids())
@@ -155,14 +155,14 @@ class BuildSession:
             except TypeError:
                 record = self.record()
                 text = self.page_source()
-                self.pending.append(ContentError([call_problem(
+                self.work.pending.append(ContentError([call_problem(
                     record.file_path if record else "docs/?", macro.__name__, macro, args,
                     kwargs, call_line(text, macro.__name__))]))
                 return ""
             try:
                 return macro(*args, **kwargs)
             except ContentError as error:
-                self.pending.append(error)
+                self.work.pending.append(error)
                 return ""
         return wrapper
 
@@ -178,79 +178,24 @@ class BuildSession:
     def render_error(self, error: Exception, line: int | None) -> str:
         """A macro call that failed while the page's template rendered: kept for the page
         extension, which reports it; the page renders as nothing meanwhile."""
-        record = self.record()
-        where = self.page.src_uri if self.page else "?"
+        work = self.work
         reason = " ".join(str(error).split())[:200] or type(error).__name__
-        self.pending.append(ContentError([Problem(
-            record.file_path if record else f"docs/{where}",
+        work.pending.append(ContentError([Problem(
+            work.file_path,
             f"erreur dans un appel de macro : {type(error).__name__} « {reason} »",
-            line + self.line_offset if line else None,
+            line + work.line_offset if line else None,
             "vérifiez les noms écrits entre {{ et }} : macro, variable ou champ (un champ "
             "inconnu de `config.extra` ou de l’en-tête, par exemple)")]))
         return ""
 
     # -- Pages -----------------------------------------------------------------------------
 
-    def history_url(self, src_uri: str) -> str | None:
-        repo, history = self.config.repo_url, self.config.history_uri
-        return f"{repo.rstrip('/')}/{history.strip('/')}/{src_uri}" if repo and history else None
-
     def begin_page(self, page: PageRef, markdown: str) -> None:
-        """Before the page's macros run: the page is known, its head and banners are set
-        (templates read them from `page.meta`)."""
+        """The adapters' first half: the page is the session's current one; the pipeline
+        sets its head and banners (macros/assembly/pipeline.py)."""
         self.page = page
-        self.pending.clear()
-        record = self.record()
-        if record:
-            self.line_offset = self._body_line(record, markdown) - 1
-        decorated = self.decorated(page, markdown)
-        # The page's own title (front matter), not the shorter one the navigation gives it.
-        title = str(page.meta.get("title") or page.title or "")
-        description, head = self.publication.head(self.portal, page.src_uri, page.url, title,
-                                                  page.meta, decorated)
-        page.meta["description"] = escape_description(description)
-        page.meta["portal_head"] = head
-        page.meta["portal_banners"] = self.publication.banners(page.url)
+        self.work = self.pipeline.start(page, markdown)
 
-    def _body_line(self, record, body: str) -> int:
-        """The file line where the page's body (after its front matter) starts."""
-        text = self.portal.corpus.texts.get(record.path, "")
-        at = text.find(body[:200]) if body.strip() else -1
-        return text.count("\n", 0, at) + 1 if at >= 0 else 1
-
-    def decorated(self, page: PageRef, markdown: str) -> str:
-        """The page's Markdown with its dates, updates, reply and, for an investigation,
-        the call to action."""
-        record = self.portal.corpus.pages.get(page.src_uri)
-        if not record:
-            return markdown
-        markdown = decorate(record, markdown, self.history_url(page.src_uri))
-        if record.dossier:
-            markdown += call_to_action(self.config, page.url, page.src_uri, self.action, record)
-        return markdown
-
-    def finish_page(self, page: PageRef, markdown: str, stash: HtmlStash) -> str | None:
-        """After the page's macros ran: every pending mistake of the page reported; the
-        decorations added; citations turned into numbered notes; an investigation's JSON-LD
-        added to its head. None: the page is left as it is (the preview shows the errors)."""
-        if self.pending:
-            problems = []
-            for problem in (p for e in self.pending for p in e.problems):
-                if problem not in problems:
-                    problems.append(problem)
-            self.pending.clear()
-            error = ContentError(problems)
-            if self.preview.keep(error):
-                return None
-            raise stop_build(error) from None
-        markdown = self.decorated(page, markdown)
-        # The citations, charts' included, found once: the notes and an investigation's JSON-LD.
-        groups = list(find_citations(markdown))
-        cited = [c.key for group in groups for c in (group.citations or ())]
-        article = self.publication.article(self.portal, page.src_uri, page.url, cited)
-        if article:
-            page.meta["portal_head"] = f"{page.meta.get('portal_head', '')}\n{article}"
-        markdown = render_notes(markdown, self.portal.sources, f"docs/{page.src_uri}", stash,
-                                groups, site_root(page.url))
-        return stash.stash_marked(markdown)
-
+    def finish_page(self, markdown: str, stash: HtmlStash) -> str | None:
+        """The adapters' second half: the pipeline finishes the current page."""
+        return self.pipeline.finish(self.work, markdown, stash)

@@ -76,10 +76,16 @@ def easy_read(page: PageRecord) -> str:
     return HtmlStash.mark_block(render_easy_read(text)) if text else ""
 
 
-def decorate(page: PageRecord, markdown: str, history_url: str | None) -> str:
-    """The page's Markdown with its easy-to-read block, dates, updates and reply around the
-    original text."""
+def decorations(page: PageRecord, history_url: str | None) -> tuple[str, str]:
+    """What goes before and after the page's text: its easy-to-read block, dates, updates
+    and reply. Built once per page, put around its text as often as needed."""
     if page.dossier:
-        return (easy_read(page) + byline(page, history_url) + updates_block(page) + markdown
-                + reply_block(page))
-    return easy_read(page) + markdown + page_dates(page, history_url)
+        return easy_read(page) + byline(page, history_url) + updates_block(page), \
+            reply_block(page)
+    return easy_read(page), page_dates(page, history_url)
+
+
+def decorate(page: PageRecord, markdown: str, history_url: str | None) -> str:
+    """The page's Markdown with its decorations around the original text."""
+    before, after = decorations(page, history_url)
+    return before + markdown + after

@@ -1,0 +1,105 @@
+"""The page pipeline (macros/assembly/pipeline.py) driven without MkDocs or Zensical: a page
+record and its text in, the page's head, banners, decorations, notes and JSON-LD out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from common.config import PortalConfig, read_mkdocs_yml
+from macros.action import Action
+from macros.assembly.pipeline import PagePipeline, body_line, pending_error
+from macros.assembly.portal import Portal
+from macros.assembly.publication import Publication
+from macros.floor.errors import BuildStopped, ContentError, Problem
+from macros.floor.stash import HtmlStash
+from support.sites import make_site
+
+ARTICLE = "enquetes/une-enquete.md"
+
+
+@dataclass
+class Page:
+    """What an adapter hands over (macros/engine/engines.py: PageRef), without an engine."""
+
+    src_uri: str
+    url: str
+    title: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    project = make_site(tmp_path_factory.mktemp("pipeline"))
+    written = read_mkdocs_yml(project / "mkdocs.yml", {})
+    conf = {**written.data, "config_file_path": str(project / "mkdocs.yml")}
+    config = PortalConfig.from_mkdocs(conf, {})
+    portal = Portal.load(config)
+    action = Action.with_petition(portal.content.petition, config.docs_dir, config)
+    return PagePipeline(config, portal, Publication.load(conf, portal, action), action)
+
+
+def _page(pipeline, src_uri: str, url: str) -> tuple[Page, str]:
+    """The page as an engine hands it over: its front matter as `meta`, then its text."""
+    record = pipeline.portal.corpus.pages[src_uri]
+    body = pipeline.portal.corpus.texts[src_uri].split("---\n", 2)[2]
+    return Page(src_uri, url, meta=dict(record.meta)), body
+
+
+def test_an_investigation_through_the_pipeline(pipeline):
+    page, body = _page(pipeline, ARTICLE, "enquetes/une-enquete.html")
+    work = pipeline.start(page, body)
+    # Head and banners are in the page's meta, where the templates read them.
+    assert 'property="og:title" content="Une enquête"' in page.meta["portal_head"]
+    assert page.meta["description"] == "Résumé."
+    assert "portal_banners" in page.meta
+    # The decorations were built once, and go around the text.
+    assert "Équipe du portail" in work.before and body not in work.before
+    assert work.line_offset == body_line(pipeline.portal.corpus.texts[ARTICLE], body) - 1 > 0
+    stash = HtmlStash()
+    out = stash.restore(pipeline.finish(work, body, stash))  # the stashed HTML put back
+    assert out.index("Équipe du portail") < out.index("Un fait")
+    # The citation became a note, and the investigation's JSON-LD joined its head.
+    assert "[@dubois_2021]" not in out
+    assert "Contrôler les assistés" in out
+    assert "application/ld+json" in page.meta["portal_head"]
+    assert "Article" in page.meta["portal_head"]
+
+
+def test_a_page_that_is_not_an_investigation_has_no_article(pipeline):
+    page, body = _page(pipeline, "index.md", "index.html")
+    work = pipeline.start(page, body)
+    assert work.record is not None and work.record.dossier is None
+    out = pipeline.finish(work, body, HtmlStash())
+    assert "Bienvenue." in out
+    assert "application/ld+json" not in page.meta["portal_head"]
+
+
+def test_the_mistakes_of_a_page_stop_the_build_each_once(pipeline):
+    page = Page("index.md", "index.html", meta={})
+    work = pipeline.start(page, "Bienvenue.\n")
+    problem = Problem("docs/index.md", "graphique inconnu `x`", 3, "créez-le")
+    work.pending += [ContentError([problem]), ContentError([problem])]
+    assert pending_error(work.pending).problems == [problem]
+    with pytest.raises(BuildStopped) as stopped:
+        pipeline.finish(work, "Bienvenue.\n", HtmlStash())
+    assert str(stopped.value).count("graphique inconnu `x`") == 1
+    assert work.pending == []
+
+
+def test_a_kept_mistake_leaves_the_page_as_it_is(pipeline):
+    kept = []
+    keeping = PagePipeline(pipeline.config, pipeline.portal, pipeline.publication,
+                           pipeline.action, keep=lambda error: kept.append(error) or True)
+    page = Page("index.md", "index.html", meta={})
+    work = keeping.start(page, "Bienvenue.\n")
+    work.pending.append(ContentError([Problem("docs/index.md", "erreur", 1)]))
+    assert keeping.finish(work, "Bienvenue.\n", HtmlStash()) is None
+    assert [p.message for e in kept for p in e.problems] == ["erreur"]
+
+
+def test_body_line():
+    text = "---\ntitle: A\n---\n\nLe texte.\n"
+    assert body_line(text, "\nLe texte.\n") == 4
+    assert body_line(text, "") == 1
