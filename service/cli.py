@@ -44,7 +44,7 @@ def _write(text: str, target: Path | None) -> None:
     try:
         write_private(target, text.encode("utf-8"))
     except OSError as error:
-        raise CommandError(f"{target} : écriture impossible ({error.strerror}) ; indiquez "
+        raise CommandError(f"{target} : écriture impossible ({error.strerror}) ; indiquez "
                            "avec --sortie un fichier dans un dossier où vous pouvez "
                            "écrire") from None
     print(f"Écrit : {target}", file=sys.stderr)
@@ -130,7 +130,7 @@ def cmd_statistiques(args, settings: Settings) -> None:
     print(f"En attente de confirmation : {format_number(unconfirmed)} ; "
           f"courriels en file d’attente : {format_number(waiting)}")
     print(f"Courriels abandonnés (non remis en "
-          f"{settings.campaign.retention.mail_days} jours) : {format_number(dropped)}")
+          f"{settings.campaign.retention.mail_days} jours) : {format_number(dropped)}")
     by_origin: dict[str, int] = {}
     print("\nPar jour et par site :")
     for r in rows:

@@ -46,8 +46,8 @@ REFUSALS = {
     "rate": "Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
             "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
             "conservé ci-dessous.",
-    "unavailable": "Votre envoi n’a pas pu être enregistré : le service a un problème "
-                   "passager de son côté. Réessayez dans quelques minutes ; ce que vous avez "
+    "unavailable": "Votre envoi n’a pas pu être enregistré : le service a un problème "
+                   "passager de son côté. Réessayez dans quelques minutes ; ce que vous avez "
                    "tapé est conservé ci-dessous.",
     "too_big": "Votre envoi est trop volumineux pour être reçu (plus de {size} Ko). "
                "Raccourcissez le texte, puis renvoyez le formulaire.",

@@ -41,12 +41,12 @@ def already_signed_mail(settings: Settings) -> tuple[str, str]:
     confirmed signs again (at most once a day: storage.MailCap). The page shown after
     signing is the same for every address; only the owner of the mailbox learns this."""
     c = settings.campaign
-    subject = f"Votre signature est déjà comptée : {c.title}"
+    subject = f"Votre signature est déjà comptée : {c.title}"
     body = (f"Bonjour,\n\nQuelqu’un, sans doute vous, vient de signer à nouveau avec cette "
-            f"adresse la pétition\n« {c.title} ».\n\n"
-            f"Cette adresse a déjà signé et confirmé : sa signature est comptée, une seule "
+            f"adresse la pétition\n« {c.title} ».\n\n"
+            f"Cette adresse a déjà signé et confirmé : sa signature est comptée, une seule "
             f"fois.\nVous n’avez rien à faire, et rien n’a été modifié.\n\n"
-            f"Si ce n’était pas vous, ignorez ce message : vous n’en recevrez pas d’autre de "
+            f"Si ce n’était pas vous, ignorez ce message : vous n’en recevrez pas d’autre de "
             f"ce genre avant demain.\n\n"
             f"L’équipe du portail\n{settings.portal_url}\n")
     return subject, body

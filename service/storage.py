@@ -56,7 +56,7 @@ signatures = Table(
 )
 # The confirmation links sent for a signature. Signing a pending address again sends a new
 # link and keeps the earlier ones valid: whoever typed the address cannot cancel the link
-# its owner already holds. Once one is used, the others are deleted.
+# its owner already holds. They are deleted with the signature.
 links = Table(
     "links", metadata,
     Column("id", Integer, primary_key=True),
@@ -357,8 +357,8 @@ class Database:
         return _state(row, now)
 
     def confirm(self, token_key: str, now: dt.datetime) -> str:
-        """'confirmed', 'already', 'expired' or 'unknown'. Confirming deletes the
-        signature's other links."""
+        """'confirmed', 'already', 'expired' or 'unknown'. The signature's other links stay
+        (each then answers 'already'); they go with the signature."""
         with self.engine.begin() as conn:
             row = conn.execute(_FIND_LINK, {"token_key": token_key}).first()
             state = _state(row, now)
@@ -368,11 +368,7 @@ class Database:
                                 .where(signatures.c.id == row.signature_id,
                                        signatures.c.confirmed_at.is_(None))
                                 .values(confirmed_at=now))
-            if done.rowcount != 1:
-                return "already"
-            conn.execute(delete(links).where(links.c.signature_id == row.signature_id,
-                                             links.c.id != row.id))
-            return "confirmed"
+            return "confirmed" if done.rowcount == 1 else "already"
 
     def count(self) -> int:
         with self.engine.connect() as conn:
