@@ -410,3 +410,41 @@ def test_files_and_folders_are_private_under_umask_022(keys, inbox, campaign_roo
                                                "temoignages.jsonl", "temoignages.txt"]
     finally:
         running.stop()
+
+
+# -- schema version 2 from a version 1 database ------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_version_1_database_migrates_with_its_pending_links(backend, request,
+                                                           tmp_path_factory):
+    """A database written by version 1 (token on the signature row) keeps its signatures
+    and its pending links work from the links table."""
+    from service.migrations import _v1_initial, migrate
+    from service.storage import Database, schema_version
+    url = database_url(backend, request, tmp_path_factory)
+    db = Database.open(url)
+    now = utc_days_ago(0)
+    with db.engine.begin() as conn:
+        schema_version.create(conn)
+        _v1_initial(conn)
+        conn.execute(schema_version.insert().values(version=1, name="v1", applied_at=now))
+        for i, confirmed in ((1, None), (2, now)):
+            conn.execute(text(
+                "INSERT INTO signatures (id, email_key, email_sealed, name, postcode, "
+                "newsletter, origin, created_at, confirmed_at, token_key, token_expires_at) "
+                "VALUES (:i, :key, 's', 'Nom', '35000', false, '', :now, :confirmed, :token, "
+                ":expires)"), {"i": i, "key": f"key{i}", "now": now, "confirmed": confirmed,
+                                "token": f"token{i}", "expires": now + dt.timedelta(days=7)})
+        conn.execute(text("INSERT INTO outbox (recipient_key, recipient, subject, body, "
+                          "created_at, attempts, next_attempt_at) VALUES ('key1', 'a@b.fr', "
+                          "'S', 'B', :now, 0, :now)"), {"now": now})
+    assert migrate(db.engine) == [2]
+    assert db.link_state("token1", now) == "pending"
+    assert db.link_state("token2", now) == "unknown"  # confirmed: its token is not needed
+    assert db.confirm("token1", now) == "confirmed" and db.count() == 2
+    with db.engine.connect() as conn:
+        assert conn.execute(select(outbox.c.kind)).scalar_one() == "confirmation"
+        actual = conn.exec_driver_sql("SELECT * FROM signatures LIMIT 0").keys()
+        assert set(actual) == set(signatures.columns.keys())  # token columns gone
+    assert db.forget("key1") == 1 + 1 + 1  # signature, link, mail
+    db.close()
