@@ -27,8 +27,6 @@ MESSAGES = {
     "encoding": "Ce champ contenait des caractères illisibles (le texte reçu n’était pas en "
                 "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
                 "formulaire.",
-    "already": "Cette adresse électronique a déjà signé la pétition et confirmé sa "
-               "signature : elle n’est comptée qu’une fois, inutile de signer à nouveau.",
     "testimony_missing": "Écrivez votre témoignage avant de l’envoyer.",
     "testimony_long": f"Votre témoignage compte plus de {LIMITS['testimony']:,} caractères : "
                       "raccourcissez-le, ou envoyez-le en deux fois.".replace(",", "\u202f"),
