@@ -448,3 +448,16 @@ def test_version_1_database_migrates_with_its_pending_links(backend, request,
         assert set(actual) == set(signatures.columns.keys())  # token columns gone
     assert db.forget("key1") == 1 + 1 + 1  # signature, link, mail
     db.close()
+
+
+def test_mail_cap_setting_is_checked(campaign_root, keys):
+    from service.settings import SettingsError, load_settings
+    env = {"SERVICE_SECRET": "s" * 40, "SERVICE_PUBLIC_KEY": keys[1],
+           "SERVICE_PUBLIC_URL": "https://agir.example.org/", "SERVICE_ROOT": str(campaign_root)}
+    assert load_settings(env).mails_per_address == 5
+    assert load_settings({**env, "SERVICE_MAILS_PER_ADDRESS": "2"}).mails_per_address == 2
+    for value, message in (("cinq", "SERVICE_MAILS_PER_ADDRESS : « cinq » n’est pas un nombre"),
+                           ("0", "SERVICE_MAILS_PER_ADDRESS : « 0 » doit être supérieur à 0")):
+        with pytest.raises(SettingsError) as refused:
+            load_settings({**env, "SERVICE_MAILS_PER_ADDRESS": value})
+        assert str(refused.value) == message
