@@ -304,31 +304,48 @@ def test_engines_hide_statement_parameters(tmp_path):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_database_error_during_a_signature_logs_no_personal_data(
         backend, request, keys, inbox, campaign_root, tmp_path_factory):
+    """The database refuses to write: a signature and a confirmation each get a 503 page,
+    and the log names the error's kind, never a name, postcode, address, token or HMAC."""
     url = database_url(backend, request, tmp_path_factory)
     running = start(url, keys, inbox.port, campaign_root)
     try:
+        ports = {str(running.port), str(inbox.port), url.rsplit(":", 1)[-1].split("/")[0]}
+        postcode = next(p for p in ("97351", "97352", "97353") if p not in ports)
+        waiting = unique("Enattente")
+        assert post(running.url + "signer", form(email=waiting, name="Alix Confidentiel",
+                                                 postcode=postcode)).status == 200
+        link = confirmation_link(inbox.wait_for(waiting)[0])
+        token = link.split("jeton=")[1]
         # A real refusal by the database: PostgreSQL's message then quotes the whole row.
         with running.engine.begin() as conn:
             if backend == "sqlite":
-                conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON signatures "
-                                  "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"))
+                for event in ("INSERT", "UPDATE"):
+                    conn.execute(text(f"CREATE TRIGGER refuse_{event} BEFORE {event} ON "
+                                      "signatures BEGIN SELECT RAISE(ABORT, 'refused by "
+                                      "the test'); END"))
             else:
                 conn.execute(text("ALTER TABLE signatures ADD CONSTRAINT refuse "
-                                  "CHECK (name = '')"))
-        ports = {str(running.port), str(inbox.port), url.rsplit(":", 1)[-1].split("/")[0]}
-        postcode = next(p for p in ("97351", "97352", "97353") if p not in ports)
+                                  "CHECK (name = '') NOT VALID"))
         address = unique("Erreurbase")
         answer = post(running.url + "signer", form(email=address, name="Dominique Secret",
                                                    postcode=postcode))
         assert answer.status == 503
         assert REFUSALS["unavailable"] in answer.text
         assert 'value="Dominique Secret"' in answer.text  # what was typed is kept
+        pressed = post(running.url + "confirmer", "jeton=" + token, origin=None)
+        assert pressed.status == 503
+        assert "<h1>Service momentanément indisponible</h1>" in pressed.text
+        assert stored(running, waiting).confirmed_at is None
         time.sleep(0.3)
         log = running.log()
         assert "signature: database error (IntegrityError)" in log
-        assert "POST /signer 503" in log
-        for personal in ("Dominique", "Secret", postcode, address, address.lower(),
-                         email_key(running, address), "Traceback"):
+        assert "confirmation: database error (IntegrityError)" in log
+        assert "POST /signer 503" in log and "POST /confirmer 503" in log
+        secret = running.secret.encode()
+        for personal in ("Dominique", "Secret", "Alix", "Confidentiel", postcode, address,
+                         address.lower(), waiting, token, email_key(running, address),
+                         email_key(running, waiting), keyed(secret, "token", token),
+                         "Traceback"):
             assert personal not in log, personal
     finally:
         running.stop()
