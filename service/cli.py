@@ -168,7 +168,11 @@ def cmd_oublier(args, settings: Settings) -> None:
     email = normalise_email(args.adresse or "")
     if email is None:
         raise CommandError(f"« {args.adresse} » n’est pas une adresse électronique valide")
-    if not db.forget(keyed(settings.secret, "email", mailbox_key(email))):
+    # The mailbox's key, and the key schema version 1 gave the address (lower case, +tag
+    # kept): a signature made before version 2 is found however it was written then.
+    keys = {keyed(settings.secret, "email", mailbox_key(email)),
+            keyed(settings.secret, "email", email.lower())}
+    if not sum(db.forget(key) for key in sorted(keys)):
         raise CommandError(f"aucune donnée pour « {email} » (déjà effacée, ou jamais reçue)")
     print(f"Toutes les données de {email} sont effacées (signature et courriels).")
 

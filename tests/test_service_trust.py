@@ -478,3 +478,20 @@ def test_mail_cap_setting_is_checked(campaign_root, keys):
         with pytest.raises(SettingsError) as refused:
             load_settings({**env, "SERVICE_MAILS_PER_ADDRESS": value})
         assert str(refused.value) == message
+
+
+def test_forget_finds_a_signature_keyed_before_version_2(service):
+    """Version 1 keyed `Me+1@example.org` as `me+1@example.org`: `oublier` still finds it."""
+    from service.storage import Database, Letters, Submission
+    typed = f"Ancien{time.monotonic_ns()}+1@example.org"
+    legacy = keyed(service.secret.encode(), "email", typed.lower())
+    now = utc_days_ago(0)
+    Database(service.engine).sign(
+        Submission(email_key=legacy, email_sealed="s", name="Ancienne Forme",
+                   postcode="35000", newsletter=False, origin="", token_key=legacy[::-1],
+                   token_expires_at=now), Letters(legacy, typed, ("S", "T"), ("S", "T")), now)
+    result = service.cli("oublier", typed)
+    assert f"Toutes les données de {typed} sont effacées" in result.stdout
+    with service.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(signatures).where(
+            signatures.c.email_key == legacy)).scalar_one() == 0
