@@ -17,6 +17,8 @@ from service.storage import (
     SIGNATURE_DATA,
     TECHNICAL_COLUMNS,
     TESTIMONY_DATA,
+    counters,
+    links,
     outbox,
     signatures,
     testimonies,
@@ -52,6 +54,14 @@ OUTBOX_STATE = {"id", "recipient_key", "subject", "created_at", "attempts", "nex
 def test_every_outbox_column_is_described_or_technical():
     """A new outbox column must be described in the notice (OUTBOX_DATA) or listed here."""
     assert set(outbox.columns.keys()) - OUTBOX_STATE == set(OUTBOX_DATA)
+
+
+def test_links_and_counters_hold_nothing_personal():
+    """Links: an HMAC of each token, its dates; counters: numbers. A column added to either
+    must be reviewed here (and described in the notice if it is personal)."""
+    assert set(links.columns.keys()) == {"id", "signature_id", "token_key", "expires_at",
+                                         "created_at"}
+    assert set(counters.columns.keys()) == {"name", "value"}
 
 
 PETITION_PROMISES = (f"reste valable {RETENTION.link_days} jours",
