@@ -35,6 +35,7 @@ GRACE = 10.0  # seconds a process gets to stop after SIGTERM
 def dev_settings(portal: str, service_url: str) -> dict[str, str]:
     """The service's environment for local use, creating the secret and keys once."""
     DEV.mkdir(parents=True, exist_ok=True)
+    DEV.chmod(0o700)  # the secret, the keys and the database: the developer's only
     secret_file = DEV / "secret.txt"
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")

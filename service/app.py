@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -25,13 +26,15 @@ from starlette.routing import Route
 
 from . import crypto, forms, pages
 from .groupcommit import GroupCommit
-from .mailer import confirmation_mail
+from .mailbox import mailbox_key
+from .mailer import already_signed_mail, confirmation_mail
 from .markup import PETITION_FIELDS, TESTIMONY_FIELDS
 from .migrations import migrate
 from .outbox import Outbox, run_worker
+from .private_files import restrict_umask
 from .ratelimit import RateLimit, keyed
 from .settings import Settings, SettingsError, load_settings, origin_of
-from .storage import Database, Mail, Submission, utcnow
+from .storage import Database, Letters, MailCap, Submission, utcnow
 
 log = logging.getLogger("service")
 HEADERS = {
@@ -59,7 +62,7 @@ class Service:
         sqlite = self.db.engine.dialect.name == "sqlite"
         self.executor = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="db")
         self.outbox = Outbox(self.db, settings)
-        self.signatures = GroupCommit(self.db, self.call)
+        self.signatures = GroupCommit(self.db, self.call, MailCap(settings.mails_per_address))
         self.limiter = RateLimit(settings.secret, settings.rate_limit, settings.rate_window)
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
@@ -115,6 +118,9 @@ def post_origin(request: Request, settings: Settings) -> tuple[str, bool]:
 
 
 async def sign(request: Request) -> Response:
+    """Every accepted signature gets the same page, whether its address is new, pending or
+    already confirmed: the page never tells who has signed. The mailbox's owner learns it
+    by mail (storage.Database.sign decides which mail, if any)."""
     service: Service = request.app.state.service
     s = service.settings
     try:
@@ -136,42 +142,87 @@ async def sign(request: Request) -> Response:
     if not checked.ok:
         return html_page(pages.signature_form_page(s.portal_url, checked.values,
                                                    checked.errors), 422)
-    email = checked.clean["email"]
+    email = checked.clean["email"]  # mail goes to the address as typed
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    email_key = keyed(s.secret, "email", email)
-    subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}")
+    email_key = keyed(s.secret, "email", mailbox_key(email))  # one mailbox, one signature
     submission = Submission(
         email_key=email_key, email_sealed=crypto.seal(s.public_key, email),
         name=checked.clean["name"], postcode=checked.clean["postcode"],
         newsletter=checked.clean["newsletter"], origin=origin,
         token_key=keyed(s.secret, "token", token),
         token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days))
-    outcome = await service.signatures.sign(submission, Mail(email_key, email, subject, text),
-                                            now)
-    if outcome == "already":
-        return html_page(pages.signature_form_page(
-            s.portal_url, checked.values, {"email": forms.MESSAGES["already"]}), 409)
+    letters = Letters(email_key, email,
+                      confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}"),
+                      already_signed_mail(s))
+    try:
+        await service.signatures.sign(submission, letters, now)
+    except SQLAlchemyError as error:  # its message may quote what the reader typed
+        log.error("signature: database error (%s)", type(error).__name__)
+        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
+                                                   forms.REFUSALS["unavailable"]), 503)
     service.wake.set()
     return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
 
 
-async def confirm(request: Request) -> Response:
-    service: Service = request.app.state.service
+def _token(value: str) -> str | None:
+    """A confirmation token as the service makes them (token_urlsafe(32)), or None."""
+    if 20 <= len(value) <= 100 and value.replace("-", "").replace("_", "").isalnum() \
+            and value.isascii():
+        return value
+    return None
+
+
+async def _token_answer(service: Service, outcome: str) -> Response:
     s = service.settings
-    token = request.query_params.get("jeton", "")
-    outcome = "unknown"
-    if 20 <= len(token) <= 100 and token.replace("-", "").replace("_", "").isalnum():
-        outcome = await service.call(service.db.confirm, keyed(s.secret, "token", token),
-                                     utcnow())
-    if outcome == "confirmed":
-        service.count_cache = (0.0, 0)
-        return html_page(pages.confirmed(s.portal_url, await service.count(),
-                                         s.campaign.goal))
     status = {"already": 200, "expired": 410}.get(outcome, 404)
     return html_page(pages.token_answer(s.portal_url, outcome, await service.count(),
                                         s.campaign.goal, s.campaign.retention.link_days),
                      status)
+
+
+async def confirm_page(request: Request) -> Response:
+    """GET (and HEAD) of the link in the mail: a page with one button. Reads, never
+    writes: mail scanners and previews that open links confirm nothing."""
+    service: Service = request.app.state.service
+    s = service.settings
+    token = _token(request.query_params.get("jeton", ""))
+    state = "unknown"
+    if token:
+        try:
+            state = await service.call(service.db.link_state,
+                                       keyed(s.secret, "token", token), utcnow())
+        except SQLAlchemyError as error:
+            log.error("confirmation: database error (%s)", type(error).__name__)
+            return html_page(pages.unavailable(s.portal_url), 503)
+    if state == "pending":
+        return html_page(pages.confirm_button(s.portal_url, token))
+    return await _token_answer(service, state)
+
+
+async def confirm(request: Request) -> Response:
+    """POST of the button: the only request that confirms a signature."""
+    service: Service = request.app.state.service
+    s = service.settings
+    try:
+        body = await read_body(request, s.max_body)
+    except TooBig:
+        body = b""
+    form, _bad_encoding = forms.read_form(body)
+    token = _token(form.get("jeton", ""))
+    outcome = "unknown"
+    if token:
+        try:
+            outcome = await service.call(service.db.confirm,
+                                         keyed(s.secret, "token", token), utcnow())
+        except SQLAlchemyError as error:
+            log.error("confirmation: database error (%s)", type(error).__name__)
+            return html_page(pages.unavailable(s.portal_url), 503)
+    if outcome == "confirmed":
+        service.count_cache = (0.0, 0)
+        return html_page(pages.confirmed(s.portal_url, await service.count(),
+                                         s.campaign.goal))
+    return await _token_answer(service, outcome)
 
 
 async def count_json(request: Request) -> Response:
@@ -293,6 +344,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             sys.stderr.write(f"Erreur de configuration du service : {error}\n")
             raise SystemExit(2) from None
     configure_logging()
+    restrict_umask()  # the database, its -wal and -shm: owner only, whatever the umask
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -318,7 +370,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", home),
         Route("/signer", sign, methods=["POST"]),
         Route("/signer", form_again, methods=["GET"]),
-        Route("/confirmer", confirm, methods=["GET"]),
+        Route("/confirmer", confirm_page, methods=["GET"]),  # HEAD too: reads only
+        Route("/confirmer", confirm, methods=["POST"]),
         Route("/count.json", count_json, methods=["GET"]),
         Route("/temoigner", testify, methods=["POST"]),
         Route("/temoigner", form_again, methods=["GET"]),

@@ -34,6 +34,7 @@ class Retention:
     unconfirmed_days: int   # unconfirmed signatures are deleted after this
     testimony_days: int     # testimonies are deleted after this
     delete_after: dt.date   # end of the campaign: everything is deleted after this day
+    mail_days: int = 3      # a mail not delivered after this many days is given up, deleted
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Settings:
     smtp_security: str = "none"
     rate_limit: int = 10              # form posts per client address per window
     rate_window: int = 600            # seconds
+    mails_per_address: int = 5        # mails to one address a day, at most (flood guard)
     retry_base: float = 30.0          # first retry of a failed mail after this many seconds
     retry_max: float = 3600.0         # back-off ceiling
     run_worker: bool = True           # send the outbox from this process
@@ -112,7 +114,9 @@ def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
         link_days=_positive_int(block, "link_days", petition),
         unconfirmed_days=_positive_int(block, "unconfirmed_days", petition),
         testimony_days=_positive_int(block, "testimony_days", petition),
-        delete_after=delete_after)
+        delete_after=delete_after,
+        mail_days=(_positive_int(block, "mail_days", petition) if "mail_days" in block
+                   else Retention.mail_days))
     origins = {}
     portal = origin_of(os.environ.get("PORTAL_SITE_URL") or portal_address(root))
     if portal:
@@ -205,6 +209,7 @@ def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -
         smtp_security=security, public_key=key,
         rate_limit=_number(env, "SERVICE_RATE_LIMIT", 10),
         rate_window=_number(env, "SERVICE_RATE_WINDOW", 600),
+        mails_per_address=_number(env, "SERVICE_MAILS_PER_ADDRESS", 5),
         retry_base=_number(env, "SERVICE_RETRY_BASE", 30.0, float),
         retry_max=_number(env, "SERVICE_RETRY_MAX", 3600.0, float),
         run_worker=_flag(env, "SERVICE_WORKER", True),

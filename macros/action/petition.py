@@ -35,7 +35,8 @@ KNOWN_KEYS = set(TEXT_KEYS) | set(OPTIONAL_TEXT_KEYS) | {
     "service"}
 DEFAULT_CALL_TO_ACTION = "Signer la pétition"
 SERVICE_DAYS = ("link_days", "unconfirmed_days", "testimony_days")
-SERVICE_KEYS = ("url", *SERVICE_DAYS, "delete_after")
+OPTIONAL_SERVICE_DAYS = ("mail_days",)  # undelivered mails given up after (3 by default)
+SERVICE_KEYS = ("url", *SERVICE_DAYS, "delete_after", *OPTIONAL_SERVICE_DAYS)
 # The count the service publishes beside the petition page (python -m service
 # publier-compteur): read by petition-count.js from the portal or mirror itself.
 PUBLISHED_COUNT = "compteur.json"
@@ -48,6 +49,7 @@ class Retention:
     unconfirmed_days: int
     testimony_days: int
     delete_after: dt.date
+    mail_days: int = 3
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ def _service_block(block, problem, present: bool) -> tuple[str, Retention | None
                 "uniquement vers 127.0.0.1 ou localhost, pour les essais)")
         url = ""
     days = {}
-    for key in SERVICE_DAYS:
+    for key in (*SERVICE_DAYS, *(k for k in OPTIONAL_SERVICE_DAYS if k in block)):
         value = block.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problem("service", f"`service.{key}` doit être un nombre de jours supérieur à 0 : "
@@ -235,7 +237,7 @@ def _service_block(block, problem, present: bool) -> tuple[str, Retention | None
         problem("service", f"`service.delete_after` n’est pas une date : « {delete_after} »",
                 "écrivez le dernier jour de conservation des données, AAAA-MM-JJ")
         delete_after = None
-    if not url or len(days) < len(SERVICE_DAYS) or delete_after is None or found:
+    if not url or any(k not in days for k in SERVICE_DAYS) or delete_after is None or found:
         return "", None
     return url.strip().rstrip("/") + "/", Retention(delete_after=delete_after, **days)
 

@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,17 @@ class Inbox:
 
 def confirmation_link(message) -> str:
     return re.search(r"(http://\S+/confirmer\?jeton=[\w-]+)", message.get_content()).group(1)
+
+
+def confirm(link: str) -> Answer:
+    """What a reader does with the link: open it (a page with one button), press the button
+    (a plain form POST of the token, as the page's form sends it)."""
+    page = get(link)
+    assert page.status == 200, page.text
+    token = re.search(r'<input type="hidden" name="jeton" value="([\w-]+)">', page.text).group(1)
+    action = re.search(r'<form method="post" action="([^"]+)">', page.text).group(1)
+    target = urllib.parse.urljoin(link, action)
+    return post(target, urllib.parse.urlencode({"jeton": token}), origin=None)
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------
@@ -169,6 +181,7 @@ class Service:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(40))
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    umask: int = -1  # the service process's umask at start (-1: the caller's)
 
     @property
     def url(self) -> str:
@@ -194,7 +207,7 @@ class Service:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, umask=self.umask)
         log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -216,7 +229,8 @@ class Service:
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, "-m", "service", *args], cwd=ROOT,
-                                env=self.env(), capture_output=True, text=True, timeout=120)
+                                env=self.env(), capture_output=True, text=True, timeout=120,
+                                umask=self.umask)
         if check and result.returncode != 0:
             raise AssertionError(f"{args}: {result.returncode}\n{result.stdout}{result.stderr}")
         return result
@@ -249,3 +263,7 @@ def _send(request) -> Answer:
             return Answer(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read().decode(), dict(error.headers))
+
+
+def head(url: str) -> Answer:
+    return _send(urllib.request.Request(url, method="HEAD"))
