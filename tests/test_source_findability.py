@@ -152,3 +152,13 @@ def test_a_local_build_works_and_warns(tmp_path):
             "(voir CONTRIBUTING.md, « Ajouter une source »), refusé à la publication "
             "(PORTAL_BUILD=publish) :") in result.output
     assert EXPECTED[0] in result.output
+
+
+def test_the_real_portal_passes_a_publishing_build(tmp_path):
+    """Once the organisation's settings are given, the portal's content itself (its
+    bibliography included) is publishable: nothing of it is refused."""
+    env = publishing_env(PORTAL_SERVICE_URL="https://agir.collectif-droits.fr/")
+    result = mkdocs_build(ROOT, tmp_path / "site", env)
+    assert result.ok, result.output
+    assert "ne peut pas être retrouvée" not in result.output
+    assert "ne peuvent pas être retrouvées" not in result.output
