@@ -248,3 +248,13 @@ def test_the_built_petition_shows_the_correction(site):
     text = text_of(site, "agir/petition.html")
     assert "Texte corrigé" in text and "7 décembre 2026" in text
     assert "de plus en plus souvent le seul chemin proposé" in text
+
+
+def test_any_page_may_carry_dated_updates_checked_like_an_investigations():
+    from macros.pages.frontmatter import split_front_matter, validate
+
+    page = "---\ntitle: Accueil\nupdates:\n  - date: 07/12/2026\n    text: \"Corrigé.\"\n---\n"
+    front, _ = split_front_matter(page, "docs/index.md")
+    assert [str(p) for p in validate(front, "docs/index.md", investigation=False)] == [
+        "docs/index.md:4: `updates[1].date` n’est pas une date : « 07/12/2026 » — écrivez une "
+        "date qui existe, sous la forme AAAA-MM-JJ, sans guillemets, par exemple 2024-07-12"]
