@@ -50,8 +50,8 @@ test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, cont
 	$(BIN)/python -m scripts.check
 	$(BIN)/python -m pytest
 
-check: $(STAMP) ## Vérifie le contenu en quelques secondes, sans construire : sources, liens, typographie
-	$(BIN)/python -m scripts.check
+check: $(STAMP) ## Vérifie le contenu en quelques secondes, sans construire : sources, liens, typographie [CLAIMS=1 : résumés face au texte]
+	$(BIN)/python -m scripts.check $(if $(CLAIMS),--claims)
 
 fix-typography: $(STAMP) ## Corrige la typographie française là où c’est sans risque, puis revérifie
 	$(BIN)/python -m scripts.check --fix-typography

@@ -20,7 +20,7 @@ import yaml
 from ..action.letters import check_contact
 from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
-from ..charts._dataset import read_metadata, read_table
+from ..charts._dataset import has_row_sources, read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ..citations.archives import ArchiveRecord, load_archives
 from ..citations.preserved import preserve
@@ -136,8 +136,9 @@ def _chart_problems(chart_id: str, root: Path, sources: Mapping, charts_dir: Pat
                     draft_specs: bool) -> list[Problem]:
     problems: list[Problem] = []
     module = _caught(lambda: load_chart_module(chart_id, charts_dir), problems)
-    meta = _caught(lambda: read_metadata(root / "data" / f"{chart_id}.yml",
-                                         f"data/{chart_id}.yml", sources), problems)
+    meta = _caught(lambda: read_metadata(
+        root / "data" / f"{chart_id}.yml", f"data/{chart_id}.yml", sources,
+        row_sources=bool(module) and has_row_sources(module.COLUMNS)), problems)
     table = module and _caught(lambda: read_table(
         root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv", module.COLUMNS, sources),
         problems)

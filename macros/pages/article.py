@@ -82,4 +82,6 @@ def decorate(page: PageRecord, markdown: str, history_url: str | None) -> str:
     if page.dossier:
         return (easy_read(page) + byline(page, history_url) + updates_block(page) + markdown
                 + reply_block(page))
-    return easy_read(page) + markdown + page_dates(page, history_url)
+    # Any other page (home, dossier index…) shows its dated corrections after its text.
+    return (easy_read(page) + markdown + (f"\n\n{updates_block(page)}" if page.updates else "")
+            + page_dates(page, history_url))
