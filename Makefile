@@ -135,7 +135,9 @@ postgresql: ## Installe le paquet Debian postgresql (tests du service) s’il ma
 	$(call debian,ls /usr/lib/postgresql/*/bin/initdb,postgresql,tests du service)
 
 # The action service in production (see service/README.md, service/DEPLOIEMENT.md).
-# Settings come from the environment (SERVICE_SECRET, SERVICE_PUBLIC_KEY, DATABASE_URL, SMTP_*).
+# Settings come from the environment (SERVICE_SECRET, SERVICE_PUBLIC_KEY, DATABASE_URL, SMTP_*,
+# SERVICE_TRUSTED_PROXIES: the proxy's address, empty unless set). service/server.py starts
+# uvicorn with its forwarded-header handling, access log and Server header off.
 WORKERS ?= 1
 service-keys: $(STAMP) ## Service : crée la paire de clés de l’équipe (make service-keys DEST=dossier, hors du serveur)
 	@test -n "$(DEST)" || { echo "Usage : make service-keys DEST=dossier"; exit 2; }
@@ -145,8 +147,8 @@ service-migrate: $(STAMP) ## Service : crée ou met à jour le schéma de la bas
 	$(BIN)/python -m service migrer
 
 service-run: service-migrate ## Service : lance le service en production (derrière nginx ou Caddy)
-	$(BIN)/python -m uvicorn --factory service.app:create_app --host $(SERVICE_HOST) \
-		--port $(SERVICE_PORT) --workers $(WORKERS) --no-access-log
+	$(BIN)/python -m service.server --host $(SERVICE_HOST) --port $(SERVICE_PORT) \
+		--workers $(WORKERS)
 
 service-image: ## Service : construit l’image de conteneur (CONTAINER=podman ou docker)
 	$(CONTAINER) build -f service/deploy/Containerfile -t portail-action-service .

@@ -63,9 +63,8 @@ class ServiceProcess:
     async def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-                 "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
-                 "--loop", "uvloop", "--http", "httptools", "--backlog", "4096"],
+                [sys.executable, "-m", "service.server", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--backlog", "4096"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         await wait_port(self.port)
 

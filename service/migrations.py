@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, insert, select, text
 
-from . import storage
+from . import health, ratelimit, storage
 
 LOCK_ID = 16_016  # PostgreSQL advisory lock taken while migrating (any constant will do)
 
@@ -23,8 +23,16 @@ def _v1_initial(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3_limits_and_health(conn: Connection) -> None:
+    # Version 3 (issue 24, operations): the rate limit's counters shared by every instance
+    # (used on PostgreSQL) and the health check's write probe (one row).
+    for table in (ratelimit.rate_limits, health.service_health):
+        table.create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "signatures, outbox, testimonies", _v1_initial),
+    (3, "rate_limits, service_health", _v3_limits_and_health),
 ]
 
 

@@ -169,10 +169,12 @@ class Service:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(40))
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    host: str = "127.0.0.1"   # another loopback address tells a proxy from a client
+    wrapper: list[str] = field(default_factory=list)  # e.g. a private mount namespace
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"http://{self.host}:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -192,8 +194,8 @@ class Service:
         self.log_path = self.log_path or Path(tempfile.mkstemp(prefix="service-", suffix=".log")[1])
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            [*self.wrapper, sys.executable, "-m", "service.server", "--host", self.host,
+             "--port", str(self.port)],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + 30
