@@ -20,6 +20,8 @@ from . import storage
 MIN_FREE = 16 * 1024 * 1024   # bytes; or 1 % of a smaller disk
 READ_ONLY = "écriture impossible : la base de données est en lecture seule"
 DISK_FULL = "écriture impossible : le disque de la base de données est plein"
+REFUSED = ("écriture impossible : le système refuse d’écrire les fichiers de la base de "
+           "données (fichiers ou disque en lecture seule, ou disque en erreur)")
 UNREACHABLE = "écriture impossible : la base de données ne répond pas ou refuse l’écriture"
 
 service_health = Table(
@@ -49,6 +51,8 @@ def reason(error: BaseException) -> str:
         return READ_ONLY
     if code == "53100" or "disk is full" in text or number == errno.ENOSPC:
         return DISK_FULL
+    if "disk i/o error" in text or number in (errno.EPERM, errno.EACCES, errno.EIO):
+        return REFUSED
     return UNREACHABLE
 
 

@@ -174,7 +174,8 @@ class Service:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
