@@ -160,7 +160,8 @@ def make_keys(folder: Path) -> tuple[Path, str]:
 
 @dataclass
 class Service:
-    """`uvicorn --factory service.app:create_app` on a free port, in its own process."""
+    """The service as deployments start it (`python -m service.server`: uvicorn with its
+    forwarded-header handling off), on a free port, in its own process."""
     database_url: str
     public_key: str
     smtp_port: int
