@@ -23,7 +23,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: mirror
 .PHONY: vnu
 .PHONY: publish rsync
-.PHONY: postgresql service-keys service-migrate service-run service-image
+.PHONY: webservers postgresql service-keys service-migrate service-run service-image
 
 help: ## Liste les commandes disponibles
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -45,7 +45,7 @@ serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modifica
 build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit (ENGINE=zensical : avec Zensical)
 	$(BIN)/python -m scripts.build --site-dir site --engine $(ENGINE)
 
-test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, contenu, site construit, navigateur, service)
+test: $(STAMP) chromium vnu rsync postgresql webservers ## Lance tous les tests (code, contenu, site construit, navigateur, service)
 	$(BIN)/ruff check .
 	$(BIN)/python -m scripts.check
 	$(BIN)/python -m pytest
@@ -130,6 +130,9 @@ $(VNU_JAR): vendor/vnu/package-lock.json
 
 rsync: ## Installe rsync (Debian) s’il manque : make publish vers un serveur, et ses tests
 	$(call debian,command -v rsync,rsync,make publish)
+
+webservers: ## Installe nginx et Caddy (Debian) s’ils manquent : tests des configurations de service/deploy/
+	$(call debian,command -v caddy && ls /usr/sbin/nginx,nginx-light caddy,tests des configurations nginx et Caddy)
 
 postgresql: ## Installe le paquet Debian postgresql (tests du service) s’il manque
 	$(call debian,ls /usr/lib/postgresql/*/bin/initdb,postgresql,tests du service)
