@@ -132,7 +132,7 @@ rsync: ## Installe rsync (Debian) s’il manque : make publish vers un serveur, 
 	$(call debian,command -v rsync,rsync,make publish)
 
 webservers: ## Installe nginx et Caddy (Debian) s’ils manquent : tests des configurations de service/deploy/
-	$(call debian,command -v caddy && ls /usr/sbin/nginx,nginx-light caddy,tests des configurations nginx et Caddy)
+	$(call debian,test -x /usr/bin/caddy -a -x /usr/sbin/nginx,nginx-light caddy,tests des configurations nginx et Caddy)
 
 postgresql: ## Installe le paquet Debian postgresql (tests du service) s’il manque
 	$(call debian,ls /usr/lib/postgresql/*/bin/initdb,postgresql,tests du service)

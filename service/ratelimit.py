@@ -29,7 +29,7 @@ from . import storage
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 EVICT_PER_REQUEST = 2  # more than the one entry a request may add: the table never lags
-MAX_CLIENTS = 200_000  # hard cap of the in-memory table (~60 MB at most)
+MAX_CLIENTS = 200_000  # hard cap of the in-memory table (~50 MB at most)
 
 rate_limits = Table(
     "rate_limits", storage.metadata,
