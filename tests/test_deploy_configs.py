@@ -169,15 +169,47 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def test_nginx_serves_the_portal_with_its_headers_compression_cache_and_404(site, tmp_path):
+@pytest.fixture(scope="module")
+def nginx_portal(site, tmp_path_factory):
+    """nginx-portail.conf serving the session's build on a loopback port: the port."""
     port = free_port()
     config = nginx_for_loopback((DEPLOY / "nginx-portail.conf").read_text(encoding="utf-8"),
                                 port, {"root /var/www/portail;": f"root {site.dir};"})
-    process = run_nginx(tmp_path, config, port)
-    try:
-        check_portal(port, site.dir, "nginx-portail.conf", server="nginx")
-    finally:
-        stop(process)
+    process = run_nginx(tmp_path_factory.mktemp("nginx-portail"), config, port)
+    yield port
+    stop(process)
+
+
+def test_nginx_serves_the_portal_with_its_headers_compression_cache_and_404(site,
+                                                                            nginx_portal):
+    check_portal(nginx_portal, site.dir, "nginx-portail.conf", server="nginx")
+
+
+@pytest.mark.browser
+def test_the_portal_works_in_a_browser_under_the_shipped_policy(site, nginx_portal, browser):
+    """Under the CSP, a reader's browser refuses nothing the portal does: the theme's inline
+    scripts, the search (Pagefind's WebAssembly), an interactive chart (Vega)."""
+    page = browser.new_page()
+    refused, errors = [], []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    base = f"http://127.0.0.1:{nginx_portal}/"
+    page.goto(base + "index.html", wait_until="networkidle")
+    page.fill("#portal-search-q", "contrôle")
+    page.press("#portal-search-q", "Enter")
+    page.wait_for_url("**/rechercher.html?q=*")
+    # (waited for with a locator: Playwright's wait_for_function evaluates a string, which
+    # the policy forbids as it would any script's)
+    page.locator("#search-results li").first.wait_for(timeout=60_000)
+    page.goto(base + "france-travail/de-la-caf-a-france-travail.html", wait_until="networkidle")
+    figure = page.locator("#graphique-chronologie-controle-algorithmique")
+    figure.get_by_role("button", name="Version interactive").click()
+    figure.locator(".chart-interactive-view svg").wait_for(state="visible", timeout=60_000)
+    page.goto(base + "nulle-part.html", wait_until="networkidle")
+    assert page.locator("h1").count() == 1
+    page.close()
+    assert refused == [] and errors == []
 
 
 # -- Caddy ------------------------------------------------------------------------------
