@@ -203,3 +203,15 @@ def test_zizmor_finds_nothing_in_the_workflows(tmp_path):
     found = subprocess.run([str(zizmor), "--offline", "--no-progress", "--format", "plain",
                             str(copy)], capture_output=True, text=True)
     assert found.returncode != 0 and "unpinned-uses" in found.stdout + found.stderr
+
+
+def test_gitlab_jobs_ask_for_no_token_or_secret_and_keep_no_checkout():
+    gitlab = load(".gitlab-ci.yml")
+    jobs = {name: job for name, job in gitlab.items()
+            if isinstance(job, dict) and "script" in job}
+    assert set(jobs) >= {"test", "pages", "linkcheck-external"}
+    for name, job in jobs.items():
+        assert "id_tokens" not in job and "secrets" not in job, name
+        for path in job.get("artifacts", {}).get("paths", []):
+            assert not path.startswith((".git", ".")) or path == ".cache/", (name, path)
+    assert "id_tokens" not in gitlab.get("default", {})
