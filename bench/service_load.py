@@ -154,6 +154,46 @@ def limiter_cost(clients: int = LIMITER_CLIENTS, calls: int = 100_000) -> dict:
             "entries_at_end": len(limiter.hits)}
 
 
+def limiter_cost_postgres(clients: int = LIMITER_CLIENTS, calls: int = 3000) -> dict:
+    """The PostgreSQL limiter (several instances share it): one upsert a request, measured
+    against a throw-away cluster of Debian's PostgreSQL holding `clients` rows of the current
+    window. Sequential calls from one thread: the round trip, not a throughput."""
+    from sqlalchemy import insert
+
+    from service.migrations import migrate
+    from service.ratelimit import DatabaseLimit, rate_limits
+    from service.storage import make_engine
+    from tests.support.service import PostgresCluster
+    try:
+        cluster = PostgresCluster().start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        return {"skipped": f"no PostgreSQL here ({error.__class__.__name__})"}
+    try:
+        engine = make_engine(cluster.create_database())
+        migrate(engine)
+        limiter = DatabaseLimit(secrets.token_bytes(32), 10, 600, engine, call=None)
+        period = int(time.time() // 600)
+        with engine.begin() as conn:
+            conn.execute(insert(rate_limits), [
+                {"client_key": f"{i:032x}", "period": period, "hits": 1}
+                for i in range(clients)])
+        limiter.cleaned = period
+
+        def per_call(keys) -> float:
+            start = time.perf_counter()
+            for key in keys:
+                limiter.hit(key, period)
+            return round((time.perf_counter() - start) / calls * 1000, 3)
+
+        known = per_call(f"{i * 7:032x}" for i in range(calls))
+        new = per_call(f"{clients + i:032x}" for i in range(calls))
+        engine.dispose()
+        return {"clients": clients, "calls": calls, "known_client_ms": known,
+                "new_client_ms": new}
+    finally:
+        cluster.stop()
+
+
 def signature_body(address: str, i: int) -> bytes:
     return urllib.parse.urlencode({
         "name": f"Signataire {i}", "email": address, "postcode": f"{i % 95 + 1:02d}000",
@@ -320,6 +360,7 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
     steady_after_smtp = [lat for lat, at in zip(latencies, started, strict=True)
                          if (at < down_from or at > down_to) and at >= smtp_at_s]
     limiter = limiter_cost()
+    limiter["postgresql"] = limiter_cost_postgres()
     result = {
         "date": dt.date.today().isoformat(), "signatures": n, "clients": clients,
         "acknowledged": len(acknowledged), "seconds": round(seconds, 2),
@@ -380,9 +421,18 @@ def format_service_report(r: dict) -> str:
         f"{r['limiter']['known_client_us']} µs a known client, "
         f"{r['limiter']['new_client_us']} µs a new one, "
         f"{r['limiter']['after_window_turn_us']} µs after the window turns; table "
-        f"{r['limiter']['table_mb_at_clients']} MB (cap {r['limiter']['cap']:,} entries)",
+        f"{r['limiter']['table_mb_at_clients']} MB (cap {r['limiter']['cap']:,} entries); "
+        f"PostgreSQL (shared by instances, one upsert a request) at the same number of "
+        f"clients: {_postgres_cost(r['limiter']['postgresql'])}",
         f"  targets met: {r['targets_met']}",
     ])
+
+
+def _postgres_cost(cost: dict) -> str:
+    if "skipped" in cost:
+        return cost["skipped"]
+    return (f"{cost['known_client_ms']} ms a known client, {cost['new_client_ms']} ms a new "
+            f"one (round trip on loopback)")
 
 
 def run(n: int, clients: int, out: Path | None = None) -> dict:

@@ -248,7 +248,10 @@ def test_two_instances_on_one_postgresql_share_the_limit(postgres, keys, inbox):
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
         stored = conn.execute(select(rate_limits.c.client_key, rate_limits.c.hits)).all()
+        persistence = conn.execute(text("SELECT relpersistence FROM pg_class "
+                                        "WHERE relname = 'rate_limits'")).scalar_one()
     engine.dispose()
+    assert persistence == "u"  # unlogged: no WAL written for a counter
     # One row per client and window, holding an HMAC, never the address.
     assert sorted(hits for _key, hits in stored) == [1, 6]
     assert all(len(key) == 32 and CLIENT not in key for key, _hits in stored)
