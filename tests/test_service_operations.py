@@ -12,6 +12,7 @@ import http.client
 import os
 import shutil
 import subprocess
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -443,7 +444,6 @@ def test_the_rate_table_keeps_only_the_current_window(postgres, keys, inbox):
     running = service(url, keys, inbox, SERVICE_RATE_WINDOW=1, SERVICE_RATE_LIMIT=100).start()
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:
-        import time
         for i in range(3):
             send(running.url + "signer", "POST", refused_form(i), source=CLIENT)
             time.sleep(1.1)
