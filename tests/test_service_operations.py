@@ -343,7 +343,7 @@ def tmpfs_service(keys, inbox, tmp_path):
 
 def in_namespace(running: Service, *command: str) -> subprocess.CompletedProcess:
     return subprocess.run(["nsenter", "-t", str(running.process.pid), "-m", *command],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
 
 
 def sign(running: Service, i: int) -> Answer:
