@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 
-from . import storage
+from . import health, ratelimit, storage
 
 LOCK_ID = 16_016  # PostgreSQL advisory lock taken while migrating (any constant will do)
 
@@ -104,9 +104,21 @@ def _v2_links_and_mail_cap(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_outbox_recipient ON outbox (recipient_key, created_at)"))
 
 
+def _v3_limits_and_health(conn: Connection) -> None:
+    # Version 3 (issue 24, operations): the rate limit's counters shared by every instance
+    # (used on PostgreSQL) and the health check's write probe (one row).
+    for table in (ratelimit.rate_limits, health.service_health):
+        table.create(conn)
+    if conn.dialect.name == "postgresql":
+        # Counters of a few minutes need no crash safety: no WAL for them (a crash or a
+        # failover empties the table, i.e. forgives the current window).
+        conn.execute(text("ALTER TABLE rate_limits SET UNLOGGED"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "signatures, outbox, testimonies", _v1_initial),
     (2, "links, mail kinds and cap, counters", _v2_links_and_mail_cap),
+    (3, "rate_limits, service_health", _v3_limits_and_health),
 ]
 
 

@@ -70,7 +70,8 @@ class Settings:
     retry_base: float = 30.0          # first retry of a failed mail after this many seconds
     retry_max: float = 3600.0         # back-off ceiling
     run_worker: bool = True           # send the outbox from this process
-    trust_proxy: bool = False         # client address from X-Forwarded-For (behind nginx/Caddy)
+    # Peers whose X-Forwarded-For is believed (nginx/Caddy in front): addresses or networks.
+    trusted_proxies: tuple = ()
     max_body: int = 65_536            # bytes of a form post
 
 
@@ -213,5 +214,23 @@ def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -
         retry_base=_number(env, "SERVICE_RETRY_BASE", 30.0, float),
         retry_max=_number(env, "SERVICE_RETRY_MAX", 3600.0, float),
         run_worker=_flag(env, "SERVICE_WORKER", True),
-        trust_proxy=_flag(env, "SERVICE_TRUST_PROXY", False),
+        trusted_proxies=_proxies(env),
     )
+
+
+def _proxies(env) -> tuple:
+    """SERVICE_TRUSTED_PROXIES; the old all-or-nothing SERVICE_TRUST_PROXY is refused."""
+    from .ratelimit import parse_proxies
+    if env.get("SERVICE_TRUST_PROXY", "").strip():
+        raise SettingsError("SERVICE_TRUST_PROXY n’existe plus : il croyait l’en-tête "
+                            "X-Forwarded-For de n’importe qui. Retirez-le et donnez l’adresse "
+                            "de votre proxy, par exemple SERVICE_TRUSTED_PROXIES=127.0.0.1 "
+                            "pour nginx ou Caddy sur la même machine.")
+    text = env.get("SERVICE_TRUSTED_PROXIES", "")
+    try:
+        return parse_proxies(text)
+    except ValueError as error:
+        raise SettingsError(f"SERVICE_TRUSTED_PROXIES : « {error} » n’est ni une adresse IP ni "
+                            "un réseau (CIDR) ; séparez-les par des espaces, par exemple "
+                            "SERVICE_TRUSTED_PROXIES=\"127.0.0.1 ::1 10.0.0.0/24\"") from None
+

@@ -86,7 +86,7 @@ def database_url(backend: str, request, tmp_path_factory) -> str:
 def service(request, keys, inbox, campaign_root, tmp_path_factory):
     url = database_url(request.param, request, tmp_path_factory)
     running = Service(url, keys[1], inbox.port, extra_env={
-        "SERVICE_ROOT": str(campaign_root), "SERVICE_TRUST_PROXY": "1"}).start()
+        "SERVICE_ROOT": str(campaign_root), "SERVICE_TRUSTED_PROXIES": "127.0.0.1"}).start()
     running.engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     yield running
     running.stop()
@@ -532,8 +532,8 @@ def test_publish_count_into_the_built_site(service, site, tmp_path):
 def test_migrations_are_versioned_and_applied_once(service):
     assert service.cli("migrer").stdout.strip() == "Schéma à jour."
     with service.engine.connect() as conn:
-        assert conn.execute(text("SELECT version FROM schema_version")
-                            ).scalars().all() == [1, 2]
+        assert conn.execute(text("SELECT version FROM schema_version ORDER BY version")
+                            ).scalars().all() == [1, 2, 3]
 
 
 def test_purge_everything_at_the_end_of_the_campaign(service):
@@ -610,7 +610,7 @@ def test_acknowledged_signature_survives_sigkill(service, inbox):
 def test_rate_limit_per_client_keeps_the_input(keys, inbox, campaign_root, tmp_path):
     limited = Service(f"sqlite:///{tmp_path / 'limited.db'}", keys[1], inbox.port, extra_env={
         "SERVICE_ROOT": str(campaign_root), "SERVICE_RATE_LIMIT": "3",
-        "SERVICE_TRUST_PROXY": "1"}).start()
+        "SERVICE_TRUSTED_PROXIES": "127.0.0.1"}).start()
     try:
         for _ in range(3):  # refused forms count too: a robot gains nothing by failing
             assert post(limited.url + "signer", form(consent=None),

@@ -172,7 +172,8 @@ def make_keys(folder: Path) -> tuple[Path, str]:
 
 @dataclass
 class Service:
-    """`uvicorn --factory service.app:create_app` on a free port, in its own process."""
+    """The service as deployments start it (`python -m service.server`: uvicorn with its
+    forwarded-header handling off), on a free port, in its own process."""
     database_url: str
     public_key: str
     smtp_port: int
@@ -182,10 +183,13 @@ class Service:
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     umask: int = -1  # the service process's umask at start (-1: the caller's)
+    host: str = "127.0.0.1"   # another loopback address tells a proxy from a client
+    wrapper: list[str] = field(default_factory=list)  # e.g. a private mount namespace
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -205,8 +209,8 @@ class Service:
         self.log_path = self.log_path or Path(tempfile.mkstemp(prefix="service-", suffix=".log")[1])
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            [*self.wrapper, sys.executable, "-m", "service.server", "--host", self.host,
+             "--port", str(self.port)],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, umask=self.umask)
         log.close()
         deadline = time.monotonic() + 30
