@@ -23,7 +23,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: mirror
 .PHONY: vnu
 .PHONY: publish rsync
-.PHONY: postgresql service-keys service-migrate service-run service-image
+.PHONY: webservers postgresql service-keys service-migrate service-run service-image
 
 help: ## Liste les commandes disponibles
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -45,13 +45,13 @@ serve: $(STAMP) ## Construit le portail et le sert (rechargé à chaque modifica
 build: $(STAMP) ## Construction stricte dans site/, remplacé seulement si elle réussit (ENGINE=zensical : avec Zensical)
 	$(BIN)/python -m scripts.build --site-dir site --engine $(ENGINE)
 
-test: $(STAMP) chromium vnu rsync postgresql ## Lance tous les tests (code, contenu, site construit, navigateur, service)
+test: $(STAMP) chromium vnu rsync postgresql webservers ## Lance tous les tests (code, contenu, site construit, navigateur, service)
 	$(BIN)/ruff check .
 	$(BIN)/python -m scripts.check
 	$(BIN)/python -m pytest
 
-check: $(STAMP) ## Vérifie le contenu en quelques secondes, sans construire : sources, liens, typographie
-	$(BIN)/python -m scripts.check
+check: $(STAMP) ## Vérifie le contenu en quelques secondes, sans construire : sources, liens, typographie [CLAIMS=1 : résumés face au texte]
+	$(BIN)/python -m scripts.check $(if $(CLAIMS),--claims)
 
 fix-typography: $(STAMP) ## Corrige la typographie française là où c’est sans risque, puis revérifie
 	$(BIN)/python -m scripts.check --fix-typography
@@ -135,11 +135,16 @@ $(VNU_JAR): vendor/vnu/package-lock.json
 rsync: ## Installe rsync (Debian) s’il manque : make publish vers un serveur, et ses tests
 	$(call debian,command -v rsync,rsync,make publish)
 
+webservers: ## Installe nginx et Caddy (Debian) s’ils manquent : tests des configurations de service/deploy/
+	$(call debian,test -x /usr/bin/caddy -a -x /usr/sbin/nginx,nginx-light caddy,tests des configurations nginx et Caddy)
+
 postgresql: ## Installe le paquet Debian postgresql (tests du service) s’il manque
 	$(call debian,ls /usr/lib/postgresql/*/bin/initdb,postgresql,tests du service)
 
 # The action service in production (see service/README.md, service/DEPLOIEMENT.md).
-# Settings come from the environment (SERVICE_SECRET, SERVICE_PUBLIC_KEY, DATABASE_URL, SMTP_*).
+# Settings come from the environment (SERVICE_SECRET, SERVICE_PUBLIC_KEY, DATABASE_URL, SMTP_*,
+# SERVICE_TRUSTED_PROXIES: the proxy's address, empty unless set). service/server.py starts
+# uvicorn with its forwarded-header handling, access log and Server header off.
 WORKERS ?= 1
 service-keys: $(STAMP) ## Service : crée la paire de clés de l’équipe (make service-keys DEST=dossier, hors du serveur)
 	@test -n "$(DEST)" || { echo "Usage : make service-keys DEST=dossier"; exit 2; }
@@ -149,8 +154,8 @@ service-migrate: $(STAMP) ## Service : crée ou met à jour le schéma de la bas
 	$(BIN)/python -m service migrer
 
 service-run: service-migrate ## Service : lance le service en production (derrière nginx ou Caddy)
-	$(BIN)/python -m uvicorn --factory service.app:create_app --host $(SERVICE_HOST) \
-		--port $(SERVICE_PORT) --workers $(WORKERS) --no-access-log
+	$(BIN)/python -m service.server --host $(SERVICE_HOST) --port $(SERVICE_PORT) \
+		--workers $(WORKERS)
 
 service-image: ## Service : construit l’image de conteneur (CONTAINER=podman ou docker)
 	$(CONTAINER) build -f service/deploy/Containerfile -t portail-action-service .

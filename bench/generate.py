@@ -88,7 +88,7 @@ class BibEntry:
         who = (f.get("author") or f.get("institution", "")).strip("{}")
         where = f.get("publisher") or f.get("journal") or f.get("institution") or \
             f.get("booktitle", "")
-        return f"{who}, *{f['title']}*, {where}, {f['year']}."
+        return f"{who}, *{f['title']}*, {where}, {f.get('year') or f['date'][:4]}."
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,11 @@ def bibliography(seed: int, count: int = BIB_ENTRIES) -> list[BibEntry]:
             fields = {"author": author, "title": title, "publisher": rng.choice(_PUBLISHERS),
                       "year": year}
         elif entry_type == "article":
+            # Read online, so dated to the day (a publishing build refuses a year alone);
+            # the day comes from `i`, leaving the random sequence as it was.
             fields = {"author": author, "title": title, "journal": rng.choice(_JOURNALS),
-                      "year": year, "url": f"https://presse.example.org/{year}/article-{i}",
+                      "date": f"{year}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                      "url": f"https://presse.example.org/{year}/article-{i}",
                       "urldate": "2025-03-14"}
         elif entry_type == "techreport":
             fields = {"author": "{" + rng.choice(_INSTITUTIONS) + "}", "title": title,

@@ -5,10 +5,14 @@ C concurrent clients sign N times (one address each) over keep-alive HTTP/1.1. M
   are acknowledged: every confirmation mail must then arrive, once;
 - the service is killed with SIGKILL at 40 % of the acknowledged signatures and restarted
   on the same database; clients retry what was in flight.
+The rate limit is on, as deployed: the service believes X-Forwarded-For from 127.0.0.1 only
+(SERVICE_TRUSTED_PROXIES, as the systemd unit behind nginx), and each signature comes from
+its own client address in that header, so the limiter holds one entry per signature.
 Reported: signatures per second, p50/p99 latency of acknowledged requests, acknowledged
-signatures missing from the database (must be 0), mails missing and duplicated, and a
+signatures missing from the database (must be 0), mails missing and duplicated, a
 baseline measured in the same run (the same clients reading /count.json, served from
-memory) to express the signing rate as a ratio.
+memory) to express the signing rate as a ratio, and the in-memory limiter's own cost per
+request with 100,000 distinct clients in its table (measured apart, in this process).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from scripts.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL_ORIGIN = "https://portail-france-travail.example.org"
-TARGETS = {"signatures_per_second_min": 500, "p99_ms_max": 200, "missing_max": 0}
+TARGETS = {"signatures_per_second_min": 1000, "p99_ms_max": 200, "missing_max": 0}
+LIMITER_CLIENTS = 100_000
 TIME_LIMIT = 900.0  # seconds: the whole run gives up after this
 
 
@@ -63,9 +68,8 @@ class ServiceProcess:
     async def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-                 "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
-                 "--loop", "uvloop", "--http", "httptools", "--backlog", "4096"],
+                [sys.executable, "-m", "service.server", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--backlog", "4096"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         await wait_port(self.port)
 
@@ -82,11 +86,13 @@ class Client:
         self.port = port
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+    async def request(self, method: str, path: str, body: bytes = b"",
+                      forwarded: str = "") -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        extra = f"X-Forwarded-For: {forwarded}\r\n" if forwarded else ""
         head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: {PORTAL_ORIGIN}\r\n"
-                f"Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Type: application/x-www-form-urlencoded\r\n{extra}"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         try:
             self.writer.write(head + body)
@@ -110,6 +116,82 @@ class Client:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+
+
+def client_address(i: int) -> str:
+    """Signature i's own client (documentation and benchmarking ranges, never routed)."""
+    return f"198.{18 + (i >> 16) % 2}.{(i >> 8) % 256}.{i % 256}"
+
+
+def limiter_cost(clients: int = LIMITER_CLIENTS, calls: int = 100_000) -> dict:
+    """The in-memory limiter's cost per request with `clients` distinct clients in its table:
+    a known client, a new client (the oldest entry evicted at the cap), and the same once the
+    window has turned (finished entries evicted two per call), with the table's size."""
+    import tracemalloc
+
+    from service.ratelimit import MAX_CLIENTS, MemoryLimit
+    now = [0.0]
+    tracemalloc.start()
+    limiter = MemoryLimit(secrets.token_bytes(32), 10, 600, clock=lambda: now[0])
+    for i in range(clients):
+        limiter.hit(f"10.{i >> 16}.{(i >> 8) % 256}.{i % 256}")
+    table_mb = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
+
+    def per_call(names) -> float:
+        start = time.perf_counter()
+        for name in names:
+            limiter.hit(name)
+        return round((time.perf_counter() - start) / calls * 1e6, 2)
+
+    known = per_call(f"10.{i >> 16}.{(i >> 8) % 256}.{i % 256}" for i in range(calls))
+    new = per_call(f"2001:db8:{i >> 16:x}:{i % 65536:x}::1" for i in range(calls))
+    now[0] += 600
+    turned = per_call(f"2001:db8:1:{i % 65536:x}::1" for i in range(calls))
+    return {"clients": clients, "calls": calls, "known_client_us": known,
+            "new_client_us": new, "after_window_turn_us": turned,
+            "table_mb_at_clients": round(table_mb, 1), "cap": MAX_CLIENTS,
+            "entries_at_end": len(limiter.hits)}
+
+
+def limiter_cost_postgres(clients: int = LIMITER_CLIENTS, calls: int = 3000) -> dict:
+    """The PostgreSQL limiter (several instances share it): one upsert a request, measured
+    against a throw-away cluster of Debian's PostgreSQL holding `clients` rows of the current
+    window. Sequential calls from one thread: the round trip, not a throughput."""
+    from sqlalchemy import insert
+
+    from service.migrations import migrate
+    from service.ratelimit import DatabaseLimit, rate_limits
+    from service.storage import make_engine
+    from tests.support.service import PostgresCluster
+    try:
+        cluster = PostgresCluster().start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        return {"skipped": f"no PostgreSQL here ({error.__class__.__name__})"}
+    try:
+        engine = make_engine(cluster.create_database())
+        migrate(engine)
+        limiter = DatabaseLimit(secrets.token_bytes(32), 10, 600, engine, call=None)
+        period = int(time.time() // 600)
+        with engine.begin() as conn:
+            conn.execute(insert(rate_limits), [
+                {"client_key": f"{i:032x}", "period": period, "hits": 1}
+                for i in range(clients)])
+        limiter.cleaned = period
+
+        def per_call(keys) -> float:
+            start = time.perf_counter()
+            for key in keys:
+                limiter.hit(key, period)
+            return round((time.perf_counter() - start) / calls * 1000, 3)
+
+        known = per_call(f"{i * 7:032x}" for i in range(calls))
+        new = per_call(f"{clients + i:032x}" for i in range(calls))
+        engine.dispose()
+        return {"clients": clients, "calls": calls, "known_client_ms": known,
+                "new_client_ms": new}
+    finally:
+        cluster.stop()
 
 
 def signature_body(address: str, i: int) -> bytes:
@@ -167,8 +249,8 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
                SERVICE_PUBLIC_KEY=public.read_text().strip(),
                SERVICE_PUBLIC_URL=f"http://127.0.0.1:{service_port}/", SERVICE_MAIL="smtp",
                SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), SERVICE_RETRY_BASE="0.5",
-               SERVICE_RETRY_MAX="2", SERVICE_RATE_LIMIT=str(10 * n),
-               SERVICE_LOG_LEVEL="WARNING")
+               SERVICE_RETRY_MAX="2", SERVICE_RATE_LIMIT="10",
+               SERVICE_TRUSTED_PROXIES="127.0.0.1", SERVICE_LOG_LEVEL="WARNING")
     for name in ("PORTAL_SITE_URL", "PORTAL_SERVICE_URL"):
         env.pop(name, None)
     service = ServiceProcess(env, service_port, work / "service.log")
@@ -217,7 +299,8 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
                 await restarting.wait()
                 start = time.perf_counter()
                 try:
-                    status, _ = await client.request("POST", "/signer", body)
+                    status, _ = await client.request("POST", "/signer", body,
+                                                     forwarded=client_address(i))
                 except ConnectionError:
                     retried.add(address)
                     await asyncio.sleep(0.05)
@@ -276,6 +359,8 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
                           if (at < down_from or at > down_to) and at < smtp_at_s]
     steady_after_smtp = [lat for lat, at in zip(latencies, started, strict=True)
                          if (at < down_from or at > down_to) and at >= smtp_at_s]
+    limiter = limiter_cost()
+    limiter["postgresql"] = limiter_cost_postgres()
     result = {
         "date": dt.date.today().isoformat(), "signatures": n, "clients": clients,
         "acknowledged": len(acknowledged), "seconds": round(seconds, 2),
@@ -298,6 +383,7 @@ async def run_load(n: int, clients: int, work: Path) -> dict:
         "outbox_drained_after_load_s": round(drain, 1),
         **events,
         "baseline_count_json": base,
+        "limiter": limiter,
         "ratio_signing_to_baseline": round(rate / base["per_second"], 3),
         "targets": TARGETS,
     }
@@ -330,8 +416,23 @@ def format_service_report(r: dict) -> str:
         f"(retried signatures excluded: {r['retried_after_kill_or_refusal']}), same Message-ID"
         f" twice {r['same_mail_delivered_twice']}; outbox drained "
         f"{r['outbox_drained_after_load_s']} s after the load",
+        f"  rate limit on (each signature its own client, through a trusted proxy); the "
+        f"in-memory limiter alone at {r['limiter']['clients']:,} clients: "
+        f"{r['limiter']['known_client_us']} µs a known client, "
+        f"{r['limiter']['new_client_us']} µs a new one, "
+        f"{r['limiter']['after_window_turn_us']} µs after the window turns; table "
+        f"{r['limiter']['table_mb_at_clients']} MB (cap {r['limiter']['cap']:,} entries); "
+        f"PostgreSQL (shared by instances, one upsert a request) at the same number of "
+        f"clients: {_postgres_cost(r['limiter']['postgresql'])}",
         f"  targets met: {r['targets_met']}",
     ])
+
+
+def _postgres_cost(cost: dict) -> str:
+    if "skipped" in cost:
+        return cost["skipped"]
+    return (f"{cost['known_client_ms']} ms a known client, {cost['new_client_ms']} ms a new "
+            f"one (round trip on loopback)")
 
 
 def run(n: int, clients: int, out: Path | None = None) -> dict:

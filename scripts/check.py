@@ -2,9 +2,12 @@
 
 Runs the collection step the build runs (macros/assembly/collect.py: the same readers, the same
 problems, the same words), so that what the build would refuse, the check refuses too,
-and adds French typography and the measures of the easy-to-read blocks. Reports every
-problem of every file in one run, as `file:line: message — hint`. `--fix-typography`
-corrects what can be corrected safely and reports the rest.
+and adds French typography, the measures of the easy-to-read blocks, and the web or press
+sources a reader could not find or date (refused by a publishing build: errors here too).
+Reports every problem of every file in one run, as `file:line: message — hint`.
+`--fix-typography` corrects what can be corrected safely and reports the rest; `--claims`
+(`make check CLAIMS=1`) also lists, page by page, the claims of each summary and
+easy-to-read block next to the cited sentences of the text that say the same thing.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import yaml
 
 from common.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
 from macros.assembly.collect import collect
+from macros.citations.findability import unfindable_sources
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
 from macros.floor.errors import Problem
 from macros.floor.yamldata import syntax_problem
+from macros.pages.claims import claims_report
 from macros.pages.easyread import page_problems as easy_read_problems
 from macros.pages.typography import check as check_typography
 from macros.pages.typography import fix as fix_typography
@@ -45,10 +50,11 @@ def unarchived_lines(content, label_: str) -> list[str]:
 
 
 def run(root: Path, fix: bool, today: dt.date | None = None,
-        notices: list[str] | None = None) -> list[Problem]:
+        notices: list[str] | None = None, claims: list[str] | None = None) -> list[Problem]:
     """Every problem the build would stop on (the same collection step, the same words),
-    plus French typography. `notices`: receives what is worth knowing but no mistake (the
-    cited addresses with no archived copy)."""
+    plus French typography and the sources a publishing build refuses. `notices`: receives
+    what is worth knowing but no mistake (the cited addresses with no archived copy);
+    `claims`, if given, receives the claims report (`--claims`)."""
     try:
         written = read_mkdocs_yml(root / CONFIG_FILE)
     except yaml.YAMLError as error:  # nothing else can be read without it
@@ -76,6 +82,9 @@ def run(root: Path, fix: bool, today: dt.date | None = None,
                 text = fixed
         problems += check_typography(text, f"{docs_label}/{path}")
         problems += easy_read_problems(text, f"{docs_label}/{path}")  # « facile à lire »
+    problems += unfindable_sources(content.sources)  # refused by a publishing build
+    if claims is not None:
+        claims.append(claims_report(content.corpus.texts, docs_label))
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
 
 
@@ -83,12 +92,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--fix-typography", action="store_true")
+    parser.add_argument("--claims", action="store_true",
+                        help="liste les affirmations des résumés et des blocs faciles à lire "
+                             "face aux phrases sourcées du texte")
     args = parser.parse_args()
     notices: list[str] = []
-    problems = run(args.root.resolve(), args.fix_typography, notices=notices)
+    claims: list[str] | None = [] if args.claims else None
+    problems = run(args.root.resolve(), args.fix_typography, notices=notices, claims=claims)
     for line in notices:
         print(line)
     if notices:
+        print()
+    if claims:
+        print("Affirmations des résumés et des blocs « facile à lire », face aux phrases "
+              "sourcées du texte qui disent la même chose (⚠ : une réserve du texte manque "
+              "dans l’affirmation) :\n")
+        print(claims[0] or "(aucune page à comparer)")
         print()
     for problem in problems:
         print(problem)

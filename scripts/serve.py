@@ -35,6 +35,7 @@ GRACE = 10.0  # seconds a process gets to stop after SIGTERM
 def dev_settings(portal: str, service_url: str) -> dict[str, str]:
     """The service's environment for local use, creating the secret and keys once."""
     DEV.mkdir(parents=True, exist_ok=True)
+    DEV.chmod(0o700)  # the secret, the keys and the database: the developer's only
     secret_file = DEV / "secret.txt"
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
@@ -54,6 +55,7 @@ def dev_settings(portal: str, service_url: str) -> dict[str, str]:
         "SERVICE_MAIL": os.environ.get("SERVICE_MAIL", "console"),
         "SERVICE_MAIL_FOLDER": str(DEV / "courriels"),
         "SERVICE_RATE_LIMIT": "1000",
+        "SERVICE_TRUSTED_PROXIES": "",  # no proxy in front: the connection names the client
     }
 
 
@@ -92,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         # Each child in its own process group: Ctrl+C reaches this script only, which then
         # stops both in order instead of racing them.
         processes.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-             "--host", host, "--port", str(args.service_port), "--no-access-log"],
+            [sys.executable, "-m", "service.server", "--host", host,
+             "--port", str(args.service_port)],
             cwd=ROOT, env=env, start_new_session=True))
         processes.append(subprocess.Popen(
             command, cwd=ROOT, env=dict(os.environ, PORTAL_SERVICE_URL=service_url),

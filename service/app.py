@@ -1,8 +1,9 @@
 """The HTTP service (Starlette): sign, confirm, count.json, testify, and a health check.
 
-Run: `uvicorn --factory service.app:create_app --no-access-log` (see service/README.md).
-Uvicorn's access log is off on purpose: it writes client addresses. This app logs method,
-path without query string (the confirmation token travels in it), status and duration.
+Run: `python -m service.server` (service/server.py: uvicorn with its access log, its
+forwarded-header handling and its `Server` header off; see service/README.md). This app logs
+method, path without query string (the confirmation token travels in it), status and
+duration, and adds the security headers to every answer (SecurityHeaders).
 """
 
 from __future__ import annotations
@@ -18,20 +19,25 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import crypto, forms, pages
+from . import crypto, forms, health, pages
 from .groupcommit import GroupCommit
-from .mailer import confirmation_mail
+from .mailbox import mailbox_key
+from .mailer import already_signed_mail, confirmation_mail
 from .markup import PETITION_FIELDS, TESTIMONY_FIELDS
 from .migrations import migrate
 from .outbox import Outbox, run_worker
-from .ratelimit import RateLimit, keyed
+from .private_files import restrict_umask
+from .ratelimit import DatabaseLimit, MemoryLimit, client_group, keyed
+from .ratelimit import client_address as forwarded_client
 from .settings import Settings, SettingsError, load_settings, origin_of
-from .storage import Database, Mail, Submission, utcnow
+from .storage import Database, Letters, MailCap, Submission, utcnow
 
 log = logging.getLogger("service")
 HEADERS = {
@@ -59,8 +65,13 @@ class Service:
         sqlite = self.db.engine.dialect.name == "sqlite"
         self.executor = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="db")
         self.outbox = Outbox(self.db, settings)
-        self.signatures = GroupCommit(self.db, self.call)
-        self.limiter = RateLimit(settings.secret, settings.rate_limit, settings.rate_window)
+        self.signatures = GroupCommit(self.db, self.call, MailCap(settings.mails_per_address))
+        # PostgreSQL: the counters live in the database, shared by every instance.
+        self.limiter = (
+            MemoryLimit(settings.secret, settings.rate_limit, settings.rate_window) if sqlite
+            else DatabaseLimit(settings.secret, settings.rate_limit, settings.rate_window,
+                               self.db.engine, self.call))
+        self.warned_forwarded = False
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
         self.count_cache: tuple[float, int] = (0.0, 0)
@@ -94,11 +105,17 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def client_address(request: Request, settings: Settings) -> str:
-    if settings.trust_proxy:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.client.host if request.client else ""
+    """What the rate limit counts: the connection's peer, or the client a trusted proxy
+    names in X-Forwarded-For (service/ratelimit.py); IPv6 by /64."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    service = request.app.state.service
+    if forwarded and not settings.trusted_proxies and not service.warned_forwarded:
+        service.warned_forwarded = True  # once: a proxy nobody declared (no address logged)
+        log.warning("En-tête X-Forwarded-For reçu alors que SERVICE_TRUSTED_PROXIES est vide : "
+                    "il est ignoré. Derrière nginx ou Caddy, donnez leur adresse dans "
+                    "SERVICE_TRUSTED_PROXIES, sinon tous les lecteurs partagent une limite.")
+    return client_group(forwarded_client(peer, forwarded, settings.trusted_proxies))
 
 
 def post_origin(request: Request, settings: Settings) -> tuple[str, bool]:
@@ -115,6 +132,9 @@ def post_origin(request: Request, settings: Settings) -> tuple[str, bool]:
 
 
 async def sign(request: Request) -> Response:
+    """Every accepted signature gets the same page, whether its address is new, pending or
+    already confirmed: the page never tells who has signed. The mailbox's owner learns it
+    by mail (storage.Database.sign decides which mail, if any)."""
     service: Service = request.app.state.service
     s = service.settings
     try:
@@ -130,48 +150,93 @@ async def sign(request: Request) -> Response:
                                                    forms.REFUSALS["origin"]), 403)
     if forms.is_bot(form, PETITION_FIELDS):
         return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
-    if not service.limiter.allow(client_address(request, s)):
+    if not await service.limiter.allow(client_address(request, s)):
         return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
                                                    forms.REFUSALS["rate"]), 429)
     if not checked.ok:
         return html_page(pages.signature_form_page(s.portal_url, checked.values,
                                                    checked.errors), 422)
-    email = checked.clean["email"]
+    email = checked.clean["email"]  # mail goes to the address as typed
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    email_key = keyed(s.secret, "email", email)
-    subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}")
+    email_key = keyed(s.secret, "email", mailbox_key(email))  # one mailbox, one signature
     submission = Submission(
         email_key=email_key, email_sealed=crypto.seal(s.public_key, email),
         name=checked.clean["name"], postcode=checked.clean["postcode"],
         newsletter=checked.clean["newsletter"], origin=origin,
         token_key=keyed(s.secret, "token", token),
         token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days))
-    outcome = await service.signatures.sign(submission, Mail(email_key, email, subject, text),
-                                            now)
-    if outcome == "already":
-        return html_page(pages.signature_form_page(
-            s.portal_url, checked.values, {"email": forms.MESSAGES["already"]}), 409)
+    letters = Letters(email_key, email,
+                      confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}"),
+                      already_signed_mail(s))
+    try:
+        await service.signatures.sign(submission, letters, now)
+    except SQLAlchemyError as error:  # its message may quote what the reader typed
+        log.error("signature: database error (%s)", type(error).__name__)
+        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
+                                                   forms.REFUSALS["unavailable"]), 503)
     service.wake.set()
     return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
 
 
-async def confirm(request: Request) -> Response:
-    service: Service = request.app.state.service
+def _token(value: str) -> str | None:
+    """A confirmation token as the service makes them (token_urlsafe(32)), or None."""
+    if 20 <= len(value) <= 100 and value.replace("-", "").replace("_", "").isalnum() \
+            and value.isascii():
+        return value
+    return None
+
+
+async def _token_answer(service: Service, outcome: str) -> Response:
     s = service.settings
-    token = request.query_params.get("jeton", "")
-    outcome = "unknown"
-    if 20 <= len(token) <= 100 and token.replace("-", "").replace("_", "").isalnum():
-        outcome = await service.call(service.db.confirm, keyed(s.secret, "token", token),
-                                     utcnow())
-    if outcome == "confirmed":
-        service.count_cache = (0.0, 0)
-        return html_page(pages.confirmed(s.portal_url, await service.count(),
-                                         s.campaign.goal))
     status = {"already": 200, "expired": 410}.get(outcome, 404)
     return html_page(pages.token_answer(s.portal_url, outcome, await service.count(),
                                         s.campaign.goal, s.campaign.retention.link_days),
                      status)
+
+
+async def confirm_page(request: Request) -> Response:
+    """GET (and HEAD) of the link in the mail: a page with one button. Reads, never
+    writes: mail scanners and previews that open links confirm nothing."""
+    service: Service = request.app.state.service
+    s = service.settings
+    token = _token(request.query_params.get("jeton", ""))
+    state = "unknown"
+    if token:
+        try:
+            state = await service.call(service.db.link_state,
+                                       keyed(s.secret, "token", token), utcnow())
+        except SQLAlchemyError as error:
+            log.error("confirmation: database error (%s)", type(error).__name__)
+            return html_page(pages.unavailable(s.portal_url), 503)
+    if state == "pending":
+        return html_page(pages.confirm_button(s.portal_url, token))
+    return await _token_answer(service, state)
+
+
+async def confirm(request: Request) -> Response:
+    """POST of the button: the only request that confirms a signature."""
+    service: Service = request.app.state.service
+    s = service.settings
+    try:
+        body = await read_body(request, s.max_body)
+    except TooBig:
+        body = b""
+    form, _bad_encoding = forms.read_form(body)
+    token = _token(form.get("jeton", ""))
+    outcome = "unknown"
+    if token:
+        try:
+            outcome = await service.call(service.db.confirm,
+                                         keyed(s.secret, "token", token), utcnow())
+        except SQLAlchemyError as error:
+            log.error("confirmation: database error (%s)", type(error).__name__)
+            return html_page(pages.unavailable(s.portal_url), 503)
+    if outcome == "confirmed":
+        service.count_cache = (0.0, 0)
+        return html_page(pages.confirmed(s.portal_url, await service.count(),
+                                         s.campaign.goal))
+    return await _token_answer(service, outcome)
 
 
 async def count_json(request: Request) -> Response:
@@ -205,7 +270,7 @@ async def testify(request: Request) -> Response:
                                                    forms.REFUSALS["origin"]), 403)
     if forms.is_bot(form, TESTIMONY_FIELDS):
         return html_page(pages.testimony_received(back, _reference(), days))
-    if not service.limiter.allow(client_address(request, s)):
+    if not await service.limiter.allow(client_address(request, s)):
         return html_page(pages.testimony_form_page(s.portal_url, back, checked.values, {},
                                                    forms.REFUSALS["rate"]), 429)
     if not checked.ok:
@@ -246,10 +311,74 @@ async def style(request: Request) -> Response:
                              "X-Content-Type-Options": "nosniff"})
 
 
-async def health(request: Request) -> Response:
+async def health_check(request: Request) -> Response:
+    """« ok » only if a signature could be written now (service/health.py), else 503 and
+    the reason in French."""
     service: Service = request.app.state.service
-    await service.call(service.db.count)
+    problem = await service.call(health.check, service.db.engine,
+                                 service.settings.database_url, utcnow())
+    if problem:
+        log.error("Contrôle de santé : %s", problem)
+        return PlainTextResponse(f"erreur : {problem}\n", status_code=503,
+                                 headers={"Cache-Control": "no-store"})
     return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
+
+
+ERRORS = {404: "Cette adresse n’existe pas sur le service de signature.",
+          405: "Cette adresse n’accepte pas cette méthode."}
+
+
+async def http_error(request: Request, error: HTTPException) -> Response:
+    """Starlette's errors (unknown address, wrong method) in French."""
+    text = ERRORS.get(error.status_code, "La demande n’a pas pu être traitée.")
+    return PlainTextResponse(text + "\n", status_code=error.status_code,
+                             headers=dict(error.headers or {}))
+
+
+class SecurityHeaders:
+    """ASGI middleware: the same protective headers on every answer, whoever wrote it (a
+    route, a 404, a 405, an error), a CSP on HTML, and no header naming the software.
+    It also answers a route's crash itself (a French 500 with the same headers) before the
+    error goes on to the server's log."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = [False]
+
+        async def guarded(message):
+            if message["type"] == "http.response.start":
+                started[0] = True
+                message["headers"] = secure_headers(message.get("headers", []))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, guarded)
+        except Exception:
+            if not started[0]:
+                await guarded({"type": "http.response.start", "status": 500, "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8")]})
+                await guarded({"type": "http.response.body",
+                               "body": "Erreur du service : réessayez dans un moment.\n"
+                                       .encode()})
+            raise
+
+
+def secure_headers(headers: list) -> list:
+    """`headers` (ASGI byte pairs) with nosniff, Referrer-Policy and, on HTML, the CSP."""
+    names = {name.lower() for name, _ in headers}
+    kept = [(name, value) for name, value in headers if name.lower() != b"server"]
+    html = any(name.lower() == b"content-type" and value.startswith(b"text/html")
+               for name, value in headers)
+    for name, value in HEADERS.items():
+        key = name.lower().encode()
+        if key not in names and (name != "Content-Security-Policy" or html) \
+                and name != "Cache-Control":
+            kept.append((key, value.encode()))
+    return kept
 
 
 class RequestLog:
@@ -293,6 +422,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             sys.stderr.write(f"Erreur de configuration du service : {error}\n")
             raise SystemExit(2) from None
     configure_logging()
+    restrict_umask()  # the database, its -wal and -shm: owner only, whatever the umask
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -318,12 +448,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", home),
         Route("/signer", sign, methods=["POST"]),
         Route("/signer", form_again, methods=["GET"]),
-        Route("/confirmer", confirm, methods=["GET"]),
+        Route("/confirmer", confirm_page, methods=["GET"]),  # HEAD too: reads only
+        Route("/confirmer", confirm, methods=["POST"]),
         Route("/count.json", count_json, methods=["GET"]),
         Route("/temoigner", testify, methods=["POST"]),
         Route("/temoigner", form_again, methods=["GET"]),
         Route("/style.css", style),
-        Route("/sante", health),
-    ], lifespan=lifespan)
+        Route("/sante", health_check),
+    ], lifespan=lifespan, exception_handlers={404: http_error, 405: http_error})
     app.add_middleware(RequestLog)
+    app.add_middleware(SecurityHeaders)
     return app

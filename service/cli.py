@@ -7,10 +7,8 @@ key, unknown person) is a French message on stderr and exit status 2, never a tr
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import html
-import io
 import json
 import os
 import re
@@ -18,14 +16,14 @@ import sys
 from pathlib import Path
 
 from . import crypto
+from .exports import csv_text
 from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, format_number, progress_text
 from .migrations import migrate
+from .private_files import restrict_umask, write_private
 from .ratelimit import keyed
 from .retention import apply_retention
 from .settings import Settings, SettingsError, load_settings
 from .storage import Database, utcnow
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CommandError(Exception):
@@ -38,17 +36,27 @@ def _database(settings: Settings) -> Database:
     return db
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a name as a formula (`=HYPERLINK(…)`): prefix with '."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def _write(text: str, target: Path | None) -> None:
+    """An export: to the console, or to `target`, readable by its owner only (0600)."""
     if target is None:
         sys.stdout.write(text)
         return
+    try:
+        write_private(target, text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"{target} : écriture impossible ({error.strerror}) ; indiquez "
+                           "avec --sortie un fichier dans un dossier où vous pouvez "
+                           "écrire") from None
+    print(f"Écrit : {target}", file=sys.stderr)
+
+
+def _publish(text: str, target: Path) -> None:
+    """A file of the public site (the count): replaced whole, readable by the web server
+    (it keeps the mode of the file it replaces, 0644 for a new one)."""
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
+    temporary.chmod(mode)
     os.replace(temporary, target)
     print(f"Écrit : {target}", file=sys.stderr)
 
@@ -107,11 +115,7 @@ def cmd_exporter(args, settings: Settings) -> None:
                 f"<p>{format_number(len(lines))} signatures confirmées.</p>\n"
                 f"<table>\n<tr>{head}</tr>\n{body}</table>\n</html>\n")
     else:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows([[_cell(c) for c in line] for line in lines])
-        text = out.getvalue()
+        text = csv_text(header, lines)
     _write(text, args.sortie)
 
 
@@ -122,9 +126,11 @@ def cmd_statistiques(args, settings: Settings) -> None:
     total = sum(r.n for r in rows)
     print(f"Signatures confirmées : {format_number(total)} "
           f"(objectif {format_number(settings.campaign.goal)})")
-    unconfirmed, waiting = db.pending_counts()
+    unconfirmed, waiting, dropped = db.pending_counts()
     print(f"En attente de confirmation : {format_number(unconfirmed)} ; "
           f"courriels en file d’attente : {format_number(waiting)}")
+    print(f"Courriels abandonnés (non remis en "
+          f"{settings.campaign.retention.mail_days} jours) : {format_number(dropped)}")
     by_origin: dict[str, int] = {}
     print("\nPar jour et par site :")
     for r in rows:
@@ -145,12 +151,9 @@ def _origin_label(origin: str, labels: dict[str, str]) -> str:
 def cmd_exporter_nouvelles(args, settings: Settings) -> None:
     box = _box(args.cle_privee)
     rows = [r for r in _database(settings).confirmed() if r.newsletter]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["adresse électronique", "nom", "date"])
-    writer.writerows([[_unseal(box, r.email_sealed), _cell(r.name),
-                       r.confirmed_at.date().isoformat()] for r in rows])
-    _write(out.getvalue(), args.sortie)
+    _write(csv_text(["adresse électronique", "nom", "date"],
+                    [[_unseal(box, r.email_sealed), r.name, r.confirmed_at.date().isoformat()]
+                     for r in rows]), args.sortie)
 
 
 def cmd_oublier(args, settings: Settings) -> None:
@@ -161,10 +164,15 @@ def cmd_oublier(args, settings: Settings) -> None:
         print(f"Témoignage {args.temoignage} effacé.")
         return
     from .forms import normalise_email
+    from .mailbox import mailbox_key
     email = normalise_email(args.adresse or "")
     if email is None:
         raise CommandError(f"« {args.adresse} » n’est pas une adresse électronique valide")
-    if not db.forget(keyed(settings.secret, "email", email)):
+    # The mailbox's key, and the key schema version 1 gave the address (lower case, +tag
+    # kept): a signature made before version 2 is found however it was written then.
+    keys = {keyed(settings.secret, "email", mailbox_key(email)),
+            keyed(settings.secret, "email", email.lower())}
+    if not sum(db.forget(key) for key in sorted(keys)):
         raise CommandError(f"aucune donnée pour « {email} » (déjà effacée, ou jamais reçue)")
     print(f"Toutes les données de {email} sont effacées (signature et courriels).")
 
@@ -223,8 +231,8 @@ def cmd_publier_compteur(args, settings: Settings) -> None:
         raise CommandError(f"{page} introuvable : indiquez le dossier du site construit "
                            "(make build écrit site/) et, si besoin, --page")
     counter = page.parent / "compteur.json"
-    _write(json.dumps({"count": count, "goal": settings.campaign.goal,
-                       "date": today.isoformat()}) + "\n", counter)
+    _publish(json.dumps({"count": count, "goal": settings.campaign.goal,
+                         "date": today.isoformat()}) + "\n", counter)
     text = page.read_text(encoding="utf-8")
     label = html.escape(progress_text(count, settings.campaign.goal, today))
     text, found = re.subn(rf'(<p [^>]*id="{COUNT_LABEL_ID}"[^>]*>)[^<]*(</p>)',
@@ -236,7 +244,7 @@ def cmd_publier_compteur(args, settings: Settings) -> None:
         + html.escape(format_number(count)) + m.group(2), text)
     if not (found and found_bar):
         raise CommandError(f"{page} : le compteur de la pétition est introuvable dans la page")
-    _write(text, page)
+    _publish(text, page)
     print(f"Compteur publié dans {site} : {count} signatures au {today.isoformat()}.",
           file=sys.stderr)
 
@@ -372,6 +380,7 @@ NO_SETTINGS = {cmd_generer_cles}
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_umask()  # database, keys, exports: owner only, whatever the caller's umask
     args = parser().parse_args(argv)
     try:
         if args.function is cmd_dechiffrer_temoignages and args.fichier:

@@ -12,6 +12,7 @@ from pathlib import Path
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+from .private_files import FILE_MODE, private_files, private_folder, write_private
 from .settings import SettingsError
 
 PRIVATE_FILE, PUBLIC_FILE = "cle-privee.txt", "cle-publique.txt"
@@ -55,16 +56,17 @@ def unseal(box: SealedBox, sealed: str) -> str:
 
 
 def generate_keys(folder: Path) -> tuple[Path, Path]:
-    """A new key pair in `folder`: the private key readable by its owner only."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A new key pair in `folder` (created for its owner only, 0700): both files 0600."""
+    private_folder(folder)
     private, public = folder / PRIVATE_FILE, folder / PUBLIC_FILE
     if private.exists():
         raise PrivateKeyError(f"{private} existe déjà : je ne l’écrase pas (les données "
                               "scellées avec l’ancienne clé seraient perdues)")
     key = PrivateKey.generate()
-    descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write(base64.b64encode(bytes(key)).decode("ascii") + "\n")
-    public.write_text(base64.b64encode(bytes(key.public_key)).decode("ascii") + "\n",
-                      encoding="utf-8")
+    private_files(private)
+    write_private(public, (base64.b64encode(bytes(key.public_key)).decode("ascii")
+                           + "\n").encode("ascii"))
     return private, public

@@ -27,8 +27,6 @@ MESSAGES = {
     "encoding": "Ce champ contenait des caractères illisibles (le texte reçu n’était pas en "
                 "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
                 "formulaire.",
-    "already": "Cette adresse électronique a déjà signé la pétition et confirmé sa "
-               "signature : elle n’est comptée qu’une fois, inutile de signer à nouveau.",
     "testimony_missing": "Écrivez votre témoignage avant de l’envoyer.",
     "testimony_long": f"Votre témoignage compte plus de {LIMITS['testimony']:,} caractères : "
                       "raccourcissez-le, ou envoyez-le en deux fois.".replace(",", "\u202f"),
@@ -46,6 +44,9 @@ REFUSALS = {
     "rate": "Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
             "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
             "conservé ci-dessous.",
+    "unavailable": "Votre envoi n’a pas pu être enregistré : le service a un problème "
+                   "passager de son côté. Réessayez dans quelques minutes ; ce que vous avez "
+                   "tapé est conservé ci-dessous.",
     "too_big": "Votre envoi est trop volumineux pour être reçu (plus de {size} Ko). "
                "Raccourcissez le texte, puis renvoyez le formulaire.",
 }
@@ -80,7 +81,9 @@ def _has_control(value: str) -> bool:
 
 
 def normalise_email(value: str) -> str | None:
-    """The address in one canonical form (lower case, IDNA domain), or None if invalid."""
+    """The address as typed, without surrounding spaces and with its domain in lower-case
+    ASCII (IDNA), or None if invalid. Mail goes to it; `mailbox.mailbox_key` is what
+    recognises the same mailbox written differently."""
     value = value.strip()
     if not value or _has_control(value) or any(c.isspace() for c in value):
         return None
@@ -96,7 +99,7 @@ def normalise_email(value: str) -> str | None:
         return None
     if labels[-1].isdigit():
         return None
-    return f"{local.lower()}@{domain}"
+    return f"{local}@{domain}"
 
 
 @dataclass

@@ -9,16 +9,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from .storage import Database, Mail, Submission
+from .storage import DEFAULT_CAP, Database, Letters, MailCap, Submission
 
 BUSY_WINDOW = 0.1  # seconds after a batch during which signing still counts as busy
 BATCH_MAX = 500  # a bound on one transaction's size (and so on the wait of its first entry)
 
 
 class GroupCommit:
-    def __init__(self, db: Database, db_call):
-        self.db, self.db_call = db, db_call
-        self.waiting: list[tuple[Submission, Mail, dt.datetime, asyncio.Future]] = []
+    def __init__(self, db: Database, db_call, cap: MailCap = DEFAULT_CAP):
+        self.db, self.db_call, self.cap = db, db_call, cap
+        self.waiting: list[tuple[Submission, Letters, dt.datetime, asyncio.Future]] = []
         self.writing = False
         self.last_write = 0.0  # loop time the last batch was committed
 
@@ -27,10 +27,10 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         return self.writing or loop.time() - self.last_write < BUSY_WINDOW
 
-    async def sign(self, submission: Submission, mail: Mail, now: dt.datetime) -> str:
-        """'new', 'resent' or 'already' (see Database.sign), once committed."""
+    async def sign(self, submission: Submission, letters: Letters, now: dt.datetime) -> str:
+        """'new', 'resent', 'already' or 'capped' (see Database.sign), once committed."""
         outcome = asyncio.get_running_loop().create_future()
-        self.waiting.append((submission, mail, now, outcome))
+        self.waiting.append((submission, letters, now, outcome))
         if not self.writing:
             self.writing = True
             asyncio.get_running_loop().create_task(self._write())
@@ -43,7 +43,7 @@ class GroupCommit:
                 del self.waiting[:BATCH_MAX]
                 try:
                     outcomes = await self.db_call(self.db.sign_many,
-                                                  [entry[:3] for entry in batch])
+                                                  [entry[:3] for entry in batch], self.cap)
                 except Exception as error:  # nothing committed: every request answers 500
                     for *_, future in batch:
                         if not future.done():

@@ -27,11 +27,28 @@ def confirmation_mail(settings: Settings, link: str) -> tuple[str, str]:
     subject = f"Confirmez votre signature : {c.title}"
     body = (f"Bonjour,\n\nQuelqu’un, sans doute vous, a signé avec cette adresse la pétition\n"
             f"« {c.title} ».\n\n"
-            f"Pour que la signature compte, ouvrez ce lien (valable {days} jours) :\n\n"
+            f"Pour que la signature compte, ouvrez ce lien (valable {days} jours) et appuyez\n"
+            f"sur le bouton de la page qu’il ouvre :\n\n"
             f"{link}\n\n"
             f"Si vous n’avez rien signé, ne faites rien : sans confirmation, la signature et\n"
             f"votre adresse sont effacées au plus tard {unconfirmed} jours après l’envoi du "
             f"formulaire.\n\n"
+            f"L’équipe du portail\n{settings.portal_url}\n")
+    return subject, body
+
+
+def already_signed_mail(settings: Settings) -> tuple[str, str]:
+    """Subject and body of the notice sent when an address that has already signed and
+    confirmed signs again (at most once a day: storage.MailCap). The page shown after
+    signing is the same for every address; only the owner of the mailbox learns this."""
+    c = settings.campaign
+    subject = f"Votre signature est déjà comptée : {c.title}"
+    body = (f"Bonjour,\n\nQuelqu’un, sans doute vous, vient de signer à nouveau avec cette "
+            f"adresse la pétition\n« {c.title} ».\n\n"
+            f"Cette adresse a déjà signé et confirmé : sa signature est comptée, une seule "
+            f"fois.\nVous n’avez rien à faire, et rien n’a été modifié.\n\n"
+            f"Si ce n’était pas vous, ignorez ce message : vous n’en recevrez pas d’autre de "
+            f"ce genre avant demain.\n\n"
             f"L’équipe du portail\n{settings.portal_url}\n")
     return subject, body
 

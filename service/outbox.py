@@ -118,7 +118,8 @@ async def run_worker(outbox: Outbox, db_call, wake: asyncio.Event, stop: asyncio
                     pause = BUSY_SHARE * (loop.time() - started)
                 if outages or (len(rows) == BATCH and all(e is None for *_, e in results)):
                     continue
-        except Exception:  # keep the worker alive; the database may be briefly away
-            log.exception("outbox: worker error")
+        except Exception as error:  # keep the worker alive; the database may be away
+            # The kind only: a database error's message may quote a row (an address).
+            log.error("outbox: worker error (%s)", type(error).__name__)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=poll)

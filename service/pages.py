@@ -115,6 +115,21 @@ def confirmed(portal_url: str, count: int, goal: int) -> str:
 """, portal_url)
 
 
+def confirm_button(portal_url: str, token: str) -> str:
+    """The page a confirmation link opens: one button, a plain form. Opening the link
+    changes nothing (mail scanners and previews open links); only pressing confirms."""
+    return page("Confirmez votre signature", f"""
+<p>Il ne reste qu’un geste : appuyez sur le bouton ci-dessous pour que votre signature
+soit comptée. Tant que vous ne l’avez pas fait, rien n’est enregistré comme confirmé.</p>
+<form method="post" action="confirmer">
+<input type="hidden" name="jeton" value="{html.escape(token)}">
+<p><button type="submit">Je confirme ma signature</button></p>
+</form>
+<p>Vous n’avez rien signé ? Fermez simplement cette page : sans confirmation, la signature
+et votre adresse seront effacées.</p>
+""", portal_url)
+
+
 def token_answer(portal_url: str, outcome: str, count: int, goal: int, link_days: int) -> str:
     if outcome == "already":
         return page("Signature déjà confirmée", f"""
@@ -132,6 +147,13 @@ nouveau avec la même adresse : vous recevrez un nouveau lien.</p>
 <p>Ce lien de confirmation n’est pas valable. Vérifiez qu’il a été copié en entier depuis
 le message reçu ; sinon, signez à nouveau avec la même adresse pour en recevoir un autre.</p>
 <p><a href="{html.escape(portal_url)}#signer">Signer à nouveau</a></p>
+""", portal_url)
+
+
+def unavailable(portal_url: str) -> str:
+    return page("Service momentanément indisponible", """
+<p>Nous n’avons pas pu traiter votre demande : le service a un problème passager de son
+côté. Rouvrez le lien du message dans quelques minutes.</p>
 """, portal_url)
 
 

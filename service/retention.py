@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .settings import Retention
-from .storage import Database
+from .storage import MAIL_WINDOW, Database
 
 
 def apply_retention(db: Database, retention: Retention, now: dt.datetime) -> dict[str, int]:
@@ -16,4 +16,8 @@ def apply_retention(db: Database, retention: Retention, now: dt.datetime) -> dic
         "signatures non confirmées": db.purge_unconfirmed(
             now - dt.timedelta(days=retention.unconfirmed_days)),
         "témoignages": db.purge_testimonies(now - dt.timedelta(days=retention.testimony_days)),
+        # undelivered mails given up; what is left of sent ones (no address, no text) kept
+        # only while the per-address cap counts them
+        "courriels abandonnés": db.purge_mails(
+            now - dt.timedelta(days=retention.mail_days), now - MAIL_WINDOW),
     }

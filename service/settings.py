@@ -33,6 +33,7 @@ class Retention:
     unconfirmed_days: int   # unconfirmed signatures are deleted after this
     testimony_days: int     # testimonies are deleted after this
     delete_after: dt.date   # end of the campaign: everything is deleted after this day
+    mail_days: int = 3      # a mail not delivered after this many days is given up, deleted
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,12 @@ class Settings:
     smtp_security: str = "none"
     rate_limit: int = 10              # form posts per client address per window
     rate_window: int = 600            # seconds
+    mails_per_address: int = 5        # mails to one address a day, at most (flood guard)
     retry_base: float = 30.0          # first retry of a failed mail after this many seconds
     retry_max: float = 3600.0         # back-off ceiling
     run_worker: bool = True           # send the outbox from this process
-    trust_proxy: bool = False         # client address from X-Forwarded-For (behind nginx/Caddy)
+    # Peers whose X-Forwarded-For is believed (nginx/Caddy in front): addresses or networks.
+    trusted_proxies: tuple = ()
     max_body: int = 65_536            # bytes of a form post
 
 
@@ -113,7 +116,9 @@ def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
         link_days=_positive_int(block, "link_days", petition),
         unconfirmed_days=_positive_int(block, "unconfirmed_days", petition),
         testimony_days=_positive_int(block, "testimony_days", petition),
-        delete_after=delete_after)
+        delete_after=delete_after,
+        mail_days=(_positive_int(block, "mail_days", petition) if "mail_days" in block
+                   else Retention.mail_days))
     origins = {}
     portal = origin_of(portal_address(root))
     if portal:
@@ -206,8 +211,27 @@ def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -
         smtp_security=security, public_key=key,
         rate_limit=_number(env, "SERVICE_RATE_LIMIT", 10),
         rate_window=_number(env, "SERVICE_RATE_WINDOW", 600),
+        mails_per_address=_number(env, "SERVICE_MAILS_PER_ADDRESS", 5),
         retry_base=_number(env, "SERVICE_RETRY_BASE", 30.0, float),
         retry_max=_number(env, "SERVICE_RETRY_MAX", 3600.0, float),
         run_worker=_flag(env, "SERVICE_WORKER", True),
-        trust_proxy=_flag(env, "SERVICE_TRUST_PROXY", False),
+        trusted_proxies=_proxies(env),
     )
+
+
+def _proxies(env) -> tuple:
+    """SERVICE_TRUSTED_PROXIES; the old all-or-nothing SERVICE_TRUST_PROXY is refused."""
+    from .ratelimit import parse_proxies
+    if env.get("SERVICE_TRUST_PROXY", "").strip():
+        raise SettingsError("SERVICE_TRUST_PROXY n’existe plus : il croyait l’en-tête "
+                            "X-Forwarded-For de n’importe qui. Retirez-le et donnez l’adresse "
+                            "de votre proxy, par exemple SERVICE_TRUSTED_PROXIES=127.0.0.1 "
+                            "pour nginx ou Caddy sur la même machine.")
+    text = env.get("SERVICE_TRUSTED_PROXIES", "")
+    try:
+        return parse_proxies(text)
+    except ValueError as error:
+        raise SettingsError(f"SERVICE_TRUSTED_PROXIES : « {error} » n’est ni une adresse IP ni "
+                            "un réseau (CIDR) ; séparez-les par des espaces, par exemple "
+                            "SERVICE_TRUSTED_PROXIES=\"127.0.0.1 ::1 10.0.0.0/24\"") from None
+

@@ -8,6 +8,7 @@ can lose neither one without the other.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     create_engine,
     delete,
     event,
@@ -33,6 +35,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+
+from .private_files import private_files, private_folder
 
 metadata = MetaData()
 
@@ -48,9 +52,18 @@ signatures = Table(
     Column("origin", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("confirmed_at", DateTime),
-    Column("token_key", String(64), unique=True),                  # HMAC of the link's token
-    Column("token_expires_at", DateTime),
     Index("ix_signatures_confirmed_at", "confirmed_at"),
+)
+# The confirmation links sent for a signature. Signing a pending address again sends a new
+# link and keeps the earlier ones valid: whoever typed the address cannot cancel the link
+# its owner already holds. They are deleted with the signature.
+links = Table(
+    "links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signature_id", Integer, nullable=False, index=True),
+    Column("token_key", String(64), nullable=False, unique=True),  # HMAC of the link's token
+    Column("expires_at", DateTime, nullable=False),
+    Column("created_at", DateTime, nullable=False),
 )
 outbox = Table(
     "outbox", metadata,
@@ -65,7 +78,16 @@ outbox = Table(
     Column("locked_until", DateTime),
     Column("sent_at", DateTime),
     Column("last_error", String(200)),
+    # "confirmation" (a link) or "already" (the address has already signed and confirmed)
+    Column("kind", String(20), nullable=False, server_default="confirmation"),
     Index("ix_outbox_due", "sent_at", "next_attempt_at"),
+    Index("ix_outbox_recipient", "recipient_key", "created_at"),
+)
+# Counts kept after the rows they count are deleted (no personal data): mails dropped.
+counters = Table(
+    "counters", metadata,
+    Column("name", String(50), primary_key=True),
+    Column("value", Integer, nullable=False),
 )
 testimonies = Table(
     "testimonies", metadata,
@@ -100,7 +122,14 @@ TESTIMONY_DATA = {
     "origin": "site",
     "created_at": "date",
 }
-TECHNICAL_COLUMNS = {"id", "token_key", "token_expires_at"}
+TECHNICAL_COLUMNS = {"id"}
+# The outbox in the notices' words (the other columns are the mail's state: dates, tries).
+OUTBOX_DATA = {
+    "recipient": "adresse électronique",
+    "body": "lien de confirmation",
+}
+MAIL_WINDOW = dt.timedelta(days=1)  # the per-address mail cap counts over this window
+DROPPED = "mails_dropped"  # counters row: mails given up after the retention's mail_days
 
 
 def utcnow() -> dt.datetime:
@@ -108,14 +137,24 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite address (None: PostgreSQL, or in memory)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
 def make_engine(url: str) -> Engine:
+    # hide_parameters: an error's message never quotes the values of a statement (a name,
+    # a postcode, an HMAC): SQLAlchemy would otherwise copy them into every traceback.
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        path = sqlite_path(url)
+        if path is not None:
+            private_folder(path.parent)
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record):
@@ -127,10 +166,16 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, whatever SQLite was compiled with.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
+            if path is not None:  # whatever the umask the database was created under
+                private_files(path, path.with_name(path.name + "-wal"),
+                              path.with_name(path.name + "-shm"))
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -138,11 +183,13 @@ def is_postgres(engine: Engine) -> bool:
 
 
 @dataclass(frozen=True)
-class Mail:
+class Letters:
+    """The mails a signature may send to its address (as typed): its confirmation link, or,
+    if the address has already signed and confirmed, a notice saying so."""
     recipient_key: str
     recipient: str
-    subject: str
-    body: str
+    confirmation: tuple[str, str]  # subject, body
+    already: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -157,17 +204,28 @@ class Submission:
     token_expires_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class MailCap:
+    """Mails to one address (its key) within MAIL_WINDOW: at most `total`, of which at most
+    `already` notices."""
+    total: int = 5
+    already: int = 1
+
+
+DEFAULT_CAP = MailCap()
+
+
 # The hot path's statements, built once with bound parameters: SQLAlchemy then compiles each
 # once and reuses it (inline `.values(...)` rebuilt a cache key from every value: 3x slower).
-_FIND_SIGNER = (select(signatures.c.id, signatures.c.confirmed_at)
-                .where(signatures.c.email_key == bindparam("key")))
 _FIND_SIGNERS = (select(signatures.c.id, signatures.c.email_key, signatures.c.confirmed_at)
                  .where(signatures.c.email_key.in_(bindparam("keys", expanding=True))))
+_MAILS_SENT = (select(outbox.c.recipient_key, func.count().label("total"),
+                      func.sum(case((outbox.c.kind == "already", 1), else_=0)).label("already"))
+               .where(outbox.c.recipient_key.in_(bindparam("keys", expanding=True)),
+                      outbox.c.created_at >= bindparam("since"))
+               .group_by(outbox.c.recipient_key))
 _INSERT_SIGNATURE = insert(signatures)
-_RENEW_SIGNATURE = (update(signatures).where(signatures.c.id == bindparam("row_id"))
-                    .values({c: bindparam(c) for c in ("email_sealed", "name", "postcode",
-                                                       "newsletter", "token_key",
-                                                       "token_expires_at")}))
+_INSERT_LINK = insert(links)
 _INSERT_MAIL = insert(outbox)
 # Due mails, oldest due first: the order of the index on (sent_at, next_attempt_at), so the
 # database reads the first `limit` entries and stops. Ordered by id alone, it sorted every
@@ -183,6 +241,12 @@ _LEASE = (update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))
           .values(locked_until=bindparam("until")))
 
 
+def _chunks(items: list, size: int = 500):
+    """Slices under every database's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 class Database:
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -194,18 +258,37 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def wipe(self) -> None:
+        """After a deletion: SQLite's write-ahead log copied into the database (whose freed
+        space secure_delete has zeroed) and truncated to nothing, so no earlier version of a
+        deleted row stays in any file. Retried while a reader holds the log (busy)."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        for _attempt in range(50):
+            with self.engine.connect() as conn:
+                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+            if not busy:
+                return
+            time.sleep(0.1)
+
     # -- signatures -------------------------------------------------------------------------
 
-    def sign(self, submission: Submission, mail: Mail, now: dt.datetime) -> str:
-        """'new', 'resent' (unconfirmed: a new link) or 'already' (confirmed: nothing done)."""
-        for _attempt in range(3):
+    def sign(self, submission: Submission, letters: Letters, now: dt.datetime,
+             cap: MailCap = DEFAULT_CAP) -> str:
+        """'new', 'resent' (pending: one more link), 'already' (confirmed: nothing changed,
+        at most a notice mailed) or 'capped' (pending, too many mails today: nothing done).
+        A pending signature is never changed: name, postcode and earlier links stay."""
+        for attempt in range(3):
             try:
-                return self._sign_once(submission, mail, now)
+                with self.engine.begin() as conn:
+                    return self._sign_batch(conn, [(submission, letters, now)], cap)[0]
             except IntegrityError:  # the same address signed at the same instant elsewhere
-                continue
-        raise RuntimeError("signature: repeated conflicts")
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
-    def sign_many(self, items: list[tuple[Submission, Mail, dt.datetime]]) -> list[str]:
+    def sign_many(self, items: list[tuple[Submission, Letters, dt.datetime]],
+                  cap: MailCap = DEFAULT_CAP) -> list[str]:
         """`sign` for many submissions in ONE transaction (group commit): each outcome holds
         once that transaction is committed, and none before. In order, so an address sent
         twice in a batch behaves as if sent twice in a row. A conflict with another writer
@@ -213,80 +296,76 @@ class Database:
         submission is then signed on its own, as `sign` does."""
         try:
             with self.engine.begin() as conn:
-                return self._sign_batch(conn, items)
+                return self._sign_batch(conn, items, cap)
         except IntegrityError:
-            return [self.sign(submission, mail, now) for submission, mail, now in items]
+            return [self.sign(submission, letters, now, cap)
+                    for submission, letters, now in items]
 
-    def _sign_batch(self, conn, items) -> list[str]:
+    def _sign_batch(self, conn, items, cap: MailCap) -> list[str]:
         keys = list({s.email_key for s, _, _ in items})
         known: dict[str, tuple[int | None, bool]] = {}  # key -> (row id, confirmed)
-        for start in range(0, len(keys), 500):  # under every database's parameter limit
-            for row in conn.execute(_FIND_SIGNERS, {"keys": keys[start:start + 500]}):
+        sent: dict[str, list[int]] = {}  # key -> [mails, notices] within the window
+        since = min(now for _, _, now in items) - MAIL_WINDOW
+        for chunk in _chunks(keys):
+            for row in conn.execute(_FIND_SIGNERS, {"keys": chunk}):
                 known[row.email_key] = (row.id, row.confirmed_at is not None)
-        new_rows: dict[str, dict] = {}  # key -> values to insert (the last submission wins)
-        renewals, mails, outcomes = [], [], []
-        for s, mail, now in items:
-            values = {"email_sealed": s.email_sealed, "name": s.name, "postcode": s.postcode,
-                      "newsletter": s.newsletter, "token_key": s.token_key,
-                      "token_expires_at": s.token_expires_at}
+            for row in conn.execute(_MAILS_SENT, {"keys": chunk, "since": since}):
+                sent[row.recipient_key] = [row.total, row.already or 0]
+        new_rows: dict[str, dict] = {}  # key -> values to insert (the first submission wins)
+        new_links, mails, outcomes = [], [], []
+        for s, letters, now in items:
             row_id, confirmed = known.get(s.email_key, (None, False))
+            count = sent.setdefault(s.email_key, [0, 0])
             if confirmed:
+                if count[0] < cap.total and count[1] < cap.already:
+                    mails.append(_mail(letters, "already", now))
+                    count[0], count[1] = count[0] + 1, count[1] + 1
                 outcomes.append("already")
                 continue
-            if s.email_key in new_rows:  # inserted earlier in this batch: a new link
-                new_rows[s.email_key].update(values)
-                outcomes.append("resent")
-            elif row_id is None:
-                new_rows[s.email_key] = {"email_key": s.email_key, "origin": s.origin,
-                                         "created_at": now, **values}
-                outcomes.append("new")
-            else:
-                renewals.append({"row_id": row_id, **values})
-                outcomes.append("resent")
-            mails.append({"recipient_key": mail.recipient_key, "recipient": mail.recipient,
-                          "subject": mail.subject, "body": mail.body, "created_at": now,
-                          "attempts": 0, "next_attempt_at": now})
+            new = row_id is None and s.email_key not in new_rows
+            if new:
+                new_rows[s.email_key] = {
+                    "email_key": s.email_key, "email_sealed": s.email_sealed, "name": s.name,
+                    "postcode": s.postcode, "newsletter": s.newsletter, "origin": s.origin,
+                    "created_at": now}
+            elif count[0] >= cap.total:
+                outcomes.append("capped")
+                continue
+            new_links.append({"key": s.email_key, "token_key": s.token_key,
+                              "expires_at": s.token_expires_at, "created_at": now})
+            if count[0] < cap.total:
+                mails.append(_mail(letters, "confirmation", now))
+                count[0] += 1
+            outcomes.append("new" if new else "resent")
         if new_rows:
             conn.execute(_INSERT_SIGNATURE, list(new_rows.values()))
-        for renewal in renewals:
-            conn.execute(_RENEW_SIGNATURE, renewal)
+            for chunk in _chunks(list(new_rows)):
+                for row in conn.execute(_FIND_SIGNERS, {"keys": chunk}):
+                    known[row.email_key] = (row.id, False)
+        if new_links:
+            conn.execute(_INSERT_LINK, [
+                {"signature_id": known[link.pop("key")][0], **link} for link in new_links])
         if mails:
             conn.execute(_INSERT_MAIL, mails)
         return outcomes
 
-    def _sign_once(self, s: Submission, mail: Mail, now: dt.datetime) -> str:
-        with self.engine.begin() as conn:
-            row = conn.execute(_FIND_SIGNER, {"key": s.email_key}).first()
-            if row is not None and row.confirmed_at is not None:
-                return "already"
-            values = {"email_sealed": s.email_sealed, "name": s.name, "postcode": s.postcode,
-                      "newsletter": s.newsletter, "token_key": s.token_key,
-                      "token_expires_at": s.token_expires_at}
-            if row is None:
-                conn.execute(_INSERT_SIGNATURE, {"email_key": s.email_key, "origin": s.origin,
-                                                 "created_at": now, **values})
-            else:
-                conn.execute(_RENEW_SIGNATURE, {"row_id": row.id, **values})
-            conn.execute(_INSERT_MAIL, {
-                "recipient_key": mail.recipient_key, "recipient": mail.recipient,
-                "subject": mail.subject, "body": mail.body, "created_at": now, "attempts": 0,
-                "next_attempt_at": now})
-            return "new" if row is None else "resent"
+    def link_state(self, token_key: str, now: dt.datetime) -> str:
+        """What `confirm` would find, changing nothing: 'pending', 'already', 'expired' or
+        'unknown'."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_FIND_LINK, {"token_key": token_key}).first()
+        return _state(row, now)
 
     def confirm(self, token_key: str, now: dt.datetime) -> str:
-        """'confirmed', 'already', 'expired' or 'unknown'."""
+        """'confirmed', 'already', 'expired' or 'unknown'. The signature's other links stay
+        (each then answers 'already'); they go with the signature."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(signatures.c.id, signatures.c.confirmed_at,
-                                      signatures.c.token_expires_at)
-                               .where(signatures.c.token_key == token_key)).first()
-            if row is None:
-                return "unknown"
-            if row.confirmed_at is not None:
-                return "already"
-            if row.token_expires_at is None or row.token_expires_at < now:
-                return "expired"
+            row = conn.execute(_FIND_LINK, {"token_key": token_key}).first()
+            state = _state(row, now)
+            if state != "pending":
+                return state
             done = conn.execute(update(signatures)
-                                .where(signatures.c.id == row.id,
+                                .where(signatures.c.id == row.signature_id,
                                        signatures.c.confirmed_at.is_(None))
                                 .values(confirmed_at=now))
             return "confirmed" if done.rowcount == 1 else "already"
@@ -317,41 +396,71 @@ class Database:
                 .where(signatures.c.confirmed_at.is_not(None))
                 .group_by(day, signatures.c.origin).order_by(day, signatures.c.origin)))
 
-    def pending_counts(self) -> tuple[int, int]:
-        """(unconfirmed signatures, mails waiting in the outbox)."""
+    def pending_counts(self) -> tuple[int, int, int]:
+        """(unconfirmed signatures, mails waiting in the outbox, mails dropped undelivered)."""
         with self.engine.connect() as conn:
             unconfirmed = conn.execute(select(func.count()).select_from(signatures)
                                        .where(signatures.c.confirmed_at.is_(None))).scalar_one()
             waiting = conn.execute(select(func.count()).select_from(outbox)
                                    .where(outbox.c.sent_at.is_(None))).scalar_one()
-            return unconfirmed, waiting
+            dropped = conn.execute(select(counters.c.value)
+                                   .where(counters.c.name == DROPPED)).scalar()
+            return unconfirmed, waiting, dropped or 0
+
+    # -- deletions: each ends with `wipe` ----------------------------------------------------
 
     def forget(self, email_key: str) -> int:
-        """Delete a person's signature and mails; the number of rows deleted."""
+        """Delete a person's signature, links and mails; the number of rows deleted."""
         with self.engine.begin() as conn:
-            gone = conn.execute(delete(signatures).where(signatures.c.email_key == email_key))
+            gone = _delete_signatures(conn, signatures.c.email_key == email_key)
             mails = conn.execute(delete(outbox).where(outbox.c.recipient_key == email_key))
-            return gone.rowcount + mails.rowcount
+            gone += mails.rowcount
+        self.wipe()
+        return gone
 
     def purge_unconfirmed(self, before: dt.datetime) -> int:
+        """Signatures unconfirmed since `before`, with their links and every mail of theirs
+        (sent or still queued: the queue never outlives its signature)."""
         with self.engine.begin() as conn:
-            stale = select(signatures.c.email_key).where(
-                signatures.c.confirmed_at.is_(None), signatures.c.created_at < before)
-            conn.execute(delete(outbox).where(outbox.c.recipient_key.in_(stale),
-                                              outbox.c.sent_at.is_not(None)))
-            return conn.execute(delete(signatures).where(
-                signatures.c.confirmed_at.is_(None),
-                signatures.c.created_at < before)).rowcount
+            stale = (signatures.c.confirmed_at.is_(None), signatures.c.created_at < before)
+            conn.execute(delete(outbox).where(outbox.c.recipient_key.in_(
+                select(signatures.c.email_key).where(*stale))))
+            conn.execute(delete(links).where(links.c.signature_id.in_(
+                select(signatures.c.id).where(*stale))))
+            gone = conn.execute(delete(signatures).where(*stale)).rowcount
+        self.wipe()
+        return gone
+
+    def purge_mails(self, undelivered_before: dt.datetime, sent_before: dt.datetime) -> int:
+        """Mails still undelivered since `undelivered_before` are given up (deleted and
+        counted); what is left of mails sent before `sent_before` (no address, no text) is
+        deleted. The number given up."""
+        with self.engine.begin() as conn:
+            dropped = conn.execute(delete(outbox).where(
+                outbox.c.sent_at.is_(None),
+                outbox.c.created_at < undelivered_before)).rowcount
+            conn.execute(delete(outbox).where(outbox.c.sent_at < sent_before))
+            if dropped:
+                done = conn.execute(update(counters).where(counters.c.name == DROPPED)
+                                    .values(value=counters.c.value + dropped))
+                if done.rowcount == 0:
+                    conn.execute(insert(counters).values(name=DROPPED, value=dropped))
+        self.wipe()
+        return dropped
 
     def purge_testimonies(self, before: dt.datetime) -> int:
         with self.engine.begin() as conn:
-            return conn.execute(delete(testimonies)
+            gone = conn.execute(delete(testimonies)
                                 .where(testimonies.c.created_at < before)).rowcount
+        self.wipe()
+        return gone
 
     def purge_all(self) -> dict[str, int]:
         with self.engine.begin() as conn:
-            return {table.name: conn.execute(delete(table)).rowcount
-                    for table in (signatures, outbox, testimonies)}
+            gone = {table.name: conn.execute(delete(table)).rowcount
+                    for table in (signatures, links, outbox, testimonies, counters)}
+        self.wipe()
+        return gone
 
     # -- testimonies ------------------------------------------------------------------------
 
@@ -366,8 +475,10 @@ class Database:
 
     def forget_testimony(self, reference: str) -> int:
         with self.engine.begin() as conn:
-            return conn.execute(delete(testimonies)
+            gone = conn.execute(delete(testimonies)
                                 .where(testimonies.c.reference == reference)).rowcount
+        self.wipe()
+        return gone
 
     # -- outbox -----------------------------------------------------------------------------
 
@@ -404,6 +515,34 @@ class Database:
     def sent_mails(self) -> list:
         with self.engine.connect() as conn:
             return list(conn.execute(select(outbox).order_by(outbox.c.id)))
+
+
+_FIND_LINK = (select(links.c.id, links.c.signature_id, links.c.expires_at,
+                     signatures.c.confirmed_at)
+              .join(signatures, signatures.c.id == links.c.signature_id)
+              .where(links.c.token_key == bindparam("token_key")))
+
+
+def _state(row, now: dt.datetime) -> str:
+    if row is None:
+        return "unknown"
+    if row.confirmed_at is not None:
+        return "already"
+    return "expired" if row.expires_at < now else "pending"
+
+
+def _mail(letters: Letters, kind: str, now: dt.datetime) -> dict:
+    subject, body = letters.confirmation if kind == "confirmation" else letters.already
+    return {"recipient_key": letters.recipient_key, "recipient": letters.recipient,
+            "subject": subject, "body": body, "kind": kind, "created_at": now, "attempts": 0,
+            "next_attempt_at": now}
+
+
+def _delete_signatures(conn, condition) -> int:
+    """The signatures matching `condition` and their links; the number of rows deleted."""
+    ids = select(signatures.c.id).where(condition)
+    gone = conn.execute(delete(links).where(links.c.signature_id.in_(ids))).rowcount
+    return gone + conn.execute(delete(signatures).where(condition)).rowcount
 
 
 def current_version(engine: Engine) -> int:

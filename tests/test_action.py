@@ -178,6 +178,10 @@ def test_service_block_is_checked():
     assert "adresse refusée pour `service.url` : « http://agir.example.org »" in problems_of(
         text.replace("https://agir", "http://agir"))[0]
     assert "`endpoint` et `service.url` sont tous deux remplis" in problems_of(VALID + block)[0]
+    assert petition.retention.mail_days == 3  # optional: undelivered mails given up after
+    assert parse_petition(text + "  mail_days: 5\n", "p.yml").retention.mail_days == 5
+    assert "`service.mail_days` doit être un nombre de jours supérieur à 0 : « 0 »" in \
+        problems_of(text + "  mail_days: 0\n")[0]
 
 
 def test_action_pages_cite_the_law(site):

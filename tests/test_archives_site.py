@@ -35,19 +35,19 @@ BIB = textwrap.dedent(f"""\
     @online{{vivant,
       author = {{{{Collectif A}}}},
       title = {{Un rapport en ligne}},
-      url = {{https://vivant.example.org/rapport}},
+      url = {{https://vivant.example.org/rapport}}, date = {{2025-02-20}},
       urldate = {{2025-03-01}},
     }}
     @online{{disparu,
       author = {{{{Collectif B}}}},
       title = {{Une page disparue}},
-      url = {{https://disparu.example.org/page}},
+      url = {{https://disparu.example.org/page}}, date = {{2023-11-30}},
       urldate = {{2024-01-02}},
     }}
     @online{{sans_copie,
       author = {{{{Collectif C}}}},
       title = {{Une page jamais archivée}},
-      url = {{https://rien.example.org/page}},
+      url = {{https://rien.example.org/page}}, date = {{2024-06-03}},
       urldate = {{2024-07-12}},
     }}
     @unpublished{{note_cada,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -14,7 +15,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from support.service import free_port, get, post, wait_for_port
+from support.service import confirm, free_port, get, post, wait_for_port
 from support.sites import ROOT, build_env, script
 
 
@@ -28,7 +29,7 @@ def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
             [*script("serve"), "--portal", portal, "--service-port",
              str(service_port), "--", *script("preview"), "--engine", "mkdocs",
              "--dev-addr", f"127.0.0.1:{portal_port}", "--no-livereload"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, umask=0o022)
     try:
         wait_for_port(service_port, 60)
         wait_for_port(portal_port, 120)
@@ -45,7 +46,10 @@ def test_serve_starts_portal_and_service_and_stops_both(tmp_path):
         while time.monotonic() < deadline and "jeton=" not in log.read_text(errors="replace"):
             time.sleep(0.2)
         link = re.search(r"(http://\S+/confirmer\?jeton=[\w-]+)", log.read_text()).group(1)
-        assert "Merci, votre signature est confirmée" in get(link).text
+        assert "Merci, votre signature est confirmée" in confirm(link).text
+        # Created under umask 022, the database is still its owner's only.
+        for name in ("dev.db", "dev.db-wal", "dev.db-shm"):
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -62,10 +66,11 @@ def _listening(port: int) -> bool:
 
 
 def test_dev_secret_and_keys_are_private():
+    """Under umask 022 too (made now, or kept from an earlier run)."""
     dev = ROOT / "var" / "dev"
-    if not (dev / "secret.txt").exists():
-        subprocess.run([sys.executable, "-c", "import scripts.serve as s; "
-                        "s.dev_settings('http://127.0.0.1:1/', 'http://127.0.0.1:2/')"],
-                       cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", "import scripts.serve as s; "
+                    "s.dev_settings('http://127.0.0.1:1/', 'http://127.0.0.1:2/')"],
+                   cwd=ROOT, check=True, umask=0o022)
     for path in (dev / "secret.txt", dev / "cles" / "cle-privee.txt"):
         assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    assert oct(os.stat(dev).st_mode & 0o777) == "0o700"

@@ -2,6 +2,8 @@
 
 import re
 import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
@@ -137,3 +139,79 @@ def test_external_links_are_checked_on_a_schedule_apart_from_pull_requests():
     # and the merge-request job stays out of scheduled pipelines
     assert gitlab["test"]["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "schedule"',
                                           "when": "never"}
+
+
+# -- a CI nobody can hijack ---------------------------------------------------------------
+
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
+# The release each action is pinned to: current majors, on the node24 runtime (node20 is
+# deprecated). A new action added to a workflow gets its line here, pinned the same way.
+CURRENT = {
+    "actions/checkout": "v7", "actions/upload-artifact": "v7", "actions/cache": "v5",
+    "actions/configure-pages": "v6", "actions/upload-pages-artifact": "v5",
+    "actions/deploy-pages": "v5",
+}
+USES = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?P<rest>.*)$")
+
+
+def test_every_action_is_pinned_by_commit_hash_with_its_release_in_a_comment():
+    seen = set()
+    for workflow in WORKFLOWS:
+        for number, line in enumerate(workflow.read_text(encoding="utf-8").splitlines(), 1):
+            if "uses:" not in line:
+                continue
+            match = USES.match(line)
+            where = f"{workflow.name}:{number}"
+            assert match, where
+            assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), f"{where}: not a commit hash"
+            release = re.fullmatch(r" # (v\d+)\.\d+\.\d+", match["rest"])
+            assert release, f"{where}: the release must follow as « # vX.Y.Z »"
+            assert CURRENT[match["action"]] == release[1], where
+            seen.add(match["action"])
+    assert seen == set(CURRENT)
+
+
+def test_workflows_grant_only_what_each_job_needs_and_keep_no_token():
+    for workflow in WORKFLOWS:
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        assert data["permissions"] == {"contents": "read"}, workflow.name
+        for name, job in data["jobs"].items():
+            assert "permissions" in job, f"{workflow.name}: job {name} says what it needs"
+            granted = {k for k, v in job["permissions"].items() if v == "write"}
+            assert granted <= {"pages", "id-token"}, name
+            assert not granted or name == "deploy", name  # only the job that publishes
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, name
+
+
+def test_zizmor_finds_nothing_in_the_workflows(tmp_path):
+    """zizmor (pinned in pyproject.toml), offline: no network, the rules it ships."""
+    zizmor = Path(sys.executable).with_name("zizmor")
+    result = subprocess.run([str(zizmor), "--offline", "--no-progress", "--format", "plain",
+                             *map(str, WORKFLOWS)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+    # It does find what it is there for: a workflow with a tag-pinned action fails.
+    bad = ROOT / ".github/workflows/ci.yml"
+    text = bad.read_text(encoding="utf-8").replace(
+        "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+        "actions/checkout@v7", 1)
+    copy = tmp_path / ".github/workflows/ci.yml"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(text, encoding="utf-8")
+    found = subprocess.run([str(zizmor), "--offline", "--no-progress", "--format", "plain",
+                            str(copy)], capture_output=True, text=True)
+    assert found.returncode != 0 and "unpinned-uses" in found.stdout + found.stderr
+
+
+def test_gitlab_jobs_ask_for_no_token_or_secret_and_keep_no_checkout():
+    gitlab = load(".gitlab-ci.yml")
+    jobs = {name: job for name, job in gitlab.items()
+            if isinstance(job, dict) and "script" in job}
+    assert set(jobs) >= {"test", "pages", "linkcheck-external"}
+    for name, job in jobs.items():
+        assert "id_tokens" not in job and "secrets" not in job, name
+        for path in job.get("artifacts", {}).get("paths", []):
+            assert not path.startswith((".git", ".")) or path == ".cache/", (name, path)
+    assert "id_tokens" not in gitlab.get("default", {})

@@ -20,6 +20,7 @@ from common.form_markup import format_number as format_number
 from common.form_markup import progress_text as progress_text
 
 from ..floor.errors import ContentError, Problem, did_you_mean, raise_if_any
+from ..floor.french import format_day
 from ..floor.markdown_text import inline, markdown_block
 from ..floor.textfile import read_text
 from ..floor.urls import is_web_url
@@ -33,10 +34,12 @@ TEXT_KEYS = ("title", "addressee", "text", "privacy")
 OPTIONAL_TEXT_KEYS = ("call_to_action", "how_to_sign", "count_note")
 KNOWN_KEYS = set(TEXT_KEYS) | set(OPTIONAL_TEXT_KEYS) | {
     "demands", "goal", "count", "count_date", "endpoint", "count_url", "field_names",
+    "corrections",
     "service"}
 DEFAULT_CALL_TO_ACTION = "Signer la pétition"
 SERVICE_DAYS = ("link_days", "unconfirmed_days", "testimony_days")
-SERVICE_KEYS = ("url", *SERVICE_DAYS, "delete_after")
+OPTIONAL_SERVICE_DAYS = ("mail_days",)  # undelivered mails given up after (3 by default)
+SERVICE_KEYS = ("url", *SERVICE_DAYS, "delete_after", *OPTIONAL_SERVICE_DAYS)
 # The count the service publishes beside the petition page (python -m service
 # publier-compteur): read by petition-count.js from the portal or mirror itself.
 PUBLISHED_COUNT = "compteur.json"
@@ -49,6 +52,7 @@ class Retention:
     unconfirmed_days: int
     testimony_days: int
     delete_after: dt.date
+    mail_days: int = 3
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Petition:
     field_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FIELD_NAMES))
     service_url: str = ""               # the portal's action service, ending with "/"
     retention: Retention | None = None
+    # Dated corrections of the text, newest first: shown above it, before anyone signs.
+    corrections: tuple[tuple[dt.date, str], ...] = ()
 
     @property
     def form_action(self) -> str:
@@ -165,6 +171,7 @@ def parse_petition(text: str, label: str) -> Petition:
         problem("endpoint", "sans `endpoint`, `how_to_sign` est obligatoire",
                 "expliquez dans `how_to_sign` comment signer tant que le formulaire "
                 "de signature n’est pas branché")
+    corrections = _corrections(data.get("corrections"), problem, "corrections" in data)
     names = dict(DEFAULT_FIELD_NAMES)
     given = data.get("field_names")
     if given is not None:
@@ -194,7 +201,39 @@ def parse_petition(text: str, label: str) -> Petition:
         call_to_action=(data.get("call_to_action") or DEFAULT_CALL_TO_ACTION).strip(),
         how_to_sign=data.get("how_to_sign") or "", count_note=data.get("count_note") or "",
         field_names=names, service_url=service_url, retention=retention,
+        corrections=corrections,
     )
+
+
+def _corrections(value, problem, present: bool) -> tuple[tuple[dt.date, str], ...]:
+    """`corrections:` — a list of `- date: AAAA-MM-JJ` / `text: …`, newest first."""
+    if not present:
+        return ()
+    hint = ("une correction par élément : `- date: 2026-12-07` puis, en dessous, "
+            "`text: \"Ce qui a été corrigé.\"`")
+    if not isinstance(value, list) or not value:
+        problem("corrections", "`corrections` doit être une liste de corrections datées", hint)
+        return ()
+    found = []
+    for number, item in enumerate(value, start=1):
+        if not (isinstance(item, dict) and set(item) == {"date", "text"}
+                and is_day(item["date"]) and _is_text(item["text"])):
+            problem("corrections", f"`corrections[{number}]` doit avoir une `date` "
+                                   "(AAAA-MM-JJ) et un `text` non vide, et rien d’autre", hint)
+            continue
+        found.append((item["date"], item["text"].strip()))
+    return tuple(sorted(found, key=lambda c: c[0], reverse=True))
+
+
+def corrections_html(petition: Petition) -> str:
+    """The dated corrections of the petition's text, in a block above the text."""
+    if not petition.corrections:
+        return ""
+    items = "\n".join(
+        f'- <time datetime="{day.isoformat()}">{format_day(day)}</time>\u00a0: {inline(text)}'
+        for day, text in petition.corrections)
+    return (f'<div class="petition-corrections page-updates" markdown>\n\n'
+            f'<p class="page-updates__title">Texte corrigé</p>\n\n{items}\n\n</div>\n\n')
 
 
 def _service_block(block, problem, present: bool) -> tuple[str, Retention | None]:
@@ -219,7 +258,7 @@ def _service_block(block, problem, present: bool) -> tuple[str, Retention | None
                 "uniquement vers 127.0.0.1 ou localhost, pour les essais)")
         url = ""
     days = {}
-    for key in SERVICE_DAYS:
+    for key in (*SERVICE_DAYS, *(k for k in OPTIONAL_SERVICE_DAYS if k in block)):
         value = block.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problem("service", f"`service.{key}` doit être un nombre de jours supérieur à 0 : "
@@ -236,7 +275,7 @@ def _service_block(block, problem, present: bool) -> tuple[str, Retention | None
         problem("service", f"`service.delete_after` n’est pas une date : « {delete_after} »",
                 "écrivez le dernier jour de conservation des données, AAAA-MM-JJ")
         delete_after = None
-    if not url or len(days) < len(SERVICE_DAYS) or delete_after is None or found:
+    if not url or any(k not in days for k in SERVICE_DAYS) or delete_after is None or found:
         return "", None
     return url.strip().rstrip("/") + "/", Retention(delete_after=delete_after, **days)
 
@@ -298,6 +337,7 @@ def render_petition(petition: Petition, contact: str = "", script_src: str = "")
     return (
         f'<p class="petition-title"><strong>{inline(petition.title)}</strong></p>\n\n'
         f'<p class="petition-addressee">Destinataires\u00a0: {inline(petition.addressee)}</p>\n\n'
+        f"{corrections_html(petition)}"
         f"{markdown_block(petition.text).strip()}\n\n"
         f"## Nous demandons {{ #revendications }}\n\n{demands}\n\n"
         f"## Signer {{ #signer }}\n\n"

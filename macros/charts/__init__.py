@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..floor.errors import ContentError, Problem, raise_if_any
-from ._dataset import Metadata, Table, read_metadata, read_table
+from ._dataset import Metadata, Table, has_row_sources, read_metadata, read_table
 from ._figure import figure_html
 from ._registry import CHART_ID, CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ._render import (
@@ -127,7 +127,8 @@ class Charts:
         module = load_chart_module(chart_id, self.charts_dir)
         csv_path = self.root / "data" / f"{chart_id}.csv"
         meta_path = csv_path.with_suffix(".yml")
-        meta = read_metadata(meta_path, f"data/{chart_id}.yml", self.sources)
+        meta = read_metadata(meta_path, f"data/{chart_id}.yml", self.sources,
+                             row_sources=has_row_sources(module.COLUMNS))
         table = read_table(csv_path, f"data/{chart_id}.csv", module.COLUMNS, self.sources)
         key = self.drawing_key(chart_id, module)
         self.prepared[chart_id] = _Prepared(module, meta, table, csv_path, key)
@@ -178,7 +179,7 @@ class Charts:
         return figure_html(
             chart_id, prepared.meta, prepared.table, prepared.module.COLUMNS,
             getattr(prepared.module, "LABELS", {}), rendered.svg,
-            source_label(self.sources[prepared.meta.source]),
+            source_label(self.sources[prepared.meta.source]) if prepared.meta.source else "",
             csv_url=url_for(f"{SITE_FOLDER}/{chart_id}.csv"),
             csv_bytes=prepared.csv_path.stat().st_size,
             spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"),
@@ -237,8 +238,9 @@ def check_chart(chart_id: str, root: Path, sources: Mapping, charts_dir: Path = 
     the build does; a cached drawing was made from the same code and data)."""
     problems: list[Problem] = []
     module = _caught(lambda: load_chart_module(chart_id, charts_dir), problems)
-    meta = _caught(lambda: read_metadata(root / "data" / f"{chart_id}.yml",
-                                         f"data/{chart_id}.yml", sources), problems)
+    meta = _caught(lambda: read_metadata(
+        root / "data" / f"{chart_id}.yml", f"data/{chart_id}.yml", sources,
+        row_sources=bool(module) and has_row_sources(module.COLUMNS)), problems)
     table = module and _caught(lambda: read_table(
         root / "data" / f"{chart_id}.csv", f"data/{chart_id}.csv", module.COLUMNS, sources),
         problems)

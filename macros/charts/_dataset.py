@@ -144,8 +144,15 @@ def read_table(path: Path, label: str, columns: Mapping[str, str], sources: Mapp
     return parse_table(text, label, columns, sources)
 
 
-def read_metadata(path: Path, label: str, sources: Mapping) -> Metadata:
-    """The record beside the CSV: title, description, unit, source key, licence, date."""
+def has_row_sources(columns: Mapping[str, str]) -> bool:
+    """Whether each row of the table names its own sources (a column of kind `sources`)."""
+    return "sources" in columns.values()
+
+
+def read_metadata(path: Path, label: str, sources: Mapping, row_sources: bool = False) -> Metadata:
+    """The record beside the CSV: title, description, unit, source key, licence, date.
+    `row_sources`: the table gives each row its sources, so `source` may be left out (the
+    caption then sends readers to each row's source)."""
     if not path.exists():
         raise_if_any([Problem(label, "fiche de métadonnées introuvable",
                               hint="créez-la à côté du CSV avec les champs "
@@ -165,6 +172,8 @@ def read_metadata(path: Path, label: str, sources: Mapping) -> Metadata:
             problems.append(Problem(label, f"champ inconnu `{key}`", lines.get(key),
                                     did_you_mean(str(key), known, "champs possibles")))
     for key in REQUIRED_FIELDS:
+        if key == "source" and row_sources and "source" not in data:
+            continue
         value = data.get(key)
         if isinstance(value, dt.date):
             data[key] = value = value.isoformat()

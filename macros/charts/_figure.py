@@ -55,6 +55,30 @@ def data_table(table: Table, columns: dict[str, str], labels: dict[str, str],
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def row_source_keys(table: Table, columns: dict[str, str]) -> list[str]:
+    """The keys of every row's `sources` cells, first seen first, each once."""
+    keys: dict[str, None] = {}
+    for cells in table.cells:
+        for name, value in zip(table.header, cells, strict=True):
+            if columns.get(name) == "sources":
+                keys.update((k.strip().lstrip("@"), None) for k in value.split(";") if k.strip())
+    return list(keys)
+
+
+def source_caption(meta: Metadata, source_label: str, row_keys: list[str]) -> str:
+    """The caption's source line: the record's source, and, when the table gives each row
+    its own, a note for each of them (the same notes as in the table)."""
+    parts = []
+    if meta.source:
+        parts.append(f"Source\u00a0: {_esc(source_label)}[@{meta.source}]")
+    if row_keys:
+        cited = "[" + "; ".join(f"@{k}" for k in row_keys) + "]"
+        what = "sources de chaque ligne" if meta.source else "Sources"
+        parts.append(f"{what}\u00a0: indiquées ligne par ligne dans le tableau des "
+                     f"données{cited}")
+    return " · ".join(parts)
+
+
 def figure_html(chart_id: str, meta: Metadata, table: Table, columns: dict[str, str],
                 labels: dict[str, str], svg: str, source_label: str, csv_url: str,
                 csv_bytes: int, spec_url: str, script_url: str | None = None) -> str:
@@ -64,12 +88,13 @@ def figure_html(chart_id: str, meta: Metadata, table: Table, columns: dict[str, 
     base = f"graphique-{chart_id}"
     title_id, description_id = f"{base}-titre", f"{base}-description"
     unit = f" Unité\u00a0: {_esc(meta.unit)}." if meta.unit else ""
+    row_keys = row_source_keys(table, columns)
     kilobytes = max(1, round(csv_bytes / 1024))
     caption = (
         f'<figcaption><span class="chart-title" id="{title_id}">{_esc(meta.title)}</span> '
         f'<span class="chart-description" id="{description_id}">{_esc(meta.description)}'
         f"{unit}</span> "
-        f'<span class="chart-source">Source\u00a0: {_esc(source_label)}[@{meta.source}]'
+        f'<span class="chart-source">{source_caption(meta, source_label, row_keys)}'
         f" · données\u00a0: {_esc(meta.date)} · licence {_esc(meta.licence)}</span></figcaption>")
     parts = [
         f'<figure class="chart" id="{base}">',

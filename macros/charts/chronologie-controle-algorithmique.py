@@ -18,10 +18,11 @@ AXIS_X = 8  # pixels from the left edge
 
 
 def build(rows):
-    data = [{**row, "titre": f"{row['annee']} · {row['acteur']}",
-             "texte": textwrap.wrap(row["evenement"], 40)} for row in rows]
+    # One line per row, in the CSV's order: two events of the same year keep their own line.
+    data = [{**row, "ordre": index, "titre": f"{row['annee']} · {row['acteur']}",
+             "texte": textwrap.wrap(row["evenement"], 40)} for index, row in enumerate(rows)]
     base = alt.Chart(alt.Data(values=data)).encode(
-        y=alt.Y("annee:O", axis=None, sort="ascending"),
+        y=alt.Y("ordre:O", axis=None, sort="ascending"),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("acteur:N", title="Acteur"),
                  alt.Tooltip("evenement:N", title="Événement")],
     )

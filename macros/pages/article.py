@@ -82,7 +82,9 @@ def decorations(page: PageRecord, history_url: str | None) -> tuple[str, str]:
     if page.dossier:
         return easy_read(page) + byline(page, history_url) + updates_block(page), \
             reply_block(page)
-    return easy_read(page), page_dates(page, history_url)
+    # Any other page (home, dossier index…) shows its dated corrections after its text.
+    return easy_read(page), ((f"\n\n{updates_block(page)}" if page.updates else "")
+                             + page_dates(page, history_url))
 
 
 def decorate(page: PageRecord, markdown: str, history_url: str | None) -> str:

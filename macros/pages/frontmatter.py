@@ -28,8 +28,9 @@ def front_matter_text(text: str) -> str:
 
 # Keys MkDocs, Material and mkdocs-macros read, accepted on any page.
 THEME_KEYS = {"description", "hide", "icon", "render_macros", "search", "status", "template"}
-PAGE_KEYS = {"title", "summary", "facile"} | THEME_KEYS  # facile: macros/pages/easyread.py
-INVESTIGATION_KEYS = PAGE_KEYS | {"date", "authors", "tags", "reply", "updates"}
+# facile: macros/pages/easyread.py; updates: any page corrects in the open (dated entries).
+PAGE_KEYS = {"title", "summary", "facile", "updates"} | THEME_KEYS
+INVESTIGATION_KEYS = PAGE_KEYS | {"date", "authors", "tags", "reply"}
 REPLY_KEYS = {"date", "author", "text"}
 UPDATE_KEYS = {"date", "text"}
 

@@ -108,13 +108,16 @@ def find_placeholders(*, site_url: str, repo_url: str, contact_email: str | None
     return problems
 
 
-def publishing_refused(problems: list[Problem]) -> ContentError:
-    """The error of a publishing build that found placeholders: one message listing all."""
-    count = len(problems)
+def refusal_header(count: int) -> str:
+    """`Publication refusée : N éléments…`, the first line of a publishing build's error."""
     what = ("1 élément d’exemple ou manquant doit être remplacé" if count == 1 else
             f"{count} éléments d’exemple ou manquants doivent être remplacés")
-    return ContentError(problems, header=f"Publication refusée : {what} (voir README.md, "
-                                         "« Publier le portail »)")
+    return f"Publication refusée : {what} (voir README.md, « Publier le portail »)"
+
+
+def publishing_refused(problems: list[Problem]) -> ContentError:
+    """The error of a publishing build that found placeholders: one message listing all."""
+    return ContentError(problems, header=refusal_header(len(problems)))
 
 
 def warning_text(problems: list[Problem]) -> str:

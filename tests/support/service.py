@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,17 @@ def confirmation_link(message) -> str:
     return re.search(r"(http://\S+/confirmer\?jeton=[\w-]+)", message.get_content()).group(1)
 
 
+def confirm(link: str) -> Answer:
+    """What a reader does with the link: open it (a page with one button), press the button
+    (a plain form POST of the token, as the page's form sends it)."""
+    page = get(link)
+    assert page.status == 200, page.text
+    token = re.search(r'<input type="hidden" name="jeton" value="([\w-]+)">', page.text).group(1)
+    action = re.search(r'<form method="post" action="([^"]+)">', page.text).group(1)
+    target = urllib.parse.urljoin(link, action)
+    return post(target, urllib.parse.urlencode({"jeton": token}), origin=None)
+
+
 # -- PostgreSQL ---------------------------------------------------------------------------
 
 def postgres_bin() -> Path:
@@ -160,7 +172,8 @@ def make_keys(folder: Path) -> tuple[Path, str]:
 
 @dataclass
 class Service:
-    """`uvicorn --factory service.app:create_app` on a free port, in its own process."""
+    """The service as deployments start it (`python -m service.server`: uvicorn with its
+    forwarded-header handling off), on a free port, in its own process."""
     database_url: str
     public_key: str
     smtp_port: int
@@ -169,10 +182,14 @@ class Service:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(40))
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    umask: int = -1  # the service process's umask at start (-1: the caller's)
+    host: str = "127.0.0.1"   # another loopback address tells a proxy from a client
+    wrapper: list[str] = field(default_factory=list)  # e.g. a private mount namespace
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -192,9 +209,9 @@ class Service:
         self.log_path = self.log_path or Path(tempfile.mkstemp(prefix="service-", suffix=".log")[1])
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+            [*self.wrapper, sys.executable, "-m", "service.server", "--host", self.host,
+             "--port", str(self.port)],
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, umask=self.umask)
         log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -216,7 +233,8 @@ class Service:
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, "-m", "service", *args], cwd=ROOT,
-                                env=self.env(), capture_output=True, text=True, timeout=120)
+                                env=self.env(), capture_output=True, text=True, timeout=120,
+                                umask=self.umask)
         if check and result.returncode != 0:
             raise AssertionError(f"{args}: {result.returncode}\n{result.stdout}{result.stderr}")
         return result
@@ -249,3 +267,7 @@ def _send(request) -> Answer:
             return Answer(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read().decode(), dict(error.headers))
+
+
+def head(url: str) -> Answer:
+    return _send(urllib.request.Request(url, method="HEAD"))
