@@ -201,7 +201,7 @@ def stamps(paths: Iterable[Path]) -> tuple:
 def _bibliography(bib_dir: Path, root: Path, memo: Memo):
     """Read again only when a .bib file changed: a preview rebuild (make serve) after an
     edit of one page does not parse the .bib files again."""
-    read = memo.slot("bibliography")
+    read = memo.slot("bib-files")
     key = stamps(sorted(bib_dir.glob("*.bib")))
     cached = read.get(bib_dir)
     if cached is None or cached[0] != key:
