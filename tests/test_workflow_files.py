@@ -149,7 +149,7 @@ WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 CURRENT = {
     "actions/checkout": "v7", "actions/upload-artifact": "v7", "actions/cache": "v5",
     "actions/configure-pages": "v6", "actions/upload-pages-artifact": "v5",
-    "actions/deploy-pages": "v5",
+    "actions/deploy-pages": "v5", "actions/download-artifact": "v8",
 }
 USES = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?P<rest>.*)$")
 
@@ -171,6 +171,14 @@ def test_every_action_is_pinned_by_commit_hash_with_its_release_in_a_comment():
     assert seen == set(CURRENT)
 
 
+# The jobs that write, each with what it writes: Pages, and the archive job's pull request
+# (its branch and the pull request; it installs nothing and runs one standard-library script).
+WRITERS = {
+    ("ci.yml", "deploy"): {"pages", "id-token"},
+    ("archive-sources.yml", "propose"): {"contents", "pull-requests"},
+}
+
+
 def test_workflows_grant_only_what_each_job_needs_and_keep_no_token():
     for workflow in WORKFLOWS:
         data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
@@ -178,8 +186,8 @@ def test_workflows_grant_only_what_each_job_needs_and_keep_no_token():
         for name, job in data["jobs"].items():
             assert "permissions" in job, f"{workflow.name}: job {name} says what it needs"
             granted = {k for k, v in job["permissions"].items() if v == "write"}
-            assert granted <= {"pages", "id-token"}, name
-            assert not granted or name == "deploy", name  # only the job that publishes
+            # Only the job that publishes may write, and only what it publishes with.
+            assert granted <= WRITERS.get((workflow.name, name), set()), (workflow.name, name)
             for step in job.get("steps", []):
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] is False, name
