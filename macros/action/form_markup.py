@@ -17,6 +17,10 @@ PETITION_FIELDS = {"name": "name", "email": "email", "postcode": "postcode",
 TESTIMONY_FIELDS = {"testimony": "temoignage", "contact": "contact", "consent": "consent",
                     "honeypot": "website"}
 PRIVACY_ANCHOR = "donnees-personnelles"
+# The expected postcode format, said in the label and in the field's `title`: a browser
+# that refuses the value (pattern) shows the title instead of its own English words.
+POSTCODE_HINT = "5 chiffres, par exemple 75011"
+POSTCODE_TITLE = "Le code postal s’écrit avec 5 chiffres, par exemple 75011."
 COUNT_LABEL_ID, COUNT_BAR_ID = "petition-progress-label", "petition-progress-bar"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -92,8 +96,8 @@ def petition_form(action: str, *, names: Mapping[str, str] | None = None,
 <input id="petition-name" name="{n['name']}" type="text" autocomplete="name" required maxlength="{LIMITS['name']}" value="{_value(v, 'name')}"{_invalid(e, 'name', p)}>{_message(e, 'name', p)}</p>
 <p><label for="petition-email">Adresse électronique <span class="petition-form__hint" id="petition-email-hint">(pour confirmer votre signature)</span></label>
 <input id="petition-email" name="{n['email']}" type="email" autocomplete="email" required maxlength="{LIMITS['email']}" value="{_value(v, 'email')}"{_invalid(e, 'email', p) or ' aria-describedby="petition-email-hint"'}>{_message(e, 'email', p)}</p>
-<p><label for="petition-postcode">Code postal <span class="petition-form__hint" id="petition-postcode-hint">(5 chiffres)</span></label>
-<input id="petition-postcode" name="{n['postcode']}" type="text" autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{{5}}" maxlength="{LIMITS['postcode']}" required value="{_value(v, 'postcode')}"{_invalid(e, 'postcode', p) or ' aria-describedby="petition-postcode-hint"'}>{_message(e, 'postcode', p)}</p>
+<p><label for="petition-postcode">Code postal <span class="petition-form__hint" id="petition-postcode-hint">({POSTCODE_HINT})</span></label>
+<input id="petition-postcode" name="{n['postcode']}" type="text" autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{{5}}" title="{POSTCODE_TITLE}" maxlength="{LIMITS['postcode']}" required value="{_value(v, 'postcode')}"{_invalid(e, 'postcode', p) or ' aria-describedby="petition-postcode-hint"'}>{_message(e, 'postcode', p)}</p>
 {_honeypot(n['honeypot'], p)}<p class="petition-form__check"><input id="petition-consent" name="{n['consent']}" type="checkbox" value="oui" required{_checked(v, 'consent')}{_invalid(e, 'consent', p)}>
 <label for="petition-consent">J’accepte que mes données soient traitées pour cette pétition, comme expliqué dans la <a href="{html.escape(privacy_href)}">notice sur les données personnelles</a>.</label>{_message(e, 'consent', p)}</p>
 <p class="petition-form__check"><input id="petition-newsletter" name="{n['newsletter']}" type="checkbox" value="oui"{_checked(v, 'newsletter')}>
