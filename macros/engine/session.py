@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from ..action import Action, call_to_action
+from ..action import Action, call_to_action, sign_box, with_sign_box
 from ..build.portal import Portal
 from ..build.publication import Publication, escape_description
 from ..charts import Charts
@@ -207,6 +207,9 @@ class BuildSession:
         if not record:
             return markdown
         markdown = decorate(record, markdown, self.history_url(page.src_uri))
+        if self.action is not None:  # the petition and home pages open with the count
+            box = sign_box(self.action, page.src_uri, page.url)
+            markdown = with_sign_box(markdown, HtmlStash.mark_block(box) if box else "")
         if record.dossier:
             markdown += call_to_action(self.config, page.url, page.src_uri, self.action, record)
         return markdown
