@@ -8,6 +8,7 @@ by its path (service/markup.py) without importing MkDocs.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 
 # Longest accepted value of each field, in characters (the service refuses longer ones).
@@ -41,6 +42,20 @@ def progress_text(count: int, goal: int, day) -> str:
     noun = "signature" if count < 2 else "signatures"
     return (f"{format_number(count)} {noun} sur un objectif de {format_number(goal)}, "
             f"au {format_day(day)}")
+
+
+def with_count(page: str, count: int, goal: int, day) -> str | None:
+    """`page` (a built page's HTML) with its count label and bar set to `count` on `day`;
+    None when the page has no count (or not both of its parts)."""
+    label = html.escape(progress_text(count, goal, day))
+    page, labels = re.subn(rf'(<p [^>]*id="{COUNT_LABEL_ID}"[^>]*>)[^<]*(</p>)',
+                           lambda m: m.group(1) + label + m.group(2), page)
+    value = f'value="{min(count, goal)}"'
+    page, bars = re.subn(
+        rf'(<progress [^>]*id="{COUNT_BAR_ID}"[^>]*>)[^<]*(</progress>)',
+        lambda m: re.sub(r'value="\d+"', value, m.group(1)) + html.escape(format_number(count))
+        + m.group(2), page)
+    return page if labels and bars else None
 
 
 def _value(values: Mapping[str, str], key: str) -> str:
