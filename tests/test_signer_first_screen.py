@@ -162,3 +162,24 @@ def test_postcode_field_of_the_service_answer_says_its_format(tmp_path):
     assert f'<span class="petition-form__hint" id="petition-postcode-hint">({POSTCODE_HINT})' \
         in answer.text
     assert 'value="3500"' in answer.text
+
+
+def test_publier_compteur_writes_the_count_into_the_home_page_too(site, tmp_path):
+    """The published site: the organisers' command gives the home page's box the same count
+    as the petition page (readers without JavaScript see one number)."""
+    published = tmp_path / "site"
+    (published / "agir").mkdir(parents=True)
+    for name in ("index.html", "agir/petition.html"):
+        text = site.html(name)
+        # A count that is not the service's: the command must replace it on both pages.
+        text = text.replace('id="petition-progress-label">0 signature',
+                            'id="petition-progress-label">7 signatures')
+        (published / name).write_text(text, encoding="utf-8")
+    _, public_key = make_keys(tmp_path / "cles")
+    service = Service(f"sqlite:///{tmp_path / 'service.db'}", public_key, 1)
+    service.cli("migrer")
+    service.cli("publier-compteur", str(published))
+    labels = [re.search(r'id="petition-progress-label">([^<]*)<',
+                        (published / name).read_text(encoding="utf-8")).group(1)
+              for name in ("index.html", "agir/petition.html")]
+    assert labels[0] == labels[1] and labels[0].startswith("0 signature sur un objectif de")
