@@ -270,8 +270,9 @@ def progress_html(petition: Petition, script_src: str = "", count_url: str | Non
     note = (f'<div class="petition-progress__note" markdown>\n\n'
             f"{markdown_block(petition.count_note).strip()}\n\n</div>\n"
             if petition.count_note and with_note else "")
+    # `markdown`: the note inside is Markdown; without it, plain HTML (a stashed block).
     return (
-        f'<div class="petition-progress"{live} markdown>\n'
+        f'<div class="petition-progress"{live}{" markdown" if note else ""}>\n'
         f'<p class="petition-progress__label" id="{COUNT_LABEL_ID}">'
         f'{html.escape(progress_text(petition.count, petition.goal, petition.count_date))}</p>\n'
         f'<progress id="{COUNT_BAR_ID}" max="{petition.goal}" '
@@ -286,7 +287,7 @@ def sign_box_html(petition: Petition, sign_href: str, script_src: str = "",
                   count_url: str | None = None) -> str:
     """The first thing a phone shows on the petition and home pages: the count against the
     goal and a link to the form (`sign_href`: `#signer`, or the petition page's)."""
-    return (f'<div class="petition-box" id="{SIGN_BOX_ID}" markdown>\n'
+    return (f'<div class="petition-box" id="{SIGN_BOX_ID}">\n'
             f"{progress_html(petition, script_src, count_url, with_note=False)}"
             f'<p class="petition-box__sign"><a class="md-button md-button--primary" '
             f'href="{html.escape(sign_href)}">{html.escape(petition.call_to_action)}</a></p>\n'
