@@ -10,7 +10,9 @@ import urllib.parse
 
 import pytest
 
+from macros.action import sign_box, with_sign_box
 from macros.action.form_markup import POSTCODE_HINT, POSTCODE_TITLE
+from service.forms import MESSAGES
 from support.browser import serve
 from support.reader import reader_pages
 from support.service import Inbox, Service, make_keys, post
@@ -137,11 +139,11 @@ def test_postcode_field_says_its_format_in_french(site):
     form = site.soup("agir/petition.html").select_one("form.petition-form")
     field = form.select_one("#petition-postcode")
     assert field["pattern"] == "[0-9]{5}"
-    assert field["title"] == POSTCODE_TITLE == \
-        "Le code postal s’écrit avec 5 chiffres, par exemple 75011."
+    assert field["title"] == POSTCODE_TITLE == MESSAGES["postcode"] == \
+        "Le code postal s’écrit avec 5 chiffres, par exemple 69003."
     label = form.select_one('label[for="petition-postcode"]').get_text(" ", strip=True)
     assert label == f"Code postal ({POSTCODE_HINT})"
-    assert POSTCODE_HINT == "5 chiffres, par exemple 75011"
+    assert POSTCODE_HINT == "5 chiffres, par exemple 69003"
 
 
 def test_postcode_field_of_the_service_answer_says_its_format(tmp_path):
@@ -183,3 +185,20 @@ def test_publier_compteur_writes_the_count_into_the_home_page_too(site, tmp_path
                         (published / name).read_text(encoding="utf-8")).group(1)
               for name in ("index.html", "agir/petition.html")]
     assert labels[0] == labels[1] and labels[0].startswith("0 signature sur un objectif de")
+
+
+def test_the_sign_box_goes_under_the_page_title_or_first():
+    box = '<div class="petition-box">…</div>\n'
+    assert with_sign_box("# Accueil\n\nBienvenue.\n", box) == \
+        f"# Accueil\n\n{box}\n\nBienvenue.\n"
+    assert with_sign_box("Texte.\n", box) == f"{box}\nTexte.\n"
+    assert with_sign_box("# Accueil\n", "") == "# Accueil\n"
+
+
+def test_no_sign_box_without_a_petition_page_or_elsewhere():
+    from types import SimpleNamespace
+
+    no_page = SimpleNamespace(petition=object(), petition_page=None)
+    assert sign_box(no_page, "index.md", "index.html") == ""
+    no_petition = SimpleNamespace(petition=None, petition_page="agir/petition.md")
+    assert sign_box(no_petition, "index.md", "index.html") == ""

@@ -20,8 +20,9 @@ TESTIMONY_FIELDS = {"testimony": "temoignage", "contact": "contact", "consent": 
 PRIVACY_ANCHOR = "donnees-personnelles"
 # The expected postcode format, said in the label and in the field's `title`: a browser
 # that refuses the value (pattern) shows the title instead of its own English words.
-POSTCODE_HINT = "5 chiffres, par exemple 75011"
-POSTCODE_TITLE = "Le code postal s’écrit avec 5 chiffres, par exemple 75011."
+# The same words as the service's own refusal (service/forms.py).
+POSTCODE_HINT = "5 chiffres, par exemple 69003"
+POSTCODE_TITLE = "Le code postal s’écrit avec 5 chiffres, par exemple 69003."
 COUNT_LABEL_ID, COUNT_BAR_ID = "petition-progress-label", "petition-progress-bar"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
