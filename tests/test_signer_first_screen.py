@@ -16,6 +16,7 @@ from service.forms import MESSAGES
 from support.browser import serve
 from support.reader import reader_pages
 from support.service import Inbox, Service, make_keys, post
+from support.sites import ROOT, Site, leave_out_of_nav, make_site, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +203,20 @@ def test_no_sign_box_without_a_petition_page_or_elsewhere():
     assert sign_box(no_page, "index.md", "index.html") == ""
     no_petition = SimpleNamespace(petition=None, petition_page="agir/petition.md")
     assert sign_box(no_petition, "index.md", "index.html") == ""
+
+
+def test_a_page_without_summary_is_described_by_its_text_not_by_the_sign_box(tmp_path):
+    """The box is added to the page, not to what its description is taken from."""
+    project = make_site(tmp_path, docs={
+        "index.md": "---\ntitle: Accueil\n---\n\n# Le portail\n\nBienvenue sur le portail.\n",
+        "agir/petition.md": "---\ntitle: La pétition\n---\n\nSignez-la.\n\n{{ petition() }}\n"},
+        data={"petition.yml": (ROOT / "data" / "petition.yml").read_text(encoding="utf-8")})
+    leave_out_of_nav(project, "/agir/*.md")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    built = Site(tmp_path / "site")
+    for url, text in (("index.html", "Bienvenue sur le portail."),
+                      ("agir/petition.html", "Signez-la.")):
+        soup = built.soup(url)
+        assert soup.select_one('meta[name="description"]')["content"] == text
+        assert soup.select_one(".petition-box a.md-button")["href"].endswith("#signer")

@@ -207,9 +207,6 @@ class BuildSession:
         if not record:
             return markdown
         markdown = decorate(record, markdown, self.history_url(page.src_uri))
-        if self.action is not None:  # the petition and home pages open with the count
-            box = sign_box(self.action, page.src_uri, page.url)
-            markdown = with_sign_box(markdown, HtmlStash.mark_block(box) if box else "")
         if record.dossier:
             markdown += call_to_action(self.config, page.url, page.src_uri, self.action, record)
         return markdown
@@ -229,6 +226,9 @@ class BuildSession:
                 return None
             raise stop_build(error) from None
         markdown = self.decorated(page, markdown)
+        if self.action is not None:  # the petition and home pages open with the count (not
+            box = sign_box(self.action, page.src_uri, page.url)  # part of their description)
+            markdown = with_sign_box(markdown, HtmlStash.mark_block(box) if box else "")
         # The citations, charts' included, found once: the notes and an investigation's JSON-LD.
         groups = list(find_citations(markdown))
         cited = [c.key for group in groups for c in (group.citations or ())]
