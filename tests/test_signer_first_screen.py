@@ -220,3 +220,14 @@ def test_a_page_without_summary_is_described_by_its_text_not_by_the_sign_box(tmp
         soup = built.soup(url)
         assert soup.select_one('meta[name="description"]')["content"] == text
         assert soup.select_one(".petition-box a.md-button")["href"].endswith("#signer")
+
+
+def test_both_engines_open_the_home_and_petition_pages_with_the_sign_box(engine_site):
+    for url, href in (("index.html", "agir/petition.html#signer"),
+                      ("agir/petition.html", "#signer")):
+        article = engine_site.article(url)
+        box = article.select_one(".petition-box")
+        assert box is not None, (engine_site.engine, url)
+        assert box.select_one("a.md-button")["href"] == href
+        assert COUNT_TEXT.match(box.select_one(".petition-progress__label").get_text())
+        assert len(article.select("#petition-progress-label")) == 1
