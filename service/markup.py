@@ -18,3 +18,4 @@ format_number = _markup.format_number
 petition_form = _markup.petition_form
 progress_text = _markup.progress_text
 testimony_form = _markup.testimony_form
+with_count = _markup.with_count

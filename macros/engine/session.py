@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from ..action import Action, call_to_action
+from ..action import Action, call_to_action, sign_box, with_sign_box
 from ..build.portal import Portal
 from ..build.publication import Publication, escape_description
 from ..charts import Charts
@@ -242,6 +242,9 @@ class BuildSession:
                 return None
             raise stop_build(error) from None
         markdown = self.decorated(page, markdown)
+        if self.action is not None:  # the petition and home pages open with the count (not
+            box = sign_box(self.action, page.src_uri, page.url)  # part of their description)
+            markdown = with_sign_box(markdown, HtmlStash.mark_block(box) if box else "")
         # The citations, charts' included, found once: the notes and an investigation's JSON-LD.
         groups = list(find_citations(markdown))
         cited = [c.key for group in groups for c in (group.citations or ())]
