@@ -79,7 +79,7 @@ vendor-vega: ## Recopie Vega, Vega-Lite, Vega-Embed (npm, versions figées) dans
 lint: $(STAMP) ## Vérifie le code Python avec ruff
 	$(BIN)/ruff check .
 
-mirror: $(STAMP) ## Kit miroir dans dist/ : archives du site, SHA256SUMS, manifeste (voir MIRRORING.md)
+mirror: $(STAMP) ## Kit miroir dans dist/ : archives du site, SHA256SUMS, manifeste (voir MIRRORING.md) ; une publication : réglages d’exemple et copie modifiée refusés
 	$(BIN)/python -m scripts.mirror --dist dist
 
 release: $(STAMP) ## Fige le portail en une VERSION (par exemple make release VERSION=2025-01)

@@ -8,6 +8,7 @@ by its path (service/markup.py) without importing MkDocs.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 
 # Longest accepted value of each field, in characters (the service refuses longer ones).
@@ -17,6 +18,11 @@ PETITION_FIELDS = {"name": "name", "email": "email", "postcode": "postcode",
 TESTIMONY_FIELDS = {"testimony": "temoignage", "contact": "contact", "consent": "consent",
                     "honeypot": "website"}
 PRIVACY_ANCHOR = "donnees-personnelles"
+# The expected postcode format, said in the label and in the field's `title`: a browser
+# that refuses the value (pattern) shows the title instead of its own English words.
+# The same words as the service's own refusal (service/forms.py).
+POSTCODE_HINT = "5 chiffres, par exemple 69003"
+POSTCODE_TITLE = "Le code postal s’écrit avec 5 chiffres, par exemple 69003."
 COUNT_LABEL_ID, COUNT_BAR_ID = "petition-progress-label", "petition-progress-bar"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -37,6 +43,20 @@ def progress_text(count: int, goal: int, day) -> str:
     noun = "signature" if count < 2 else "signatures"
     return (f"{format_number(count)} {noun} sur un objectif de {format_number(goal)}, "
             f"au {format_day(day)}")
+
+
+def with_count(page: str, count: int, goal: int, day) -> str | None:
+    """`page` (a built page's HTML) with its count label and bar set to `count` on `day`;
+    None when the page has no count (or not both of its parts)."""
+    label = html.escape(progress_text(count, goal, day))
+    page, labels = re.subn(rf'(<p [^>]*id="{COUNT_LABEL_ID}"[^>]*>)[^<]*(</p>)',
+                           lambda m: m.group(1) + label + m.group(2), page)
+    value = f'value="{min(count, goal)}"'
+    page, bars = re.subn(
+        rf'(<progress [^>]*id="{COUNT_BAR_ID}"[^>]*>)[^<]*(</progress>)',
+        lambda m: re.sub(r'value="\d+"', value, m.group(1)) + html.escape(format_number(count))
+        + m.group(2), page)
+    return page if labels and bars else None
 
 
 def _value(values: Mapping[str, str], key: str) -> str:
@@ -92,8 +112,8 @@ def petition_form(action: str, *, names: Mapping[str, str] | None = None,
 <input id="petition-name" name="{n['name']}" type="text" autocomplete="name" required maxlength="{LIMITS['name']}" value="{_value(v, 'name')}"{_invalid(e, 'name', p)}>{_message(e, 'name', p)}</p>
 <p><label for="petition-email">Adresse électronique <span class="petition-form__hint" id="petition-email-hint">(pour confirmer votre signature)</span></label>
 <input id="petition-email" name="{n['email']}" type="email" autocomplete="email" required maxlength="{LIMITS['email']}" value="{_value(v, 'email')}"{_invalid(e, 'email', p) or ' aria-describedby="petition-email-hint"'}>{_message(e, 'email', p)}</p>
-<p><label for="petition-postcode">Code postal <span class="petition-form__hint" id="petition-postcode-hint">(5 chiffres)</span></label>
-<input id="petition-postcode" name="{n['postcode']}" type="text" autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{{5}}" maxlength="{LIMITS['postcode']}" required value="{_value(v, 'postcode')}"{_invalid(e, 'postcode', p) or ' aria-describedby="petition-postcode-hint"'}>{_message(e, 'postcode', p)}</p>
+<p><label for="petition-postcode">Code postal <span class="petition-form__hint" id="petition-postcode-hint">({POSTCODE_HINT})</span></label>
+<input id="petition-postcode" name="{n['postcode']}" type="text" autocomplete="postal-code" inputmode="numeric" pattern="[0-9]{{5}}" title="{POSTCODE_TITLE}" maxlength="{LIMITS['postcode']}" required value="{_value(v, 'postcode')}"{_invalid(e, 'postcode', p) or ' aria-describedby="petition-postcode-hint"'}>{_message(e, 'postcode', p)}</p>
 {_honeypot(n['honeypot'], p)}<p class="petition-form__check"><input id="petition-consent" name="{n['consent']}" type="checkbox" value="oui" required{_checked(v, 'consent')}{_invalid(e, 'consent', p)}>
 <label for="petition-consent">J’accepte que mes données soient traitées pour cette pétition, comme expliqué dans la <a href="{html.escape(privacy_href)}">notice sur les données personnelles</a>.</label>{_message(e, 'consent', p)}</p>
 <p class="petition-form__check"><input id="petition-newsletter" name="{n['newsletter']}" type="checkbox" value="oui"{_checked(v, 'newsletter')}>

@@ -16,6 +16,12 @@ without timestamp or file name. Two runs on the same commit give byte-identical 
 
 Atomic: the site is built (strictly) and packaged in temporary directories beside dist/,
 which is swapped in only when everything succeeded.
+
+A kit is a publication: partners put it online as it is. It is built as `make publish`
+builds (PORTAL_BUILD=publish: example settings refused, in the same words), and only from a
+clean checkout: the version names the commit, so a kit of uncommitted changes would carry
+that name with other checksums. `--site DIR` packages a tree the CI has just built for
+publication instead of building it again (the official kit is then the published tree).
 """
 
 from __future__ import annotations
@@ -55,17 +61,62 @@ class Commit:
         return dt.datetime.fromtimestamp(self.epoch, dt.UTC)
 
 
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                          check=True).stdout
+
+
 def last_commit(root: Path) -> Commit:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()
     try:
-        sha, epoch = git("log", "-1", "--format=%H %ct").split()
-        clean = not git("status", "--porcelain")
+        sha, epoch = _git(root, "log", "-1", "--format=%H %ct").split()
+        clean = not uncommitted_files(root)
     except (OSError, subprocess.CalledProcessError, ValueError) as error:
         raise SystemExit("make mirror a besoin d’un dépôt git avec au moins un commit : "
                          f"la date du dernier commit date la construction ({error})") from None
     return Commit(sha, int(epoch), clean)
+
+
+def uncommitted_files(root: Path) -> list[str]:
+    """Files that differ from the last commit (changed, added, deleted, untracked, not
+    ignored), as git names them from `root`."""
+    out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    entries = out.split("\0")
+    files, index = [], 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) > 3:
+            files.append(entry[3:])
+            if entry[0] in "RC":  # a rename names its origin next: skip it
+                index += 1
+    return files
+
+
+def dirty_refusal(commit: Commit, files: list[str], limit: int = 20) -> str:
+    """Why a kit is not made from uncommitted changes, and how to go on."""
+    shown = "".join(f"  {name}\n" for name in files[:limit])
+    more = f"  … et {len(files) - limit} autre(s)\n" if len(files) > limit else ""
+    return (f"Kit refusé : {len(files)} fichier(s) diffèrent du dernier commit "
+            f"{commit.sha[:10]}. Le kit porterait le nom de ce commit "
+            f"({version_of(commit)}) sans en avoir le contenu, et ses empreintes ne "
+            f"correspondraient à aucune version publiée :\n{shown}{more}"
+            "Enregistrez ces changements (git add -A && git commit) ou mettez-les de côté "
+            "(git stash --include-untracked), puis relancez make mirror.")
+
+
+def publication_marks(site: Path) -> list[str]:
+    """What shows that a built tree is not a publication (for `--site`): the banner of a
+    local build with example settings, or the `noindex` of a preview."""
+    index = site / "index.html"
+    if not index.is_file():
+        return [f"{index} introuvable"]
+    text = index.read_text(encoding="utf-8", errors="replace")
+    marks = []
+    if 'class="portal-banner"' in text:
+        marks.append("un bandeau (réglages d’exemple, ou aperçu) sur la page d’accueil")
+    if 'name="robots" content="noindex' in text:
+        marks.append("la balise noindex d’un aperçu")
+    return marks
 
 
 def version_of(commit: Commit) -> str:
@@ -186,22 +237,33 @@ def package(site: Path, dest: Path, name: str, commit: Commit, origin: str,
     shutil.copyfile(mirroring, dest / MIRRORING)
 
 
-def make_mirror(root: Path, dist: Path, config: Path) -> int:
+def make_mirror(root: Path, dist: Path, config: Path, built: Path | None = None) -> int:
+    """Build the site as a publication (or take the publication tree `built`) and write its
+    kit into `dist`; 1 and `dist` untouched on any refusal or failure."""
     root, dist = root.resolve(), dist.resolve()
     commit = last_commit(root)
     if not commit.clean:
-        print("Attention : des fichiers suivis sont modifiés sans commit ; l’archive ne "
-              f"correspond pas exactement au commit {commit.sha[:10]}.", file=sys.stderr)
+        print(dirty_refusal(commit, uncommitted_files(root)), file=sys.stderr)
+        print(f"{dist.name}/ n’a pas été modifié.", file=sys.stderr)
+        return 1
+    if built is not None and publication_marks(built):
+        print(f"Kit refusé : {built} n’est pas construit pour la publication ("
+              + " ; ".join(publication_marks(built)) + "). Construisez-le avec "
+              "PORTAL_BUILD=publish make build, ou lancez make mirror sans --site.",
+              file=sys.stderr)
+        return 1
     dist.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dist.name}-build-", dir=dist.parent))
     staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
     try:
-        env = dict(os.environ, SOURCE_DATE_EPOCH=str(commit.epoch))
-        if atomic_build(work / "site", config, [], env=env) != 0:
-            print(f"Échec : {dist.name}/ n’a pas été modifié.", file=sys.stderr)
+        # Built as `make publish` builds: example settings are refused, in its words.
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(commit.epoch), PORTAL_BUILD="publish")
+        site = built.resolve() if built is not None else work / "site"
+        if built is None and atomic_build(site, config, [], env=env) != 0:
+            print(f"Aucun kit écrit : {dist.name}/ n’a pas été modifié.", file=sys.stderr)
             return 1
         try:
-            package(work / "site", staging, project_name(root), commit, origin_url(config),
+            package(site, staging, project_name(root), commit, origin_url(config),
                     root / MIRRORING)
         except (OSError, ValueError) as error:
             print(f"Échec de l’empaquetage ({error}) : {dist.name}/ n’a pas été modifié.",
@@ -220,8 +282,12 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dist", type=Path, default=Path("dist"))
     parser.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument("--site", type=Path, default=None,
+                        help="package this tree, already built for publication (CI), "
+                             "instead of building it")
     args = parser.parse_args()
-    return make_mirror(args.config_file.resolve().parent, args.dist, args.config_file.resolve())
+    return make_mirror(args.config_file.resolve().parent, args.dist, args.config_file.resolve(),
+                       args.site)
 
 
 if __name__ == "__main__":

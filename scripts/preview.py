@@ -52,6 +52,7 @@ from macros.engine.quick_preview import SourceState, dirty_build, forget_pages, 
 from macros.floor.errors import STOPPED
 from macros.floor.log import log
 from scripts.build import zensical_build
+from scripts.served_count import follow_local_count
 
 # The header of a content error's message (macros/floor/errors.py), its problems below it.
 _PROBLEMS_HEADER = re.compile(r"\d+ erreurs? de contenu :\s*$")
@@ -212,10 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     show_mkdocs_log()
     site_dir = Path(tempfile.mkdtemp(prefix="portal-preview-"))
     kind = ZensicalPreview if args.engine == ZENSICAL else MkDocsPreview
-    preview = None
+    preview, stop_count = None, lambda: None
     try:
         preview = kind(args.config_file.resolve(), site_dir, args.dev_addr)
         preview.first_build()
+        # make serve: the local service's count in the served pages, without JavaScript.
+        stop_count = follow_local_count(
+            site_dir, PortalConfig.from_mkdocs(preview.config).petition_page)
         host, port = preview.config.dev_addr
         server = LiveReloadServer(builder=preview, host=host, port=port, root=str(site_dir),
                                   mount_path=urlsplit(preview.url).path)
@@ -238,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.info("Arrêt de l’aperçu")
     finally:
+        stop_count()
         if preview is not None:
             preview.shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import crypto
 from .exports import csv_text
-from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, format_number, progress_text
+from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, format_number, progress_text, with_count
 from .migrations import migrate
 from .private_files import restrict_umask, write_private
 from .ratelimit import keyed
@@ -245,6 +245,12 @@ def cmd_publier_compteur(args, settings: Settings) -> None:
     if not (found and found_bar):
         raise CommandError(f"{page} : le compteur de la pétition est introuvable dans la page")
     _publish(text, page)
+    home = site / "index.html"  # its sign box shows the same count to readers without script
+    if home.exists() and home.resolve() != page.resolve():
+        updated = with_count(home.read_text(encoding="utf-8"), count, settings.campaign.goal,
+                             today)
+        if updated is not None:
+            _publish(updated, home)
     print(f"Compteur publié dans {site} : {count} signatures au {today.isoformat()}.",
           file=sys.stderr)
 

@@ -15,8 +15,9 @@ from common.form_markup import (
     petition_form,
     progress_text,
     testimony_form,
+    with_count,
 )
 
 __all__ = ["COUNT_BAR_ID", "COUNT_LABEL_ID", "LIMITS", "PETITION_FIELDS", "PRIVACY_ANCHOR",
            "TESTIMONY_FIELDS", "error_summary", "format_number", "petition_form",
-           "progress_text", "testimony_form"]
+           "progress_text", "testimony_form", "with_count"]

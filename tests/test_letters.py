@@ -64,6 +64,57 @@ def test_the_whole_page_prints_one_letter_a_sheet_and_no_blank_sheet(browser, se
     assert sum(openings) == len(LETTERS) and max(openings) == 1, openings
 
 
+def pdf_lines(page) -> list[list[str]]:
+    """The lines of text of each sheet of Chromium's A4 PDF of the page."""
+    reader = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
+    return [[" ".join(line.split()) for line in sheet.extract_text().splitlines()
+             if line.strip()] for sheet in reader.pages]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [False, True], ids=["sans-js", "js"])
+def test_printed_letters_each_fill_their_own_sheet_and_explanations_print_apart(
+        browser, served, site, javascript):
+    """Printing the whole page: each letter starts a sheet, ends on it and shares it with
+    nothing else; the explanations print before the letters, and no sheet holds only a few
+    lines spilled from the one before (a sheet that does not open with a heading or a
+    letter holds at least MIN_LINES lines)."""
+    min_lines = 8
+    article = site.article(PAGE)
+    letters = {}
+    for section in article.select("section.letter"):
+        lines = [" ".join(line.split()) for line in section.get_text("\n").splitlines()
+                 if line.strip()]
+        subject = " ".join(section.select_one("strong").get_text().split())
+        letters[section["id"]] = (lines[0], subject, lines[-1])
+    assert list(letters) == LETTERS
+    headings = [" ".join(h.get_text().split()).rstrip("#").strip()
+                for h in article.select("h1, h2, h3")]
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(served + PAGE)
+    sheets = pdf_lines(page)
+    context.close()
+    letter_sheets = {}
+    for number, lines in enumerate(sheets):
+        text = " ".join(lines)
+        found = [name for name, (_, subject, _) in letters.items() if subject[:40] in text]
+        assert len(found) <= 1, f"sheet {number + 1} holds letters {found}"
+        if found:
+            first, subject, last = letters[found[0]]
+            letter_sheets[found[0]] = number
+            # The letter opens the sheet and closes it: nothing before nor after it.
+            assert lines[0] == first, (found, lines[:3])
+            assert lines[-1] == last, (found, lines[-3:])
+            assert text.count("salutations distinguées") == 1
+        elif not any(lines[0].startswith(heading[:30]) for heading in headings):
+            assert len(lines) >= min_lines, f"sheet {number + 1} holds only spilled lines: {lines}"
+    assert sorted(letter_sheets) == sorted(LETTERS)  # every letter printed, once
+    numbers = [letter_sheets[name] for name in LETTERS]
+    assert numbers == list(range(len(sheets) - len(LETTERS), len(sheets)))  # after the text
+    assert len(sheets) <= len(LETTERS) + 3, len(sheets)  # the explanations: 3 sheets at most
+
+
 def test_every_placeholder_has_a_field_or_is_marked_to_complete_by_hand(site):
     article = site.article(PAGE)
     form_fields = {tag["data-fills"] for tag in article.select("#letter-form [data-fills]")}

@@ -21,10 +21,13 @@ import pytest
 
 from macros.floor.french import format_day
 from scripts import mirror
+from support.publishing import ORGANISATION, publishable_site
 from support.sites import FIXTURE_ARTICLE, NETGUARD, ROOT, build_env, importable, make_site, script
 
 COMMIT_DATE = "2020-01-02T03:04:05+00:00"
 COMMIT_EPOCH = int(dt.datetime.fromisoformat(COMMIT_DATE).timestamp())
+# A kit is a publication: the organisation's settings, as the CI passes them.
+SETTINGS = {**ORGANISATION, "PORTAL_SERVICE_URL": "https://agir.collectif-droits.fr/"}
 
 
 def commit_all(project: Path) -> str:
@@ -50,10 +53,14 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def run_mirror(project: Path, dist: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*script("mirror"), "--dist", str(dist)], cwd=project,
+def run_mirror(project: Path, dist: Path, *args: str, settings: dict | None = None,
+               **env: str) -> subprocess.CompletedProcess:
+    """`make mirror` with the organisation's settings (SETTINGS unless told otherwise)."""
+    return subprocess.run([*script("mirror"), "--dist", str(dist), *args], cwd=project,
                           capture_output=True, text=True, timeout=600,
-                          env=importable(build_env(PYTHONPATH=str(NETGUARD), **env)))
+                          env=importable(build_env(PYTHONPATH=str(NETGUARD),
+                                                   **(SETTINGS if settings is None else settings),
+                                                   **env)))
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -146,8 +153,9 @@ def test_make_build_of_the_commit_gives_the_same_site_as_the_kit(kits, unpacked,
     """The origin, published with `make build`, is provably identical to its mirrors."""
     project = kits[0][1].parent / "projet-0"
     result = subprocess.run([*script("build"), "--site-dir", str(tmp_path / "site")],
-                            cwd=project, env=importable(build_env()), capture_output=True,
-                            text=True, timeout=300)
+                            cwd=project, env=importable(build_env(PORTAL_BUILD="publish",
+                                                                  **SETTINGS)),
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755  # readable by a web server
     origin, mirrored = files_of(tmp_path / "site"), files_of(unpacked["tar.gz"])
@@ -173,7 +181,7 @@ def test_manifest_describes_the_build(kits, kit, manifest, unpacked):
     assert manifest["build_date"] == "2020-01-02T03:04:05Z"
     assert manifest["source_date_epoch"] == COMMIT_EPOCH
     assert manifest["commit_is_exact"] is True
-    assert manifest["origin_url"] == "https://portail-france-travail.example.org/"
+    assert manifest["origin_url"] == SETTINGS["PORTAL_SITE_URL"]
     assert manifest["file_count"] == len(site)
     assert manifest["total_size"] == sum(len(data) for data in site.values())
     for name, facts in manifest["archives"].items():
@@ -233,8 +241,9 @@ def test_archives_carry_nothing_of_the_building_machine(kit, manifest):
 # ---------------------------------------------------------------------------
 
 def fixture_project(tmp_path: Path) -> Path:
-    project = make_site(tmp_path)
+    project = publishable_site(tmp_path)
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    shutil.copy(ROOT / ".gitignore", project / ".gitignore")  # caches are not changes
     shutil.copy(ROOT / "MIRRORING.md", project / "MIRRORING.md")
     commit_all(project)
     return project
@@ -252,6 +261,7 @@ def test_failed_build_or_packaging_keeps_the_previous_dist(tmp_path, monkeypatch
     article = project / "docs" / "enquetes" / "une-enquete.md"
     article.write_text(FIXTURE_ARTICLE.replace("date: 2026-01-15", "date: demain"),
                        encoding="utf-8")
+    commit_all(project)
     broken = run_mirror(project, dist)
     assert broken.returncode != 0
     assert "`date` n’est pas une date" in broken.stdout + broken.stderr
@@ -265,9 +275,11 @@ def test_failed_build_or_packaging_keeps_the_previous_dist(tmp_path, monkeypatch
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
+    commit_all(project)
     monkeypatch.setattr(mirror, "zip_bytes", disk_full)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    monkeypatch.delenv("PORTAL_SITE_URL", raising=False)
+    for name, value in SETTINGS.items():
+        monkeypatch.setenv(name, value)
     code = mirror.make_mirror(project, dist, project / "mkdocs.yml")
     assert code == 1
     assert files_of(dist) == before
@@ -313,3 +325,94 @@ def test_mirroring_guide_covers_both_languages_and_every_step():
                        "manifest.json", "404.html", "data/miroirs.yml"):
             assert needle in part, needle
     assert "Vérifier" in french and "Verify" in english
+
+
+# ---------------------------------------------------------------------------
+# A kit is a publication: refused like `make publish`, and only from a clean checkout
+# ---------------------------------------------------------------------------
+
+def refusal(output: str) -> list[str]:
+    """The « Publication refusée » block of a build's output: its header and problems."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Publication refusée"))
+    block = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line.startswith("  "):
+            break
+        block.append(line)
+    return block
+
+
+def test_mirror_with_the_default_settings_is_refused_like_make_publish(tmp_path):
+    project = fixture_project(tmp_path)
+    dist = tmp_path / "dist"
+    kit = run_mirror(project, dist, settings={})
+    assert kit.returncode == 1
+    published = subprocess.run([*script("publish"), str(tmp_path / "www")], cwd=project,
+                               capture_output=True, text=True, timeout=300,
+                               env=importable(build_env()))
+    assert published.returncode == 1
+    block = refusal(kit.stdout + kit.stderr)
+    assert block == refusal(published.stdout + published.stderr)
+    assert block[0] == ("Publication refusée : 10 éléments d’exemple ou manquants doivent "
+                        "être remplacés (voir README.md, « Publier le portail ») :")
+    assert "  mkdocs.yml:2: adresse du portail d’exemple : « https://fixture.example.org/ » " \
+           "— indiquez l’adresse publique du portail dans `site_url` ou la variable " \
+           "PORTAL_SITE_URL" in block
+    assert "Aucun kit écrit : dist/ n’a pas été modifié." in kit.stderr
+    assert "Traceback" not in kit.stderr
+    assert not dist.exists() and not (tmp_path / "www").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # nothing left behind
+
+
+def test_a_modified_checkout_is_refused_naming_its_files(tmp_path):
+    project = fixture_project(tmp_path)
+    dist = tmp_path / "dist"
+    assert run_mirror(project, dist).returncode == 0
+    before = files_of(dist)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    (project / "docs" / "index.md").write_text("---\ntitle: Accueil\n---\n\nAutre.\n",
+                                               encoding="utf-8")
+    (project / "notes.txt").write_text("à relire\n", encoding="utf-8")
+    refused = run_mirror(project, dist)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"Kit refusé : 2 fichier(s) diffèrent du dernier commit {sha[:10]}. Le kit porterait "
+        f"le nom de ce commit (2020-01-02-{sha[:10]}) sans en avoir le contenu, et ses "
+        "empreintes ne correspondraient à aucune version publiée :\n"
+        "  docs/index.md\n  notes.txt\n"
+        "Enregistrez ces changements (git add -A && git commit) ou mettez-les de côté "
+        "(git stash --include-untracked), puis relancez make mirror.\n"
+        "dist/ n’a pas été modifié.\n")
+    assert files_of(dist) == before  # the kit of the commit stays, under its own name
+    commit_all(project)  # committed: a new version, another name
+    again = run_mirror(project, dist)
+    assert again.returncode == 0, again.stderr
+    assert sorted(files_of(dist)) != sorted(before)
+
+
+def test_the_ci_packages_the_tree_it_built_for_publication(tmp_path):
+    project = fixture_project(tmp_path)
+    site = tmp_path / "site"
+
+    def build(**env: str) -> None:
+        result = subprocess.run([*script("build"), "--site-dir", str(site)], cwd=project,
+                                env=importable(build_env(**env)), capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+
+    build(PORTAL_BUILD="preview", **SETTINGS)
+    refused = run_mirror(project, tmp_path / "dist", "--site", str(site))
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"Kit refusé : {site} n’est pas construit pour la publication (un bandeau "
+        "(réglages d’exemple, ou aperçu) sur la page d’accueil ; la balise noindex d’un "
+        "aperçu). Construisez-le avec PORTAL_BUILD=publish make build, ou lancez make "
+        "mirror sans --site.\n")
+    assert not (tmp_path / "dist").exists()
+    build(PORTAL_BUILD="publish", **SETTINGS)
+    packaged = run_mirror(project, tmp_path / "dist", "--site", str(site))
+    assert packaged.returncode == 0, packaged.stderr
+    assert (tmp_path / "dist" / "SHA256SUMS").read_text(encoding="utf-8") == \
+        mirror.sha256sums(site)

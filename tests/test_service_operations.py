@@ -8,6 +8,7 @@ Loopback has many addresses: the service listens on 127.0.0.2, a "client" connec
 
 from __future__ import annotations
 
+import html
 import http.client
 import os
 import shutil
@@ -380,11 +381,12 @@ def test_health_reports_a_read_only_database_over_http(keys, inbox, tmp_path):
         subprocess.run(["chattr", "+i", *files], check=True)
         answer = send(running.url + "sante")
         assert (answer.status, answer.text) == (503, f"erreur : {health.REFUSED}\n")
-        # A signature then fails too, with the same headers as any answer.
+        # A signature then fails too, with the same headers as any answer: the form again,
+        # what was typed kept, and the French reason (issue 24's signer side).
         failed = sign(running, 3)
-        assert failed.status == 500 and failed.headers["x-content-type-options"] == "nosniff"
+        assert failed.status == 503 and failed.headers["x-content-type-options"] == "nosniff"
         assert "server" not in failed.headers
-        assert failed.text == "Erreur du service : réessayez dans un moment.\n"
+        assert REFUSALS["unavailable"] in html.unescape(failed.text)
         subprocess.run(["chattr", "-i", *files], check=True)
         files = []
         assert send(running.url + "sante").status == 200  # and recovers with the disk

@@ -455,7 +455,7 @@ def test_version_1_database_migrates_with_its_pending_links(backend, request,
         conn.execute(text("INSERT INTO outbox (recipient_key, recipient, subject, body, "
                           "created_at, attempts, next_attempt_at) VALUES ('key1', 'a@b.fr', "
                           "'S', 'B', :now, 0, :now)"), {"now": now})
-    assert migrate(db.engine) == [2]
+    assert migrate(db.engine)[0] == 2  # then every later version
     assert db.link_state("token1", now) == "pending"
     assert db.link_state("token2", now) == "unknown"  # confirmed: its token is not needed
     assert db.confirm("token1", now) == "confirmed" and db.count() == 2

@@ -215,8 +215,12 @@ def test_invalid_version_name_is_refused(tmp_path):
 
 
 def test_make_mirror_carries_the_same_tree(project, tree, tmp_path):
-    for name in ("pyproject.toml", "MIRRORING.md"):
+    for name in ("pyproject.toml", "MIRRORING.md", ".gitignore"):
         shutil.copy(ROOT / name, project / name)
+    # A kit is made of a commit only (a modified checkout is refused): commit them, dated
+    # as the current commit so that nothing else changes.
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "mirror kit files", date="2025-02-01T10:00:00+00:00")
     result = run(project, [*script("mirror"), "--dist", str(tmp_path / "dist")])
     assert result.returncode == 0
     sums = (tmp_path / "dist" / "SHA256SUMS").read_text()

@@ -31,8 +31,11 @@ def test_github_publishes_main_on_pages_after_the_tests():
     jobs = load(".github/workflows/ci.yml")["jobs"]
     publish, deploy = jobs["publish"], jobs["deploy"]
     assert publish["needs"] == "test" and deploy["needs"] == "publish"
-    # Only a push or a manual run on main: a pull request is never published.
-    assert publish["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    # Only a push or a manual run on main (or a release, for its kit): a pull request is
+    # never published, and a release never deployed.
+    assert publish["if"] == ("github.event_name == 'release' || (github.event_name != "
+                             "'pull_request' && github.ref == 'refs/heads/main')")
+    assert deploy["if"] == "github.event_name != 'release'"
     checkout = publish["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
     build = next(step for step in publish["steps"] if step.get("run") == "make build")
@@ -59,9 +62,11 @@ def test_gitlab_publishes_the_default_branch_on_pages_after_the_tests():
     assert pages["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"', "when": "never"},
                               {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert pages["variables"]["PORTAL_BUILD"] == "publish"
-    assert pages["script"][-2:] == ["make build", "rm -rf public && mv site public"]
+    assert pages["script"][-3:] == [
+        "make build", ".venv/bin/python -m scripts.mirror --site site --dist kit-miroir",
+        "rm -rf public && mv site public"]
     assert "refs/remotes/origin/versions" in pages["script"][0]  # the frozen versions
-    assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["artifacts"]["paths"] == ["public", "kit-miroir"]
     assert pages["resource_group"] == "pages"
 
 
@@ -149,7 +154,7 @@ WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 CURRENT = {
     "actions/checkout": "v7", "actions/upload-artifact": "v7", "actions/cache": "v5",
     "actions/configure-pages": "v6", "actions/upload-pages-artifact": "v5",
-    "actions/deploy-pages": "v5",
+    "actions/deploy-pages": "v5", "actions/download-artifact": "v8",
 }
 USES = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?P<rest>.*)$")
 
@@ -171,6 +176,15 @@ def test_every_action_is_pinned_by_commit_hash_with_its_release_in_a_comment():
     assert seen == set(CURRENT)
 
 
+# The jobs that write, each with what it writes: Pages, and the archive job's pull request
+# (its branch and the pull request; it installs nothing and runs one standard-library script).
+WRITERS = {
+    ("ci.yml", "deploy"): {"pages", "id-token"},
+    ("ci.yml", "attach-kit"): {"contents"},  # uploads the kit to the release, checks nothing out
+    ("archive-sources.yml", "propose"): {"contents", "pull-requests"},
+}
+
+
 def test_workflows_grant_only_what_each_job_needs_and_keep_no_token():
     for workflow in WORKFLOWS:
         data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
@@ -178,8 +192,8 @@ def test_workflows_grant_only_what_each_job_needs_and_keep_no_token():
         for name, job in data["jobs"].items():
             assert "permissions" in job, f"{workflow.name}: job {name} says what it needs"
             granted = {k for k, v in job["permissions"].items() if v == "write"}
-            assert granted <= {"pages", "id-token"}, name
-            assert not granted or name == "deploy", name  # only the job that publishes
+            # Only the job that publishes may write, and only what it publishes with.
+            assert granted <= WRITERS.get((workflow.name, name), set()), (workflow.name, name)
             for step in job.get("steps", []):
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] is False, name
@@ -215,3 +229,39 @@ def test_gitlab_jobs_ask_for_no_token_or_secret_and_keep_no_checkout():
         for path in job.get("artifacts", {}).get("paths", []):
             assert not path.startswith((".git", ".")) or path == ".cache/", (name, path)
     assert "id_tokens" not in gitlab.get("default", {})
+
+
+def test_every_publication_keeps_the_official_mirror_kit_on_both_forges():
+    """The kit is the tree just built for publication, packaged (scripts/mirror.py --site):
+    kept with each publication, and attached to a GitHub release."""
+    github = load(".github/workflows/ci.yml")
+    assert github[True]["release"] == {"types": ["published"]}
+    jobs = github["jobs"]
+    steps = jobs["publish"]["steps"]
+    runs = [step.get("run") for step in steps]
+    kit = runs.index(".venv/bin/python -m scripts.mirror --site site --dist kit-miroir")
+    assert runs.index("make build") < kit
+    assert steps[kit]["env"]["PORTAL_SITE_URL"] == steps[runs.index("make build")]["env"][
+        "PORTAL_SITE_URL"]  # the kit names the address the tree was built for
+    keep = steps[kit + 1]
+    assert keep["uses"].startswith("actions/upload-artifact@")
+    assert keep["with"]["name"] == "kit-miroir" and keep["with"]["path"] == "kit-miroir/"
+    assert keep["with"]["if-no-files-found"] == "error"
+    pages = next(step for step in steps if "upload-pages-artifact" in step.get("uses", ""))
+    assert pages["if"] == "github.event_name != 'release'"
+    attach = jobs["attach-kit"]
+    assert attach["needs"] == "publish" and attach["if"] == "github.event_name == 'release'"
+    assert attach["permissions"] == {"contents": "write"}  # its own token: releases only
+    assert github["permissions"] == {"contents": "read"}
+    download, upload = attach["steps"]
+    assert download["uses"].startswith("actions/download-artifact@")
+    assert download["with"]["name"] == "kit-miroir"
+    assert upload["run"] == 'gh release upload "$TAG" kit-miroir/* --clobber'
+    assert upload["env"]["TAG"] == "${{ github.event.release.tag_name }}"
+    assert not any("checkout" in step.get("uses", "") for step in attach["steps"])
+    gitlab = load(".gitlab-ci.yml")["pages"]
+    assert "kit-miroir" in gitlab["artifacts"]["paths"]
+    assert gitlab["variables"]["PORTAL_BUILD"] == "publish"
+    guide = (ROOT / "MIRRORING.md").read_text(encoding="utf-8")
+    for needle in ("kit-miroir", "/releases", "jobs/artifacts/main/download?job=pages"):
+        assert needle in guide, needle

@@ -28,10 +28,12 @@ from .letters import (
 from .petition import (
     DEFAULT_CALL_TO_ACTION,
     PUBLISHED_COUNT,
+    SIGN_ANCHOR,
     Petition,
     is_allowed_url,
     load_petition,
     render_petition,
+    sign_box_html,
     testimony_form_html,
 )
 from .recipients import load_recipients
@@ -108,7 +110,7 @@ def register_action_macros(env, session, deferred) -> None:
                        if action.contact else "")
         else:
             contact = contact_html(contact_or_fail(), "Signer la pétition")
-        return render_petition(action.petition, contact, _asset(env, "petition-count.js"))
+        return render_petition(action.petition, contact)
 
     def testimony_form() -> str:
         """The testimony form to the action service; without a service, the contact."""
@@ -134,6 +136,38 @@ def register_action_macros(env, session, deferred) -> None:
     recipients = functools.cache(
         lambda: load_recipients(PortalConfig.from_mkdocs(env.conf).root))
     register_letter_macros(env, deferred, recipients, lambda: f"docs/{env.page.file.src_uri}")
+
+
+HOME_PAGE = "index.md"
+
+
+def sign_box(action: Action, src_uri: str, page_url: str) -> str:
+    """The count and a link to the form, for the top of the petition page and of the home
+    page (a phone's first screen); "" for any other page, or without a petition page."""
+    petition, target = action.petition, action.petition_page
+    if petition is None or target is None or src_uri not in (target, HOME_PAGE):
+        return ""
+    script = get_relative_url("assets/petition-count.js", page_url)
+    if src_uri == target:
+        return sign_box_html(petition, f"#{SIGN_ANCHOR}", script)
+    petition_url = target.removesuffix(".md") + ".html"
+    count_url = petition.live_count_url
+    if count_url == PUBLISHED_COUNT:  # beside the petition page, not beside this one
+        count_url = get_relative_url(
+            f"{petition_url.rpartition('/')[0]}/{PUBLISHED_COUNT}".lstrip("/"), page_url)
+    return sign_box_html(petition, f"{get_relative_url(petition_url, page_url)}#{SIGN_ANCHOR}",
+                         script, count_url)
+
+
+def with_sign_box(markdown: str, box: str) -> str:
+    """`box` first on the page, or just under the page's own title when it opens with one
+    (`# …`: the home page)."""
+    if not box:
+        return markdown
+    first, _, rest = markdown.lstrip("\n").partition("\n")
+    if first.startswith("# "):
+        return f"{first}\n\n{box}\n{rest}"
+    return f"{box}\n{markdown}"
 
 
 def write_published_count(action: Action, site_dir: Path, urls: dict[str, str]) -> None:

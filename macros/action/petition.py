@@ -15,7 +15,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from common.form_markup import PETITION_FIELDS, PRIVACY_ANCHOR, petition_form, testimony_form
+from common.form_markup import (
+    COUNT_BAR_ID,
+    COUNT_LABEL_ID,
+    PETITION_FIELDS,
+    PRIVACY_ANCHOR,
+    petition_form,
+    testimony_form,
+)
 from common.form_markup import format_number as format_number
 from common.form_markup import progress_text as progress_text
 
@@ -43,6 +50,8 @@ SERVICE_KEYS = ("url", *SERVICE_DAYS, "delete_after", *OPTIONAL_SERVICE_DAYS)
 # The count the service publishes beside the petition page (python -m service
 # publier-compteur): read by petition-count.js from the portal or mirror itself.
 PUBLISHED_COUNT = "compteur.json"
+SIGN_BOX_ID = "signer-la-petition"
+SIGN_ANCHOR = "signer"
 
 
 @dataclass(frozen=True)
@@ -289,26 +298,40 @@ def load_petition(path: Path, label: str) -> Petition | None:
     return parse_petition(text, label)
 
 
-def progress_html(petition: Petition, script_src: str = "") -> str:
-    """The bar, readable without JavaScript. With `count_url`, the script may update it."""
-    count_url = petition.live_count_url
+def progress_html(petition: Petition, script_src: str = "", count_url: str | None = None,
+                  with_note: bool = True) -> str:
+    """The bar, readable without JavaScript. With a count address (`count_url`, by default
+    the petition's own, relative to the petition page), the script may update it."""
+    count_url = petition.live_count_url if count_url is None else count_url
     live = (f' data-count-url="{html.escape(count_url)}"'
             f' data-goal="{petition.goal}"' if count_url else "")
     script = (f'<script src="{html.escape(script_src)}" defer></script>\n'
               if count_url and script_src else "")
     note = (f'<div class="petition-progress__note" markdown>\n\n'
             f"{markdown_block(petition.count_note).strip()}\n\n</div>\n"
-            if petition.count_note else "")
+            if petition.count_note and with_note else "")
+    # `markdown`: the note inside is Markdown; without it, plain HTML (a stashed block).
     return (
-        f'<div class="petition-progress"{live} markdown>\n'
-        f'<p class="petition-progress__label" id="petition-progress-label">'
+        f'<div class="petition-progress"{live}{" markdown" if note else ""}>\n'
+        f'<p class="petition-progress__label" id="{COUNT_LABEL_ID}">'
         f'{html.escape(progress_text(petition.count, petition.goal, petition.count_date))}</p>\n'
-        f'<progress id="petition-progress-bar" max="{petition.goal}" '
+        f'<progress id="{COUNT_BAR_ID}" max="{petition.goal}" '
         f'value="{min(petition.count, petition.goal)}" '
-        f'aria-labelledby="petition-progress-label">'
+        f'aria-labelledby="{COUNT_LABEL_ID}">'
         f"{html.escape(format_number(petition.count))}</progress>\n"
         f"{note}</div>\n{script}"
     )
+
+
+def sign_box_html(petition: Petition, sign_href: str, script_src: str = "",
+                  count_url: str | None = None) -> str:
+    """The first thing a phone shows on the petition and home pages: the count against the
+    goal and a link to the form (`sign_href`: `#signer`, or the petition page's)."""
+    return (f'<div class="petition-box" id="{SIGN_BOX_ID}">\n'
+            f"{progress_html(petition, script_src, count_url, with_note=False)}"
+            f'<p class="petition-box__sign"><a class="md-button md-button--primary" '
+            f'href="{html.escape(sign_href)}">{html.escape(petition.call_to_action)}</a></p>\n'
+            f"</div>\n")
 
 
 def form_html(petition: Petition) -> str:
@@ -328,12 +351,16 @@ def how_to_sign_html(petition: Petition, contact: str) -> str:
             f"{markdown_block(petition.how_to_sign).strip()}\n\n{contact}\n\n</div>\n")
 
 
-def render_petition(petition: Petition, contact: str = "", script_src: str = "") -> str:
-    """The whole petition page body, in Markdown with HTML blocks."""
+def render_petition(petition: Petition, contact: str = "") -> str:
+    """The petition page body, in Markdown with HTML blocks. Its count stands first on the
+    page, in the sign box the build puts above it (`sign_box_html`); its note stays here."""
     demands = "\n".join(f"1. {inline(d)}" for d in petition.demands)
     sign = (form_html(petition) if petition.form_action
             else how_to_sign_html(petition, contact))
     rights = f"\n{contact}\n" if contact and petition.form_action else ""
+    note = (f'<div class="petition-progress__note" markdown>\n\n'
+            f"{markdown_block(petition.count_note).strip()}\n\n</div>\n\n"
+            if petition.count_note else "")
     return (
         f'<p class="petition-title"><strong>{inline(petition.title)}</strong></p>\n\n'
         f'<p class="petition-addressee">Destinataires\u00a0: {inline(petition.addressee)}</p>\n\n'
@@ -341,7 +368,7 @@ def render_petition(petition: Petition, contact: str = "", script_src: str = "")
         f"{markdown_block(petition.text).strip()}\n\n"
         f"## Nous demandons {{ #revendications }}\n\n{demands}\n\n"
         f"## Signer {{ #signer }}\n\n"
-        f"{progress_html(petition, script_src)}\n"
+        f"{note}"
         f"{sign}\n"
         f"## Vos données personnelles {{ #{PRIVACY_ANCHOR} }}\n\n"
         f"{markdown_block(petition.privacy).strip()}\n{rights}"

@@ -7,8 +7,9 @@ An engine hands a page over twice:
    (once: dates, updates, reply, call to action), its head (description, Open Graph tags) and
    banners are written into `page.meta`, where the templates read them;
 2. `finish(work, markdown, stash)`, once the macros have rendered: the mistakes the macros
-   kept (`work.pending`) are reported, the decorations put around the text, citations turned
-   into numbered notes, and an investigation's JSON-LD added to its head.
+   kept (`work.pending`) are reported, the decorations put around the text, the count and a
+   way to sign put at the top of the home and petition pages, citations turned into
+   numbered notes, and an investigation's JSON-LD added to its head.
 
 Each step is a function of the page's record and text (plus what the build read once); the
 only thing written outside is `page.meta`, the engine's own dict the templates read.
@@ -22,7 +23,7 @@ from typing import Protocol
 
 from common.config import PortalConfig
 
-from ..action import Action, call_to_action
+from ..action import Action, call_to_action, sign_box, with_sign_box
 from ..citations.notes import render_notes, site_root
 from ..citations.syntax import find_citations
 from ..floor.errors import ContentError, stop_build
@@ -136,6 +137,9 @@ class PagePipeline:
                 return None
             raise stop_build(error) from None
         markdown = work.decorated(markdown)
+        if self.action is not None:  # the petition and home pages open with the count (not
+            box = sign_box(self.action, work.src_uri, work.url)  # part of their description)
+            markdown = with_sign_box(markdown, HtmlStash.mark_block(box) if box else "")
         groups, cited = cited_keys(markdown)  # found once: the notes and the JSON-LD
         article = self.publication.article(self.portal, work.src_uri, work.url, cited)
         if article:
