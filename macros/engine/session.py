@@ -1,10 +1,12 @@
-"""The state of one build, in one object, whichever engine runs it.
+"""The adapters' hold on one build, in one object, whichever engine runs it.
 
-mkdocs-macros calls `define_env` once per build; Zensical calls it for every page (and
-loads `macros/__init__.py` afresh each time), so the state lives here, in a module imported
-once, and a Zensical build reuses the session of its configuration. The macros, the page
-extension (macros/engine/page_extension.py) and the post-build step
-(macros/engine/postbuild.py) all read `BuildSession.current`.
+What the build reads before its first page is assembled in macros/assembly/assembled.py, and
+one page's way is macros/assembly/pipeline.py; this object holds them for the engines, with
+the page being built. mkdocs-macros calls `define_env` once per build; Zensical calls it for
+every page (and loads `macros/__init__.py` afresh each time), so a Zensical build reuses the
+session of its configuration. The macros, the page extension
+(macros/engine/page_extension.py) and the post-build step (macros/engine/postbuild.py) find
+it as `BuildSession.current` (see ARCHITECTURE.md, « Holds on the engines »).
 """
 
 from __future__ import annotations
@@ -19,14 +21,12 @@ from typing import ClassVar
 from common.config import PortalConfig, label
 
 from ..action import Action
+from ..assembly.assembled import Assembled
 from ..assembly.pipeline import PagePipeline, PageWork
 from ..assembly.portal import Portal
 from ..assembly.publication import Publication
 from ..charts import Charts
-from ..citations.bibliography_page import uncited
-from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..floor.errors import ContentError, Problem, stop_build
-from ..floor.log import advisory
 from ..floor.memo import Memo
 from ..floor.stash import HtmlStash
 from ..pages.templates import call_line, call_problem
@@ -76,45 +76,20 @@ class BuildSession:
         if preview.serving and previous is not None and previous.preview.serving \
                 and previous.config.root == config.root:
             self.memo = previous.memo  # the preview's rebuild: unchanged files not read again
-        root, docs_dir = config.root, config.docs_dir
-        french_warnings.install(docs_dir, label(docs_dir, root), config.config_file)
+        french_warnings.install(config.docs_dir, label(config.docs_dir, config.root),
+                                config.config_file)
         try:
-            portal = Portal.load(config, known_names=known_names, memo=self.memo)
-            # data/petition.yml as the collection step read it: once per build.
-            self.action = Action.with_petition(portal.content.petition, docs_dir, config)
-            # Placeholders are refused here, before any page is built, in a publishing build.
-            self.publication = Publication.load(conf, portal, self.action)
+            assembled = Assembled.load(conf, config, known_names, self.memo, preview.keep,
+                                       draw_ahead=not preview.quick)
         except ContentError as error:
             if not preview.keep(error):
                 raise stop_build(error) from None
             return self
-        self.portal = portal
-        self.pipeline = PagePipeline(config, portal, self.publication, self.action,
-                                     keep=preview.keep)
-        self.charts = Charts(portal.root, portal.sources)
-        if not preview.quick:  # a quick preview draws only the charts of the pages it rebuilds
-            self.charts.prerender(portal.corpus.chart_ids())
-        not_cited = uncited(portal.sources, portal.corpus.cited_in())
-        if not_cited:
-            advisory.warning("%d source(s) citée(s) nulle part : %s", len(not_cited),
-                             ", ".join(f"{s.key} ({s.path}:{s.line})" for s in not_cited))
-        self._archive_notices(portal)
+        self.portal, self.action = assembled.portal, assembled.action
+        self.publication, self.pipeline = assembled.publication, assembled.pipeline
+        self.charts = assembled.charts
         self.set_page_flags(conf["extra"])
         return self
-
-    def _archive_notices(self, portal: Portal) -> None:
-        """Issue 27: a publishing build says how many cited addresses have no recorded
-        archived copy (one line; `make check` lists them), and any build names the records
-        of addresses no source cites any more."""
-        label_ = self.config.archives_data
-        if self.publication.mode == "publish":
-            missing = without_copy(portal.sources, portal.corpus.cited_in())
-            if missing:
-                advisory.warning(unarchived_notice(len(missing), label_))
-        orphans = orphan_records(portal.content.archives if portal.content else {},
-                                 portal.sources)
-        if orphans:
-            advisory.warning(orphan_notice(orphans, label_))
 
     @classmethod
     def for_zensical(cls, engine_conf: dict, known_names: Callable[[], Mapping]) -> BuildSession:
