@@ -23,6 +23,7 @@ from ..floor.yamldata import is_day, parse_yaml
 from .form_markup import PETITION_FIELDS, PRIVACY_ANCHOR, petition_form, testimony_form
 from .form_markup import format_number as format_number
 from .form_markup import progress_text as progress_text
+from .goal import GOAL_HINT, goal_for, goal_steps
 
 # Names of the form fields as the signature service expects them (CiviCRM, Framaforms…
 # each have their own); `field_names` in the data file overrides any of them.
@@ -68,6 +69,7 @@ class Petition:
     field_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FIELD_NAMES))
     service_url: str = ""               # the portal's action service, ending with "/"
     retention: Retention | None = None
+    goals: tuple[int, ...] = ()         # every step of `goal` (goal.py); `goal` is the current
 
     @property
     def form_action(self) -> str:
@@ -135,7 +137,12 @@ def parse_petition(text: str, label: str) -> Petition:
                                   and all(_is_text(d) for d in demands)):
         problem("demands", "`demands` doit être une liste de revendications (textes)",
                 "écrivez une ligne `  - …` par revendication sous `demands:`")
-    for key, minimum in (("goal", 1), ("count", 0)):
+    goal = data.get("goal")
+    steps = goal_steps(goal)
+    if "goal" in data and steps is None:
+        problem("goal", f"`goal` doit être un nombre entier positif ou une liste de paliers "
+                        f"croissants : « {goal} »", GOAL_HINT)
+    for key, minimum in (("count", 0),):
         value = data.get(key)
         if key in data and (isinstance(value, bool) or not isinstance(value, int)
                             or value < minimum):
@@ -186,8 +193,8 @@ def parse_petition(text: str, label: str) -> Petition:
     raise_if_any(problems)
     return Petition(
         title=data["title"].strip(), addressee=data["addressee"].strip(),
-        text=data["text"], demands=tuple(d.strip() for d in demands), goal=data["goal"],
-        count=data["count"], count_date=count_date, privacy=data["privacy"],
+        text=data["text"], demands=tuple(d.strip() for d in demands),
+        goal=goal_for(data["count"], steps), goals=steps, count=data["count"], count_date=count_date, privacy=data["privacy"],
         endpoint=(data.get("endpoint") or "").strip(),
         count_url=(data.get("count_url") or "").strip(),
         call_to_action=(data.get("call_to_action") or DEFAULT_CALL_TO_ACTION).strip(),
@@ -271,10 +278,11 @@ def progress_html(petition: Petition, script_src: str = "") -> str:
     )
 
 
-def form_html(petition: Petition) -> str:
-    """A plain form POSTed to the signature service: it works with JavaScript off."""
+def form_html(petition: Petition, partner: tuple[str, str, bool] | None = None) -> str:
+    """A plain form POSTed to the signature service: it works with JavaScript off. A
+    mirror's build (PORTAL_PARTNER) marks its signatures with the partner's code."""
     return petition_form(petition.form_action, names=petition.field_names,
-                         call_to_action=petition.call_to_action)
+                         call_to_action=petition.call_to_action, partner=partner)
 
 
 def testimony_form_html(petition: Petition) -> str:
@@ -288,10 +296,11 @@ def how_to_sign_html(petition: Petition, contact: str) -> str:
             f"{markdown_block(petition.how_to_sign).strip()}\n\n{contact}\n\n</div>\n")
 
 
-def render_petition(petition: Petition, contact: str = "", script_src: str = "") -> str:
+def render_petition(petition: Petition, contact: str = "", script_src: str = "",
+                    partner: tuple[str, str, bool] | None = None) -> str:
     """The whole petition page body, in Markdown with HTML blocks."""
     demands = "\n".join(f"1. {inline(d)}" for d in petition.demands)
-    sign = (form_html(petition) if petition.form_action
+    sign = (form_html(petition, partner) if petition.form_action
             else how_to_sign_html(petition, contact))
     rights = f"\n{contact}\n" if contact and petition.form_action else ""
     return (
