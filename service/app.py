@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import crypto, forms, pages
+from . import crypto, forms, momentum, pages, partners
 from .groupcommit import GroupCommit
 from .mailer import confirmation_mail
 from .markup import PETITION_FIELDS, TESTIMONY_FIELDS
@@ -141,12 +141,19 @@ async def sign(request: Request) -> Response:
     now = utcnow()
     email_key = keyed(s.secret, "email", email)
     subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}")
+    brought = partners.attribute(form, origin, s.campaign.partners)  # coalitions
+    partner = s.campaign.partners.get(brought.partner)
+    text += partners.mail_notice(partner, brought.partner_news)
     submission = Submission(
         email_key=email_key, email_sealed=crypto.seal(s.public_key, email),
         name=checked.clean["name"], postcode=checked.clean["postcode"],
         newsletter=checked.clean["newsletter"], origin=origin,
         token_key=keyed(s.secret, "token", token),
-        token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days))
+        token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days),
+        partner=brought.partner, partner_news=brought.partner_news, listed=brought.listed,
+        partner_sealed=partners.seal_for_partner(partner, checked.clean["name"], email,
+                                                 checked.clean["postcode"])
+        if brought.partner_news else None)
     outcome = await service.signatures.sign(submission, Mail(email_key, email, subject, text),
                                             now)
     if outcome == "already":
@@ -166,18 +173,21 @@ async def confirm(request: Request) -> Response:
                                      utcnow())
     if outcome == "confirmed":
         service.count_cache = (0.0, 0)
-        return html_page(pages.confirmed(s.portal_url, await service.count(),
-                                         s.campaign.goal))
+        choice = await service.call(partners.choice_of_token, service.db,
+                                    keyed(s.secret, "token", token))
+        return html_page(momentum.confirmed(s, await service.count(), choice,
+                                            dt.date.today()))
     status = {"already": 200, "expired": 410}.get(outcome, 404)
-    return html_page(pages.token_answer(s.portal_url, outcome, await service.count(),
-                                        s.campaign.goal, s.campaign.retention.link_days),
-                     status)
+    count = await service.count()
+    return html_page(pages.token_answer(s.portal_url, outcome, count,
+                                        s.campaign.goal_at(count),
+                                        s.campaign.retention.link_days), status)
 
 
 async def count_json(request: Request) -> Response:
     service: Service = request.app.state.service
     count = await service.count()
-    return JSONResponse({"count": count, "goal": service.settings.campaign.goal,
+    return JSONResponse({"count": count, "goal": service.settings.campaign.goal_at(count),
                          "date": dt.date.today().isoformat()},
                         headers={"Access-Control-Allow-Origin": "*",
                                  "Cache-Control": f"public, max-age={int(COUNT_TTL)}"})

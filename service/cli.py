@@ -17,8 +17,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import crypto
-from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, format_number, progress_text
+from . import coalition_cli, crypto
+from .markup import format_number
 from .migrations import migrate
 from .ratelimit import keyed
 from .retention import apply_retention
@@ -134,6 +134,7 @@ def cmd_statistiques(args, settings: Settings) -> None:
     print("\nPar site :")
     for label, n in sorted(by_origin.items(), key=lambda item: -item[1]):
         print(f"  {label:<40} {n:>8}")
+    coalition_cli.print_partner_stats(db, settings)
 
 
 def _origin_label(origin: str, labels: dict[str, str]) -> str:
@@ -216,29 +217,19 @@ def cmd_dechiffrer_temoignages(args, settings) -> None:
 
 
 def cmd_publier_compteur(args, settings: Settings) -> None:
-    count = _database(settings).count()
-    today = dt.date.today()
-    site, page = args.site, args.site / args.page
-    if not page.exists():
-        raise CommandError(f"{page} introuvable : indiquez le dossier du site construit "
-                           "(make build écrit site/) et, si besoin, --page")
-    counter = page.parent / "compteur.json"
-    _write(json.dumps({"count": count, "goal": settings.campaign.goal,
-                       "date": today.isoformat()}) + "\n", counter)
-    text = page.read_text(encoding="utf-8")
-    label = html.escape(progress_text(count, settings.campaign.goal, today))
-    text, found = re.subn(rf'(<p [^>]*id="{COUNT_LABEL_ID}"[^>]*>)[^<]*(</p>)',
-                          lambda m: m.group(1) + label + m.group(2), text)
-    bar = rf'(<progress [^>]*id="{COUNT_BAR_ID}"[^>]*>)[^<]*(</progress>)'
-    value = str(min(count, settings.campaign.goal))
-    text, found_bar = re.subn(
-        bar, lambda m: re.sub(r'value="\d+"', f'value="{value}"', m.group(1))
-        + html.escape(format_number(count)) + m.group(2), text)
-    if not (found and found_bar):
-        raise CommandError(f"{page} : le compteur de la pétition est introuvable dans la page")
-    _write(text, page)
-    print(f"Compteur publié dans {site} : {count} signatures au {today.isoformat()}.",
-          file=sys.stderr)
+    from .publication import PublicationError, count_record, publish_count
+    db = _database(settings)
+    count, today = db.count(), dt.date.today()
+    campaign = settings.campaign
+    record = count_record(count, campaign.goal_at(count), campaign.goals, today,
+                          coalition_cli.partner_counts(db, settings))
+    try:
+        publish_count(args.site, args.page, record, args.kit)
+    except PublicationError as error:
+        raise CommandError(str(error)) from None
+    kit = f" et dans le kit {args.kit}" if args.kit else ""
+    print(f"Compteur publié dans {args.site}{kit} : {count} signatures au "
+          f"{today.isoformat()}.", file=sys.stderr)
 
 
 def cmd_envoyer(args, settings: Settings) -> None:
@@ -361,7 +352,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("site", type=Path, help="dossier du site construit, par exemple site/")
     p.add_argument("--page", default="agir/petition.html",
                    help="page de la pétition dans le site (agir/petition.html par défaut)")
+    p.add_argument("--kit", type=Path,
+                   help="kit de miroir fait depuis ce site (make mirror : dist/), refait avec "
+                        "le nouveau compteur pour que ses empreintes restent justes")
     command("envoyer", cmd_envoyer, "envoie maintenant les courriels en attente")
+    coalition_cli.register(command, _database, CommandError)
     p = command("servir", cmd_servir, "lance le service web (uvicorn)")
     p.add_argument("--hote", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001)
@@ -377,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.function is cmd_dechiffrer_temoignages and args.fichier:
             settings = None
         else:
-            settings = None if args.function in NO_SETTINGS else load_settings()
+            settings = (None if args.function in NO_SETTINGS
+                        or getattr(args, "no_settings", False) else load_settings())
         if args.function is cmd_oublier and not (args.adresse or args.temoignage):
             raise CommandError("indiquez l’adresse électronique de la personne, ou "
                                "--temoignage REFERENCE")

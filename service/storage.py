@@ -26,6 +26,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     select,
@@ -50,6 +51,13 @@ signatures = Table(
     Column("confirmed_at", DateTime),
     Column("token_key", String(64), unique=True),                  # HMAC of the link's token
     Column("token_expires_at", DateTime),
+    # Coalitions (migration 4, service/partners.py): the partner whose form was used, its
+    # own news (the name and address sealed to the partner's key, never the team's), and
+    # the consent to appear in the list handed to the addressees (service/dossier.py).
+    Column("partner", String(40), nullable=False, server_default=""),
+    Column("partner_news", Boolean, nullable=False, server_default=false()),
+    Column("partner_sealed", Text),
+    Column("listed", Boolean, nullable=False, server_default=false()),
     Index("ix_signatures_confirmed_at", "confirmed_at"),
 )
 outbox = Table(
@@ -93,6 +101,10 @@ SIGNATURE_DATA = {
     "origin": "site",
     "created_at": "date",
     "confirmed_at": "confirmation",
+    "partner": "partenaire",
+    "partner_news": "nouvelles du partenaire",
+    "partner_sealed": "nouvelles du partenaire",
+    "listed": "liste remise",
 }
 TESTIMONY_DATA = {
     "sealed": "témoignage",
@@ -155,8 +167,13 @@ class Submission:
     origin: str
     token_key: str
     token_expires_at: dt.datetime
+    partner: str = ""                 # code of the partner whose form was used
+    partner_news: bool = False        # the partner's own news asked for
+    partner_sealed: str | None = None  # name and address sealed to the partner's key
+    listed: bool = False              # agreed to appear in the list handed over
 
 
+COALITION = ("partner", "partner_news", "partner_sealed", "listed")  # Submission -> columns
 # The hot path's statements, built once with bound parameters: SQLAlchemy then compiles each
 # once and reuses it (inline `.values(...)` rebuilt a cache key from every value: 3x slower).
 _FIND_SIGNER = (select(signatures.c.id, signatures.c.confirmed_at)
@@ -167,7 +184,7 @@ _INSERT_SIGNATURE = insert(signatures)
 _RENEW_SIGNATURE = (update(signatures).where(signatures.c.id == bindparam("row_id"))
                     .values({c: bindparam(c) for c in ("email_sealed", "name", "postcode",
                                                        "newsletter", "token_key",
-                                                       "token_expires_at")}))
+                                                       "token_expires_at", *COALITION)}))
 _INSERT_MAIL = insert(outbox)
 # Due mails, oldest due first: the order of the index on (sent_at, next_attempt_at), so the
 # database reads the first `limit` entries and stops. Ordered by id alone, it sorted every
@@ -228,7 +245,8 @@ class Database:
         for s, mail, now in items:
             values = {"email_sealed": s.email_sealed, "name": s.name, "postcode": s.postcode,
                       "newsletter": s.newsletter, "token_key": s.token_key,
-                      "token_expires_at": s.token_expires_at}
+                      "token_expires_at": s.token_expires_at,
+                      **{c: getattr(s, c) for c in COALITION}}
             row_id, confirmed = known.get(s.email_key, (None, False))
             if confirmed:
                 outcomes.append("already")
@@ -261,7 +279,8 @@ class Database:
                 return "already"
             values = {"email_sealed": s.email_sealed, "name": s.name, "postcode": s.postcode,
                       "newsletter": s.newsletter, "token_key": s.token_key,
-                      "token_expires_at": s.token_expires_at}
+                      "token_expires_at": s.token_expires_at,
+                      **{c: getattr(s, c) for c in COALITION}}
             if row is None:
                 conn.execute(_INSERT_SIGNATURE, {"email_key": s.email_key, "origin": s.origin,
                                                  "created_at": now, **values})

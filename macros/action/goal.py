@@ -8,6 +8,8 @@ loads this file by its path (service/markup.py), as it does form_markup.py.
 
 from __future__ import annotations
 
+import itertools
+
 GOAL_HINT = ("écrivez un nombre entier positif (`goal: 10000`) ou une liste de paliers "
              "croissants (`goal: [10000, 20000, 50000]`), sans espace dans les nombres")
 
@@ -19,7 +21,7 @@ def goal_steps(value) -> tuple[int, ...] | None:
     if not values or any(isinstance(v, bool) or not isinstance(v, int) or v < 1
                          for v in values):
         return None
-    if any(later <= earlier for earlier, later in zip(values, values[1:], strict=False)):
+    if any(later <= earlier for earlier, later in itertools.pairwise(values)):
         return None
     return tuple(values)
 

@@ -194,7 +194,8 @@ def parse_petition(text: str, label: str) -> Petition:
     return Petition(
         title=data["title"].strip(), addressee=data["addressee"].strip(),
         text=data["text"], demands=tuple(d.strip() for d in demands),
-        goal=goal_for(data["count"], steps), goals=steps, count=data["count"], count_date=count_date, privacy=data["privacy"],
+        goal=goal_for(data["count"], steps), goals=steps, count=data["count"],
+        count_date=count_date, privacy=data["privacy"],
         endpoint=(data.get("endpoint") or "").strip(),
         count_url=(data.get("count_url") or "").strip(),
         call_to_action=(data.get("call_to_action") or DEFAULT_CALL_TO_ACTION).strip(),
