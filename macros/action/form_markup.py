@@ -18,15 +18,16 @@ PETITION_FIELDS = {"name": "name", "email": "email", "postcode": "postcode",
                    # (hidden), its own news (unticked) and the list handed to the addressees.
                    "partner": "partenaire", "partner_news": "nouvelles_partenaire",
                    "listed": "liste"}
-LISTED_LABEL = ("J’accepte que mon nom et mon code postal figurent dans la liste remise aux "
-                "destinataires avec la pétition (facultatif\u00a0; jamais mon adresse "
-                "électronique).")
+# (Worded so that no label repeats another field's name: "Code postal" stays unique.)
+LISTED_LABEL = ("J’accepte que mon nom et les 5 chiffres de ma commune figurent sur la liste "
+                "remise aux destinataires de la pétition (facultatif\u00a0; jamais mon "
+                "courriel).")
 
 
 def partner_news_label(partner_name: str) -> str:
     """The partner's own, separate consent (never ticked in advance)."""
     return (f"Je souhaite recevoir des nouvelles de {partner_name} (facultatif\u00a0: cette "
-            f"organisation recevra alors mon nom et mon adresse électronique).")
+            f"organisation recevra alors mon nom et mon courriel).")
 TESTIMONY_FIELDS = {"testimony": "temoignage", "contact": "contact", "consent": "consent",
                     "honeypot": "website"}
 PRIVACY_ANCHOR = "donnees-personnelles"
