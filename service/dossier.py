@@ -136,7 +136,7 @@ def render_pdf(petition: Petition, rows, partners: dict[str, Partner], day: dt.d
     listed = [r for r in rows if r.listed]
     heading(petition.title, 16)
     line(f"Pétition adressée à {petition.addressee}.")
-    line(f"Signatures confirmées : {format_number(len(rows))}, au {format_day(day)}.",
+    line(f"Signatures confirmées\u00a0: {format_number(len(rows))}, au {format_day(day)}.",
          12, bold=True)
     heading("Texte de la pétition")
     for paragraph in paragraphs(petition.text):
@@ -149,15 +149,15 @@ def render_pdf(petition: Petition, rows, partners: dict[str, Partner], day: dt.d
     heading("Répartition par département")
     line("Département déduit du code postal donné en signant.", 9)
     for code, name, n in by_departement(rows):
-        line(f"{code} {name} : {format_number(n)}")
+        line(f"{code} {name}\u00a0: {format_number(n)}")
     heading("Répartition par organisation partenaire")
     line("Organisation dont le formulaire a servi à signer.", 9)
     for label, n in by_partner(rows, partners):
-        line(f"{label} : {format_number(n)}")
+        line(f"{label}\u00a0: {format_number(n)}")
     heading(f"Signataires qui ont accepté de figurer sur la liste ({format_number(len(listed))})")
-    line("Chaque signataire a coché une case distincte pour y figurer ; les autres sont "
+    line("Chaque signataire a coché une case distincte pour y figurer\u00a0; les autres sont "
          "comptés sans être nommés. Aucune adresse électronique n’est remise.", 9)
-    line(f"Empreinte SHA-256 du fichier {list_name}, remis avec ce dossier :", 9)
+    line(f"Empreinte SHA-256 du fichier {list_name}, remis avec ce dossier\u00a0:", 9)
     pdf.set_font("DejaVu", "", 8)
     pdf.cell(width, 5, digest, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)

@@ -288,7 +288,9 @@ def test_the_dossier_pdf_for_the_addressees(coalition, signed, tmp_path):
     assert pdf.stat().st_mode & 0o777 == 0o600 and listing.stat().st_mode & 0o777 == 0o600
     digest = hashlib.sha256(listing.read_bytes()).hexdigest()
     assert f"SHA-256 de la liste : {digest}" in result.stdout
-    lines = "\n".join(page.extract_text() for page in PdfReader(pdf).pages).splitlines()
+    # (French typography: a no-break space before « : », read here as a plain space)
+    lines = "\n".join(page.extract_text() for page in PdfReader(pdf).pages).replace(
+        "\xa0", " ").splitlines()
     text = " ".join(" ".join(lines).split())  # wrapped lines joined
     assert "Pour que France Travail respecte les droits des personnes sans emploi" in text
     assert "La fin du « score de suspicion »" in text
