@@ -175,8 +175,7 @@ async def confirm(request: Request) -> Response:
         service.count_cache = (0.0, 0)
         choice = await service.call(partners.choice_of_token, service.db,
                                     keyed(s.secret, "token", token))
-        return html_page(momentum.confirmed(s, await service.count(), choice,
-                                            dt.date.today()))
+        return html_page(momentum.confirmed(s, await service.count(), choice))
     status = {"already": 200, "expired": 410}.get(outcome, 404)
     count = await service.count()
     return html_page(pages.token_answer(s.portal_url, outcome, count,

@@ -5,18 +5,24 @@ write, and, when the signer asked for a partner's news, that partner named as a 
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from urllib.parse import quote
 
-from .markup import format_number, progress_text
+from .markup import format_number
 from .pages import page
 from .partners import Attribution
 from .settings import Settings
 
 
-def progress_block(count: int, goal: int, day: dt.date) -> str:
-    label = html.escape(progress_text(count, goal, day))
+def count_sentence(count: int, goal: int) -> str:
+    """« 1 234 personnes ont signé et confirmé, pour un objectif de 10 000 signatures. »"""
+    noun = "personne a" if count < 2 else "personnes ont"
+    return (f"{format_number(count)} {noun} signé et confirmé, pour un objectif de "
+            f"{format_number(goal)} signatures.")
+
+
+def progress_block(count: int, goal: int) -> str:
+    label = html.escape(count_sentence(count, goal))
     return (f'<p class="count" id="signature-count">{label}</p>\n'
             f'<progress id="signature-progress" max="{goal}" value="{min(count, goal)}" '
             f'aria-labelledby="signature-count">{html.escape(format_number(count))}'
@@ -56,12 +62,11 @@ def partner_block(settings: Settings, choice: Attribution | None) -> str:
             f"adressez-vous à {name}.</p>\n")
 
 
-def confirmed(settings: Settings, count: int, choice: Attribution | None,
-              day: dt.date) -> str:
+def confirmed(settings: Settings, count: int, choice: Attribution | None) -> str:
     goal = settings.campaign.goal_at(count)
     return page("Merci, votre signature est confirmée", f"""
 <p>Votre signature compte désormais.</p>
-{progress_block(count, goal, day)}{partner_block(settings, choice)}{share_block(settings)}
+{progress_block(count, goal)}{partner_block(settings, choice)}{share_block(settings)}
 <h2>Écrivez à France Travail</h2>
 <p>Vous pouvez aussi demander vos données et vos scores, ou l’explication d’une décision\u00a0:
 <a href="{html.escape(letters_url(settings))}">choisissez l’un de nos modèles de lettres</a>,

@@ -304,3 +304,18 @@ def test_snippet_pasted_into_a_bare_page_passes_axe(tmp_path, browser):
                 "type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
             context.close()
             assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_real_portal_shows_the_count_on_its_home_page_and_lists_partners(site):
+    """The portal as built from the repository: the home page carries the same bar as the
+    petition page (count published beside the petition page), the Partenaires page says
+    none is declared yet, and the empty list travels with the site."""
+    home = site.article("index.html")
+    assert home.select_one("#petition-progress-label").get_text() == (
+        "0 signature sur un objectif de 10\u202f000, au 23 novembre 2026")
+    assert home.select_one(".petition-progress")["data-count-url"] == "agir/compteur.json"
+    bar = home.select_one("progress#petition-progress-bar")
+    assert (bar["max"], bar["value"]) == ("10000", "0")
+    partners_page = site.article("agir/partenaires.html").get_text(" ")
+    assert "Aucun partenaire n’est encore déclaré." in partners_page
+    assert json.loads(site.path("agir/partenaires.json").read_text()) == []

@@ -211,7 +211,8 @@ def test_the_privacy_notice_names_the_partner_only_when_its_box_is_ticked(signed
 def test_the_confirmation_page_keeps_the_momentum(signed):
     _, page = signed["carol"]
     assert re.search(r'<progress id="signature-progress" max="\d+" value="\d+"', page.text)
-    assert "sur un objectif de" in page.text
+    assert re.search(r'id="signature-count">\d personnes ont signé et confirmé, pour un '
+                     r"objectif de \d+ signatures\.</p>", page.text), page.text
     assert 'href="https://bsky.app/intent/compose?text=' in page.text  # the portal's links
     assert "mailto:?subject=" in page.text
     assert 'href="https://portail-france-travail.example.org/agir/droits.html"' in page.text
