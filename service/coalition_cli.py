@@ -14,6 +14,7 @@ from . import crypto
 from .dossier import write_dossier
 from .markup import format_number
 from .partners import confirmed_by_partner, partner_label, sealed_optins
+from .portal_files import portal_module
 from .settings import ROOT, Settings
 from .storage import Database
 
@@ -112,9 +113,9 @@ def _cell(value: str) -> str:
 
 def cmd_ecrire_dossier(args, settings: Settings, db: Database) -> None:
     root = Path(os.environ.get("SERVICE_ROOT") or ROOT)
-    pdf, listing, digest, count = write_dossier(db, root / "data" / "petition.yml",
-                                                settings.campaign.partners, args.dossier,
-                                                dt.date.today())
+    petition = root / portal_module("floor/config.py").PETITION_DATA
+    pdf, listing, digest, count = write_dossier(db, petition, settings.campaign.partners,
+                                                args.dossier, dt.date.today())
     print(f"Dossier écrit : {pdf}\nListe remise avec lui : {listing}\n"
           f"SHA-256 de la liste : {digest}\n{format_number(count)} signatures confirmées.")
 

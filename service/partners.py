@@ -23,10 +23,11 @@ from nacl.public import PublicKey, SealedBox
 from sqlalchemy import func, select
 
 from .markup import PETITION_FIELDS
+from .portal_files import portal_module
 from .settings import origin_of
 from .storage import Database, signatures
 
-PARTNERS_DATA = "data/partenaires.yml"
+PARTNERS_DATA = portal_module("floor/config.py").PARTNERS_DATA
 
 
 class PartnerDataError(ValueError):

@@ -94,11 +94,21 @@ def check_kit(kit: Path, site: Path, rewritten: set[str]) -> None:
             "même commit que le site publié, puis publiez le compteur à nouveau")
 
 
+def packaging():
+    """The repository's own packaging (make mirror), absent from the service's image."""
+    try:
+        from scripts import build, mirror
+    except ImportError:
+        raise PublicationError("--kit demande le dépôt complet (scripts/mirror.py) : lancez "
+                               "la commande depuis un clone du dépôt, là où `make mirror` "
+                               "a fait le kit") from None
+    return mirror.Commit, mirror.package, build.replace_dir
+
+
 def refresh_kit(kit: Path, site: Path, record: dict) -> None:
     """The kit made again from `site`, same name, version and commit, its manifest saying
     which count it carries; swapped in whole once complete."""
-    from scripts.build import replace_dir  # the repository's own packaging (make mirror)
-    from scripts.mirror import Commit, package
+    Commit, package, replace_dir = packaging()
 
     manifest = json.loads((kit / "manifest.json").read_text(encoding="utf-8"))
     commit = Commit(manifest["commit"], int(manifest["source_date_epoch"]),
@@ -139,6 +149,7 @@ def publish_count(site: Path, page: str, record: dict, kit: Path | None = None) 
     counter = petition.parent / COUNT_FILE
     counter_name = counter.relative_to(site).as_posix()
     if kit is not None:
+        packaging()  # before anything is written
         check_kit(kit, site, {*updated, counter_name})
     written = []
     _write(counter, json.dumps(record, ensure_ascii=False) + "\n")

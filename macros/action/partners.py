@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..floor.config import PARTNERS_DATA
 from ..floor.errors import Problem, did_you_mean, raise_if_any
 from ..floor.textfile import read_text
 from ..floor.yamldata import YamlDoc, parse_yaml
@@ -36,7 +37,6 @@ from .form_markup import (
     partner_news_label,
 )
 
-PARTNERS_DATA = "data/partenaires.yml"
 REQUIRED = ("nom", "code", "site", "contact", "origines")
 KEYS = (*REQUIRED, "cle_publique")
 CODE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,28}[a-z0-9])?$")

@@ -30,6 +30,7 @@ BIBLIOGRAPHY_DIR = "bibliography"
 PETITION_DATA = "data/petition.yml"
 PETITION_PAGE = "agir/petition.md"
 MIRRORS_DATA = "data/miroirs.yml"
+PARTNERS_DATA = "data/partenaires.yml"
 REDIRECTS_DATA = "data/redirections.yml"
 RECIPIENTS_DATA = "data/destinataires.yml"
 
