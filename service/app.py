@@ -125,24 +125,26 @@ async def sign(request: Request) -> Response:
     form, _bad_encoding = forms.read_form(body)
     checked = forms.check_signature(form)
     origin, allowed = post_origin(request, s)
+    brought = partners.attribute(form, origin, s.campaign.partners)  # coalitions
+    partner = s.campaign.partners.get(brought.partner)
+    # The form shown again keeps the partner's code and the signer's other choices.
+    form_page = partial(pages.signature_form_page, partner=partners.form_partner(partner))
+    partners.keep_choices(checked.values, brought)
     if not allowed:
-        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
-                                                   forms.REFUSALS["origin"]), 403)
+        return html_page(form_page(s.portal_url, checked.values, {},
+                                   forms.REFUSALS["origin"]), 403)
     if forms.is_bot(form, PETITION_FIELDS):
         return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
     if not service.limiter.allow(client_address(request, s)):
-        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
-                                                   forms.REFUSALS["rate"]), 429)
+        return html_page(form_page(s.portal_url, checked.values, {},
+                                   forms.REFUSALS["rate"]), 429)
     if not checked.ok:
-        return html_page(pages.signature_form_page(s.portal_url, checked.values,
-                                                   checked.errors), 422)
+        return html_page(form_page(s.portal_url, checked.values, checked.errors), 422)
     email = checked.clean["email"]
     token = secrets.token_urlsafe(32)
     now = utcnow()
     email_key = keyed(s.secret, "email", email)
     subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}")
-    brought = partners.attribute(form, origin, s.campaign.partners)  # coalitions
-    partner = s.campaign.partners.get(brought.partner)
     text += partners.mail_notice(partner, brought.partner_news)
     submission = Submission(
         email_key=email_key, email_sealed=crypto.seal(s.public_key, email),
@@ -157,7 +159,7 @@ async def sign(request: Request) -> Response:
     outcome = await service.signatures.sign(submission, Mail(email_key, email, subject, text),
                                             now)
     if outcome == "already":
-        return html_page(pages.signature_form_page(
+        return html_page(form_page(
             s.portal_url, checked.values, {"email": forms.MESSAGES["already"]}), 409)
     service.wake.set()
     return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))

@@ -100,6 +100,17 @@ def attribute(form: Mapping[str, str], origin: str,
     return Attribution(partner.code if partner else "", news, bool(form.get(f["listed"])))
 
 
+def form_partner(partner: Partner | None) -> tuple[str, str, bool] | None:
+    """What the form shown again needs to keep signing for `partner`."""
+    return (partner.code, partner.name, partner.takes_news) if partner else None
+
+
+def keep_choices(values: dict[str, str], brought: Attribution) -> None:
+    """The boxes ticked besides the signature, kept in the form shown again."""
+    values["partner_news"] = "oui" if brought.partner_news else ""
+    values["listed"] = "oui" if brought.listed else ""
+
+
 def seal_for_partner(partner: Partner, name: str, email: str, postcode: str) -> str:
     """What the partner receives of one supporter, sealed to its key alone."""
     record = json.dumps({"nom": name, "adresse": email, "code_postal": postcode},

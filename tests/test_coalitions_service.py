@@ -348,3 +348,17 @@ def test_publishing_the_count_keeps_the_mirror_kit_consistent(coalition, signed,
         "diffèrent : sources.html) : refaites le kit avec `make mirror` depuis le même commit "
         "que le site publié, puis publiez le compteur à nouveau")
     assert (site / "agir" / "compteur.json").read_text() == before
+
+
+def test_a_refused_partner_form_comes_back_still_signing_for_the_partner(coalition):
+    service, origins = coalition["service"], coalition["origins"]
+    answer = post(service.url + "signer", urllib.parse.urlencode({
+        "name": "Hugo Erreur", "email": "hugo@example.org", "postcode": "35",
+        "consent": "oui", "partenaire": "lumiere", "nouvelles_partenaire": "oui",
+        "liste": "oui"}), origin=origins["lumiere"])
+    assert answer.status == 422
+    assert '<input type="hidden" name="partenaire" value="lumiere">' in answer.text
+    assert re.search(r'name="nouvelles_partenaire" type="checkbox" value="oui" checked',
+                     answer.text)
+    assert re.search(r'name="liste" type="checkbox" value="oui" checked', answer.text)
+    assert "Je souhaite recevoir des nouvelles de Association Lumière" in answer.text
