@@ -219,6 +219,14 @@ def test_the_confirmation_page_keeps_the_momentum(signed):
     assert "<script" not in page.text
 
 
+def test_the_service_pages_of_the_coalition_are_valid_html(signed, tmp_path):
+    from test_html_valid import vnu_errors
+    for name in ("alice", "bob"):  # with and without the partner named as a recipient
+        (tmp_path / f"{name}.html").write_text(signed[name][1].text, encoding="utf-8")
+    (tmp_path / "refus.html").write_text(signed["eve"][1], encoding="utf-8")
+    assert vnu_errors(sorted(tmp_path.glob("*.html"))) == []
+
+
 def test_counts_by_partner_in_statistics_and_the_published_file(coalition, signed, tmp_path):
     service = coalition["service"]
     stats = service.cli("statistiques").stdout
