@@ -305,8 +305,8 @@ def parser() -> argparse.ArgumentParser:
                 "jamais sur le serveur)")
     p.add_argument("dossier", type=Path, help="dossier où écrire les deux clés")
     p = command("exporter", cmd_exporter,
-                "liste des signatures confirmées à remettre aux destinataires (nom, code "
-                "postal, date)")
+                "liste interne des signatures confirmées (nom, code postal, date) ; pour les "
+                "destinataires, ecrire-dossier ne nomme que qui l’a accepté")
     p.add_argument("--courriels", action="store_true",
                    help="ajoute les adresses électroniques (demande --cle-privee)")
     p.add_argument("--cle-privee", type=Path, help="fichier de la clé privée de l’équipe")
