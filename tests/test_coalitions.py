@@ -265,6 +265,22 @@ def test_bad_partners_file_and_unknown_partner_code_fail_the_build(tmp_path):
             "à data/partenaires.yml, ou videz PORTAL_PARTNER") in result.output, result.output
 
 
+def test_make_check_reports_a_bad_partners_file(tmp_path):
+    import subprocess
+
+    from support.sites import ROOT, script
+    project = make_site(tmp_path, docs=PAGES, data={
+        "petition.yml": PETITION,
+        "partenaires.yml": PARTNERS.replace("    - https://sanscle.example.net",
+                                            "    - https://sanscle.example.net/signer")})
+    leave_out_of_nav(project, "/agir/*.md")
+    result = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert ("data/partenaires.yml:14: origine refusée : « https://sanscle.example.net/signer » "
+            "— une origine seule, sans chemin") in result.stdout, result.stdout
+
+
 def test_a_misspelt_partner_code_gets_a_suggestion():
     partners = parse_partners(PARTNERS, LABEL)
     assert [str(p) for p in check_partner_setting(partners, {"PORTAL_PARTNER": "lumire"})] == [
