@@ -32,6 +32,7 @@ BIBLIOGRAPHY_DIR = "bibliography"
 PETITION_DATA = "data/petition.yml"
 PETITION_PAGE = "agir/petition.md"
 MIRRORS_DATA = "data/miroirs.yml"
+PARTNERS_DATA = "data/partenaires.yml"
 REDIRECTS_DATA = "data/redirections.yml"
 ARCHIVES_DATA = "data/archives.yml"   # recorded archived copies (macros/citations/archives.py)
 DOCUMENTS_DIR = "documents"           # documents kept by the campaign (macros/citations/kept.py)

@@ -14,7 +14,21 @@ from collections.abc import Mapping
 # Longest accepted value of each field, in characters (the service refuses longer ones).
 LIMITS = {"name": 100, "email": 254, "postcode": 5, "testimony": 10_000, "contact": 200}
 PETITION_FIELDS = {"name": "name", "email": "email", "postcode": "postcode",
-                   "consent": "consent", "newsletter": "newsletter", "honeypot": "website"}
+                   "consent": "consent", "newsletter": "newsletter", "honeypot": "website",
+                   # Coalitions (service/partners.py): the partner who brought the signer
+                   # (hidden), its own news (unticked) and the list handed to the addressees.
+                   "partner": "partenaire", "partner_news": "nouvelles_partenaire",
+                   "listed": "liste"}
+# (Worded so that no label repeats another field's name: "Code postal" stays unique.)
+LISTED_LABEL = ("J’accepte que mon nom et les 5 chiffres de ma commune figurent sur la liste "
+                "remise aux destinataires de la pétition (facultatif\u00a0; jamais mon "
+                "courriel).")
+
+
+def partner_news_label(partner_name: str) -> str:
+    """The partner's own, separate consent (never ticked in advance)."""
+    return (f"Je souhaite recevoir des nouvelles de {partner_name} (facultatif\u00a0: cette "
+            f"organisation recevra alors mon nom et mon courriel).")
 TESTIMONY_FIELDS = {"testimony": "temoignage", "contact": "contact", "consent": "consent",
                     "honeypot": "website"}
 PRIVACY_ANCHOR = "donnees-personnelles"
@@ -102,9 +116,11 @@ def petition_form(action: str, *, names: Mapping[str, str] | None = None,
                   values: Mapping[str, str] | None = None,
                   errors: Mapping[str, str] | None = None,
                   call_to_action: str = "Signer la pétition",
-                  privacy_href: str = f"#{PRIVACY_ANCHOR}") -> str:
-    """A plain form POSTed to `action`: it works with JavaScript off."""
-    n = {key: html.escape(value) for key, value in (names or PETITION_FIELDS).items()}
+                  privacy_href: str = f"#{PRIVACY_ANCHOR}",
+                  partner: tuple[str, str, bool] | None = None) -> str:
+    """A plain form POSTed to `action`: it works with JavaScript off. `partner` (code, name,
+    whether it takes its own opt-ins) marks a partner's or mirror's copy of the form."""
+    n = {key: html.escape(value) for key, value in {**PETITION_FIELDS, **(names or {})}.items()}
     v, e, p = values or {}, errors or {}, "petition"
     return f"""<form class="petition-form" method="post" action="{html.escape(action)}" accept-charset="utf-8">
 {error_summary(e, p)}<p class="petition-form__required">Tous les champs sont obligatoires, sauf l’inscription aux nouvelles de la campagne.</p>
@@ -118,9 +134,25 @@ def petition_form(action: str, *, names: Mapping[str, str] | None = None,
 <label for="petition-consent">J’accepte que mes données soient traitées pour cette pétition, comme expliqué dans la <a href="{html.escape(privacy_href)}">notice sur les données personnelles</a>.</label>{_message(e, 'consent', p)}</p>
 <p class="petition-form__check"><input id="petition-newsletter" name="{n['newsletter']}" type="checkbox" value="oui"{_checked(v, 'newsletter')}>
 <label for="petition-newsletter">Je souhaite recevoir des nouvelles de la campagne (facultatif, sans lien avec la signature).</label></p>
+{_partner_fields(n, v, partner)}<p class="petition-form__check"><input id="petition-listed" name="{n['listed']}" type="checkbox" value="oui"{_checked(v, 'listed')}>
+<label for="petition-listed">{html.escape(LISTED_LABEL)}</label></p>
 <p><button type="submit" class="md-button md-button--primary">{html.escape(call_to_action)}</button></p>
 </form>
 """  # noqa: E501 (HTML is easier to review one element a line)
+
+
+def _partner_fields(n: Mapping[str, str], v: Mapping[str, str],
+                    partner: tuple[str, str, bool] | None) -> str:
+    if partner is None:
+        return ""
+    code, name, takes_news = partner
+    hidden = f'<input type="hidden" name="{n["partner"]}" value="{html.escape(code)}">\n'
+    if not takes_news:
+        return hidden
+    return (hidden + f'<p class="petition-form__check"><input id="petition-partner-news" '
+            f'name="{n["partner_news"]}" type="checkbox" value="oui"'
+            f'{_checked(v, "partner_news")}>\n<label for="petition-partner-news">'
+            f"{html.escape(partner_news_label(name))}</label></p>\n")
 
 
 def testimony_form(action: str, *, values: Mapping[str, str] | None = None,

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import crypto, forms, health, pages
+from . import crypto, forms, health, momentum, pages, partners
 from .groupcommit import GroupCommit
 from .mailbox import mailbox_key
 from .mailer import already_signed_mail, confirmation_mail
@@ -145,36 +145,44 @@ async def sign(request: Request) -> Response:
     form, _bad_encoding = forms.read_form(body)
     checked = forms.check_signature(form)
     origin, allowed = post_origin(request, s)
+    brought = partners.attribute(form, origin, s.campaign.partners)  # coalitions
+    partner = s.campaign.partners.get(brought.partner)
+    # The form shown again keeps the partner's code and the signer's other choices.
+    form_page = partial(pages.signature_form_page, partner=partners.form_partner(partner))
+    partners.keep_choices(checked.values, brought)
     if not allowed:
-        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
-                                                   forms.REFUSALS["origin"]), 403)
+        return html_page(form_page(s.portal_url, checked.values, {},
+                                   forms.REFUSALS["origin"]), 403)
     if forms.is_bot(form, PETITION_FIELDS):
         return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
     if not await service.limiter.allow(client_address(request, s)):
-        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
-                                                   forms.REFUSALS["rate"]), 429)
+        return html_page(form_page(s.portal_url, checked.values, {},
+                                   forms.REFUSALS["rate"]), 429)
     if not checked.ok:
-        return html_page(pages.signature_form_page(s.portal_url, checked.values,
-                                                   checked.errors), 422)
+        return html_page(form_page(s.portal_url, checked.values, checked.errors), 422)
     email = checked.clean["email"]  # mail goes to the address as typed
     token = secrets.token_urlsafe(32)
     now = utcnow()
     email_key = keyed(s.secret, "email", mailbox_key(email))  # one mailbox, one signature
+    subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}")
+    text += partners.mail_notice(partner, brought.partner_news)
     submission = Submission(
         email_key=email_key, email_sealed=crypto.seal(s.public_key, email),
         name=checked.clean["name"], postcode=checked.clean["postcode"],
         newsletter=checked.clean["newsletter"], origin=origin,
         token_key=keyed(s.secret, "token", token),
-        token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days))
-    letters = Letters(email_key, email,
-                      confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}"),
-                      already_signed_mail(s))
+        token_expires_at=now + dt.timedelta(days=s.campaign.retention.link_days),
+        partner=brought.partner, partner_news=brought.partner_news, listed=brought.listed,
+        partner_sealed=partners.seal_for_partner(partner, checked.clean["name"], email,
+                                                 checked.clean["postcode"])
+        if brought.partner_news else None)
+    letters = Letters(email_key, email, (subject, text), already_signed_mail(s))
     try:
         await service.signatures.sign(submission, letters, now)
     except SQLAlchemyError as error:  # its message may quote what the reader typed
         log.error("signature: database error (%s)", type(error).__name__)
-        return html_page(pages.signature_form_page(s.portal_url, checked.values, {},
-                                                   forms.REFUSALS["unavailable"]), 503)
+        return html_page(form_page(s.portal_url, checked.values, {},
+                                   forms.REFUSALS["unavailable"]), 503)
     service.wake.set()
     return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
 
@@ -190,9 +198,10 @@ def _token(value: str) -> str | None:
 async def _token_answer(service: Service, outcome: str) -> Response:
     s = service.settings
     status = {"already": 200, "expired": 410}.get(outcome, 404)
-    return html_page(pages.token_answer(s.portal_url, outcome, await service.count(),
-                                        s.campaign.goal, s.campaign.retention.link_days),
-                     status)
+    count = await service.count()
+    return html_page(pages.token_answer(s.portal_url, outcome, count,
+                                        s.campaign.goal_at(count),
+                                        s.campaign.retention.link_days), status)
 
 
 async def confirm_page(request: Request) -> Response:
@@ -234,15 +243,16 @@ async def confirm(request: Request) -> Response:
             return html_page(pages.unavailable(s.portal_url), 503)
     if outcome == "confirmed":
         service.count_cache = (0.0, 0)
-        return html_page(pages.confirmed(s.portal_url, await service.count(),
-                                         s.campaign.goal))
+        choice = await service.call(partners.choice_of_token, service.db,
+                                    keyed(s.secret, "token", token))
+        return html_page(momentum.confirmed(s, await service.count(), choice))
     return await _token_answer(service, outcome)
 
 
 async def count_json(request: Request) -> Response:
     service: Service = request.app.state.service
     count = await service.count()
-    return JSONResponse({"count": count, "goal": service.settings.campaign.goal,
+    return JSONResponse({"count": count, "goal": service.settings.campaign.goal_at(count),
                          "date": dt.date.today().isoformat()},
                         headers={"Access-Control-Allow-Origin": "*",
                                  "Cache-Control": f"public, max-age={int(COUNT_TTL)}"})

@@ -10,14 +10,13 @@ import argparse
 import datetime as dt
 import html
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
-from . import crypto
+from . import coalition_cli, crypto
 from .exports import csv_text
-from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, format_number, progress_text, with_count
+from .markup import format_number
 from .migrations import migrate
 from .private_files import restrict_umask, write_private
 from .ratelimit import keyed
@@ -47,17 +46,6 @@ def _write(text: str, target: Path | None) -> None:
         raise CommandError(f"{target} : écriture impossible ({error.strerror}) ; indiquez "
                            "avec --sortie un fichier dans un dossier où vous pouvez "
                            "écrire") from None
-    print(f"Écrit : {target}", file=sys.stderr)
-
-
-def _publish(text: str, target: Path) -> None:
-    """A file of the public site (the count): replaced whole, readable by the web server
-    (it keeps the mode of the file it replaces, 0644 for a new one)."""
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.chmod(mode)
-    os.replace(temporary, target)
     print(f"Écrit : {target}", file=sys.stderr)
 
 
@@ -140,6 +128,7 @@ def cmd_statistiques(args, settings: Settings) -> None:
     print("\nPar site :")
     for label, n in sorted(by_origin.items(), key=lambda item: -item[1]):
         print(f"  {label:<40} {n:>8}")
+    coalition_cli.print_partner_stats(db, settings)
 
 
 def _origin_label(origin: str, labels: dict[str, str]) -> str:
@@ -224,35 +213,19 @@ def cmd_dechiffrer_temoignages(args, settings) -> None:
 
 
 def cmd_publier_compteur(args, settings: Settings) -> None:
-    count = _database(settings).count()
-    today = dt.date.today()
-    site, page = args.site, args.site / args.page
-    if not page.exists():
-        raise CommandError(f"{page} introuvable : indiquez le dossier du site construit "
-                           "(make build écrit site/) et, si besoin, --page")
-    counter = page.parent / "compteur.json"
-    _publish(json.dumps({"count": count, "goal": settings.campaign.goal,
-                         "date": today.isoformat()}) + "\n", counter)
-    text = page.read_text(encoding="utf-8")
-    label = html.escape(progress_text(count, settings.campaign.goal, today))
-    text, found = re.subn(rf'(<p [^>]*id="{COUNT_LABEL_ID}"[^>]*>)[^<]*(</p>)',
-                          lambda m: m.group(1) + label + m.group(2), text)
-    bar = rf'(<progress [^>]*id="{COUNT_BAR_ID}"[^>]*>)[^<]*(</progress>)'
-    value = str(min(count, settings.campaign.goal))
-    text, found_bar = re.subn(
-        bar, lambda m: re.sub(r'value="\d+"', f'value="{value}"', m.group(1))
-        + html.escape(format_number(count)) + m.group(2), text)
-    if not (found and found_bar):
-        raise CommandError(f"{page} : le compteur de la pétition est introuvable dans la page")
-    _publish(text, page)
-    home = site / "index.html"  # its sign box shows the same count to readers without script
-    if home.exists() and home.resolve() != page.resolve():
-        updated = with_count(home.read_text(encoding="utf-8"), count, settings.campaign.goal,
-                             today)
-        if updated is not None:
-            _publish(updated, home)
-    print(f"Compteur publié dans {site} : {count} signatures au {today.isoformat()}.",
-          file=sys.stderr)
+    from .publication import PublicationError, count_record, publish_count
+    db = _database(settings)
+    count, today = db.count(), dt.date.today()
+    campaign = settings.campaign
+    record = count_record(count, campaign.goal_at(count), campaign.goals, today,
+                          coalition_cli.partner_counts(db, settings))
+    try:
+        publish_count(args.site, args.page, record, args.kit)
+    except PublicationError as error:
+        raise CommandError(str(error)) from None
+    kit = f" et dans le kit {args.kit}" if args.kit else ""
+    print(f"Compteur publié dans {args.site}{kit} : {count} signatures au "
+          f"{today.isoformat()}.", file=sys.stderr)
 
 
 def cmd_envoyer(args, settings: Settings) -> None:
@@ -328,8 +301,8 @@ def parser() -> argparse.ArgumentParser:
                 "jamais sur le serveur)")
     p.add_argument("dossier", type=Path, help="dossier où écrire les deux clés")
     p = command("exporter", cmd_exporter,
-                "liste des signatures confirmées à remettre aux destinataires (nom, code "
-                "postal, date)")
+                "liste interne des signatures confirmées (nom, code postal, date) ; pour les "
+                "destinataires, ecrire-dossier ne nomme que qui l’a accepté")
     p.add_argument("--courriels", action="store_true",
                    help="ajoute les adresses électroniques (demande --cle-privee)")
     p.add_argument("--cle-privee", type=Path, help="fichier de la clé privée de l’équipe")
@@ -375,7 +348,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("site", type=Path, help="dossier du site construit, par exemple site/")
     p.add_argument("--page", default="agir/petition.html",
                    help="page de la pétition dans le site (agir/petition.html par défaut)")
+    p.add_argument("--kit", type=Path,
+                   help="kit de miroir fait depuis ce site (make mirror : dist/), refait avec "
+                        "le nouveau compteur pour que ses empreintes restent justes")
     command("envoyer", cmd_envoyer, "envoie maintenant les courriels en attente")
+    coalition_cli.register(command, _database, CommandError)
     p = command("servir", cmd_servir, "lance le service web (uvicorn)")
     p.add_argument("--hote", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001)
@@ -392,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.function is cmd_dechiffrer_temoignages and args.fichier:
             settings = None
         else:
-            settings = None if args.function in NO_SETTINGS else load_settings()
+            settings = (None if args.function in NO_SETTINGS
+                        or getattr(args, "no_settings", False) else load_settings())
         if args.function is cmd_oublier and not (args.adresse or args.temoignage):
             raise CommandError("indiquez l’adresse électronique de la personne, ou "
                                "--temoignage REFERENCE")

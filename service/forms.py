@@ -39,8 +39,9 @@ MESSAGES = {
 # Whole-form refusals (shown above the form, which keeps what was typed).
 REFUSALS = {
     "origin": "Ce formulaire nous arrive d’un site que nous ne connaissons pas. Vérifiez "
-              "l’adresse de la page où vous l’avez rempli : seuls le portail et ses miroirs "
-              "déclarés peuvent l’envoyer. Vous pouvez aussi le renvoyer d’ici.",
+              "l’adresse de la page où vous l’avez rempli : seuls le portail, ses miroirs et ses "
+              "partenaires déclarés peuvent l’envoyer. Vous pouvez aussi le renvoyer "
+              "d’ici.",
     "rate": "Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
             "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
             "conservé ci-dessous.",

@@ -11,13 +11,15 @@ from common.form_markup import (
     PRIVACY_ANCHOR,
     TESTIMONY_FIELDS,
     error_summary,
+    format_day,
     format_number,
     petition_form,
     progress_text,
     testimony_form,
     with_count,
 )
+from common.goal import goal_for, goal_steps
 
 __all__ = ["COUNT_BAR_ID", "COUNT_LABEL_ID", "LIMITS", "PETITION_FIELDS", "PRIVACY_ANCHOR",
-           "TESTIMONY_FIELDS", "error_summary", "format_number", "petition_form",
-           "progress_text", "testimony_form", "with_count"]
+           "TESTIMONY_FIELDS", "error_summary", "format_day", "format_number", "goal_for",
+           "goal_steps", "petition_form", "progress_text", "testimony_form", "with_count"]

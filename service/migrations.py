@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    inspect,
     select,
     text,
 )
@@ -115,10 +116,28 @@ def _v3_limits_and_health(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE rate_limits SET UNLOGGED"))
 
 
+def _v4_coalitions(conn: Connection) -> None:
+    # Partner attribution, the partner's own opt-in (sealed to its key) and the consent to
+    # appear in the addressees' list. Versions 2 and 3 are other changes (numbered apart so
+    # that the branches merge); a database created by version 1 of this code already has
+    # these columns, so only the missing ones are added.
+    present = {c["name"] for c in inspect(conn).get_columns("signatures")}
+    kinds = {"partner": "VARCHAR(40) NOT NULL DEFAULT ''",
+             "partner_news": "BOOLEAN NOT NULL DEFAULT FALSE",
+             "partner_sealed": "TEXT",
+             "listed": "BOOLEAN NOT NULL DEFAULT FALSE"}
+    for column, kind in kinds.items():
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE signatures ADD COLUMN {column} {kind}"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_signatures_partner "
+                      "ON signatures (partner)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "signatures, outbox, testimonies", _v1_initial),
     (2, "links, mail kinds and cap, counters", _v2_links_and_mail_cap),
     (3, "rate_limits, service_health", _v3_limits_and_health),
+    (4, "partners, their opt-ins, the addressees' list", _v4_coalitions),
 ]
 
 

@@ -69,11 +69,12 @@ def _privacy(portal_url: str) -> str:
     return f"{portal_url}#{PRIVACY_ANCHOR}"
 
 
-def signature_form_page(portal_url: str, values, errors, refusal: str = "") -> str:
+def signature_form_page(portal_url: str, values, errors, refusal: str = "",
+                        partner: tuple[str, str, bool] | None = None) -> str:
     notice = error_summary({"form": refusal}, "petition").replace(
         'href="#petition-form"', 'href="#petition-name"') if refusal else ""
     form = petition_form("signer", values=values, errors=errors,
-                         privacy_href=_privacy(portal_url))
+                         privacy_href=_privacy(portal_url), partner=partner)
     return page("Signer la pétition", notice + form, portal_url)
 
 

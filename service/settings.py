@@ -44,6 +44,14 @@ class Campaign:
     service_url: str
     # origin ("https://host[:port]") -> label shown in statistics: the portal, then mirrors
     origins: dict[str, str] = field(default_factory=dict)
+    goals: tuple[int, ...] = ()  # every step of the goal (common/goal.py)
+    partners: dict = field(default_factory=dict)  # code -> service.partners.Partner
+    share_links: tuple = ()  # `extra.action.share_links` of mkdocs.yml ({name, url})
+
+    def goal_at(self, count: int) -> int:
+        """The goal shown for `count`: it steps up once reached."""
+        from .markup import goal_for
+        return goal_for(count, self.goals or (self.goal,))
 
 
 @dataclass(frozen=True)
@@ -128,9 +136,27 @@ def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
         for entry in yaml.safe_load(mirror_file.read_text(encoding="utf-8")) or []:
             if isinstance(entry, dict) and origin_of(str(entry.get("url", ""))):
                 origins.setdefault(origin_of(str(entry["url"])), str(entry.get("nom", "miroir")))
-    return Campaign(title=str(data.get("title", "")).strip(), goal=int(data.get("goal", 0)),
+    from .markup import goal_steps
+    from .partners import PartnerDataError, load_partners
+    steps = goal_steps(data.get("goal")) or (1,)
+    try:
+        partners = load_partners(root)
+    except PartnerDataError as error:
+        raise SettingsError(str(error)) from None
+    for partner in partners.values():  # data/partenaires.yml: the one list of partners
+        for origin in partner.origins:
+            origins.setdefault(origin, partner.name)
+    return Campaign(title=str(data.get("title", "")).strip(), goal=steps[0],
                     retention=retention, service_url=str(block.get("url") or ""),
-                    origins=origins)
+                    origins=origins, goals=steps, partners=partners,
+                    share_links=_share_links(root))
+
+
+def _share_links(root: Path) -> tuple:
+    """The portal's share links (checked by the build), for the confirmation page."""
+    links = _config.PortalConfig.read(root / _config.CONFIG_FILE).share_links or []
+    return tuple(link for link in links if isinstance(link, dict)
+                 and str(link.get("url", "")).startswith("https://"))
 
 
 def _flag(env, name: str, default: bool) -> bool:

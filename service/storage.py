@@ -28,6 +28,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     select,
@@ -52,6 +53,13 @@ signatures = Table(
     Column("origin", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("confirmed_at", DateTime),
+    # Coalitions (migration 4, service/partners.py): the partner whose form was used, its
+    # own news (the name and address sealed to the partner's key, never the team's), and
+    # the consent to appear in the list handed to the addressees (service/dossier.py).
+    Column("partner", String(40), nullable=False, server_default=""),
+    Column("partner_news", Boolean, nullable=False, server_default=false()),
+    Column("partner_sealed", Text),
+    Column("listed", Boolean, nullable=False, server_default=false()),
     Index("ix_signatures_confirmed_at", "confirmed_at"),
 )
 # The confirmation links sent for a signature. Signing a pending address again sends a new
@@ -115,6 +123,10 @@ SIGNATURE_DATA = {
     "origin": "site",
     "created_at": "date",
     "confirmed_at": "confirmation",
+    "partner": "partenaire",
+    "partner_news": "nouvelles du partenaire",
+    "partner_sealed": "nouvelles du partenaire",
+    "listed": "liste remise",
 }
 TESTIMONY_DATA = {
     "sealed": "témoignage",
@@ -202,6 +214,10 @@ class Submission:
     origin: str
     token_key: str
     token_expires_at: dt.datetime
+    partner: str = ""                 # code of the partner whose form was used
+    partner_news: bool = False        # the partner's own news asked for
+    partner_sealed: str | None = None  # name and address sealed to the partner's key
+    listed: bool = False              # agreed to appear in the list handed over
 
 
 @dataclass(frozen=True)
@@ -213,6 +229,9 @@ class MailCap:
 
 
 DEFAULT_CAP = MailCap()
+
+
+COALITION = ("partner", "partner_news", "partner_sealed", "listed")  # Submission -> columns
 
 
 # The hot path's statements, built once with bound parameters: SQLAlchemy then compiles each
@@ -327,7 +346,7 @@ class Database:
                 new_rows[s.email_key] = {
                     "email_key": s.email_key, "email_sealed": s.email_sealed, "name": s.name,
                     "postcode": s.postcode, "newsletter": s.newsletter, "origin": s.origin,
-                    "created_at": now}
+                    "created_at": now, **{c: getattr(s, c) for c in COALITION}}
             elif count[0] >= cap.total:
                 outcomes.append("capped")
                 continue

@@ -69,8 +69,13 @@ def test_endpoint_urls(url, allowed):
      "seules les adresses https:// complètes sont acceptées (http:// uniquement vers 127.0.0.1 "
      "ou localhost, pour les essais)"),
     (("goal: 10000", "goal: dix mille"),
-     "data/petition.yml:7: `goal` doit être un nombre entier positif : « dix mille » — écrivez le "
-     "nombre sans espace ni point, par exemple 12000"),
+     "data/petition.yml:7: `goal` doit être un nombre entier positif ou une liste de paliers "
+     "croissants : « dix mille » — écrivez un nombre entier positif (`goal: 10000`) ou une "
+     "liste de paliers croissants (`goal: [10000, 20000, 50000]`), sans espace dans les "
+     "nombres"),
+    (("goal: 10000", "goal: [10000, 5000]"),
+     "data/petition.yml:7: `goal` doit être un nombre entier positif ou une liste de paliers "
+     "croissants : « [10000, 5000] » — écrivez un nombre entier positif"),
     (("count_date: 2026-12-01", "count_date: 01/12/2026"),
      "data/petition.yml:9: `count_date` n’est pas une date : « 01/12/2026 » — écrivez la date du "
      "relevé sous la forme AAAA-MM-JJ, sans guillemets"),
@@ -213,7 +218,8 @@ def test_broken_petition_fails_the_build(tmp_path):
     assert "2 erreurs de contenu" in result.output, result.output
     assert ("data/petition.yml:10: adresse refusée pour `endpoint` : « ftp://signer.example.org »"
             in result.output)
-    assert "data/petition.yml:7: `goal` doit être un nombre entier positif : « -3 »" \
+    assert ("data/petition.yml:7: `goal` doit être un nombre entier positif ou une liste de "
+            "paliers croissants : « -3 »") \
         in result.output
 
 

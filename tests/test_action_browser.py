@@ -206,6 +206,20 @@ def test_live_count_updates_the_bar(open_page, served):
     assert page.locator("progress").evaluate("bar => bar.value") == 1234
 
 
+def test_live_count_shows_the_goal_step_the_published_file_gives(open_page, served):
+    """The goal steps up (issue 26): the published count carries the current step."""
+    _, recorder = served
+    recorder.count_reply = (200, {"count": 6000, "goal": 10000, "date": "2026-12-01"})
+    try:
+        page = open_page("agir/petition.html")
+        page.wait_for_selector(".petition-progress[data-live=true]")
+        assert page.locator("#petition-progress-label").inner_text() == (
+            "6\u202f000 signatures sur un objectif de 10\u202f000, au 1er décembre 2026")
+        assert page.locator("progress").evaluate("bar => [bar.value, bar.max]") == [6000, 10000]
+    finally:
+        recorder.count_reply = (200, {"count": 1234, "date": "2026-12-01"})
+
+
 @pytest.mark.parametrize("reply", [(500, {"count": 99}), (200, b"pas du JSON"),
                                    (200, {"count": "beaucoup"})])
 def test_failing_live_count_keeps_the_build_time_count(browser, served, reply):

@@ -283,7 +283,7 @@ def test_the_defaults_are_written_once():
     """The data files' paths appear in the code of macros/, scripts/ and service/ only in
     common/config.py."""
     literals = ('"data/petition.yml"', '"data/miroirs.yml"', '"data/redirections.yml"',
-                '"data/destinataires.yml"',
+                '"data/destinataires.yml"', '"data/partenaires.yml"',
                 '"bibliography"', '"bibliography_dir"', '"history_uri"', '"versions_file"')
     found = []
     for folder in ("common", "macros", "scripts", "service", "linkcheck"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common.form_markup import with_count
 from scripts.served_count import local_service, refresh
-from support.service import free_port, get, post, wait_for_port
+from support.service import confirm, free_port, get, post, wait_for_port
 from support.sites import ROOT, build_env, script
 
 LABEL = re.compile(r'<p class="petition-progress__label" id="petition-progress-label">([^<]*)</p>')
@@ -65,7 +65,7 @@ def test_a_confirmed_signature_is_counted_in_the_served_pages_without_javascript
         while time.monotonic() < deadline and "jeton=" not in log.read_text(errors="replace"):
             time.sleep(0.2)
         link = re.search(r"(http://\S+/confirmer\?jeton=[\w-]+)", log.read_text()).group(1)
-        assert "Merci, votre signature est confirmée" in get(link).text
+        assert "Merci, votre signature est confirmée" in confirm(link).text
         for url in (petition, home):
             label, value, text = shown_count(wait_for_count(url, "1 signature "))
             assert label.startswith("1 signature sur un objectif de 10\u202f000, au "), label

@@ -519,7 +519,8 @@ def test_publish_count_into_the_built_site(service, site, tmp_path):
     current = count(service)
     service.cli("publier-compteur", str(published))
     data = json.loads((published / "agir" / "compteur.json").read_text())
-    assert data == {"count": current, "goal": 10000, "date": dt.date.today().isoformat()}
+    assert data == {"count": current, "goal": 10000, "date": dt.date.today().isoformat(),
+                    "goals": [10000, 20000, 50000], "partners": {}}
     page = (published / "agir" / "petition.html").read_text()
     from service.markup import progress_text
     assert f'id="petition-progress-label">{progress_text(current, 10000, dt.date.today())}<' \
@@ -533,7 +534,7 @@ def test_migrations_are_versioned_and_applied_once(service):
     assert service.cli("migrer").stdout.strip() == "Schéma à jour."
     with service.engine.connect() as conn:
         assert conn.execute(text("SELECT version FROM schema_version ORDER BY version")
-                            ).scalars().all() == [1, 2, 3]
+                            ).scalars().all() == [1, 2, 3, 4]
 
 
 def test_purge_everything_at_the_end_of_the_campaign(service):

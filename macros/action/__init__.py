@@ -18,6 +18,7 @@ from common.config import PortalConfig
 
 from ..floor.errors import ContentError, Problem
 from ..pages.listings import relative_link
+from .coalition import build_partner, register_coalition_macros
 from .letters import (
     check_contact,
     contact_html,
@@ -110,7 +111,7 @@ def register_action_macros(env, session, deferred) -> None:
                        if action.contact else "")
         else:
             contact = contact_html(contact_or_fail(), "Signer la pétition")
-        return render_petition(action.petition, contact)
+        return render_petition(action.petition, contact, partner=build_partner(session))
 
     def testimony_form() -> str:
         """The testimony form to the action service; without a service, the contact."""
@@ -133,6 +134,7 @@ def register_action_macros(env, session, deferred) -> None:
                         ("testimony_form", testimony_form)):
         env.macro(deferred(macro), name)
     env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
+    register_coalition_macros(env, session, deferred)
     recipients = functools.cache(
         lambda: load_recipients(PortalConfig.from_mkdocs(env.conf).root))
     register_letter_macros(env, deferred, recipients, lambda: f"docs/{env.page.file.src_uri}")

@@ -25,6 +25,7 @@ from common.form_markup import (
 )
 from common.form_markup import format_number as format_number
 from common.form_markup import progress_text as progress_text
+from common.goal import GOAL_HINT, goal_for, goal_steps
 
 from ..floor.errors import ContentError, Problem, did_you_mean, raise_if_any
 from ..floor.french import format_day
@@ -84,6 +85,7 @@ class Petition:
     retention: Retention | None = None
     # Dated corrections of the text, newest first: shown above it, before anyone signs.
     corrections: tuple[tuple[dt.date, str], ...] = ()
+    goals: tuple[int, ...] = ()         # every step of `goal` (goal.py); `goal` is the current
 
     @property
     def form_action(self) -> str:
@@ -151,7 +153,12 @@ def parse_petition(text: str, label: str) -> Petition:
                                   and all(_is_text(d) for d in demands)):
         problem("demands", "`demands` doit être une liste de revendications (textes)",
                 "écrivez une ligne `  - …` par revendication sous `demands:`")
-    for key, minimum in (("goal", 1), ("count", 0)):
+    goal = data.get("goal")
+    steps = goal_steps(goal)
+    if "goal" in data and steps is None:
+        problem("goal", f"`goal` doit être un nombre entier positif ou une liste de paliers "
+                        f"croissants : « {goal} »", GOAL_HINT)
+    for key, minimum in (("count", 0),):
         value = data.get(key)
         if key in data and (isinstance(value, bool) or not isinstance(value, int)
                             or value < minimum):
@@ -203,8 +210,9 @@ def parse_petition(text: str, label: str) -> Petition:
     raise_if_any(problems)
     return Petition(
         title=data["title"].strip(), addressee=data["addressee"].strip(),
-        text=data["text"], demands=tuple(d.strip() for d in demands), goal=data["goal"],
-        count=data["count"], count_date=count_date, privacy=data["privacy"],
+        text=data["text"], demands=tuple(d.strip() for d in demands),
+        goal=goal_for(data["count"], steps), goals=steps, count=data["count"],
+        count_date=count_date, privacy=data["privacy"],
         endpoint=(data.get("endpoint") or "").strip(),
         count_url=(data.get("count_url") or "").strip(),
         call_to_action=(data.get("call_to_action") or DEFAULT_CALL_TO_ACTION).strip(),
@@ -334,10 +342,11 @@ def sign_box_html(petition: Petition, sign_href: str, script_src: str = "",
             f"</div>\n")
 
 
-def form_html(petition: Petition) -> str:
-    """A plain form POSTed to the signature service: it works with JavaScript off."""
+def form_html(petition: Petition, partner: tuple[str, str, bool] | None = None) -> str:
+    """A plain form POSTed to the signature service: it works with JavaScript off. A
+    mirror's build (PORTAL_PARTNER) marks its signatures with the partner's code."""
     return petition_form(petition.form_action, names=petition.field_names,
-                         call_to_action=petition.call_to_action)
+                         call_to_action=petition.call_to_action, partner=partner)
 
 
 def testimony_form_html(petition: Petition) -> str:
@@ -351,11 +360,13 @@ def how_to_sign_html(petition: Petition, contact: str) -> str:
             f"{markdown_block(petition.how_to_sign).strip()}\n\n{contact}\n\n</div>\n")
 
 
-def render_petition(petition: Petition, contact: str = "") -> str:
+def render_petition(petition: Petition, contact: str = "",
+                    partner: tuple[str, str, bool] | None = None) -> str:
     """The petition page body, in Markdown with HTML blocks. Its count stands first on the
-    page, in the sign box the build puts above it (`sign_box_html`); its note stays here."""
+    page, in the sign box the build puts above it (`sign_box_html`); its note stays here.
+    A mirror's build (PORTAL_PARTNER) signs for its partner."""
     demands = "\n".join(f"1. {inline(d)}" for d in petition.demands)
-    sign = (form_html(petition) if petition.form_action
+    sign = (form_html(petition, partner) if petition.form_action
             else how_to_sign_html(petition, contact))
     rights = f"\n{contact}\n" if contact and petition.form_action else ""
     note = (f'<div class="petition-progress__note" markdown>\n\n'

@@ -20,6 +20,7 @@ import yaml
 from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 
 from ..action.letters import check_contact
+from ..action.partners import PARTNERS_DATA, Partner, check_partner_setting, load_partners
 from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
 from ..charts import CHARTS_DIR, chart_ids, check_chart, checked_files, unknown_chart
@@ -47,6 +48,7 @@ class Content:
     petition: Petition | None = None
     mirrors: list[Mirror] = field(default_factory=list)
     archives: dict[str, ArchiveRecord] = field(default_factory=dict)  # data/archives.yml
+    partners: list[Partner] = field(default_factory=list)
 
 
 def _caught(read: Callable, problems: list[Problem], default=None):
@@ -165,6 +167,8 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     petition_file = config.petition_data
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
+    content.partners = _caught(lambda: load_partners(root / PARTNERS_DATA), problems, [])
+    problems += check_partner_setting(content.partners)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..action import write_published_count
+from ..action.coalition import write_partners_file
 from ..citations.export import publish_documents, write_exports
 from ..pages.news import news_items
 from ..sitewide.compact import compact_site
@@ -55,6 +56,7 @@ def run_site_steps(site_dir: Path, session: BuildSession) -> None:
     session.publication.write_images(portal, site_dir, rewritten(site_dir, urls, session.started)
                                      if quick else None)
     write_published_count(session.action, site_dir, urls)
+    write_partners_file(session, site_dir, urls)
     site_url = config.site_url.rstrip("/") + "/"
     info = FeedInfo(config.site_name, config.site_description, site_url,
                     author=config.site_author)

@@ -3,8 +3,9 @@
    into the published site by `python -m service publier-compteur`: the reader's browser
    asks the portal (or the mirror it reads), never the signature service. With `count_url`,
    it is the organisation's JSON. Reads {"count": 1234, "date": "2026-12-01"} (date
-   optional) and updates the bar; on any failure (no count published yet, offline copy)
-   the count written in the page stays. */
+   optional; "goal", when given, is the current step of a goal that steps up) and updates
+   the bar; on any failure (no count published yet, offline copy) the count written in the
+   page stays. */
 (function () {
   "use strict";
   var box = document.querySelector(".petition-progress[data-count-url]");
@@ -36,10 +37,14 @@
     })
     .then(function (data) {
       var count = data && data.count;
+      // The goal steps up once reached: the published file gives the current step.
+      if (data && typeof data.goal === "number" && data.goal > 0 &&
+          Math.floor(data.goal) === data.goal) goal = data.goal;
       if (typeof count !== "number" || !isFinite(count) || count < 0 ||
           Math.floor(count) !== count || !(goal > 0)) return;
       label.textContent = number(count) + (count < 2 ? " signature" : " signatures") +
         " sur un objectif de " + number(goal) + ", au " + day(dateOf(data.date));
+      bar.max = goal;
       bar.value = Math.min(count, goal);
       bar.textContent = number(count);
       box.setAttribute("data-live", "true");
