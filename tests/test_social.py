@@ -154,6 +154,23 @@ def test_share_images_are_deterministic_bytes(site, tmp_path):
                                                 render_card(other)]
 
 
+def test_share_images_drawn_ahead_in_another_process_are_the_images_drawn_in_place(tmp_path):
+    """Issue 28: a build starts drawing the images its cache lacks in a second process while
+    its pages are built; the images it writes are the ones drawn in place."""
+    cards = [Card(f"Enquête numéro {number}", "Enquête", "Portail") for number in range(3)]
+    ahead = ShareImages(tmp_path / "ahead")
+    ahead.prerender(cards[:1])  # fewer than the minimum: nothing started
+    assert ahead.drawing == {}
+    ahead.prerender([*cards, cards[0]], minimum=1)  # each card once
+    assert len(ahead.drawing) == 3
+    assert ahead.many(cards) == [render_card(card) for card in cards]
+    assert ahead.drawing == {} and ahead.drawn == 3
+    assert len(list((tmp_path / "ahead").glob("*.png"))) == 3
+    again = ShareImages(tmp_path / "ahead")
+    again.prerender(cards, minimum=1)  # all cached: nothing to draw
+    assert again.drawing == {}
+
+
 def test_long_titles_are_shortened_on_the_image_not_cut_mid_word():
     from macros.sitewide.share_image import TITLE_LINES, layout_title
 

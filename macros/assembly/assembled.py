@@ -35,16 +35,17 @@ class Assembled:
              ) -> Assembled:
         """Read and check everything once; ContentError for any content mistake. `keep`:
         what becomes of a page's mistakes (the preview keeps them); `draw_ahead`: start
-        drawing the charts the cache lacks in a second process (not for a quick preview,
-        which draws only those of the pages it rebuilds)."""
+        drawing the charts and share images the cache lacks in second processes (not for
+        a quick preview, which draws only those of the pages it rebuilds)."""
         portal = Portal.load(config, known_names=known_names, memo=memo)
         # data/petition.yml as the collection step read it: once per build.
         action = Action.with_petition(portal.content.petition, config.docs_dir, config)
         # Placeholders are refused here, before any page is built, in a publishing build.
         publication = Publication.load(conf, portal, action)
         charts = Charts(portal.root, portal.sources)
-        if draw_ahead:
+        if draw_ahead:  # drawn in second processes while the pages are built
             charts.prerender(portal.corpus.chart_ids())
+            publication.images.prerender(publication.cards(portal).values())
         assembled = cls(portal, action, publication,
                         PagePipeline(config, portal, publication, action, keep=keep), charts)
         assembled.notices(config)

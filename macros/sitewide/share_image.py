@@ -12,9 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import multiprocessing
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,9 @@ TITLE_SIZES = (68, 60, 52, 46, 40)
 TITLE_LINES = 5
 # Bumped when the drawing changes, so that cached images are drawn again.
 DRAWING_VERSION = "3"
+# Fewer images to draw than this: drawn at the end of the build. Starting a drawing process
+# costs about as much as drawing a few.
+PRERENDER_MIN = 8
 
 
 @dataclass(frozen=True)
@@ -142,11 +147,44 @@ class ShareImages:
         digest.update(_file_digest(self.font_path))
         return digest.hexdigest()
 
+    # Images being drawn in a second process (`prerender`): key -> render_card's answer.
+    drawing: dict[str, Future] = field(default_factory=dict, repr=False)
+
+    def prerender(self, cards: Iterable[Card], minimum: int = PRERENDER_MIN) -> None:
+        """Start drawing, in a second process, the images the cache lacks: the build goes on
+        meanwhile (as the charts do, macros/charts/__init__.py), and `png` takes each one
+        when the site's images are written. What the second process has not begun by then
+        is drawn here."""
+        todo = {}
+        for card in cards:
+            key = self.key(card)
+            if key not in todo and not (self.cache_dir / f"{key}.png").is_file():
+                todo[key] = card
+        if len(todo) < minimum:
+            return
+        # "spawn": a clean process, not a copy of this one and of its threads.
+        pool = ProcessPoolExecutor(max_workers=1,
+                                   mp_context=multiprocessing.get_context("spawn"))
+        for key, card in todo.items():
+            self.drawing[key] = pool.submit(render_card, card, self.font_path)
+        pool.shutdown(wait=False)  # the process ends once the queue is drawn
+
+    def _drawn_apart(self, key: str) -> bytes | None:
+        with self._lock:
+            future = self.drawing.pop(key, None)
+        if future is None or future.cancel():  # not begun over there: drawn here
+            return None
+        try:
+            return future.result()
+        except Exception:  # the drawing process died (killed, out of memory): drawn here
+            return None
+
     def png(self, card: Card) -> bytes:
-        cached = self.cache_dir / f"{self.key(card)}.png"
+        key = self.key(card)
+        cached = self.cache_dir / f"{key}.png"
         if cached.is_file():
             return cached.read_bytes()
-        data = render_card(card, self.font_path)
+        data = self._drawn_apart(key) or render_card(card, self.font_path)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         # Written beside, then renamed: a build running alongside never reads half a file.
         partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
