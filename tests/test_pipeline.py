@@ -103,3 +103,39 @@ def test_body_line():
     text = "---\ntitle: A\n---\n\nLe texte.\n"
     assert body_line(text, "\nLe texte.\n") == 4
     assert body_line(text, "") == 1
+
+
+# -- One front-matter reader, one chart pattern (issue 28) ---------------------------------
+
+FRONT = "---\ntitle: Une page\n---\n\nTexte ! {{ chart(\"a-b\") }} et {{ chart('c') }}.\n"
+
+
+@pytest.mark.parametrize("text", [FRONT, "\ufeff" + FRONT, FRONT.replace("\n", "\r\n"),
+                                  "\ufeff" + FRONT.replace("\n", "\r\n")])
+def test_every_reader_finds_the_same_front_matter(text):
+    """The build, the typography fixer and the preview read a front matter with or without
+    a byte order mark, with `\\n` or `\\r\\n` line ends, through the one pattern."""
+    from macros.engine.quick_preview import signature
+    from macros.pages.corpus import chart_calls
+    from macros.pages.frontmatter import front_matter_end, front_matter_text, split_front_matter
+    from macros.pages.typography import find_fixes
+
+    front, problems = split_front_matter(text, "docs/x.md")
+    assert problems == [] and front.meta == {"title": "Une page"} and front.body_line == 4
+    end = front_matter_end(text)
+    assert text[end:] == front.body and front_matter_text(text) == text[:end]
+    assert signature(text)[0] == text[:end]
+    assert chart_calls(text) == ["a-b", "c"] == list(signature(text)[2])
+    # The typography rules see the front matter as such (`title: …` is no French colon)
+    # and find the one mistake of the text: the space before « ! ».
+    fixes = find_fixes(text)
+    assert [text[f.start:f.end + 1] for f in fixes] == [" !"] and fixes[0].start > end
+
+
+def test_an_unclosed_front_matter_is_named_whatever_its_line_ends():
+    from macros.pages.frontmatter import split_front_matter
+
+    for text in ("---\ntitle: x\n", "\ufeff---\r\ntitle: x\r\n"):
+        _, problems = split_front_matter(text, "docs/x.md")
+        assert [p.message for p in problems] == [
+            "en-tête jamais refermé : la ligne `---` de fin manque"]
