@@ -75,14 +75,15 @@ def preview_time(project: Path, repeats: int = 3, timeout: float = 600) -> dict:
         started = time.perf_counter()
         _wait(url, "</html>", timeout)
         first = time.perf_counter() - started
-        runs = []
+        runs, loads = [], []
         for number in range(repeats):
             marker = f"apercu{number}x{time.time_ns()}"
             saved = time.perf_counter()
             page.write_text(f"{original}\n\nTexte ajouté {marker}.\n", encoding="utf-8")
             _wait(url, marker, timeout)
             runs.append(time.perf_counter() - saved)
-        return {"first_serve_seconds": first, "seconds": runs}
+            loads.append(os.getloadavg()[0])  # a busy machine's figure says so beside it
+        return {"first_serve_seconds": first, "seconds": runs, "load_average": loads}
     finally:
         page.write_text(original, encoding="utf-8")
         stop([server], 30)

@@ -434,6 +434,14 @@ def bench_n(n: int, work: Path, repeats: int, warmup: int, seed: int, charts: bo
     return out
 
 
+def _loads(loads: list[float]) -> str:
+    """The one-minute load averages seen beside a measure, e.g. `0.4–1.9`."""
+    if not loads:
+        return "?"
+    low, high = min(loads), max(loads)
+    return f"{low:.1f}" if round(low, 1) == round(high, 1) else f"{low:.1f}–{high:.1f}"
+
+
 def paired_ratios(out: dict) -> dict:
     """Portal / baseline, repetition by repetition (builds of one repetition run one after
     the other, under the same load), then the median of those: on a shared machine whose
@@ -574,7 +582,8 @@ def format_report(report: dict) -> str:
         if "preview" in run:
             lines.append(f"  make check {_seconds(run['check']['seconds'])} s; preview of a "
                          f"saved investigation (make serve) {_seconds(run['preview']['seconds'])}"
-                         f" s, first page served after {run['preview']['first_serve_seconds']:.1f}"
+                         f" s (load average {_loads(run['preview'].get('load_average', []))}),"
+                         f" first page served after {run['preview']['first_serve_seconds']:.1f}"
                          " s")
         for variant in ("portal", "baseline"):
             s = run[f"{variant}_sizes"]
