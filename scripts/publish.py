@@ -29,6 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from common.config import portal_environ
 from scripts.build import atomic_build, with_commit_date
 
 KEEP = 3
@@ -134,7 +135,8 @@ def publish_local(site: Path, dest: Destination, release: str, keep: int = KEEP)
 # -- A server, by rsync over SSH -------------------------------------------------------
 
 def ssh_command() -> list[str]:
-    return shlex.split(os.environ.get("PORTAL_PUBLISH_SSH", "ssh"))
+    """PORTAL_PUBLISH_SSH (empty counts as unset: common/config.py), else `ssh`."""
+    return shlex.split(portal_environ().get("PORTAL_PUBLISH_SSH", "ssh"))
 
 
 def remote_script(dest: Destination, release: str, keep: int = KEEP) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from common.config import PortalConfig
 from common.form_markup import with_count
 
 INTERVAL = 1.0  # seconds between two questions to the service
@@ -96,7 +97,7 @@ def follow_local_count(site_dir: Path, petition_page: str,
                        environ=os.environ) -> Callable[[], None]:
     """For the preview: follow the service of PORTAL_SERVICE_URL (set by make serve) when it
     runs on this machine; the stop (which does nothing otherwise)."""
-    service = local_service(environ.get("PORTAL_SERVICE_URL", ""))
+    service = local_service(PortalConfig.from_mkdocs({}, environ).service_url)
     if service is None:
         return lambda: None
     pages = [petition_page.removesuffix(".md") + ".html", "index.html"]

@@ -314,3 +314,15 @@ def test_line_of_a_nav_entry_in_the_file_that_gives_nav(inherited, tmp_path):
     assert written.value_where("sources.md", "nav") == ("mkdocs.yml", None)  # replaced
     parent = read_mkdocs_yml(tmp_path / "parent" / "mkdocs.yml")
     assert parent.value_where("sources.md", "nav") == ("mkdocs.yml", 4)
+
+
+def test_every_portal_variable_follows_the_rule(monkeypatch, tmp_path):
+    """PORTAL_PUBLISH_SSH and PORTAL_SERVICE_URL, read by the scripts, follow the one rule:
+    set but empty is unset (an empty ssh command would fail in the middle of a publication)."""
+    from scripts.publish import ssh_command
+
+    monkeypatch.setenv("PORTAL_PUBLISH_SSH", "")
+    assert ssh_command() == ["ssh"]
+    monkeypatch.setenv("PORTAL_PUBLISH_SSH", "ssh -p 2222")
+    assert ssh_command() == ["ssh", "-p", "2222"]
+    assert PortalConfig.from_mkdocs({}, {"PORTAL_SERVICE_URL": " "}).service_url == ""
