@@ -1,7 +1,7 @@
 """The site-wide steps on a built folder, for an engine that has no hook to run them
 (Zensical): `python -m scripts.postbuild site/ [--config-file mkdocs.yml]`. The steps
-themselves are macros/engine/postbuild.py's `run_site_steps`, which MkDocs runs from the
-macros' `on_post_build` hook."""
+themselves are macros/assembly/site_steps.py's, which MkDocs runs from the macros'
+`on_post_build` hook."""
 
 from __future__ import annotations
 

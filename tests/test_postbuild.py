@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from macros.engine.postbuild import rewritten
+from macros.assembly.site_steps import rewritten
 
 
 def test_a_quick_preview_knows_the_pages_it_rewrote(tmp_path):

@@ -50,6 +50,7 @@ class BuildSession:
         self.action: Action | None = None
         self.charts: Charts | None = None
         self.publication: Publication | None = None
+        self.assembled: Assembled | None = None  # what the build read (macros/assembly/)
         self.pipeline: PagePipeline | None = None  # one page's way (macros/assembly/)
         self.page: PageRef | None = None
         # The page being built: its decorations, and the errors raised inside its macro
@@ -85,6 +86,7 @@ class BuildSession:
             if not preview.keep(error):
                 raise stop_build(error) from None
             return self
+        self.assembled = assembled
         self.portal, self.action = assembled.portal, assembled.action
         self.publication, self.pipeline = assembled.publication, assembled.pipeline
         self.charts = assembled.charts

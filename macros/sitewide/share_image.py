@@ -154,7 +154,8 @@ class ShareImages:
         """Start drawing, in a second process, the images the cache lacks: the build goes on
         meanwhile (as the charts do, macros/charts/__init__.py), and `png` takes each one
         when the site's images are written. What the second process has not begun by then
-        is drawn here."""
+        is drawn here. Each image it draws goes into the cache: under Zensical, the build's
+        process starts the drawing and the post-build step's process takes the images."""
         todo = {}
         for card in cards:
             key = self.key(card)
@@ -166,7 +167,8 @@ class ShareImages:
         pool = ProcessPoolExecutor(max_workers=1,
                                    mp_context=multiprocessing.get_context("spawn"))
         for key, card in todo.items():
-            self.drawing[key] = pool.submit(render_card, card, self.font_path)
+            self.drawing[key] = pool.submit(draw_into, card, self.font_path,
+                                            self.cache_dir / f"{key}.png")
         pool.shutdown(wait=False)  # the process ends once the queue is drawn
 
     def _drawn_apart(self, key: str) -> bytes | None:
@@ -184,12 +186,7 @@ class ShareImages:
         cached = self.cache_dir / f"{key}.png"
         if cached.is_file():
             return cached.read_bytes()
-        data = self._drawn_apart(key) or render_card(card, self.font_path)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        # Written beside, then renamed: a build running alongside never reads half a file.
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
-        partial.write_bytes(data)
-        partial.replace(cached)
+        data = self._drawn_apart(key) or draw_into(card, self.font_path, cached)
         with self._lock:
             self.drawn += 1
         return data
@@ -200,3 +197,15 @@ class ShareImages:
             return [self.png(card) for card in cards]
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(self.png, cards))
+
+
+def draw_into(card: Card, font_path: Path, cached: Path) -> bytes:
+    """The card drawn and kept at `cached` (in the build's process, or in the drawing process
+    `prerender` starts: what it draws is in the cache even for a process that never asks)."""
+    data = render_card(card, font_path)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside, then renamed: a build running alongside never reads half a file.
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
+    partial.write_bytes(data)
+    partial.replace(cached)
+    return data
