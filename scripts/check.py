@@ -14,13 +14,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import yaml
-
 from macros.build.collect import collect
 from macros.engine.page_macros import macro_names
-from macros.floor.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
+from macros.floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from macros.floor.errors import Problem
-from macros.floor.yamldata import syntax_problem
+from macros.floor.yamldata import config_problem
 from macros.pages.easyread import page_problems as easy_read_problems
 from macros.pages.typography import check as check_typography
 from macros.pages.typography import fix as fix_typography
@@ -31,14 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(root: Path, fix: bool, today: dt.date | None = None) -> list[Problem]:
     """Every problem the build would stop on (the same collection step, the same words),
     plus French typography."""
-    try:
-        written = read_mkdocs_yml(root / CONFIG_FILE)
-    except yaml.YAMLError as error:  # nothing else can be read without it
-        return [syntax_problem(error, CONFIG_FILE)]
-    except InheritError as error:
-        return [Problem(label(error.file, root), f"{error.reason} : « {error.inherit} »",
-                        error.line, "corrigez le chemin écrit après `INHERIT:` (relatif au "
-                        "dossier de ce fichier)")]
+    unreadable = config_problem(root / CONFIG_FILE)
+    if unreadable:  # nothing else can be read without it
+        return [unreadable]
+    written = read_mkdocs_yml(root / CONFIG_FILE)
     config = PortalConfig.from_file(written)
     extra = written.data.get("extra") or {}
     docs_dir = config.docs_dir
