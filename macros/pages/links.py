@@ -5,10 +5,11 @@ Used by `make check`, which runs in seconds without building the site.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -60,10 +61,42 @@ def _links_of(text: str) -> tuple[tuple[str, int, bool], ...]:
     return tuple(found)
 
 
+def link_from(page: str, target: str) -> str:
+    """The link to write in `page` (docs-relative) to reach `target` (docs-relative): what
+    MkDocs resolves against the page's own folder."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def _close_pages(resolved: str, pages: Collection[str]) -> list[str]:
+    """The pages nearest to `resolved`: the best one, and those as near as it."""
+    close = difflib.get_close_matches(resolved, sorted(pages), n=3, cutoff=0.6)
+    if close:
+        ratio = {c: difflib.SequenceMatcher(None, resolved, c).ratio() for c in close}
+        close = [c for c in close if ratio[c] >= ratio[close[0]] - 0.02]
+    else:
+        name = posixpath.basename(resolved).lower()
+        close = [p for p in sorted(pages) if name and name in p.lower()][:3]
+    return close
+
+
+def link_hint(page: str, resolved: str, anchor: str, pages: Collection[str]) -> str:
+    """« vouliez-vous dire … ? » with the links to write in `page`, each one working when
+    pasted in place of the broken link; else the pages that exist, as links from `page`."""
+    suffix = f"#{anchor}" if anchor else ""
+    close = _close_pages(resolved, pages)
+    if close:
+        return "vouliez-vous dire " + " ou ".join(
+            f"`{link_from(page, c)}{suffix}`" for c in close) + " ?"
+    known = sorted(pages, key=lambda p: (p.count("/"), p))[:8]
+    more = " …" if len(pages) > 8 else ""
+    return "pages connues : " + ", ".join(f"`{link_from(page, p)}`" for p in known) + more
+
+
 def check_links(pages: Mapping[str, str], docs_label: str,
                 docs_dir: Path | None = None) -> list[Problem]:
     """`pages`: docs-relative path -> Markdown text. With `docs_dir`, links and images to
-    other files of docs/ (pictures, PDF) are checked too."""
+    other files of docs/ (pictures, PDF) are checked too. Every suggestion is the link to
+    write in the page itself (relative to it), as MkDocs reads it."""
     page_anchors: dict[str, frozenset[str]] = {}  # computed for the pages an anchor link targets
 
     def anchors_of(path: str) -> frozenset[str]:
@@ -79,6 +112,17 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                 continue  # external or mailto: checked elsewhere
             file_part, _, anchor = target.partition("#")
             where = f"{docs_label}/{path}"
+            if file_part.startswith("/"):
+                # MkDocs leaves an absolute link as it is (it would break on a mirror, in a
+                # sub-folder or from disk) and the strict build refuses it.
+                resolved = posixpath.normpath(unquote(file_part).lstrip("/"))
+                if resolved in pages or (docs_dir is not None and (docs_dir / resolved).is_file()):
+                    hint = (f"écrivez le lien relatif à la page : "
+                            f"`{link_from(path, resolved)}{'#' + anchor if anchor else ''}`")
+                else:
+                    hint = link_hint(path, resolved, anchor, pages)
+                problems.append(Problem(where, f"lien absolu : `{target}`", line, hint))
+                continue
             if file_part:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path),
                                                              unquote(file_part)))
@@ -90,7 +134,7 @@ def check_links(pages: Mapping[str, str], docs_label: str,
                     continue
                 if resolved not in pages:
                     problems.append(Problem(where, f"lien vers une page introuvable : `{target}`",
-                                            line, did_you_mean(resolved, pages, "pages connues")))
+                                            line, link_hint(path, resolved, anchor, pages)))
                     continue
             else:
                 resolved = path
@@ -98,10 +142,14 @@ def check_links(pages: Mapping[str, str], docs_label: str,
             # MkDocs checks anchors into it on the built page (said in French, with the line).
             if anchor and not anchor.startswith(("note-", "appel-", "source-")) and \
                     not has_macros(pages[resolved]) and anchor not in anchors_of(resolved):
+                base = file_part  # the link as written, its anchor corrected
+                close = difflib.get_close_matches(anchor, sorted(page_anchors[resolved]), n=3,
+                                                  cutoff=0.6)
+                hint = ("vouliez-vous dire " + " ou ".join(f"`{base}#{a}`" for a in close)
+                        + " ?") if close else did_you_mean(anchor, page_anchors[resolved],
+                                                           "ancres connues")
                 problems.append(Problem(where, f"ancre introuvable : `#{anchor}` dans "
-                                               f"`{resolved}`", line,
-                                        did_you_mean(anchor, page_anchors[resolved],
-                                                     "ancres connues")))
+                                               f"`{resolved}`", line, hint))
     return problems
 
 
