@@ -17,12 +17,14 @@ from pathlib import Path
 
 import yaml
 
+from ..action.form_markup import PRIVACY_ANCHOR
 from ..action.letters import check_contact
 from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
 from ..charts._dataset import read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
-from ..citations.sources import Source, read_bibliography
+from ..citations.bibliography_page import uncited
+from ..citations.sources import GROUPS, Source, read_bibliography
 from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from ..floor.errors import ContentError, Problem, did_you_mean
 from ..pages.corpus import Corpus, collect_docs
@@ -178,7 +180,8 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
-    problems += check_links(corpus.texts, docs_label, docs_dir)
+    problems += check_links(corpus.texts, docs_label, docs_dir, MACRO_ANCHORS)
+    problems += readme_problems(corpus.texts, docs_label)
     if nav:
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
@@ -194,7 +197,36 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     petition_file = config.petition_data
     content.petition = _caught(lambda: load_petition(root / petition_file, petition_file),
                                problems)
+    not_cited = uncited(sources, corpus.cited_in())
+    if not_cited:  # advice (macros/build/rules.py): said, never refused
+        problems.append(Problem(config.bibliography_dir, f"{len(not_cited)} source(s) citée(s) "
+                                "nulle part : " + ", ".join(f"{s.key} ({s.path}:{s.line})"
+                                                            for s in not_cited), None,
+                                "citez-la dans une page avec [@clé], ou retirez-la"))
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
+
+
+# The anchors a macro's output may hold, beyond the page's own headings: a link to one of
+# them is checked before the build, as MkDocs checks it on the built page.
+MACRO_ANCHORS: dict[str, frozenset[str]] = {
+    "bibliography": frozenset(GROUPS),
+    "petition": frozenset({"revendications", "signer", PRIVACY_ANCHOR,
+                           "petition-progress-label", "petition-progress-bar"}),
+}
+
+
+def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:
+    """A folder with both README.md and index.md: MkDocs leaves README.md out of the site
+    (and a strict build stops on it)."""
+    problems = []
+    for page in sorted(pages):
+        folder, name = posixpath.split(page)
+        if name.lower() == "readme.md" and posixpath.join(folder, "index.md") in pages:
+            problems.append(Problem(f"{docs_label}/{page}", "`README.md` et `index.md` dans le "
+                                    "même dossier : MkDocs ignorerait `README.md`", None,
+                                    "fusionnez les deux pages dans `index.md`, ou renommez "
+                                    "`README.md` (par exemple `presentation.md`)"))
+    return problems
 
 
 def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:

@@ -17,6 +17,7 @@ from markdown.extensions.toc import slugify
 
 from ..floor.errors import Problem, did_you_mean
 from ..floor.markdown_spans import code_spans
+from .easyread import ANCHOR as EASY_READ_ANCHOR
 from .templates import has_macros
 
 # Opens with `[` (a literal first character makes the search fast); `!` before it: an image.
@@ -92,17 +93,33 @@ def link_hint(page: str, resolved: str, anchor: str, pages: Collection[str]) -> 
     return "pages connues : " + ", ".join(f"`{link_from(page, p)}`" for p in known) + more
 
 
-def check_links(pages: Mapping[str, str], docs_label: str,
-                docs_dir: Path | None = None) -> list[Problem]:
+_MACRO_CALL = re.compile(r"\{\{-?\s*(\w+)\s*\(")
+_FACILE = re.compile(r"\A---[ \t]*\n(?:.*\n)*?facile:", re.M)
+
+
+def check_links(pages: Mapping[str, str], docs_label: str, docs_dir: Path | None = None,
+                macro_anchors: Mapping[str, frozenset[str]] | None = None) -> list[Problem]:
     """`pages`: docs-relative path -> Markdown text. With `docs_dir`, links and images to
     other files of docs/ (pictures, PDF) are checked too. Every suggestion is the link to
-    write in the page itself (relative to it), as MkDocs reads it."""
+    write in the page itself (relative to it), as MkDocs reads it. `macro_anchors`: the
+    anchors each macro's output may hold (None: anchors into a page made partly by macros
+    are left to MkDocs, which checks them on the built page)."""
     page_anchors: dict[str, frozenset[str]] = {}  # computed for the pages an anchor link targets
 
     def anchors_of(path: str) -> frozenset[str]:
         if path not in page_anchors:
-            page_anchors[path] = anchors(pages[path])
+            text = pages[path]
+            found = anchors(text)
+            if _FACILE.match(text):
+                found |= {EASY_READ_ANCHOR}
+            if macro_anchors is not None and has_macros(text):
+                for name in set(_MACRO_CALL.findall(text)):
+                    found |= macro_anchors.get(name, frozenset())
+            page_anchors[path] = found
         return page_anchors[path]
+
+    def checkable(path: str) -> bool:
+        return macro_anchors is not None or not has_macros(pages[path])
 
     problems = []
     for path, text in pages.items():
@@ -141,7 +158,7 @@ def check_links(pages: Mapping[str, str], docs_label: str,
             # A page made partly by macros may have headings its Markdown does not show:
             # MkDocs checks anchors into it on the built page (said in French, with the line).
             if anchor and not anchor.startswith(("note-", "appel-", "source-")) and \
-                    not has_macros(pages[resolved]) and anchor not in anchors_of(resolved):
+                    checkable(resolved) and anchor not in anchors_of(resolved):
                 base = file_part  # the link as written, its anchor corrected
                 close = difflib.get_close_matches(anchor, sorted(page_anchors[resolved]), n=3,
                                                   cutoff=0.6)
