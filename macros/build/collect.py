@@ -24,7 +24,7 @@ from ..action.share import check_share_links
 from ..charts._dataset import read_metadata, read_table
 from ..charts._registry import CHARTS_DIR, chart_ids, load_chart_module, unknown_chart
 from ..citations.bibliography_page import uncited
-from ..citations.sources import GROUPS, Source, read_bibliography
+from ..citations.sources import Source, read_bibliography
 from ..floor.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from ..floor.errors import ContentError, Problem, did_you_mean
 from ..pages.corpus import Corpus, collect_docs
@@ -180,7 +180,8 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names)
     problems += found
-    problems += check_links(corpus.texts, docs_label, docs_dir, MACRO_ANCHORS)
+    problems += check_links(corpus.texts, docs_label, docs_dir,
+                            macro_anchors(sources, corpus.cited_in()))
     problems += readme_problems(corpus.texts, docs_label)
     if nav:
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
@@ -206,13 +207,15 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
 
 
-# The anchors a macro's output may hold, beyond the page's own headings: a link to one of
-# them is checked before the build, as MkDocs checks it on the built page.
-MACRO_ANCHORS: dict[str, frozenset[str]] = {
-    "bibliography": frozenset(GROUPS),
-    "petition": frozenset({"revendications", "signer", PRIVACY_ANCHOR,
-                           "petition-progress-label", "petition-progress-bar"}),
-}
+def macro_anchors(sources: Mapping[str, Source], cited_in: Mapping) -> dict[str, frozenset[str]]:
+    """The anchors a macro's output holds, beyond the page's own headings: a link to one of
+    them is checked before the build, as MkDocs checks it on the built page. The sources
+    page has a heading for each kind of source cited."""
+    return {
+        "bibliography": frozenset(s.group for k, s in sources.items() if k in cited_in),
+        "petition": frozenset({"revendications", "signer", PRIVACY_ANCHOR,
+                               "petition-progress-label", "petition-progress-bar"}),
+    }
 
 
 def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:

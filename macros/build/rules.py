@@ -90,6 +90,9 @@ RULES: tuple[Rule, ...] = (
     Rule("commentaire-non-ferme", ERROR, "commentaire HTML jamais refermé"),
     Rule("macro-inconnue", ERROR, "macro inconnue `…`"),
     Rule("appel-de-macro", ERROR, "appel de macro …"),
+    Rule("macro-caractere", ERROR, "caractère inattendu dans un appel de macro"),
+    Rule("macro-accolade", ERROR, "accolade fermante en trop"),
+    Rule("macro-commentaire", ERROR, "« {# » ouvre un commentaire de macro jamais refermé"),
     Rule("graphique-inconnu", ERROR, "graphique inconnu `…`"),
     Rule("dossier-inconnu", ERROR, "dossier inconnu `…`"),
     # -- Links between pages (macros/pages/links.py; MkDocs says the same) -------------
@@ -99,7 +102,6 @@ RULES: tuple[Rule, ...] = (
     Rule("lien-non-reconnu", ERROR, "lien relatif non reconnu : `…`"),
     Rule("lien-absolu", ERROR, "lien absolu : `…`"),
     Rule("ancre-introuvable", ERROR, "ancre introuvable : `#…` dans `…`"),
-    Rule("ancre-introuvable-ici", ERROR, "ancre introuvable dans cette page : `…`"),
     Rule("readme-et-index", ERROR, "`README.md` et `index.md` dans le même dossier"),
     # -- The navigation and the dossiers (mkdocs.yml) ----------------------------------
     Rule("nav-introuvable", ERROR, "entrée de `nav` vers une page introuvable : `…`"),

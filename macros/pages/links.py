@@ -29,8 +29,14 @@ _EXPLICIT_ID = re.compile(r"\{\s*#(?P<id>[\w-]+)[^}]*\}|\bid=\"(?P<html>[^\"]+)\
 GENERATED = {"notes-et-sources", "droit-de-reponse", "mises-a-jour"}
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
 @functools.lru_cache(maxsize=8192)
 def anchors(markdown: str) -> frozenset[str]:
+    """The anchors of a page: its headings' and explicit ids (an HTML comment hides one, as
+    on the built page), and those the portal adds."""
+    markdown = _COMMENT.sub("", markdown) if "<!--" in markdown else markdown
     found = set(GENERATED)
     seen: dict[str, int] = {}
     for m in _HEADING.finditer(markdown):
