@@ -180,3 +180,64 @@ def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
     assert "aperçu rapide : 1 page(s) reconstruite(s)" in output
     assert "aperçu rapide : 3 page(s) reconstruite(s)" in output  # + the pages made by macros
     assert "A 'dirty' build" not in output and "Traceback" not in output
+
+
+DRAFT = "enquetes/les-robots-de-controle.md"
+DRAFT_LEFT = [
+    "ligne 6 : champ d’en-tête vide : `summary` — remplissez `summary` dans l’en-tête",
+    "ligne 7 : champ d’en-tête vide : `tags` — remplissez `tags` dans l’en-tête",
+    "ligne 16 : texte provisoire « Texte à écrire. » encore en place — écrivez le texte de "
+    "cette section, ou supprimez la section",
+    "ligne 20 : texte provisoire « Texte à écrire. » encore en place — écrivez le texte de "
+    "cette section, ou supprimez la section",
+    "ligne 24 : texte provisoire « Texte à écrire. » encore en place — écrivez le texte de "
+    "cette section, ou supprimez la section",
+]
+
+
+def test_a_new_article_previews_as_a_draft_and_is_refused_by_build_and_check(tmp_path,
+                                                                              browser):
+    """`make new-article`'s page is served with a « Brouillon » banner listing what is left,
+    the rest of the site as usual; `make build` and `make check` refuse it, naming the page
+    and what is left."""
+    project = make_site(tmp_path)
+    created = subprocess.run([*script("new_article"), "Les robots de contrôle", "--root",
+                              str(project)], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60)
+    assert created.returncode == 0, created.stderr
+    with serving(project) as (base, server):
+        draft = wait_for(base + DRAFT.replace(".md", ".html"), "Brouillon")
+        other = fetch(base + "enquetes/une-enquete.html")
+        listing = fetch(base + "enquetes/index.html")
+        page = browser.new_page()
+        try:
+            page.goto(base + DRAFT.replace(".md", ".html"))
+            banner = page.locator("#portal-draft")
+            assert banner.is_visible()
+            text = banner.inner_text()
+            assert text.startswith("Brouillon : 5 points à terminer avant de publier cette "
+                                   f"page (docs/{DRAFT}). Seul l’aperçu la montre : make build, "
+                                   "make check et la CI la refusent tant qu’il en reste.")
+            assert [li.inner_text() for li in banner.locator("li").all()] == DRAFT_LEFT
+            assert page.locator("h2", has_text="Ce que l’on sait").count() == 1
+        finally:
+            page.close()
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    assert "À corriger" not in draft and "portal-preview-error" not in draft
+    assert "Un fait" in other and "Brouillon" not in other
+    assert "Les robots de contrôle" in listing
+    assert f"brouillon : docs/{DRAFT} — 5 points à terminer avant publication (bandeau sur " \
+           "la page)" in output
+    assert "Traceback" not in output
+    # Only the preview is lenient.
+    built = mkdocs_build(project, tmp_path / "site")
+    assert_fails_cleanly(built, "5 erreurs de contenu :", *(
+        f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}"
+        for item in DRAFT_LEFT), "Construction arrêtée : rien n’a été publié.")
+    checked = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 1
+    for item in DRAFT_LEFT:
+        assert f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}" in \
+            checked.stdout
