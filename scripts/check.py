@@ -63,9 +63,10 @@ def main() -> int:
     parser.add_argument("--fix-typography", action="store_true")
     args = parser.parse_args()
     problems = run(args.root.resolve(), args.fix_typography)
-    for problem in problems:
-        print(problem)
     refusals = refused(problems)
+    # Advice only once nothing is refused (as the build): it may be an effect of a mistake.
+    for problem in refusals or problems:
+        print(problem)
     if refusals:
         count = len(refusals)
         print(f"\n{count} problème{'s' if count > 1 else ''} à corriger.", file=sys.stderr)

@@ -4,6 +4,7 @@ is fixed; no request hangs; a change to the bibliography is picked up too."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -177,9 +178,52 @@ def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
         assert "Un ajout." not in fetch(page_url)
         server.terminate()
         output = server.communicate(timeout=15)[0]
-    assert "aperçu rapide : 1 page(s) reconstruite(s)" in output
-    assert "aperçu rapide : 3 page(s) reconstruite(s)" in output  # + the pages made by macros
+    assert "] docs/enquetes/une-enquete.md : aperçu à jour en " in output
+    assert " s (1 page reconstruite)" in output
+    assert " s (3 pages reconstruites)" in output  # + the pages made by macros
     assert "A 'dirty' build" not in output and "Traceback" not in output
+
+
+def test_a_save_prints_one_line_and_a_mistake_prints_the_mistake(tmp_path):
+    """The terminal of `make serve` over real saves: after the start, a save that builds
+    says one line (when, which file, how long); a save with a mistake says the mistake
+    (file, line, fix) and that the error page is served; no routine chatter of MkDocs or
+    mkdocs-macros, no favicon.ico warning, and the settings still to fill in once only."""
+    project = make_site(tmp_path)
+    article = project / "docs" / ARTICLE
+    with serving(project) as (base, server):
+        url = base + "enquetes/une-enquete.html"
+        wait_for(url, "Un fait")
+        with pytest.raises(urllib.error.HTTPError) as asked:
+            fetch(base + "favicon.ico")  # none in the fixture site: no warning for it
+        assert asked.value.code == 404
+        article.write_text(FIXTURE_ARTICLE + "\nUn ajout.\n", encoding="utf-8")
+        wait_for(url, "Un ajout.")
+        article.write_text(FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@dubois2021]"),
+                           encoding="utf-8")
+        wait_for(url, "À corriger")
+        article.write_text(FIXTURE_ARTICLE, encoding="utf-8")
+        wait_for(url, "Un fait")
+        time.sleep(1)  # anything printed late would be counted too
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    after_start = output.split("Serving on", 1)[1].splitlines()[1:]
+    lines = [re.sub(r"^(INFO|ERROR|WARNING) +-  ", "", re.sub(r"\x1b\[\d+m", "", line))
+             for line in after_start if line.strip()]
+    clock = r"\[\d\d:\d\d:\d\d\] "
+    assert len(lines) == 5, "\n".join(lines)
+    assert re.fullmatch(clock + r"docs/enquetes/une-enquete\.md : aperçu à jour en \d+,\d s "
+                        r"\(1 page reconstruite\)", lines[0]), lines
+    assert lines[1] == MISTAKE
+    assert re.fullmatch(clock + r"docs/enquetes/une-enquete\.md : à corriger, la page "
+                        r"d’erreur est servie \(\d+,\d s\)", lines[2]), lines
+    assert re.fullmatch(clock + r"docs/enquetes/une-enquete\.md : portail reconstruit en "
+                        r"\d+,\d s", lines[3]), lines  # after the error page: everything
+    assert lines[4] == "Arrêt de l’aperçu"
+    assert output.count("élément(s) d’exemple ou manquant(s)") == 1
+    for chatter in ("[macros]", "Documentation built", "Detected file changes",
+                    "Reloading browsers", "favicon", "aperçu rapide", "Traceback"):
+        assert chatter not in output
 
 
 DRAFT = "enquetes/les-robots-de-controle.md"

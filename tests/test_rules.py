@@ -177,11 +177,11 @@ def test_check_and_build_give_every_rule_the_same_verdict(tmp_path):
     for line in from_check:
         said.setdefault(rule_named(line).id, []).append(line)
     assert UNLISTED.id not in said, said.get(UNLISTED.id)
-    assert set(said) == {rule.id for rule in RULES}, set(RULES) - set(said)
+    # Advice is said once nothing is refused (below): with mistakes, it may be their effect.
+    assert set(said) == {rule.id for rule in RULES if rule.severity != ADVICE}, said
     # Refused by both: everything but advice is counted in both refusals.
-    refused = [line for line in from_check if rule_named(line).severity != ADVICE]
-    assert f"{len(refused)} problèmes à corriger." in checked.stderr
-    assert f"{len(refused)} erreurs de contenu :" in built.output
+    assert f"{len(from_check)} problèmes à corriger." in checked.stderr
+    assert f"{len(from_check)} erreurs de contenu :" in built.output
     for line in [
         "docs/regles/typo-apostrophe.md:5: apostrophe droite « ' » — utilisez l’apostrophe "
         "typographique « ’ »",

@@ -45,10 +45,10 @@ class Portal:
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label))
-        for problem in advice(problems):
-            advisory.warning("%s", problem)
         refusals = refused(problems)
         unfinished = unfinished_by_page(refusals) if drafts else {}
         raise_if_any(p for p in refusals if not drafts or severity_of(p) != UNFINISHED)
+        for problem in advice(problems):  # with the mistakes, it could be one of their effects
+            advisory.warning("%s", problem)
         return cls(root, docs, config.bib_dir, content.sources, content.corpus,
                    redirects=content.redirects, content=content, unfinished=unfinished)

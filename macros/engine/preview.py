@@ -81,6 +81,7 @@ def error_page(problems: list[Problem], messages: list[str]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>À corriger avant publication</title>
+<link rel="icon" href="data:,">
 <style>
 body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
   padding: 0 1rem; color: #1a1a1a; background: #fff; }}
