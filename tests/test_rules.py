@@ -214,3 +214,11 @@ def test_advice_is_said_by_both_and_refused_by_neither(tmp_path):
     assert all(line.startswith("mkdocs.yml") for line in problem_lines(built.output)
                if line != advice)
     assert checked.stdout.endswith("Contenu vérifié : aucun problème (1 conseil ci-dessus).\n")
+
+
+def test_contributing_shows_the_list_and_its_three_verdicts():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Ce que disent les vérifications", 1)[1].split("\n## ", 1)[0]
+    assert "`macros/build/rules.py`" in section
+    verdicts = re.findall(r"^\| (erreur|à terminer|conseil) \|", section, re.M)
+    assert verdicts == [ERROR, UNFINISHED, ADVICE]
