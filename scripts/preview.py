@@ -50,8 +50,9 @@ from macros.engine.preview import (
 )
 from macros.engine.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
 from macros.floor.config import PortalConfig
-from macros.floor.errors import STOPPED
+from macros.floor.errors import STOPPED, ContentError
 from macros.floor.log import log
+from macros.floor.yamldata import config_problem
 from scripts.build import zensical_build
 
 # The header of a content error's message (macros/floor/errors.py), its problems below it.
@@ -170,6 +171,9 @@ class MkDocsPreview:
                                                     if path != Path(docs_dir)])
 
     def full_build(self) -> None:
+        unreadable = config_problem(self.config_file)
+        if unreadable:  # said in French, as make check and make build say it
+            raise ContentError([unreadable])
         config = self.load()  # afresh, as `mkdocs serve` does: mkdocs.yml may have changed
         config.site_url = self.url
         build(config, serve_url=self.url)
@@ -275,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.dont_write_bytecode = True
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     show_mkdocs_log()
+    unreadable = config_problem(args.config_file)
+    if unreadable:  # nothing can be served without it
+        print(f"{unreadable}\n\nAperçu impossible : corrigez {args.config_file.name}, puis "
+              "relancez la commande.", file=sys.stderr)
+        return 1
     site_dir = Path(tempfile.mkdtemp(prefix="portal-preview-"))
     kind = ZensicalPreview if args.engine == ZENSICAL else MkDocsPreview
     preview = None

@@ -285,3 +285,19 @@ def test_a_new_article_previews_as_a_draft_and_is_refused_by_build_and_check(tmp
     for item in DRAFT_LEFT:
         assert f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}" in \
             checked.stdout
+
+
+def test_a_broken_mkdocs_yml_is_said_in_french_before_serving(tmp_path):
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_url: https://fixture.example.org/", 'site_url: "https://fixture.example.org/'),
+        encoding="utf-8")
+    result = subprocess.run([*script("preview"), "--dev-addr", f"127.0.0.1:{free_port()}"],
+                            cwd=project, env=build_env(), capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        'mkdocs.yml:2:11: fichier YAML illisible : guillemet ouvert et jamais refermé : '
+        '« "https://fixture.example.org/ » — refermez le guillemet (" ou \') de cette ligne'
+        "\n\nAperçu impossible : corrigez mkdocs.yml, puis relancez la commande.\n")
