@@ -211,11 +211,11 @@ def macro_anchors(sources: Mapping[str, Source], cited_in: Mapping) -> dict[str,
     """The anchors a macro's output holds, beyond the page's own headings: a link to one of
     them is checked before the build, as MkDocs checks it on the built page. The sources
     page has a heading for each kind of source cited."""
-    return {
-        "bibliography": frozenset(s.group for k, s in sources.items() if k in cited_in),
-        "petition": frozenset({"revendications", "signer", PRIVACY_ANCHOR,
-                               "petition-progress-label", "petition-progress-bar"}),
-    }
+    return dict(  # by macro name
+        bibliography=frozenset(s.group for k, s in sources.items() if k in cited_in),
+        petition=frozenset({"revendications", "signer", PRIVACY_ANCHOR,
+                            "petition-progress-label", "petition-progress-bar"}),
+    )
 
 
 def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:
