@@ -5,7 +5,10 @@ in place of the broken link, it passes `make check` and the strict build."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+
+import pytest
 
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
@@ -64,3 +67,42 @@ def test_each_suggested_link_works_when_pasted(tmp_path):
     assert built.ok, built.output
     html = (tmp_path / "site" / "enquetes" / "deuxieme-enquete.html").read_text(encoding="utf-8")
     assert 'href="une-enquete.html"' in html and 'href="../sources.html"' in html
+
+
+PAGE = "docs/france-travail/de-la-caf-a-france-travail.md"
+
+
+@pytest.mark.parametrize("typed, expected, suggested", [
+    ("(score-de-suspicon.md)",
+     "lien vers une page introuvable : `score-de-suspicon.md` — vouliez-vous dire "
+     "`score-de-suspicion.md` ?", "score-de-suspicion.md"),
+    ("(/france-travail/score-de-suspicon.md)",
+     "lien absolu : `/france-travail/score-de-suspicon.md` — vouliez-vous dire "
+     "`score-de-suspicion.md` ?", "score-de-suspicion.md"),
+    ("(/france-travail/score-de-suspicion.md)",
+     "lien absolu : `/france-travail/score-de-suspicion.md` — écrivez le lien relatif à la "
+     "page : `score-de-suspicion.md`", "score-de-suspicion.md"),
+])
+def test_the_portal_own_page_gets_the_link_to_write_there(tmp_path, typed, expected,
+                                                         suggested):
+    """The mistake as it was made, in a copy of the portal: the suggestion is relative to
+    the page (not a path from docs/), and pasted, `make check` passes."""
+    project = tmp_path / "portail"
+    project.mkdir()
+    for name in ("docs", "bibliography", "data"):
+        shutil.copytree(ROOT / name, project / name)
+    for name in ("macros", "overrides"):
+        (project / name).symlink_to(ROOT / name)
+    (project / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
+    page = project / PAGE
+    text = page.read_text(encoding="utf-8")
+    assert text.count("(score-de-suspicion.md)") == 1
+    page.write_text(text.replace("(score-de-suspicion.md)", typed), encoding="utf-8")
+    line = text[:text.index("(score-de-suspicion.md)")].count("\n") + 1
+    code, out = check(project)
+    assert code == 1
+    assert f"{PAGE}:{line}: {expected}" in out.splitlines(), out
+    page.write_text(text.replace("(score-de-suspicion.md)", f"({suggested})"),
+                    encoding="utf-8")
+    code, out = check(project)
+    assert code == 0, out
