@@ -127,6 +127,22 @@ class QuietTerminal(logging.Filter):
         return True
 
 
+def portal_notices(output: str) -> list[str]:
+    """The portal's notices in what a build printed (`WARNING -  [portal] …` and the
+    indented lines under it)."""
+    notices: list[str] = []
+    inside = False
+    for line in output.splitlines():
+        if line.startswith("WARNING -  [portal] "):
+            notices.append(line.removeprefix("WARNING -  [portal] "))
+            inside = True
+        elif inside and line.startswith("  ") and line.strip():
+            notices[-1] += "\n" + line
+        else:
+            inside = False
+    return notices
+
+
 def failure_messages(output: str) -> list[str]:
     """What a failed build printed, for the error page: the content problems it listed, or
     else its last lines."""
@@ -229,20 +245,30 @@ class ZensicalPreview:
         self.url = serve_url(host, port, self.config.site_url)
 
     def first_build(self) -> None:
+        self.sources = SourceState(Path(self.config["docs_dir"]),
+                                   [p for p in watched_paths(self.config)
+                                    if p != Path(self.config["docs_dir"])])
         self()
 
     def __call__(self) -> None:
+        """Zensical's whole build; in the terminal, as with MkDocs: the portal's notices
+        (each once), then one line for the save, or the problems."""
+        started = time.monotonic()
+        self.sources.plan()
         with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
             returncode = zensical_build(self.config_file, self.site_dir, dict(os.environ),
                                         output=output)
             output.seek(0)
             said = output.read()
-        sys.stdout.write(said)
-        sys.stdout.flush()
+        for notice in portal_notices(said):
+            logging.getLogger("portal.advisory").warning("%s", notice)
         if returncode != 0:
-            log.error("la construction a échoué : la page d’erreur est servie")
+            for message in failure_messages(said):
+                log.error("%s", message)
             write_error_page(self.site_dir, error_page([], failure_messages(said)),
                              Path(self.config["docs_dir"]))
+        log.info("%s", saved_line(self.sources.changed, self.config_file.parent,
+                                  time.monotonic() - started, None, returncode != 0))
 
     def shutdown(self) -> None:
         pass
