@@ -266,6 +266,12 @@ def test_a_new_article_previews_as_a_draft_and_is_refused_by_build_and_check(tmp
             assert page.locator("h2", has_text="Ce que l’on sait").count() == 1
         finally:
             page.close()
+        # A straight apostrophe, as most editors type it: the page stays served, as a draft.
+        (project / "docs" / ARTICLE).write_text(FIXTURE_ARTICLE + "\nC'est ainsi.\n",
+                                                encoding="utf-8")
+        typed = wait_for(base + "enquetes/une-enquete.html", "Brouillon")
+        assert "ligne 13 : apostrophe droite « &#x27; » — utilisez l’apostrophe typographique " \
+               "« ’ »" in typed and "C'est ainsi." in typed.replace("&#x27;", "'")
         server.terminate()
         output = server.communicate(timeout=15)[0]
     assert "À corriger" not in draft and "portal-preview-error" not in draft
@@ -276,12 +282,14 @@ def test_a_new_article_previews_as_a_draft_and_is_refused_by_build_and_check(tmp
     assert "Traceback" not in output
     # Only the preview is lenient.
     built = mkdocs_build(project, tmp_path / "site")
-    assert_fails_cleanly(built, "5 erreurs de contenu :", *(
+    apostrophe = ("docs/enquetes/une-enquete.md:13: apostrophe droite « ' » — utilisez "
+                  "l’apostrophe typographique « ’ »")
+    assert_fails_cleanly(built, "6 erreurs de contenu :", apostrophe, *(
         f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}"
         for item in DRAFT_LEFT), "Construction arrêtée : rien n’a été publié.")
     checked = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
                              capture_output=True, text=True, timeout=120)
-    assert checked.returncode == 1
+    assert checked.returncode == 1 and apostrophe in checked.stdout
     for item in DRAFT_LEFT:
         assert f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}" in \
             checked.stdout
