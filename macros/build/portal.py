@@ -9,10 +9,12 @@ from pathlib import Path
 
 from ..citations.sources import Source
 from ..floor.config import PortalConfig
-from ..floor.errors import raise_if_any
+from ..floor.errors import Problem, raise_if_any
+from ..floor.log import advisory
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates
 from .collect import Content, collect
+from .rules import UNFINISHED, advice, refused, severity_of, unfinished_by_page
 
 
 @dataclass
@@ -24,11 +26,16 @@ class Portal:
     corpus: Corpus
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
     content: Content | None = None
+    # The preview's drafts: page file label -> what is left before it can be published.
+    unfinished: dict[str, list[Problem]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, config: PortalConfig, known_names: Collection[str] | None = None) -> Portal:
+    def load(cls, config: PortalConfig, known_names: Collection[str] | None = None,
+             drafts: bool = False) -> Portal:
         """Everything read and checked by the collection step shared with `make check`;
-        ContentError listing every problem."""
+        ContentError listing every problem refused (macros/build/rules.py), advice said.
+        `drafts` (the preview only): unfinished pages are kept, with what is left, instead
+        of refused."""
         root, docs = config.root, config.docs_dir
         try:
             docs_label = docs.relative_to(root).as_posix()
@@ -38,6 +45,10 @@ class Portal:
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label))
-        raise_if_any(problems)
+        refusals = refused(problems)
+        unfinished = unfinished_by_page(refusals) if drafts else {}
+        raise_if_any(p for p in refusals if not drafts or severity_of(p) != UNFINISHED)
+        for problem in advice(problems):  # with the mistakes, it could be one of their effects
+            advisory.warning("%s", problem)
         return cls(root, docs, config.bib_dir, content.sources, content.corpus,
-                   redirects=content.redirects, content=content)
+                   redirects=content.redirects, content=content, unfinished=unfinished)

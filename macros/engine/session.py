@@ -20,7 +20,6 @@ from ..action import Action, call_to_action, sign_box, with_sign_box
 from ..build.portal import Portal
 from ..build.publication import Publication, escape_description
 from ..charts import Charts
-from ..citations.bibliography_page import uncited
 from ..citations.notes import render_notes, site_root
 from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..citations.syntax import find_citations
@@ -33,7 +32,7 @@ from ..pages.templates import call_line, call_problem
 from ..sitewide.frozen import LISTING_PAGE
 from . import mkdocs_french as french_warnings
 from .engines import ZENSICAL, PageRef, read_config
-from .preview import Preview
+from .preview import Preview, draft_banner
 from .render_errors import PageTemplate
 
 
@@ -78,7 +77,7 @@ class BuildSession:
         except ContentError as error:
             self.action, action_error = None, error
         try:
-            portal = Portal.load(config, known_names=known_names)
+            portal = Portal.load(config, known_names=known_names, drafts=preview.serving)
             if action_error:
                 raise action_error
             # Placeholders are refused here, before any page is built, in a publishing build.
@@ -91,10 +90,8 @@ class BuildSession:
         self.charts = Charts(portal.root, portal.sources)
         if not preview.quick:  # a quick preview draws only the charts of the pages it rebuilds
             self.charts.prerender(portal.corpus.chart_ids())
-        not_cited = uncited(portal.sources, portal.corpus.cited_in())
-        if not_cited:
-            advisory.warning("%d source(s) citée(s) nulle part : %s", len(not_cited),
-                             ", ".join(f"{s.key} ({s.path}:{s.line})" for s in not_cited))
+        for page_file, left in portal.unfinished.items():
+            preview.draft(page_file, left)
         self._archive_notices(portal)
         self.set_page_flags(conf["extra"])
         return self
@@ -209,6 +206,9 @@ class BuildSession:
         page.meta["description"] = escape_description(description)
         page.meta["portal_head"] = head
         page.meta["portal_banners"] = self.publication.banners(page.url)
+        left = self.portal.unfinished.get(record.file_path) if record else None
+        if left:  # the preview only: a draft shown, with what is left
+            page.meta["portal_banners"] = draft_banner(left) + page.meta["portal_banners"]
 
     def _body_line(self, record, body: str) -> int:
         """The file line where the page's body (after its front matter) starts."""
