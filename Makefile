@@ -30,7 +30,9 @@ help: ## Liste les commandes disponibles
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Impossible de créer l’environnement virtuel $(VENV) : sur Debian ou Ubuntu, installez d’abord le paquet python3-venv (sudo apt-get install python3-venv), puis relancez la commande." >&2; \
+		exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	# The project importable from anywhere (`macros.engine.page_extension` is a Markdown extension
 	# both engines import by name): a .pth file, no packaging needed.

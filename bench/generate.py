@@ -176,7 +176,7 @@ def chart_id(index: int) -> str:
 def investigation(index: int, n: int, entries: list[BibEntry], seed: int,
                   charts: bool = False) -> Investigation:
     rng = random.Random(f"page-{seed}-{index}")
-    title = f"Enquête {index + 1} : " + _sentence(rng, 6).rstrip(".").lower()
+    title = f"Enquête {index + 1}\u00a0: " + _sentence(rng, 6).rstrip(".").lower()
     day = dt.date(2020, 1, 1) + dt.timedelta(days=index)
     keys = [e.key for e in rng.sample(entries, CITATIONS_PER_PAGE)]
     # 10 citations in 8 groups: 6 alone (one with a page), 2 pairs.

@@ -19,6 +19,7 @@ from typing import IO
 from common.config import portal_environ
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
 from macros.floor.dirs import replace_dir  # also used by mirror.py and versions.py
+from macros.floor.yamldata import config_problem
 from scripts.versions import VersionsError, extract, frozen_ref, join
 
 
@@ -57,6 +58,11 @@ def zensical_build(config: Path, target: Path, env: dict[str, str] | None,
 def atomic_build(site_dir: Path, config: Path, extra_args: list[str],
                  env: dict[str, str] | None = None, engine: str = MKDOCS) -> int:
     site_dir = site_dir.resolve()
+    unreadable = config_problem(config)
+    if unreadable:  # MkDocs would say it in English
+        print(f"{unreadable}\n\nÉchec de la construction : {site_dir.name}/ n’a pas été "
+              "modifié.", file=sys.stderr)
+        return 1
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # An empty PORTAL_* variable counts as unset (common/config.py: portal_environ).
     env = portal_environ(env)

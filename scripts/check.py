@@ -1,13 +1,14 @@
 """Fast content check, without building the site (`make check`).
 
 Runs the collection step the build runs (macros/assembly/collect.py: the same readers, the same
-problems, the same words), so that what the build would refuse, the check refuses too,
-and adds French typography, the measures of the easy-to-read blocks, and the web or press
-sources a reader could not find or date (refused by a publishing build: errors here too).
-Reports every problem of every file in one run, as `file:line: message — hint`.
-`--fix-typography` corrects what can be corrected safely and reports the rest; `--claims`
-(`make check CLAIMS=1`) also lists, page by page, the claims of each summary and
-easy-to-read block next to the cited sentences of the text that say the same thing.
+problems, the same words, French typography, the easy-to-read measures and the sources a
+reader could not find or date included), and refuses what the build refuses: the one list of
+rules is macros/assembly/rules.py. Reports every problem of every file in one run, as
+`file:line: message — hint`; advice is said without failing. `--fix-typography` corrects what
+can be corrected safely and reports the rest; `--claims` (`make check CLAIMS=1`) also lists,
+page by page, the claims of each summary and easy-to-read block next to the cited sentences
+of the text that say the same thing. The cited addresses with no archived copy recorded are
+listed too (not a mistake: `make archive-sources` fills them in).
 """
 
 from __future__ import annotations
@@ -17,18 +18,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import yaml
-
-from common.config import CONFIG_FILE, InheritError, PortalConfig, label, read_mkdocs_yml
+from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from macros.assembly.collect import collect
-from macros.citations.findability import unfindable_sources
+from macros.assembly.rules import refused
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
 from macros.floor.errors import Problem
-from macros.floor.yamldata import syntax_problem
+from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
-from macros.pages.easyread import page_problems as easy_read_problems
-from macros.pages.typography import check as check_typography
 from macros.pages.typography import fix as fix_typography
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,41 +48,41 @@ def unarchived_lines(content, label_: str) -> list[str]:
 
 def run(root: Path, fix: bool, today: dt.date | None = None,
         notices: list[str] | None = None, claims: list[str] | None = None) -> list[Problem]:
-    """Every problem the build would stop on (the same collection step, the same words),
-    plus French typography and the sources a publishing build refuses. `notices`: receives
-    what is worth knowing but no mistake (the cited addresses with no archived copy);
-    `claims`, if given, receives the claims report (`--claims`)."""
-    try:
-        written = read_mkdocs_yml(root / CONFIG_FILE)
-    except yaml.YAMLError as error:  # nothing else can be read without it
-        return [syntax_problem(error, CONFIG_FILE)]
-    except InheritError as error:
-        return [Problem(label(error.file, root), f"{error.reason} : « {error.inherit} »",
-                        error.line, "corrigez le chemin écrit après `INHERIT:` (relatif au "
-                        "dossier de ce fichier)")]
+    """Every problem the build would stop on (the same collection step, the same words).
+    `notices`: receives what is worth knowing but no mistake (the cited addresses with no
+    archived copy); `claims`, if given, receives the claims report (`--claims`)."""
+    unreadable = config_problem(root / CONFIG_FILE)
+    if unreadable:  # nothing else can be read without it
+        return [unreadable]
+    written = read_mkdocs_yml(root / CONFIG_FILE)
     config = PortalConfig.from_file(written)
     extra = written.data.get("extra") or {}
     docs_dir = config.docs_dir
     docs_label = docs_dir.relative_to(root).as_posix()
+    if fix:
+        fix_pages(docs_dir, docs_label)
     content, problems = collect(
         root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
         today=today or dt.date.today(), known_names=macro_names(extra),
         charts_dir=root / "macros" / "charts", draft_specs=True)
     if notices is not None:
         notices += unarchived_lines(content, config.archives_data)
-    for path, text in content.corpus.texts.items():
-        if fix:
-            fixed = fix_typography(text)
-            if fixed != text:
-                (docs_dir / path).write_text(fixed, encoding="utf-8")
-                print(f"typographie corrigée : {docs_label}/{path}")
-                text = fixed
-        problems += check_typography(text, f"{docs_label}/{path}")
-        problems += easy_read_problems(text, f"{docs_label}/{path}")  # « facile à lire »
-    problems += unfindable_sources(content.sources)  # refused by a publishing build
     if claims is not None:
         claims.append(claims_report(content.corpus.texts, docs_label))
-    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+    return problems
+
+
+def fix_pages(docs_dir: Path, docs_label: str) -> None:
+    """French typography corrected in every page where it is safe, before the check."""
+    for page in sorted(docs_dir.rglob("*.md")):
+        try:
+            text = page.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the check says why
+        fixed = fix_typography(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+            print(f"typographie corrigée : {docs_label}/{page.relative_to(docs_dir).as_posix()}")
 
 
 def main() -> int:
@@ -109,13 +106,17 @@ def main() -> int:
               "dans l’affirmation) :\n")
         print(claims[0] or "(aucune page à comparer)")
         print()
-    for problem in problems:
+    refusals = refused(problems)
+    # Advice only once nothing is refused (as the build): it may be an effect of a mistake.
+    for problem in refusals or problems:
         print(problem)
-    if problems:
-        count = len(problems)
+    if refusals:
+        count = len(refusals)
         print(f"\n{count} problème{'s' if count > 1 else ''} à corriger.", file=sys.stderr)
         return 1
-    print("Contenu vérifié : aucun problème.")
+    said = f" ({len(problems)} conseil{'s' if len(problems) > 1 else ''} ci-dessus)" \
+        if problems else ""
+    print(f"Contenu vérifié : aucun problème{said}.")
     return 0
 
 

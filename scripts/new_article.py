@@ -82,7 +82,8 @@ def main() -> int:
     target.write_text(text, encoding="utf-8")
     print(f"Enquête créée : {target.relative_to(root)}\n"
           f"Remplacez chaque « {PLACEHOLDER} », le résumé (`summary`) et les mots-clés "
-          "(`tags`) : d’ici là, la vérification et la construction la refusent.")
+          "(`tags`) : d’ici là, la vérification et la construction la refusent ; l’aperçu "
+          "(make serve) la montre avec un bandeau « Brouillon » qui liste ce qui reste.")
     return 0
 
 

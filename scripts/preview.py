@@ -30,6 +30,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,8 +50,9 @@ from macros.engine.preview import (
     write_error_page,
 )
 from macros.engine.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
-from macros.floor.errors import STOPPED
+from macros.floor.errors import STOPPED, ContentError
 from macros.floor.log import log
+from macros.floor.yamldata import config_problem
 from scripts.build import zensical_build
 from scripts.served_count import follow_local_count
 
@@ -71,6 +73,75 @@ def watched_paths(config) -> list[Path]:
     folders = [portal.root / name for name in dict.fromkeys((*WATCHED, portal.bibliography_dir))]
     return [portal.docs_dir, portal.config_file, *(f for f in folders if f.exists()),
             *(Path(item) for item in config["watch"])]
+
+
+def saved_line(changed: list[str], root: Path, seconds: float, quick_pages: int | None,
+               failed: bool) -> str:
+    """The one line a save prints: what changed, and the preview's state after it."""
+    names = []
+    for name in changed:
+        try:
+            names.append(Path(name).relative_to(root).as_posix())
+        except ValueError:
+            names.append(name)
+    what = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "") \
+        or "modification"
+    took = f"{seconds:.1f}".replace(".", ",")
+    what = f"[{time.strftime('%H:%M:%S')}] {what}"
+    if failed:
+        return f"{what} : à corriger, la page d’erreur est servie ({took} s)"
+    if quick_pages is None:
+        return f"{what} : portail reconstruit en {took} s"
+    rebuilt = "1 page reconstruite" if quick_pages == 1 else \
+        f"{quick_pages} pages reconstruites"
+    return f"{what} : aperçu à jour en {took} s ({rebuilt})"
+
+
+class QuietTerminal(logging.Filter):
+    """What the preview's terminal shows: MkDocs' and mkdocs-macros' routine lines at each
+    build are left out (the preview says one line per save), the browser's favicon.ico
+    request (the portal declares its icon) is not a warning, and a notice already said
+    (settings left to fill in, sources cited nowhere) is said again only if it changed."""
+
+    ROUTINE = ("Detected file changes", "Reloading browsers", "Documentation built in",
+               "Cleaning site directory", "Building documentation", "Browser connected",
+               "A 'dirty' build is being performed", "aperçu rapide : seules les pages",
+               "index de recherche ", "graphique `")
+
+    def __init__(self):
+        super().__init__()
+        self.said: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.name.startswith("mkdocs.plugins.mkdocs_macros") and \
+                record.levelno < logging.WARNING:
+            return False
+        text = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", message)
+        if text.startswith(self.ROUTINE) or (
+                text.startswith('"GET /') and "favicon.ico" in text.split()[1]):
+            return False
+        if record.name.startswith("portal.advisory"):
+            if message in self.said:
+                return False
+            self.said.add(message)
+        return True
+
+
+def portal_notices(output: str) -> list[str]:
+    """The portal's notices in what a build printed (`WARNING -  [portal] …` and the
+    indented lines under it)."""
+    notices: list[str] = []
+    inside = False
+    for line in output.splitlines():
+        if line.startswith("WARNING -  [portal] "):
+            notices.append(line.removeprefix("WARNING -  [portal] "))
+            inside = True
+        elif inside and line.startswith("  ") and line.strip():
+            notices[-1] += "\n" + line
+        else:
+            inside = False
+    return notices
 
 
 def failure_messages(output: str) -> list[str]:
@@ -117,26 +188,35 @@ class MkDocsPreview:
                                                     if path != Path(docs_dir)])
 
     def full_build(self) -> None:
+        unreadable = config_problem(self.config_file)
+        if unreadable:  # said in French, as make check and make build say it
+            raise ContentError([unreadable])
         config = self.load()  # afresh, as `mkdocs serve` does: mkdocs.yml may have changed
         config.site_url = self.url
         build(config, serve_url=self.url)
 
     def __call__(self) -> None:
-        """The server's builder, after a change."""
+        """The server's builder, after a change: one line in the terminal for a save that
+        builds (what changed, how long), the problems for one that does not."""
+        started = time.monotonic()
         if self.code.changed():
             forget_portal_code()
         pages = self.sources.plan()
         config = self.config
-        if pages is not None and not last_build_failed(self.site_dir):
-            def quick():
+        quick = pages is not None and not last_build_failed(self.site_dir)
+        if quick:
+            def quick_build():
                 forget_pages(pages, Path(config["docs_dir"]), self.site_dir,
                              config["use_directory_urls"])
                 preview_class().quick_next = True
-                log.info("aperçu rapide : %d page(s) reconstruite(s)", len(pages))
                 dirty_build(config)
-            self.safely(quick)
+            self.safely(quick_build)
         else:
             self.safely(self.full_build)
+        root = Path(config["config_file_path"]).parent
+        log.info("%s", saved_line(self.sources.changed, root, time.monotonic() - started,
+                                  len(pages) if quick else None,
+                                  last_build_failed(self.site_dir)))
 
     def safely(self, step) -> None:
         try:
@@ -166,35 +246,50 @@ class ZensicalPreview:
         self.url = serve_url(host, port, self.config.site_url)
 
     def first_build(self) -> None:
+        self.sources = SourceState(Path(self.config["docs_dir"]),
+                                   [p for p in watched_paths(self.config)
+                                    if p != Path(self.config["docs_dir"])])
         self()
 
     def __call__(self) -> None:
+        """Zensical's whole build; in the terminal, as with MkDocs: the portal's notices
+        (each once), then one line for the save, or the problems."""
+        started = time.monotonic()
+        self.sources.plan()
         with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
             returncode = zensical_build(self.config_file, self.site_dir, dict(os.environ),
                                         output=output)
             output.seek(0)
             said = output.read()
-        sys.stdout.write(said)
-        sys.stdout.flush()
+        for notice in portal_notices(said):
+            logging.getLogger("portal.advisory").warning("%s", notice)
         if returncode != 0:
-            log.error("la construction a échoué : la page d’erreur est servie")
+            for message in failure_messages(said):
+                log.error("%s", message)
             write_error_page(self.site_dir, error_page([], failure_messages(said)),
                              Path(self.config["docs_dir"]))
+        log.info("%s", saved_line(self.sources.changed, self.config_file.parent,
+                                  time.monotonic() - started, None, returncode != 0))
 
     def shutdown(self) -> None:
         pass
 
 
 def show_mkdocs_log() -> None:
-    """MkDocs' messages in the terminal, as the `mkdocs` command shows them."""
+    """MkDocs' messages in the terminal, as the `mkdocs` command shows them, without the
+    routine lines of each build (QuietTerminal)."""
     from mkdocs.__main__ import ColorFormatter
 
+    quiet = QuietTerminal()
     logger = logging.getLogger("mkdocs")
     logger.setLevel(logging.INFO)
     logger.propagate = False
     handler = logging.StreamHandler()
     handler.setFormatter(ColorFormatter())
+    handler.addFilter(quiet)
     logger.addHandler(handler)
+    for advisory in logging.getLogger("portal.advisory").handlers:
+        advisory.addFilter(quiet)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.dont_write_bytecode = True
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     show_mkdocs_log()
+    unreadable = config_problem(args.config_file)
+    if unreadable:  # nothing can be served without it
+        print(f"{unreadable}\n\nAperçu impossible : corrigez {args.config_file.name}, puis "
+              "relancez la commande.", file=sys.stderr)
+        return 1
     site_dir = Path(tempfile.mkdtemp(prefix="portal-preview-"))
     kind = ZensicalPreview if args.engine == ZENSICAL else MkDocsPreview
     preview, stop_count = None, lambda: None

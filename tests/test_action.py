@@ -176,7 +176,7 @@ def test_service_block_is_checked():
     assert petition.with_service_url("https://autre.example.org/").live_count_url == \
         "compteur.json"
     assert problems_of(text.replace("link_days: 7", "link_days: 12"))[0].startswith(
-        "data/petition.yml:11: `service.unconfirmed_days` est plus court que "
+        "data/petition.yml:14: `service.unconfirmed_days` est plus court que "
         "`service.link_days` — une signature non confirmée doit être gardée")
     assert "`service.delete_after` n’est pas une date : « bientôt »" in problems_of(
         text.replace("2027-12-31", "bientôt"))[0]
@@ -187,6 +187,18 @@ def test_service_block_is_checked():
     assert parse_petition(text + "  mail_days: 5\n", "p.yml").retention.mail_days == 5
     assert "`service.mail_days` doit être un nombre de jours supérieur à 0 : « 0 »" in \
         problems_of(text + "  mail_days: 0\n")[0]
+
+
+def test_an_http_service_address_is_named_at_its_url_line_alone():
+    """At the `url:` line, not the `service:` line, and without the knock-on « sans
+    `endpoint`, `how_to_sign` est obligatoire » at line 1."""
+    block = ("service:\n  url: \"http://agir.example.org\"\n  link_days: 7\n"
+             "  unconfirmed_days: 10\n  testimony_days: 365\n  delete_after: 2027-12-31\n")
+    text = VALID.replace('endpoint: "https://signer.example.org/petition"\n', "") + block
+    assert problems_of(text) == [
+        "data/petition.yml:12: adresse refusée pour `service.url` : « http://agir.example.org » "
+        "— l’adresse https:// du service de signature du portail (http:// uniquement vers "
+        "127.0.0.1 ou localhost, pour les essais)"]
 
 
 def test_action_pages_cite_the_law(site):

@@ -1,10 +1,20 @@
 """Broken content fails the strict build with a clear message, never a traceback."""
 
+import subprocess
 import textwrap
 
 import pytest
 
-from support.sites import FIXTURE_ARTICLE, assert_fails_cleanly, make_site, mkdocs_build
+from support.sites import (
+    FIXTURE_ARTICLE,
+    ROOT,
+    assert_fails_cleanly,
+    build_env,
+    importable,
+    make_site,
+    mkdocs_build,
+    script,
+)
 
 
 def build(tmp_path, docs=None, bib=None):
@@ -57,6 +67,48 @@ def test_unreadable_yaml_names_the_line(tmp_path):
     text = FIXTURE_ARTICLE.replace('summary: "Résumé."', 'summary: "Résumé.\n  x: [')
     result = build(tmp_path, docs={"enquetes/une-enquete.md": text})
     assert_fails_cleanly(result, "docs/enquetes/une-enquete.md:", "en-tête YAML illisible")
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('title: "Une enquête"', 'title: "Une enquête',
+     'docs/enquetes/une-enquete.md:2:8: en-tête YAML illisible : guillemet ouvert et jamais '
+     'refermé : « "Une enquête » — refermez le guillemet (" ou \') de cette ligne'),
+    ('summary: "Résumé."', "summary: 'Résumé.",
+     "docs/enquetes/une-enquete.md:6:10: en-tête YAML illisible : guillemet ouvert et jamais "
+     "refermé : « 'Résumé. » — refermez le guillemet (\" ou ') de cette ligne"),
+])
+def test_an_unclosed_quote_is_named_where_it_opens_with_its_value(tmp_path, old, new,
+                                                                   expected):
+    """Not where YAML gave up (a later line, once the quote swallowed the next fields)."""
+    result = build(tmp_path, docs={"enquetes/une-enquete.md": FIXTURE_ARTICLE.replace(old, new)})
+    assert_fails_cleanly(result, expected)
+
+
+def test_make_build_says_a_broken_mkdocs_yml_in_french(tmp_path):
+    """`make build` (scripts/build.py) says it in `make check`'s words, not MkDocs'
+    English, and leaves the previous site alone."""
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_url: https://fixture.example.org/", 'site_url: "https://fixture.example.org/'),
+        encoding="utf-8")
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("avant", encoding="utf-8")
+    expected = ('mkdocs.yml:2:11: fichier YAML illisible : guillemet ouvert et jamais refermé : '
+                '« "https://fixture.example.org/ » — refermez le guillemet (" ou \') de cette '
+                'ligne')
+    built = subprocess.run([*script("build"), "--site-dir", "site"], cwd=project,
+                           env=importable(build_env()), capture_output=True, text=True,
+                           timeout=120)
+    checked = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert built.returncode == 1 and checked.returncode == 1
+    assert built.stdout + built.stderr == f"{expected}\n\nÉchec de la construction : site/ " \
+                                          "n’a pas été modifié.\n"
+    assert expected in checked.stdout
+    assert (project / "site" / "index.html").read_text(encoding="utf-8") == "avant"
+    assert sorted(p.name for p in project.iterdir()) == [
+        "bibliography", "docs", "macros", "mkdocs.yml", "overrides", "site"]
 
 
 def test_malformed_reply_names_the_file(tmp_path):

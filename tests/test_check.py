@@ -35,13 +35,13 @@ ARTICLE = "enquetes/une-enquete.md"
      "`dubois_2021` ?"),
     (lambda t: t + "\nVoir [les sources](../source.md).\n",
      "docs/enquetes/une-enquete.md:13: lien vers une page introuvable : `../source.md` — "
-     "vouliez-vous dire `sources.md` ?"),
+     "vouliez-vous dire `../sources.md` ?"),
     (lambda t: t + "\nVoir [la page](../zzz.md).\n",
      "docs/enquetes/une-enquete.md:13: lien vers une page introuvable : `../zzz.md` — "
-     "pages connues : `enquetes/index.md`"),
+     "pages connues : `../index.md`, `../rechercher.md`, `../sources.md`, `index.md`"),
     (lambda t: t + "\nVoir [plus bas](#suite).\n\n## La suite\n",
      "docs/enquetes/une-enquete.md:13: ancre introuvable : `#suite` dans "
-     "`enquetes/une-enquete.md` — vouliez-vous dire `la-suite` ?"),
+     "`enquetes/une-enquete.md` — vouliez-vous dire `#la-suite` ?"),
     (lambda t: t + '\n{{ chart("fraude") }}\n',
      "docs/enquetes/une-enquete.md:13: graphique inconnu `fraude` — vouliez-vous dire "
      "`fraude-sociale-fiscale` ?"),

@@ -339,13 +339,6 @@ def test_the_real_portal_shows_the_count_on_its_home_page_and_lists_partners(sit
 
 # -- migration 4 on a database made by version 1 -------------------------------------------
 
-V1_SIGNATURES = """CREATE TABLE signatures (
-    id {id}, email_key VARCHAR(64) NOT NULL UNIQUE, email_sealed TEXT NOT NULL,
-    name VARCHAR(400) NOT NULL, postcode VARCHAR(10) NOT NULL, newsletter BOOLEAN NOT NULL,
-    origin VARCHAR(200) NOT NULL, created_at TIMESTAMP NOT NULL, confirmed_at TIMESTAMP,
-    token_key VARCHAR(64) UNIQUE, token_expires_at TIMESTAMP)"""
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_migration_4_adds_the_coalition_columns_to_a_version_1_database(backend, request,
                                                                         tmp_path):
@@ -357,18 +350,16 @@ def test_migration_4_adds_the_coalition_columns_to_a_version_1_database(backend,
     url = (f"sqlite:///{tmp_path / 'v1.db'}" if backend == "sqlite"
            else request.getfixturevalue("postgres").create_database())
     engine = storage.make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(V1_SIGNATURES.format(
-            id="INTEGER PRIMARY KEY" if backend == "sqlite" else "SERIAL PRIMARY KEY")))
-        for table in (storage.outbox, storage.testimonies, storage.schema_version):
-            table.create(conn)
+    with engine.begin() as conn:  # the schema as version 1 wrote it (migrations.py)
+        storage.schema_version.create(conn)
+        migrations._v1_initial(conn)
         conn.execute(insert(storage.schema_version).values(
             version=1, name="signatures, outbox, testimonies", applied_at=storage.utcnow()))
         conn.execute(text("INSERT INTO signatures (email_key, email_sealed, name, postcode, "
                           "newsletter, origin, created_at) VALUES ('k', 's', 'Ancienne', "
                           "'35000', FALSE, '', CURRENT_TIMESTAMP)"))
     try:
-        assert migrations.migrate(engine) == [4]
+        assert migrations.migrate(engine) == [2, 3, 4]
         columns = {c["name"] for c in inspect(engine).get_columns("signatures")}
         assert {"partner", "partner_news", "partner_sealed", "listed"} <= columns
         with engine.connect() as conn:

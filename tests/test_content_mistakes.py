@@ -258,16 +258,17 @@ def test_bom_and_crlf_files_build(tmp_path, name, encode):
     assert "Une enquête" in page and "note-dubois_2021" in page
 
 
-def test_mkdocs_own_warnings_are_french_with_the_line(tmp_path):
-    """What only MkDocs sees (here an anchor that exists only inside an HTML comment) is said
-    in French with the line of the link, and the strict stop is French too."""
+def test_an_anchor_hidden_in_a_comment_is_refused_before_mkdocs_runs(tmp_path):
+    """What MkDocs alone used to see (an anchor that exists only inside an HTML comment) is
+    found by the collection step, in the words of `make check`; MkDocs' own warnings, said
+    in French, stay a safety net (reworded below)."""
     text = FIXTURE_ARTICLE + '\n<!-- <span id="cachee"></span> -->\n\nVoir [ici](#cachee).\n'
     project = make_site(tmp_path, docs={ARTICLE: text})
     built = mkdocs_build(project, tmp_path / "site")
     assert_fails_cleanly(
-        built, "docs/enquetes/une-enquete.md:15: ancre introuvable dans cette page : `#cachee` "
-               "— l’ancre est l’intertitre en minuscules",
-        "1 avertissement(s) ci-dessus : le mode strict refuse de publier le site",
+        built, "docs/enquetes/une-enquete.md:15: ancre introuvable : `#cachee` dans "
+               "`enquetes/une-enquete.md` — ancres connues : `droit-de-reponse`, "
+               "`mises-a-jour`, `notes-et-sources`",
         "Construction arrêtée : rien n’a été publié.")
     assert "Doc file" not in built.output
 

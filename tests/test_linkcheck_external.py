@@ -4,6 +4,7 @@ answer the internet gives: the checker classifies each, never hangs, and caches 
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import urllib3
 
 from linkcheck.collect import CitingPage, SourceLink
 from linkcheck.external import check_with_cache, external_report
@@ -54,15 +56,9 @@ class _Internet(BaseHTTPRequestHandler):
         with server.lock:
             server.counts[path] += 1
             count = server.counts[path]
-            server.in_flight += 1
-            server.max_in_flight = max(server.max_in_flight, server.in_flight)
-        try:
+        # The checker hangs up on purpose on an endless body.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._route(path, count)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the checker hung up on purpose (endless body)
-        finally:
-            with server.lock:
-                server.in_flight -= 1
 
     def _route(self, path: str, count: int) -> None:
         if path in ("/ok", "/archive"):
@@ -112,7 +108,6 @@ def internet():
     server.daemon_threads = True
     server.counts = collections.Counter()
     server.lock = threading.Lock()
-    server.in_flight = server.max_in_flight = 0
     server.release = threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -128,6 +123,45 @@ def internet():
 def web():
     with internet() as (server, base):
         yield server, base
+
+
+class CountingPool(urllib3.PoolManager):
+    """The checker's connection pool, counting its requests in flight as the checker sees
+    them: from the request until its connection is released. (Counted by the server, a
+    request the checker gave up on, /slow, still runs there while the next one arrives, and
+    an answer fully sent still counts for an instant after the checker has it: 4 in flight
+    against a limit of 3, by chance.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+        self.in_flight = self.max_in_flight = 0
+
+    def _leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+    def request(self, *args, **kwargs):
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            response = super().request(*args, **kwargs)
+        except BaseException:
+            self._leave()
+            raise
+        release, released = response.release_conn, []
+
+        def release_once():
+            try:
+                release()
+            finally:
+                if not released:
+                    released.append(True)
+                    self._leave()
+
+        response.release_conn = release_once
+        return response
 
 
 def closed_port_url() -> str:
@@ -173,7 +207,9 @@ EXPECTED = {
 def test_every_kind_of_answer_is_classified_and_the_run_ends(web):
     server, base = web
     waits = []
-    checker = Checker(SETTINGS, sleep=waits.append)
+    pool = CountingPool(num_pools=10, maxsize=SETTINGS.concurrency,
+                        headers={"User-Agent": SETTINGS.user_agent})
+    checker = Checker(SETTINGS, pool=pool, sleep=waits.append)
     closed = closed_port_url()
     urls = [base + path for path in EXPECTED] + [closed]
 
@@ -195,7 +231,8 @@ def test_every_kind_of_answer_is_classified_and_the_run_ends(web):
     assert {0.01, 0.02} <= set(waits)
     # A refused HEAD falls back to one GET, whose endless body is not read to its end.
     assert server.counts["/huge"] == 2
-    assert server.max_in_flight <= SETTINGS.concurrency
+    assert 1 <= pool.max_in_flight <= SETTINGS.concurrency
+    assert pool.in_flight == 0  # every connection released, the slow and the endless too
 
 
 def test_a_second_run_within_the_cache_age_sends_no_request(web, tmp_path):

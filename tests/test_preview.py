@@ -4,6 +4,7 @@ is fixed; no request hangs; a change to the bibliography is picked up too."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -177,6 +178,134 @@ def test_a_saved_page_rebuilds_what_it_touches(tmp_path):
         assert "Un ajout." not in fetch(page_url)
         server.terminate()
         output = server.communicate(timeout=15)[0]
-    assert "aperçu rapide : 1 page(s) reconstruite(s)" in output
-    assert "aperçu rapide : 3 page(s) reconstruite(s)" in output  # + the pages made by macros
+    assert "] docs/enquetes/une-enquete.md : aperçu à jour en " in output
+    assert " s (1 page reconstruite)" in output
+    assert " s (3 pages reconstruites)" in output  # + the pages made by macros
     assert "A 'dirty' build" not in output and "Traceback" not in output
+
+
+def test_a_save_prints_one_line_and_a_mistake_prints_the_mistake(tmp_path):
+    """The terminal of `make serve` over real saves: after the start, a save that builds
+    says one line (when, which file, how long); a save with a mistake says the mistake
+    (file, line, fix) and that the error page is served; no routine chatter of MkDocs or
+    mkdocs-macros, no favicon.ico warning, and the settings still to fill in once only."""
+    project = make_site(tmp_path)
+    article = project / "docs" / ARTICLE
+    with serving(project) as (base, server):
+        url = base + "enquetes/une-enquete.html"
+        wait_for(url, "Un fait")
+        with pytest.raises(urllib.error.HTTPError) as asked:
+            fetch(base + "favicon.ico")  # none in the fixture site: no warning for it
+        assert asked.value.code == 404
+        article.write_text(FIXTURE_ARTICLE + "\nUn ajout.\n", encoding="utf-8")
+        wait_for(url, "Un ajout.")
+        article.write_text(FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@dubois2021]"),
+                           encoding="utf-8")
+        wait_for(url, "À corriger")
+        article.write_text(FIXTURE_ARTICLE, encoding="utf-8")
+        wait_for(url, "Un fait")
+        time.sleep(1)  # anything printed late would be counted too
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    after_start = output.split("Serving on", 1)[1].splitlines()[1:]
+    lines = [re.sub(r"^(INFO|ERROR|WARNING) +-  ", "", re.sub(r"\x1b\[\d+m", "", line))
+             for line in after_start if line.strip()]
+    clock = r"\[\d\d:\d\d:\d\d\] "
+    assert len(lines) == 5, "\n".join(lines)
+    assert re.fullmatch(clock + r"docs/enquetes/une-enquete\.md : aperçu à jour en \d+,\d s "
+                        r"\(1 page reconstruite\)", lines[0]), lines
+    assert lines[1] == MISTAKE
+    assert re.fullmatch(clock + r"docs/enquetes/une-enquete\.md : à corriger, la page "
+                        r"d’erreur est servie \(\d+,\d s\)", lines[2]), lines
+    assert re.fullmatch(clock + r"docs/enquetes/une-enquete\.md : portail reconstruit en "
+                        r"\d+,\d s", lines[3]), lines  # after the error page: everything
+    assert lines[4] == "Arrêt de l’aperçu"
+    assert output.count("élément(s) d’exemple ou manquant(s)") == 1
+    for chatter in ("[macros]", "Documentation built", "Detected file changes",
+                    "Reloading browsers", "favicon", "aperçu rapide", "Traceback"):
+        assert chatter not in output
+
+
+DRAFT = "enquetes/les-robots-de-controle.md"
+DRAFT_LEFT = [
+    "ligne 6 : champ d’en-tête vide : `summary` — remplissez `summary` dans l’en-tête",
+    "ligne 7 : champ d’en-tête vide : `tags` — remplissez `tags` dans l’en-tête",
+    "ligne 16 : texte provisoire « Texte à écrire. » encore en place — écrivez le texte de "
+    "cette section, ou supprimez la section",
+    "ligne 20 : texte provisoire « Texte à écrire. » encore en place — écrivez le texte de "
+    "cette section, ou supprimez la section",
+    "ligne 24 : texte provisoire « Texte à écrire. » encore en place — écrivez le texte de "
+    "cette section, ou supprimez la section",
+]
+
+
+def test_a_new_article_previews_as_a_draft_and_is_refused_by_build_and_check(tmp_path,
+                                                                              browser):
+    """`make new-article`'s page is served with a « Brouillon » banner listing what is left,
+    the rest of the site as usual; `make build` and `make check` refuse it, naming the page
+    and what is left."""
+    project = make_site(tmp_path)
+    created = subprocess.run([*script("new_article"), "Les robots de contrôle", "--root",
+                              str(project)], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60)
+    assert created.returncode == 0, created.stderr
+    with serving(project) as (base, server):
+        draft = wait_for(base + DRAFT.replace(".md", ".html"), "Brouillon")
+        other = fetch(base + "enquetes/une-enquete.html")
+        listing = fetch(base + "enquetes/index.html")
+        page = browser.new_page()
+        try:
+            page.goto(base + DRAFT.replace(".md", ".html"))
+            banner = page.locator("#portal-draft")
+            assert banner.is_visible()
+            text = banner.inner_text()
+            assert text.startswith("Brouillon : 5 points à terminer avant de publier cette "
+                                   f"page (docs/{DRAFT}). Seul l’aperçu la montre : make build, "
+                                   "make check et la CI la refusent tant qu’il en reste.")
+            assert [li.inner_text() for li in banner.locator("li").all()] == DRAFT_LEFT
+            assert page.locator("h2", has_text="Ce que l’on sait").count() == 1
+        finally:
+            page.close()
+        # A straight apostrophe, as most editors type it: the page stays served, as a draft.
+        (project / "docs" / ARTICLE).write_text(FIXTURE_ARTICLE + "\nC'est ainsi.\n",
+                                                encoding="utf-8")
+        typed = wait_for(base + "enquetes/une-enquete.html", "Brouillon")
+        assert "ligne 13 : apostrophe droite « &#x27; » — utilisez l’apostrophe typographique " \
+               "« ’ »" in typed and "C'est ainsi." in typed.replace("&#x27;", "'")
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    assert "À corriger" not in draft and "portal-preview-error" not in draft
+    assert "Un fait" in other and "Brouillon" not in other
+    assert "Les robots de contrôle" in listing
+    assert f"brouillon : docs/{DRAFT} — 5 points à terminer avant publication (bandeau sur " \
+           "la page)" in output
+    assert "Traceback" not in output
+    # Only the preview is lenient.
+    built = mkdocs_build(project, tmp_path / "site")
+    apostrophe = ("docs/enquetes/une-enquete.md:13: apostrophe droite « ' » — utilisez "
+                  "l’apostrophe typographique « ’ »")
+    assert_fails_cleanly(built, "6 erreurs de contenu :", apostrophe, *(
+        f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}"
+        for item in DRAFT_LEFT), "Construction arrêtée : rien n’a été publié.")
+    checked = subprocess.run([*script("check"), "--root", str(project)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 1 and apostrophe in checked.stdout
+    for item in DRAFT_LEFT:
+        assert f"docs/{DRAFT}:{item.removeprefix('ligne ').replace(' : ', ': ', 1)}" in \
+            checked.stdout
+
+
+def test_a_broken_mkdocs_yml_is_said_in_french_before_serving(tmp_path):
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_url: https://fixture.example.org/", 'site_url: "https://fixture.example.org/'),
+        encoding="utf-8")
+    result = subprocess.run([*script("preview"), "--dev-addr", f"127.0.0.1:{free_port()}"],
+                            cwd=project, env=build_env(), capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        'mkdocs.yml:2:11: fichier YAML illisible : guillemet ouvert et jamais refermé : '
+        '« "https://fixture.example.org/ » — refermez le guillemet (" ou \') de cette ligne'
+        "\n\nAperçu impossible : corrigez mkdocs.yml, puis relancez la commande.\n")

@@ -55,6 +55,10 @@ def test_the_zensical_preview_serves_the_portal_and_rebuilds_on_a_change(tmp_pat
         article.write_text(article.read_text(encoding="utf-8") + "\nAjout visible.\n",
                            encoding="utf-8")
         wait_for(base + "enquetes/une-enquete.html", "Ajout visible", log_file)
+    # A quiet terminal, as with MkDocs: one line for the save, the notices once.
+    output = log_file.read_text(errors="replace")
+    assert "docs/enquetes/une-enquete.md : portail reconstruit en " in output, output
+    assert output.count("élément(s) d’exemple ou manquant(s)") == 1, output
 
 
 def test_a_mistake_shows_the_error_page_which_reloads_once_fixed(tmp_path, browser):

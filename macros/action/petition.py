@@ -131,8 +131,10 @@ def parse_petition(text: str, label: str) -> Petition:
                                     "voir CONTRIBUTING.md, section « La pétition »")])
     lines = {str(key): doc.line(key) for key in data}
 
-    def problem(key: str, message: str, hint: str = "") -> None:
-        problems.append(Problem(label, message, lines.get(key, 1), hint))
+    def problem(key: str, message: str, hint: str = "", *inside: str) -> None:
+        """A problem at the line of `key` (or of `key`'s field `inside`, e.g. service.url)."""
+        line = (doc.line(key, *inside) if inside else None) or lines.get(key, 1)
+        problems.append(Problem(label, message, line, hint))
 
     for key in data:
         if key not in KNOWN_KEYS:
@@ -183,7 +185,9 @@ def parse_petition(text: str, label: str) -> Petition:
         problem("endpoint", "`endpoint` et `service.url` sont tous deux remplis",
                 "gardez `service.url` pour le service du portail, ou `endpoint` pour un "
                 "formulaire d’une autre organisation, pas les deux")
-    if not data.get("endpoint") and not service_url and not _is_text(data.get("how_to_sign")):
+    # A `service:` block with a mistake of its own is that mistake, not a missing endpoint.
+    if not data.get("endpoint") and "service" not in data \
+            and not _is_text(data.get("how_to_sign")):
         problem("endpoint", "sans `endpoint`, `how_to_sign` est obligatoire",
                 "expliquez dans `how_to_sign` comment signer tant que le formulaire "
                 "de signature n’est pas branché")
@@ -267,30 +271,31 @@ def _service_block(block, problem, present: bool) -> tuple[str, Retention | None
         if key not in SERVICE_KEYS:
             found.append(key)
             problem("service", f"champ inconnu `service.{key}`",
-                    did_you_mean(str(key), SERVICE_KEYS, "champs connus"))
+                    did_you_mean(str(key), SERVICE_KEYS, "champs connus"), str(key))
     url = block.get("url")
     if not isinstance(url, str) or not is_allowed_url(url.strip()):
         problem("service", f"adresse refusée pour `service.url` : « {url} »",
                 "l’adresse https:// du service de signature du portail (http:// "
-                "uniquement vers 127.0.0.1 ou localhost, pour les essais)")
+                "uniquement vers 127.0.0.1 ou localhost, pour les essais)", "url")
         url = ""
     days = {}
     for key in (*SERVICE_DAYS, *(k for k in OPTIONAL_SERVICE_DAYS if k in block)):
         value = block.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problem("service", f"`service.{key}` doit être un nombre de jours supérieur à 0 : "
-                               f"« {value} »", "écrivez un nombre entier, par exemple 7")
+                               f"« {value} »", "écrivez un nombre entier, par exemple 7", key)
         else:
             days[key] = value
     if days.get("unconfirmed_days", 1) < days.get("link_days", 0):
         problem("service", "`service.unconfirmed_days` est plus court que "
                            "`service.link_days`",
                 "une signature non confirmée doit être gardée au moins aussi longtemps que "
-                "son lien de confirmation reste valable")
+                "son lien de confirmation reste valable", "unconfirmed_days")
     delete_after = block.get("delete_after")
     if not isinstance(delete_after, dt.date) or isinstance(delete_after, dt.datetime):
         problem("service", f"`service.delete_after` n’est pas une date : « {delete_after} »",
-                "écrivez le dernier jour de conservation des données, AAAA-MM-JJ")
+                "écrivez le dernier jour de conservation des données, AAAA-MM-JJ",
+                "delete_after")
         delete_after = None
     if not url or any(k not in days for k in SERVICE_DAYS) or delete_after is None or found:
         return "", None

@@ -11,7 +11,6 @@ from common.config import PortalConfig
 
 from ..action import Action
 from ..charts import Charts
-from ..citations.bibliography_page import uncited
 from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..floor.errors import ContentError
 from ..floor.log import advisory
@@ -32,6 +31,7 @@ class Assembled:
     @classmethod
     def load(cls, conf: Mapping, config: PortalConfig, known_names: Collection[str] | None,
              memo: Memo, keep: Callable[[ContentError], bool], draw_ahead: bool = True,
+             drafts: bool = False, draft_banner: Callable[[list], str] | None = None,
              ) -> Assembled:
         """Read and check everything once; ContentError for any content mistake. `keep`:
         what becomes of a page's mistakes (the preview keeps them); `draw_ahead`: start
@@ -47,20 +47,17 @@ class Assembled:
             charts.prerender(portal.corpus.chart_ids())
             publication.images.prerender(publication.cards(portal).values())
         assembled = cls(portal, action, publication,
-                        PagePipeline(config, portal, publication, action, keep=keep), charts)
+                        PagePipeline(config, portal, publication, action, keep=keep,
+                                     draft_banner=draft_banner), charts)
         assembled.notices(config)
         return assembled
 
     def notices(self, config: PortalConfig) -> None:
-        """What the build says without stopping: sources cited nowhere; issue 27: in a
-        publishing build, how many cited addresses have no recorded archived copy (one line;
-        `make check` lists them), and in any build the records of addresses no source cites
-        any more."""
+        """What the build says without stopping (beside the advice of the rules, said by
+        `Portal.load`): issue 27: in a publishing build, how many cited addresses have no
+        recorded archived copy (one line; `make check` lists them), and in any build the
+        records of addresses no source cites any more."""
         portal = self.portal
-        not_cited = uncited(portal.sources, portal.corpus.cited_in())
-        if not_cited:
-            advisory.warning("%d source(s) citée(s) nulle part : %s", len(not_cited),
-                             ", ".join(f"{s.key} ({s.path}:{s.line})" for s in not_cited))
         label = config.archives_data
         if self.publication.mode == "publish":
             missing = without_copy(portal.sources, portal.corpus.cited_in())

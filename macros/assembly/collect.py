@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
+from common.form_markup import PRIVACY_ANCHOR
 
 from ..action.letters import check_contact
 from ..action.partners import PARTNERS_DATA, Partner, check_partner_setting, load_partners
@@ -25,6 +26,8 @@ from ..action.petition import Petition, load_petition
 from ..action.share import check_share_links
 from ..charts import CHARTS_DIR, chart_ids, check_chart, checked_files, unknown_chart
 from ..citations.archives import ArchiveRecord, load_archives
+from ..citations.bibliography_page import uncited
+from ..citations.findability import unfindable_sources
 from ..citations.preserved import preserve
 from ..citations.sources import Source, read_bibliography
 from ..floor.errors import ContentError, Problem, did_you_mean
@@ -151,7 +154,9 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
                                  sources, changed, bibliography.broken, today, known_names,
                                  memo)
     problems += found
-    problems += check_links(corpus.texts, docs_label, docs_dir)
+    problems += check_links(corpus.texts, docs_label, docs_dir,
+                            macro_anchors(sources, corpus.cited_in()))
+    problems += readme_problems(corpus.texts, docs_label)
     if nav:
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
@@ -169,7 +174,39 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
                                problems)
     content.partners = _caught(lambda: load_partners(root / PARTNERS_DATA), problems, [])
     problems += check_partner_setting(content.partners)
+    not_cited = uncited(sources, corpus.cited_in())
+    if not_cited:  # advice (macros/assembly/rules.py): said, never refused
+        problems.append(Problem(config.bibliography_dir, f"{len(not_cited)} source(s) citée(s) "
+                                "nulle part : " + ", ".join(f"{s.key} ({s.path}:{s.line})"
+                                                            for s in not_cited), None,
+                                "citez-la dans une page avec [@clé], ou retirez-la"))
+    problems += unfindable_sources(sources)  # not publishable (rules.py)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
+
+
+def macro_anchors(sources: Mapping[str, Source], cited_in: Mapping) -> dict[str, frozenset[str]]:
+    """The anchors a macro's output holds, beyond the page's own headings: a link to one of
+    them is checked before the build, as MkDocs checks it on the built page. The sources
+    page has a heading for each kind of source cited."""
+    return dict(  # by macro name
+        bibliography=frozenset(s.group for k, s in sources.items() if k in cited_in),
+        petition=frozenset({"revendications", "signer", PRIVACY_ANCHOR,
+                            "petition-progress-label", "petition-progress-bar"}),
+    )
+
+
+def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:
+    """A folder with both README.md and index.md: MkDocs leaves README.md out of the site
+    (and a strict build stops on it)."""
+    problems = []
+    for page in sorted(pages):
+        folder, name = posixpath.split(page)
+        if name.lower() == "readme.md" and posixpath.join(folder, "index.md") in pages:
+            problems.append(Problem(f"{docs_label}/{page}", "`README.md` et `index.md` dans le "
+                                    "même dossier : MkDocs ignorerait `README.md`", None,
+                                    "fusionnez les deux pages dans `index.md`, ou renommez "
+                                    "`README.md` (par exemple `presentation.md`)"))
+    return problems
 
 
 def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:

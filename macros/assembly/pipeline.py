@@ -96,6 +96,8 @@ class PagePipeline:
     # What becomes of a page's mistakes: True, kept (the preview shows them instead of the
     # page); False, the build stops.
     keep: Callable[[ContentError], bool] = lambda error: False
+    # The preview's banner above a draft, from what is left to do (Portal.unfinished).
+    draft_banner: Callable[[list], str] | None = None
 
     def history_url(self, src_uri: str) -> str | None:
         repo, history = self.config.repo_url, self.config.history_uri
@@ -124,6 +126,9 @@ class PagePipeline:
         page.meta["description"] = escape_description(description)
         page.meta["portal_head"] = head
         page.meta["portal_banners"] = self.publication.banners(page.url)
+        left = self.portal.unfinished.get(record.file_path) if record else None
+        if left and self.draft_banner:  # the preview only: a draft shown, with what is left
+            page.meta["portal_banners"] = self.draft_banner(left) + page.meta["portal_banners"]
         return work
 
     def finish(self, work: PageWork, markdown: str, stash: HtmlStash) -> str | None:

@@ -10,11 +10,13 @@ from pathlib import Path
 from common.config import PortalConfig
 
 from ..citations.sources import Source
-from ..floor.errors import raise_if_any
+from ..floor.errors import Problem, raise_if_any
+from ..floor.log import advisory
 from ..floor.memo import Memo
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates
 from .collect import Content, collect
+from .rules import UNFINISHED, advice, refused, severity_of, unfinished_by_page
 
 
 @dataclass
@@ -26,12 +28,16 @@ class Portal:
     corpus: Corpus
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path -> new .md path
     content: Content | None = None
+    # The preview's drafts: page file label -> what is left before it can be published.
+    unfinished: dict[str, list[Problem]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, config: PortalConfig, known_names: Collection[str] | None = None,
-             memo: Memo | None = None) -> Portal:
+             drafts: bool = False, memo: Memo | None = None) -> Portal:
         """Everything read and checked by the collection step shared with `make check`;
-        ContentError listing every problem. `memo`: what the owner's earlier reading found."""
+        ContentError listing every problem refused (macros/assembly/rules.py), advice said.
+        `drafts` (the preview only): unfinished pages are kept, with what is left, instead
+        of refused. `memo`: what the owner's earlier reading found."""
         root, docs = config.root, config.docs_dir
         try:
             docs_label = docs.relative_to(root).as_posix()
@@ -41,6 +47,10 @@ class Portal:
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label), memo=memo)
-        raise_if_any(problems)
+        refusals = refused(problems)
+        unfinished = unfinished_by_page(refusals) if drafts else {}
+        raise_if_any(p for p in refusals if not drafts or severity_of(p) != UNFINISHED)
+        for problem in advice(problems):  # with the mistakes, it could be one of their effects
+            advisory.warning("%s", problem)
         return cls(root, docs, config.bib_dir, content.sources, content.corpus,
-                   redirects=content.redirects, content=content)
+                   redirects=content.redirects, content=content, unfinished=unfinished)

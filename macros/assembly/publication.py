@@ -17,8 +17,7 @@ from urllib.parse import urlsplit
 from common.config import PortalConfig, key_line, read_mkdocs_yml
 
 from ..action import Action
-from ..citations.findability import refusal_header, unfindable_sources
-from ..floor.errors import ContentError, Problem
+from ..floor.errors import Problem
 from ..floor.log import advisory
 from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions
 from ..sitewide.placeholders import (
@@ -27,7 +26,6 @@ from ..sitewide.placeholders import (
     publishing_refused,
     warning_text,
 )
-from ..sitewide.placeholders import refusal_header as placeholder_header
 from ..sitewide.share_image import Card, ShareImages
 from ..sitewide.social import (
     HOME_PAGE,
@@ -78,15 +76,10 @@ class Publication:
             petition_endpoint=petition.form_action if announced else None,
             petition_label=action.petition_label, petition_line=petition_line,
             where=lambda *keys: written().where(*keys))
-        unfindable = unfindable_sources(portal.sources)
-        if (problems or unfindable) and mode == "publish":
-            raise refusal(problems, unfindable)
+        if problems and mode == "publish":
+            raise publishing_refused(problems)
         if problems:
             advisory.warning(warning_text(problems))
-        if unfindable:
-            advisory.warning(f"{refusal_header(len(unfindable))}, refusé à la publication "
-                             "(PORTAL_BUILD=publish) :\n"
-                             + "\n".join(f"  {p}" for p in unfindable))
         frozen = config.frozen
         frozen_date = None
         if frozen.get("date"):
@@ -192,18 +185,6 @@ class Publication:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         return self.images.drawn - before
-
-
-def refusal(placeholders: list[Problem], unfindable: list[Problem]) -> ContentError:
-    """The one error of a publishing build: placeholders left in the configuration, and
-    web or press sources a reader could not find or date, each with its file and line."""
-    if not unfindable:
-        return publishing_refused(placeholders)
-    header = f"Publication refusée : {refusal_header(len(unfindable))}"
-    if placeholders:
-        header = (f"{placeholder_header(len(placeholders))} ; et "
-                  f"{refusal_header(len(unfindable))}")
-    return ContentError(placeholders + unfindable, header=header)
 
 
 def escape_description(text: str) -> str:

@@ -59,11 +59,3 @@ def unfindable_sources(sources: Mapping[str, Source]) -> list[Problem]:
                 source.path, f"{where} : source en ligne datée de l’année seule "
                 f"(« {source.date.year} »)", source.line, DATE_HINT))
     return problems
-
-
-def refusal_header(count: int) -> str:
-    """How a publishing build (and `make check`) introduces the list."""
-    what = ("1 source en ligne ou de presse ne peut pas être retrouvée ou datée par un lecteur"
-            if count == 1 else f"{count} sources en ligne ou de presse ne peuvent pas être "
-            "retrouvées ou datées par un lecteur")
-    return f"{what} (voir CONTRIBUTING.md, « Ajouter une source »)"

@@ -83,6 +83,7 @@ def error_page(problems: list[Problem], messages: list[str]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>À corriger avant publication</title>
+<link rel="icon" href="data:,">
 <style>
 body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
   padding: 0 1rem; color: #1a1a1a; background: #fff; }}
@@ -103,6 +104,21 @@ valeur en cause et quoi faire. Enregistrez la correction : cette page se recharg
 </body>
 </html>
 """
+
+
+def draft_banner(left: list[Problem]) -> str:
+    """The preview's banner on an unfinished page: what is left, each with its line and fix.
+    `make build`, `make check` and CI refuse the page until the list is empty."""
+    items = "\n".join(
+        f"<li>{'ligne ' + str(p.line) + ' : ' if p.line else ''}{html.escape(p.message)}"
+        f"{' — ' + html.escape(p.hint) if p.hint else ''}</li>" for p in left)
+    count = len(left)
+    what = "1 point à terminer" if count == 1 else f"{count} points à terminer"
+    return (f'<div class="portal-draft" id="portal-draft" role="note">\n'
+            f'<p class="portal-banner__text"><strong>Brouillon</strong> : {what} avant de '
+            f"publier cette page ({html.escape(left[0].path)}). Seul l’aperçu la montre : "
+            "<code>make build</code>, <code>make check</code> et la CI la refusent tant "
+            f"qu’il en reste.</p>\n<ul>\n{items}\n</ul>\n</div>\n")
 
 
 def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) -> None:
@@ -185,6 +201,13 @@ class Preview:
                 self.problems.append(problem)
                 log.error("%s", problem)
         return True
+
+    def draft(self, page_file: str, left: list[Problem]) -> None:
+        """An unfinished page served as a draft: one line in the terminal."""
+        if self.serving:
+            count = len(left)
+            log.info("brouillon : %s — %s avant publication (bandeau sur la page)", page_file,
+                     "1 point à terminer" if count == 1 else f"{count} points à terminer")
 
     def messages(self) -> list[str]:
         return list(self._capture.messages) if self._capture else []

@@ -49,6 +49,7 @@ class SourceState:
                            for path in self._pages(self.stamps)}
         self.macro_pages = {path for path in self.signatures
                             if has_macros(_read(self.docs_dir / path))}
+        self.changed: list[str] = []  # the files changed before the last plan
 
     def _stamps(self) -> dict[str, tuple[float, int]]:
         stamps = {}
@@ -71,13 +72,15 @@ class SourceState:
         """The pages to rebuild since the last call, or None: rebuild everything."""
         stamps = self._stamps()
         previous, self.stamps = self.stamps, stamps
-        changed = [name for name in stamps.keys() | previous.keys()
-                   if stamps.get(name) != previous.get(name)]
+        changed = sorted(name for name in stamps.keys() | previous.keys()
+                         if stamps.get(name) != previous.get(name))
         prefix = str(self.docs_dir) + "/"
         if not changed or set(stamps) != set(previous) or any(
                 not (name.startswith(prefix) and name.endswith(".md")) for name in changed):
             self.__init__(self.docs_dir, self.others)  # read everything afresh
+            self.changed = changed
             return None
+        self.changed = changed
         pages = [name[len(prefix):] for name in changed]
         touched = set(pages)
         for page in pages:

@@ -33,7 +33,7 @@ from ..pages.templates import call_line, call_problem
 from ..sitewide.frozen import LISTING_PAGE
 from . import mkdocs_french as french_warnings
 from .engines import ZENSICAL, PageRef, read_config
-from .preview import Preview
+from .preview import Preview, draft_banner
 
 
 class BuildSession:
@@ -81,7 +81,8 @@ class BuildSession:
                                 config.config_file)
         try:
             assembled = Assembled.load(conf, config, known_names, self.memo, preview.keep,
-                                       draw_ahead=not preview.quick)
+                                       draw_ahead=not preview.quick, drafts=preview.serving,
+                                       draft_banner=draft_banner)
         except ContentError as error:
             if not preview.keep(error):
                 raise stop_build(error) from None
@@ -90,6 +91,8 @@ class BuildSession:
         self.portal, self.action = assembled.portal, assembled.action
         self.publication, self.pipeline = assembled.publication, assembled.pipeline
         self.charts = assembled.charts
+        for page_file, left in assembled.portal.unfinished.items():
+            preview.draft(page_file, left)
         self.set_page_flags(conf["extra"])
         return self
 

@@ -10,10 +10,17 @@ in French, at the line where the mistake starts (an unclosed quote: the quote's 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import yaml
 
-from common.config import YamlDoc  # the one way to find a key's line, shared with mkdocs.yml
+from common.config import (  # YamlDoc: shared with mkdocs.yml
+    InheritError,
+    YamlDoc,
+    label,
+    read_mkdocs_yml,
+)
 
 from .errors import Problem
 
@@ -94,7 +101,34 @@ def syntax_problem(error: yaml.YAMLError, label: str, first_line: int = 1,
         message, hint = "tabulation interdite", "indentez avec des espaces, jamais des tabulations"
     line = mark.line + first_line if mark else first_line
     column = mark.column + 1 if mark else None
+    opened = _unclosed_quote(text, mark.line if mark else None)
+    if opened is not None:  # where the quote opens, whatever YAML stumbled on later
+        index, column, value = opened
+        return Problem(label, f"{what} : guillemet ouvert et jamais refermé : « {value} »",
+                       index + first_line, _PROBLEMS[0][2], column=column)
     return Problem(label, f"{what} : {message}", line, hint, column=column)
+
+
+# A value that opens a quote: `key: "…`, `- '…`.
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s#"'][^#"']*?:\s+)?)(["'])(.*)$""")
+
+
+def _closes(quote: str, rest: str) -> bool:
+    if quote == '"':
+        return re.search(r'(?<!\\)"', rest) is not None
+    return re.search(r"'(?!')", rest.replace("''", "")) is not None
+
+
+def _unclosed_quote(text: str, upto: int | None) -> tuple[int, int, str] | None:
+    """The first line, up to line index `upto`, whose value opens a quote it does not close
+    there: (line index, column, the value as written)."""
+    for index, line in enumerate(text.splitlines()):
+        if upto is not None and index > upto:
+            break
+        match = _QUOTED_VALUE.match(line)
+        if match and not _closes(match.group(2), match.group(3)):
+            return index, len(match.group(1)) + 1, (match.group(2) + match.group(3)).strip()
+    return None
 
 
 def _duplicates(node: yaml.Node, label: str, first_line: int) -> list[Problem]:
@@ -145,3 +179,22 @@ def is_day(value) -> bool:
 
 DATE_HINT = ("écrivez une date qui existe, sous la forme AAAA-MM-JJ, sans guillemets, "
              "par exemple 2024-07-12")
+
+
+def config_problem(config_file: Path) -> Problem | None:
+    """Why mkdocs.yml (or a file it INHERITs) cannot be read, in French, as `make check` and
+    `make build` both say it before anything else runs; None when it reads."""
+    root = config_file.resolve().parent
+    try:
+        read_mkdocs_yml(config_file)
+    except yaml.YAMLError as error:
+        text = config_file.read_text(encoding="utf-8", errors="replace")
+        return syntax_problem(error, label(config_file, root), text=text)
+    except InheritError as error:
+        return Problem(label(error.file, root), f"{error.reason} : « {error.inherit} »",
+                       error.line, "corrigez le chemin écrit après `INHERIT:` (relatif au "
+                       "dossier de ce fichier)")
+    except OSError as error:
+        return Problem(label(config_file, root), f"fichier illisible : {error.strerror}", None,
+                       "lancez la commande depuis la racine du dépôt, où se trouve mkdocs.yml")
+    return None

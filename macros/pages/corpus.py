@@ -22,8 +22,10 @@ from ..floor.errors import Problem, did_you_mean
 from ..floor.markdown_spans import code_spans
 from ..floor.memo import Memo
 from ..floor.textfile import decode
+from .easyread import page_problems as easy_read_problems
 from .frontmatter import split_front_matter, validate
 from .templates import template_problems
+from .typography import check as check_typography
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ def _read_page(data: bytes, path: str, label: str, dossiers: list[str],
                  for line, message, hint in unclosed_markup(front.body)]
     if dossier is not None:
         problems += placeholder_problems(front.body, label, front.body_line)
+    problems += check_typography(text, label)  # French typography (make fix-typography)
+    problems += easy_read_problems(text, label)  # the « facile à lire » block's measures
     if front.meta.get("render_macros") is not False:
         problems += template_problems(front.body, label, front.body_line,
                                       known and dict.fromkeys(map(str, front.meta)) | known)
