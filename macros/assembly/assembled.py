@@ -36,8 +36,9 @@ class Assembled:
         """Read and check everything once; ContentError for any content mistake. `keep`:
         what becomes of a page's mistakes (the preview keeps them); `draw_ahead`: start
         drawing the charts and share images the cache lacks in second processes (not for
-        a quick preview, which draws only those of the pages it rebuilds)."""
-        portal = Portal.load(config, known_names=known_names, memo=memo)
+        a quick preview, which draws only those of the pages it rebuilds). `drafts` (the
+        preview): unfinished pages are kept, shown with `draft_banner(what is left)`."""
+        portal = Portal.load(config, known_names=known_names, drafts=drafts, memo=memo)
         # data/petition.yml as the collection step read it: once per build.
         action = Action.with_petition(portal.content.petition, config.docs_dir, config)
         # Placeholders are refused here, before any page is built, in a publishing build.
