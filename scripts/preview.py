@@ -38,23 +38,52 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
-from common.config import PortalConfig
+from common.config import BIBLIOGRAPHY_DIR, PortalConfig
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
-from macros.engine.preview import (
-    SERVED_SITE_DIR,
-    WATCHED,
-    CodeVersion,
-    error_page,
-    forget_portal_code,
-    preview_class,
-    write_error_page,
-)
-from macros.engine.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
+from macros.engine.preview import SERVED_SITE_DIR, Preview, error_page, write_error_page
 from macros.floor.errors import STOPPED, ContentError
 from macros.floor.log import log
 from macros.floor.yamldata import config_problem
 from scripts.build import zensical_build
+from scripts.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
 from scripts.served_count import follow_local_count
+
+# Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
+# documents (a changed one stops the build). Not `watch:` in mkdocs.yml, which refuses a
+# folder that does not exist (a portal without data/).
+WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides", "documents")
+# The site's code: reloaded after an edit (mkdocs-macros imports it by name, once).
+PORTAL_PACKAGE = "macros"
+
+
+class CodeVersion:
+    """The portal's Python code as last built (file -> modification time)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.seen = self._snapshot()
+
+    def _snapshot(self) -> dict[str, float]:
+        return {str(path): path.stat().st_mtime for path in self.folder.rglob("*.py")}
+
+    def changed(self) -> bool:
+        now = self._snapshot()
+        changed, self.seen = now != self.seen, now
+        return changed
+
+
+def forget_portal_code() -> None:
+    """Python keeps an imported module: after an edit of macros/, the next build imports
+    the package afresh (mkdocs-macros imports it by name)."""
+    for name in [n for n in sys.modules
+                 if n == PORTAL_PACKAGE or n.startswith(f"{PORTAL_PACKAGE}.")]:
+        del sys.modules[name]
+
+
+def preview_class() -> type[Preview]:
+    """Looked up again: the code may have been reloaded since the server started."""
+    return getattr(sys.modules.get(Preview.__module__), "Preview", Preview)
+
 
 # The header of a content error's message (macros/floor/errors.py), its problems below it.
 _PROBLEMS_HEADER = re.compile(r"\d+ erreurs? de contenu :\s*$")

@@ -115,10 +115,10 @@ FRONT = "---\ntitle: Une page\n---\n\nTexte ! {{ chart(\"a-b\") }} et {{ chart('
 def test_every_reader_finds_the_same_front_matter(text):
     """The build, the typography fixer and the preview read a front matter with or without
     a byte order mark, with `\\n` or `\\r\\n` line ends, through the one pattern."""
-    from macros.engine.quick_preview import signature
     from macros.pages.corpus import chart_calls
     from macros.pages.frontmatter import front_matter_end, front_matter_text, split_front_matter
     from macros.pages.typography import find_fixes
+    from scripts.quick_preview import signature
 
     front, problems = split_front_matter(text, "docs/x.md")
     assert problems == [] and front.meta == {"title": "Une page"} and front.body_line == 4

@@ -18,23 +18,18 @@ from __future__ import annotations
 import html
 import logging
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from mkdocs.utils import CountHandler
 
-from common.config import BIBLIOGRAPHY_DIR, SERVED_SITE_DIR_VARIABLE, PortalConfig
+from common.config import SERVED_SITE_DIR_VARIABLE, PortalConfig
 
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
 from ..sitewide.redirects import page_url
 
 _MKDOCS = logging.getLogger("mkdocs")
-# Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
-# documents (a changed one stops the build). Not `watch:` in mkdocs.yml, which refuses a
-# folder that does not exist (a portal without data/).
-WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides", "documents")
 
 
 # Set by the preview program (scripts/preview.py) to the folder it serves, for its builds.
@@ -136,34 +131,10 @@ def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) ->
         target.write_text(page, encoding="utf-8")
 
 
-class CodeVersion:
-    """The portal's Python code as last built (file -> modification time)."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.seen = self._snapshot()
-
-    def _snapshot(self) -> dict[str, float]:
-        return {str(path): path.stat().st_mtime for path in self.folder.rglob("*.py")}
-
-    def changed(self) -> bool:
-        now = self._snapshot()
-        changed, self.seen = now != self.seen, now
-        return changed
-
-
-def forget_portal_code() -> None:
-    """Python keeps an imported module: after an edit of macros/, the next build imports
-    the package afresh (mkdocs-macros imports it by name)."""
-    package = __package__.partition(".")[0]  # the whole package, not only this room
-    for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
-        del sys.modules[name]
-
-
 class Preview:
     current: Preview | None = None
     _capture: _Capture | None = None
-    quick_next = False  # the next build is a quick one (macros/engine/quick_preview.py)
+    quick_next = False  # the next build is a quick one (scripts/quick_preview.py)
 
     def __init__(self, serving: bool, quick: bool = False):
         self.serving = serving
@@ -218,8 +189,3 @@ class Preview:
         messages = self.messages()
         if self.serving and (self.problems or messages):
             write_error_page(site_dir, error_page(self.problems, messages))
-
-
-def preview_class() -> type[Preview]:
-    """Looked up again: the code may have been reloaded since the server started."""
-    return getattr(sys.modules.get(__name__), "Preview", Preview)

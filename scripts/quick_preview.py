@@ -17,10 +17,10 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
-from ..citations.syntax import find_citations
-from ..pages.corpus import chart_calls
-from ..pages.frontmatter import front_matter_text
-from ..pages.templates import has_macros
+from macros.citations.syntax import find_citations
+from macros.pages.corpus import chart_calls
+from macros.pages.frontmatter import front_matter_text
+from macros.pages.templates import has_macros
 
 ERROR_MARK = 'id="portal-preview-error"'
 
