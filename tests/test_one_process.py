@@ -81,3 +81,34 @@ def test_builds_in_one_process_are_the_builds_of_separate_processes(tmp_path):
         got = _files(site)
         assert sorted(got) == sorted(expected), site.name
         assert [name for name in expected if got[name] != expected[name]] == [], site.name
+
+
+# Counts the files opened by a build (Python's audit hook, a public interface of the runtime):
+# the content files are read once per build, data/petition.yml included.
+COUNT_OPENS = textwrap.dedent("""\
+    import collections, sys
+    from pathlib import Path
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    opened = collections.Counter()
+    watched = {str(Path(sys.argv[1]).parent / "data" / "petition.yml")}
+
+    def hook(event, args):
+        if event == "open" and str(args[0]) in watched and "w" not in str(args[1] or "r"):
+            opened[str(args[0])] += 1
+
+    sys.addaudithook(hook)
+    build(load_config(config_file=sys.argv[1], site_dir=sys.argv[2], strict=True))
+    print("OPENED", sum(opened.values()))
+    """)
+
+
+def test_a_build_reads_the_petition_file_once(tmp_path):
+    petition = (ROOT / "data" / "petition.yml").read_text(encoding="utf-8")
+    project = make_site(tmp_path, data={"petition.yml": petition})
+    result = subprocess.run(
+        [sys.executable, "-c", COUNT_OPENS, str(project / "mkdocs.yml"), str(tmp_path / "site")],
+        cwd=ROOT, env=build_env(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OPENED 1\n" in result.stdout, result.stdout[-2000:]
