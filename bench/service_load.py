@@ -160,10 +160,10 @@ def limiter_cost_postgres(clients: int = LIMITER_CLIENTS, calls: int = 3000) -> 
     window. Sequential calls from one thread: the round trip, not a throughput."""
     from sqlalchemy import insert
 
+    from scripts.pgcluster import PostgresCluster
     from service.migrations import migrate
     from service.ratelimit import DatabaseLimit, rate_limits
     from service.storage import make_engine
-    from tests.support.service import PostgresCluster
     try:
         cluster = PostgresCluster().start()
     except (RuntimeError, OSError, subprocess.CalledProcessError) as error:

@@ -17,7 +17,7 @@ def test_hostile_title_renders_as_text(tmp_path):
         @online{hostile,
           author = {Quelqu’un},
           title = {"onmouseover="alert(1) <script>alert(2)</script> javascript:alert(3)},
-          url = {https://example.org/page},
+          url = {https://example.org/page}, date = {2024-07-01},
           urldate = {2024-07-12},
         }
         """)

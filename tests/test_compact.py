@@ -41,7 +41,7 @@ def test_no_built_page_is_indented(site):
 
 def test_a_code_block_in_a_page_keeps_its_indentation(tmp_path):
     code = "def score(personne):\n    if personne.controle:\n\n        return 1"
-    article = FIXTURE_ARTICLE + f"\nUn extrait :\n\n```python\n{code}\n```\n"
+    article = FIXTURE_ARTICLE + f"\nUn extrait\u00a0:\n\n```python\n{code}\n```\n"
     project = make_site(tmp_path, {"enquetes/une-enquete.md": article})
     result = mkdocs_build(project, tmp_path / "site")
     assert result.ok, result.output

@@ -286,7 +286,9 @@ def render_partners(partners: list[Partner], snippets: dict[str, str] | None) ->
                 if partner.takes_news else "ne recueille pas d’abonnements par ce formulaire")
         code = (f'<p>Formulaire à coller dans une page de {e(partner.name)} '
                 f"(code <code>{e(partner.code)}</code>)\u00a0:</p>\n"
-                f'<pre class="partner-snippet"><code>{e(snippets[partner.code])}</code></pre>\n'
+                # The form as code to copy, not words of the page: search skips it.
+                f'<pre class="partner-snippet" data-pagefind-ignore>'
+                f'<code>{e(snippets[partner.code])}</code></pre>\n'
                 if snippets is not None else
                 "<p>Le formulaire à copier apparaîtra ici quand la pétition aura son "
                 "service de signature (<code>service.url</code>).</p>\n")

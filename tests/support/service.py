@@ -9,7 +9,6 @@ import email.policy
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts import processes
+from scripts.pgcluster import PostgresCluster as PostgresCluster
 
 from .sites import ROOT
 
@@ -106,59 +106,7 @@ def confirm(link: str) -> Answer:
     return post(target, urllib.parse.urlencode({"jeton": token}), origin=None)
 
 
-# -- PostgreSQL ---------------------------------------------------------------------------
-
-def postgres_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not found:
-        raise RuntimeError("Debian's postgresql is missing: run `make postgresql` "
-                           "(make test does)")
-    return found[-1].parent
-
-
-def _as_user(argv: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: run it as the `postgres` user then."""
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
-
-
-class PostgresCluster:
-    """A throw-away cluster in a temporary folder, trust authentication, loopback only."""
-
-    def __init__(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="pg-test-"))
-        self.port = free_port()
-        self.bin = postgres_bin()
-
-    def start(self) -> PostgresCluster:
-        data, sockets = self.dir / "data", self.dir / "sockets"
-        sockets.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
-            shutil.chown(sockets, "postgres")
-        subprocess.run(_as_user([str(self.bin / "initdb"), "-D", str(data), "-U", "postgres",
-                                 "-A", "trust", "-E", "UTF8", "--no-sync"]),
-                       check=True, capture_output=True)
-        options = (f"-p {self.port} -k {sockets} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=200")
-        subprocess.run(_as_user([str(self.bin / "pg_ctl"), "-D", str(data), "-o", options,
-                                 "-l", str(self.dir / "log"), "-w", "start"]),
-                       check=True, capture_output=True)
-        return self
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self) -> str:
-        name = f"test_{secrets.token_hex(4)}"
-        subprocess.run(_as_user([str(self.bin / "psql"), "-h", "127.0.0.1", "-p",
-                                 str(self.port), "-U", "postgres", "-c",
-                                 f"CREATE DATABASE {name}"]), check=True, capture_output=True)
-        return self.url(name)
-
-    def stop(self) -> None:
-        subprocess.run(_as_user([str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"),
-                                 "-m", "fast", "-w", "stop"]), capture_output=True)
-        shutil.rmtree(self.dir, ignore_errors=True)
+# -- PostgreSQL: scripts/pgcluster.py (the bench starts one too) --------------------------
 
 
 # -- the service --------------------------------------------------------------------------
