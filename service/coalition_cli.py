@@ -14,6 +14,7 @@ from common import config as portal_config
 
 from . import crypto
 from .dossier import write_dossier
+from .exports import csv_text
 from .markup import format_number
 from .partners import confirmed_by_partner, partner_label, sealed_optins
 from .settings import ROOT, Settings
@@ -89,27 +90,21 @@ def cmd_ouvrir_export_partenaire(args, settings) -> None:
     if not lines or "partenaire" not in lines[0]:
         raise CoalitionError(f"{args.fichier} n’est pas un export de partenaire (fait par "
                              "`python -m service exporter-partenaire`)")
-    import csv
-    import io
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["adresse électronique", "nom", "code postal", "confirmé le"])
+    rows = []
     for record in lines[1:]:
         try:
             person = json.loads(crypto.unseal(box, record["scelle"]))
         except crypto.PrivateKeyError:
             raise CoalitionError("cette clé privée n’ouvre pas cet export : il a été scellé "
                                  f"pour la clé de « {lines[0]['partenaire']} »") from None
-        writer.writerow([person["adresse"], _cell(person["nom"]), person["code_postal"],
-                         record["confirme_le"]])
+        rows.append([person["adresse"], person["nom"], person["code_postal"],
+                     record["confirme_le"]])
+    # Every cell made safe for spreadsheets, as every export (exports.py).
+    text = csv_text(["adresse électronique", "nom", "code postal", "confirmé le"], rows)
     if args.sortie is None:
-        sys.stdout.write(out.getvalue())
+        sys.stdout.write(text)
     else:
-        _private_write(args.sortie, out.getvalue())
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+        _private_write(args.sortie, text)
 
 
 def cmd_ecrire_dossier(args, settings: Settings, db: Database) -> None:

@@ -10,10 +10,8 @@ given both can check that the list is the one the dossier speaks of (`sha256sum`
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 from collections import Counter
@@ -24,12 +22,12 @@ import yaml
 from sqlalchemy import select
 
 from .departements import NAMES, departement, sort_key
+from .exports import csv_text
 from .markup import format_day, format_number
 from .partners import Partner, partner_label
 from .storage import Database, signatures
 
 FONTS = Path(__file__).resolve().parents[1] / "macros" / "sitewide" / "fonts"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -71,18 +69,10 @@ def confirmed_rows(db: Database) -> list:
             .order_by(signatures.c.confirmed_at, signatures.c.id)))
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a name as a formula: prefix with '."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def list_text(rows) -> str:
-    """The list handed over: name and postcode of those who agreed, in order of signing."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["nom", "code postal"])
-    writer.writerows([[_cell(r.name), r.postcode] for r in rows if r.listed])
-    return out.getvalue()
+    """The list handed over: name and postcode of those who agreed, in order of signing
+    (every cell made safe for spreadsheets, as every export: exports.py)."""
+    return csv_text(["nom", "code postal"], ([r.name, r.postcode] for r in rows if r.listed))
 
 
 def by_departement(rows) -> list[tuple[str, str, int]]:

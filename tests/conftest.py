@@ -53,6 +53,24 @@ def engine_site(engine_build) -> Site:
     return site
 
 
+# The service's tests: the team's keys (made by the service's own command) and a real SMTP
+# server on loopback that keeps every mail as received, one of each per test module.
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    from support.service import make_keys
+
+    return make_keys(tmp_path_factory.mktemp("keys") / "cles")
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    from support.service import Inbox
+
+    server = Inbox().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright, one per test module."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from support.service import Inbox, Service, free_port, make_keys, wait_for_port
+from support.service import Service, free_port, wait_for_port
 from support.sites import ROOT
 
 DEPLOY = ROOT / "service" / "deploy"
@@ -272,18 +272,6 @@ def test_both_portal_configurations_send_the_same_policy():
 
 
 # -- in front of the service: the limit holds through the shipped proxy ------------------
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys") / "cles")
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    server = Inbox().start()
-    yield server
-    server.stop()
-
 
 def refused_form(i: int) -> str:
     return urllib.parse.urlencode({"name": f"Camille {i}", "email": f"c{i}@example.org",

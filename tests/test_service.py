@@ -51,18 +51,6 @@ MIRROR_ORIGIN = "https://miroir.example.net"
 
 
 @pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys") / "cles")
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    server = Inbox().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def campaign_root(tmp_path_factory):
     """The portal's data files, plus one declared mirror (its origin is allowed)."""
     root = tmp_path_factory.mktemp("root")

@@ -30,7 +30,7 @@ from service.ratelimit import (
     rate_limits,
 )
 from service.settings import SettingsError, load_settings
-from support.service import Answer, Inbox, Service, make_keys
+from support.service import Answer, Service
 from support.sites import ROOT
 
 PORTAL_ORIGIN = "https://portail-france-travail.example.org"
@@ -39,18 +39,6 @@ SERVICE_HOST, CLIENT, PROXY = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
 CSP = ("default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys") / "cles")
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    server = Inbox().start()
-    yield server
-    server.stop()
 
 
 def send(url: str, method: str = "GET", body: str = "", source: str | None = None,

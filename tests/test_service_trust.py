@@ -29,22 +29,9 @@ from support.service import (
     confirmation_link,
     get,
     head,
-    make_keys,
     post,
 )
 from support.sites import ROOT
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys") / "cles")
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    server = Inbox().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
