@@ -10,14 +10,12 @@ import os
 import sys
 from pathlib import Path
 
-from common import config as portal_config
-
 from . import crypto
 from .dossier import write_dossier
 from .exports import csv_text
 from .markup import format_number
 from .partners import confirmed_by_partner, partner_label, sealed_optins
-from .settings import ROOT, Settings
+from .settings import Settings
 from .storage import Database
 
 
@@ -108,10 +106,8 @@ def cmd_ouvrir_export_partenaire(args, settings) -> None:
 
 
 def cmd_ecrire_dossier(args, settings: Settings, db: Database) -> None:
-    root = Path(os.environ.get("SERVICE_ROOT") or ROOT)
-    petition = root / portal_config.PETITION_DATA
-    pdf, listing, digest, count = write_dossier(db, petition, settings.campaign.partners,
-                                                args.dossier, dt.date.today())
+    pdf, listing, digest, count = write_dossier(db, settings.campaign, args.dossier,
+                                                dt.date.today())
     print(f"Dossier écrit : {pdf}\nListe remise avec lui : {listing}\n"
           f"SHA-256 de la liste : {digest}\n{format_number(count)} signatures confirmées.")
 

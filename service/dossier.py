@@ -15,34 +15,18 @@ import hashlib
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 
 from .departements import NAMES, departement, sort_key
 from .exports import csv_text
 from .markup import format_day, format_number
 from .partners import Partner, partner_label
+from .settings import Campaign
 from .storage import Database, signatures
 
 FONTS = Path(__file__).resolve().parents[1] / "macros" / "sitewide" / "fonts"
-
-
-@dataclass(frozen=True)
-class Petition:
-    title: str
-    addressee: str
-    text: str
-    demands: tuple[str, ...]
-
-
-def read_petition(path: Path) -> Petition:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return Petition(str(data.get("title", "")).strip(), str(data.get("addressee", "")).strip(),
-                    str(data.get("text", "")), tuple(str(d).strip() for d in
-                                                     data.get("demands") or []))
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -95,7 +79,7 @@ def _private_file(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def render_pdf(petition: Petition, rows, partners: dict[str, Partner], day: dt.date,
+def render_pdf(petition: Campaign, rows, partners: dict[str, Partner], day: dt.date,
                list_name: str, digest: str) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
@@ -156,11 +140,12 @@ def render_pdf(petition: Petition, rows, partners: dict[str, Partner], day: dt.d
     return bytes(pdf.output())
 
 
-def write_dossier(db: Database, petition_file: Path, partners: dict[str, Partner],
-                  folder: Path, day: dt.date) -> tuple[Path, Path, str, int]:
-    """The PDF and the list beside it; (pdf, list, SHA-256 of the list, count)."""
+def write_dossier(db: Database, petition: Campaign, folder: Path,
+                  day: dt.date) -> tuple[Path, Path, str, int]:
+    """The PDF and the list beside it; (pdf, list, SHA-256 of the list, count). `petition`:
+    the campaign as the service read it from data/petition.yml (settings.py)."""
     rows = confirmed_rows(db)
-    petition = read_petition(petition_file)
+    partners = petition.partners
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder / f"liste-signataires-{day.isoformat()}.csv"
     data = list_text(rows).encode("utf-8")

@@ -47,6 +47,10 @@ class Campaign:
     goals: tuple[int, ...] = ()  # every step of the goal (common/goal.py)
     partners: dict = field(default_factory=dict)  # code -> service.partners.Partner
     share_links: tuple = ()  # `extra.action.share_links` of mkdocs.yml ({name, url})
+    # The petition itself, for the dossier handed to the addressees (service/dossier.py).
+    addressee: str = ""
+    text: str = ""
+    demands: tuple[str, ...] = ()
 
     def goal_at(self, count: int) -> int:
         """The goal shown for `count`: it steps up once reached."""
@@ -147,6 +151,9 @@ def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
         for origin in partner.origins:
             origins.setdefault(origin, partner.name)
     return Campaign(title=str(data.get("title", "")).strip(), goal=steps[0],
+                    addressee=str(data.get("addressee", "")).strip(),
+                    text=str(data.get("text", "")),
+                    demands=tuple(str(d).strip() for d in data.get("demands") or []),
                     retention=retention, service_url=str(block.get("url") or ""),
                     origins=origins, goals=steps, partners=partners,
                     share_links=_share_links(root))
