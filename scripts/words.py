@@ -16,17 +16,21 @@ tests/test_words.py fails on them.
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import string
 import sys
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
+from common.config import MkDocsLoader, load_doc
 from common.words import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 from macros.floor.errors import Problem
 
@@ -49,6 +53,84 @@ class Update:
     new: int
     fuzzy: int
     obsolete: int
+
+
+# -- extractors named in babel.cfg ----------------------------------------------------------
+
+def extract_python_calls(fileobj, keywords, comment_tags, options):
+    """Babel extractor for Python read from its syntax tree: every call of a keyword
+    (`_`, `gettext`, `ngettext`, `pgettext`, `N_`…, plain or as a method, `words.gettext`)
+    with string arguments, including calls inside f-strings, which Babel's own extractor
+    does not see on Python 3.11 (`f"{_('Publié le')} {day}"`). A `# TRANSLATORS:` comment
+    on the lines just above a call goes to the catalogue with it."""
+    source = fileobj.read().decode(options.get("encoding", "utf-8"))
+    comments = _comments(source, comment_tags)
+    calls = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else (
+            func.attr if isinstance(func, ast.Attribute) else None)
+        if name not in keywords:
+            continue
+        args = tuple(arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                     else None for arg in node.args)
+        if not args or all(arg is None for arg in args):
+            continue  # a variable: the string is marked where it is written (N_)
+        calls.append((node.lineno, node.col_offset, name, args if len(args) > 1 else args[0]))
+    for lineno, _col, name, messages in sorted(calls, key=lambda call: call[:2]):
+        yield lineno, name, messages, _comments_above(comments, lineno)
+
+
+def _comments(source: str, tags) -> dict[int, str]:
+    """Line -> text of each `# TAG …` comment of the file."""
+    found = {}
+    lines = iter(source.splitlines(keepends=True))
+    try:
+        for token in tokenize.generate_tokens(lambda: next(lines, "")):
+            if token.type == tokenize.COMMENT:
+                text = token.string.lstrip("#").strip()
+                if any(text.startswith(tag) for tag in tags):
+                    found[token.start[0]] = text
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+def _comments_above(comments: dict[int, str], lineno: int) -> list[str]:
+    above, line = [], lineno - 1
+    while line in comments:
+        above.insert(0, comments[line])
+        line -= 1
+    return above
+
+
+def extract_config_values(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the texts of mkdocs.yml that the templates translate
+    (`gettext(config.site_name)`): the values at the dotted `keys` babel.cfg gives, a list
+    on the way meaning each of its items (`theme.palette.toggle.name`)."""
+    doc = load_doc(fileobj.read().decode("utf-8"), MkDocsLoader, environ={})
+    for key in options.get("keys", "").split():
+        for node in _nodes(doc.node, key.split(".")):
+            if isinstance(node, yaml.ScalarNode) and node.value.strip():
+                yield node.start_mark.line + 1, "gettext", node.value, []
+
+
+def _nodes(node, path: list[str]):
+    if node is None:
+        return
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _nodes(item, path)
+        return
+    if not path:
+        yield node
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == path[0]:
+                yield from _nodes(value, path[1:])
 
 
 def label(root: Path, path: Path) -> str:
