@@ -27,6 +27,7 @@ from macros.floor.errors import Problem
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
 from macros.pages.typography import fix as fix_typography
+from scripts.words import missing as missing_words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +70,8 @@ def run(root: Path, fix: bool, today: dt.date | None = None,
         notices += unarchived_lines(content, config.archives_data)
     if claims is not None:
         claims.append(claims_report(content.corpus.texts, docs_label))
-    return problems
+    # Issue 29: the strings the code uses that a language's catalogue lacks (make words).
+    return [*problems, *missing_words(root)]
 
 
 def fix_pages(docs_dir: Path, docs_label: str) -> None:

@@ -268,7 +268,7 @@ def missing(root: Path) -> list[Problem]:
                             f"{used})", line=entry.lineno,
                             hint=f"gardez exactement ceux du français : {names}"))
                         break
-    return problems
+    return sorted(problems, key=lambda problem: (problem.path, problem.line or 0))
 
 
 def _plural(count: int, word: str) -> str:
