@@ -171,7 +171,7 @@ def _write(path: Path, catalog: Catalog) -> None:
              else line for line in lines]
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".po.tmp")
-    temporary.write_text("".join(lines), encoding="utf-8")
+    temporary.write_text("".join(lines).lstrip("\n"), encoding="utf-8")
     temporary.replace(path)
 
 
