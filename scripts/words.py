@@ -138,7 +138,11 @@ def label(root: Path, path: Path) -> str:
 
 
 def extract(root: Path) -> Catalog:
-    """Every translatable string of the sources babel.cfg names, with where it is used."""
+    """Every translatable string of the sources babel.cfg names, with where it is used
+    (none for a project without babel.cfg: a site with nothing to translate)."""
+    template = Catalog(domain=DOMAIN, locale=SOURCE_LANGUAGE, fuzzy=False)
+    if not (root / MAPPING_FILE).is_file():
+        return template
     with (root / MAPPING_FILE).open(encoding="utf-8") as mapping:
         method_map, options_map = parse_mapping_cfg(mapping, MAPPING_FILE)
     tops = {pattern.split("/", 1)[0] for pattern, _method in method_map}
@@ -148,7 +152,6 @@ def extract(root: Path) -> Catalog:
         return not relative or (relative[0] in tops and not any(
             part.startswith((".", "_")) and part != "__init__.py" for part in relative))
 
-    template = Catalog(domain=DOMAIN, locale=SOURCE_LANGUAGE, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             root, method_map, options_map, comment_tags=COMMENT_TAGS,
             strip_comment_tags=True, directory_filter=wanted):
@@ -225,6 +228,8 @@ def missing(root: Path) -> list[Problem]:
     """What each catalogue lacks for the strings the code uses: absent, untranslated, to
     check (fuzzy), or translated without the `{placeholders}` the French has."""
     template = extract(root)
+    if not len(template):
+        return []
     problems = []
     for lang in LANGUAGES:
         if lang == SOURCE_LANGUAGE:
@@ -280,6 +285,10 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args()
     root = args.root.resolve()
+    if not (root / MAPPING_FILE).is_file():
+        print(f"{MAPPING_FILE} manquant dans {root} : ce fichier dit où sont les chaînes à "
+              "traduire ; recopiez celui du portail.", file=sys.stderr)
+        return 2
     for done in update(root):
         print(f"{done.path} : {_plural(done.new, 'chaîne')} nouvelle{'s' if done.new > 1 else ''}"
               f", {_plural(done.fuzzy, 'traduction')} à revoir (fuzzy), "
