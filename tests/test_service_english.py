@@ -217,3 +217,27 @@ def test_pages_reached_without_a_form_follow_the_address_or_the_browser(service)
         assert error.read().decode() == "This address does not exist on the signing service.\n"
     french = get(service.url + "confirmer?jeton=" + "x" * 43)
     assert '<html lang="fr">' in french.text and "Lien non valable" in french.text
+
+
+def test_published_count_speaks_each_edition_language(tmp_path):
+    """`publier-compteur` writes the count into the English petition page in English."""
+    import datetime as dt
+
+    from service.publication import count_record, publish_count
+
+    def page(lang: str) -> str:
+        return (f'<!doctype html><html lang="{lang}"><body><p class="count" '
+                f'id="petition-progress-label">old</p><progress id="petition-progress-bar" '
+                f'max="10" value="1">1</progress></body></html>')
+
+    for name, lang in (("agir/petition.html", "fr"), ("en/agir/petition.html", "en")):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(page(lang), encoding="utf-8")
+    record = count_record(12345, 20000, (10000, 20000), dt.date(2026, 12, 1), {})
+    publish_count(tmp_path, "agir/petition.html", record)
+    french = (tmp_path / "agir/petition.html").read_text(encoding="utf-8")
+    english = (tmp_path / "en/agir/petition.html").read_text(encoding="utf-8")
+    assert ">12\u202f345 signatures sur un objectif de 20\u202f000, au 1er décembre 2026</p>" \
+        in french
+    assert ">12,345 signatures towards a goal of 20,000, as of 1 December 2026</p>" in english
+    assert 'max="20000" value="12345">12,345</progress>' in english
