@@ -53,6 +53,7 @@ class Update:
     new: int
     fuzzy: int
     obsolete: int
+    retired: tuple[str, ...] = ()  # the strings this run found no longer used
 
 
 # -- extractors named in babel.cfg ----------------------------------------------------------
@@ -189,6 +190,7 @@ def update(root: Path) -> list[Update]:
         catalog = _read(path, lang) if path.is_file() else Catalog(
             locale=lang, domain=DOMAIN, project="portal", fuzzy=False)
         before = {message.id for message in catalog if message.id}
+        was_obsolete = set(catalog.obsolete)
         catalog.update(template, update_creation_date=False)
         _write(path, catalog)
         written = _read(path, lang)
@@ -196,7 +198,9 @@ def update(root: Path) -> list[Update]:
             label(root, path),
             new=sum(1 for m in written if m.id and m.id not in before),
             fuzzy=sum(1 for m in written if m.id and m.fuzzy),
-            obsolete=len(written.obsolete)))
+            obsolete=len(written.obsolete),
+            retired=tuple(_forms(key)[0] for key in written.obsolete
+                          if key not in was_obsolete)))
     return done
 
 
@@ -293,6 +297,9 @@ def main() -> int:
         print(f"{done.path} : {_plural(done.new, 'chaîne')} nouvelle{'s' if done.new > 1 else ''}"
               f", {_plural(done.fuzzy, 'traduction')} à revoir (fuzzy), "
               f"{_plural(done.obsolete, 'chaîne')} qui ne sert plus (#~)")
+        for text in done.retired:
+            print(f"  ne sert plus (gardée à la fin, #~) : « {_shown(text)} » — si le code "
+                  "l’utilise encore, marquez-la dans le code : _(\"…\") ou N_(\"…\")")
     problems = missing(root)
     for problem in problems:
         print(problem)

@@ -82,6 +82,7 @@ def test_make_words_keeps_translations_adds_new_strings_and_marks_obsolete(proje
     done = update(project)
     assert [(d.path, d.new, d.obsolete) for d in done] == [
         ("locales/en/LC_MESSAGES/portal.po", 6, 1)]
+    assert done[0].retired == ("Ancien texte",)  # `make words` names it
     po = project / "locales" / "en" / "LC_MESSAGES" / "portal.po"
     text = po.read_text(encoding="utf-8")
     assert '#. the greeting of the page\n#: service/pages.py\nmsgid "Bonjour"\n' \
