@@ -142,31 +142,12 @@ def post_origin(request: Request, settings: Settings) -> tuple[str, bool]:
 
 def asked_language(request: Request, form: dict[str, str] | None = None) -> str:
     """The language to answer in: the form's `lang` field for a post; for a GET, the `lang`
-    of the address (the link in a mail carries it), else the browser's Accept-Language;
-    French otherwise."""
+    of the address (the link in a mail carries it); French otherwise. Never the browser's
+    Accept-Language: a French form, or its link, is answered in French whatever the
+    browser's own language."""
     if form is not None:
         return language(form.get(LANGUAGE_FIELD))
-    asked = request.query_params.get(LANGUAGE_FIELD)
-    if asked is not None:
-        return language(asked)
-    return accepted_language(request.headers.get("accept-language", ""))
-
-
-def accepted_language(header: str) -> str:
-    """The first of LANGUAGES an Accept-Language header prefers (by its q values)."""
-    best, best_q = SOURCE_LANGUAGE, 0.0
-    for position, item in enumerate(header.split(",")[:20]):
-        tag, _, params = item.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                continue
-        lang = tag.strip().split("-", 1)[0].lower()
-        if lang in LANGUAGES and (q > best_q or (q == best_q and position == 0)):
-            best, best_q = lang, q
-    return best
+    return language(request.query_params.get(LANGUAGE_FIELD))
 
 
 async def sign(request: Request) -> Response:
@@ -400,7 +381,7 @@ ERRORS = {404: N_("Cette adresse n’existe pas sur le service de signature."),
 
 async def http_error(request: Request, error: HTTPException) -> Response:
     """Starlette's errors (unknown address, wrong method) in the language asked for (the
-    address's `lang`, else the browser's), French by default."""
+    address's `lang`), French by default."""
     words = request.app.state.service.words[asked_language(request)]
     text = words.gettext(ERRORS.get(error.status_code, N_("La demande n’a pas pu être "
                                                           "traitée.")))
