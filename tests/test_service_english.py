@@ -224,6 +224,19 @@ def test_pages_reached_without_a_form_follow_the_address_not_the_browser(service
     assert '<html lang="fr">' in french and "<h1>Lien non valable</h1>" in french
 
 
+def test_rate_limit_answers_in_english_with_what_was_typed(service):
+    """Last of the module's service tests: it uses up this client's posts for the window."""
+    for _ in range(45):
+        answer = english_sign(service, "alex@example.org", postcode="1")
+        if answer.status == 429:
+            break
+    assert answer.status == 429
+    assert refusal("rate", ENGLISH) in answer.text
+    assert refusal("rate", ENGLISH).startswith("Too many forms were sent from your connection")
+    assert 'value="alex@example.org"' in answer.text
+    assert_english(answer.text)
+
+
 def test_published_count_speaks_each_edition_language(tmp_path):
     """`publier-compteur` writes the count into the English petition page in English."""
     import datetime as dt
