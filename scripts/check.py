@@ -20,12 +20,13 @@ from pathlib import Path
 
 from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from macros.assembly.collect import collect
-from macros.assembly.rules import refused
+from macros.assembly.rules import TYPOGRAPHY, refused, rule_of
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
 from macros.floor.errors import Problem
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
+from macros.pages.typography import check as typography_problems
 from macros.pages.typography import fix as fix_typography
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +86,30 @@ def fix_pages(docs_dir: Path, docs_label: str) -> None:
             print(f"typographie corrigée : {docs_label}/{page.relative_to(docs_dir).as_posix()}")
 
 
+def mendable(refusals: list[Problem], root: Path) -> int:
+    """How many of the refused problems `make fix-typography` would mend: in each page with
+    a typography problem, those that the safe fixes make disappear."""
+    pages = {p.path for p in refusals if p.path.endswith(".md") and rule_of(p).id in TYPOGRAPHY}
+    count = 0
+    for page in sorted(pages):
+        try:
+            text = (root / page).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        count += len(typography_problems(text, page)) - len(
+            typography_problems(fix_typography(text), page))
+    return count
+
+
+def mend_hint(count: int) -> str:
+    """What `make check` says when `make fix-typography` would mend some of what it lists."""
+    if count == 1:
+        return ("1 de ces problèmes de typographie se corrige tout seul : lancez "
+                "`make fix-typography`, qui le corrige puis revérifie.")
+    return (f"{count} de ces problèmes de typographie se corrigent tout seuls : lancez "
+            "`make fix-typography`, qui les corrige puis revérifie.")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", type=Path, default=ROOT)
@@ -113,6 +138,9 @@ def main() -> int:
     if refusals:
         count = len(refusals)
         print(f"\n{count} problème{'s' if count > 1 else ''} à corriger.", file=sys.stderr)
+        mended = mendable(refusals, args.root.resolve())
+        if mended:
+            print(mend_hint(mended), file=sys.stderr)
         return 1
     said = f" ({len(problems)} conseil{'s' if len(problems) > 1 else ''} ci-dessus)" \
         if problems else ""

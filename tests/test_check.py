@@ -129,6 +129,27 @@ def test_make_fix_typography_rewrites_files_then_check_is_clean(tmp_path):
     assert "C’est ainsi…" in (project / "docs" / ARTICLE).read_text()
 
 
+def test_check_says_when_fix_typography_would_mend_what_it_lists(tmp_path):
+    """Four problems `make fix-typography` mends, one it leaves (an unbalanced straight
+    quote), one it cannot (an unknown source): the check counts the four and names the
+    command; with nothing to mend, it does not mention it."""
+    text = (FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@nope]")
+            + "\nC'est ainsi... Il a dit «non».\n\nUn \"mot.\n")
+    project = make_site(tmp_path, docs={ARTICLE: text})
+    result = subprocess.run([*CHECK, "--root", str(project)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "4 de ces problèmes de typographie se corrigent tout seuls : lancez "
+        "`make fix-typography`, qui les corrige puis revérifie."), result.stderr
+    (project / "docs" / ARTICLE).write_text(FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@nope]")
+                                            + "\nUn \"mot.\n", encoding="utf-8")
+    result = subprocess.run([*CHECK, "--root", str(project)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1
+    assert "fix-typography" not in result.stdout + result.stderr
+
+
 NEW_ARTICLE = script("new_article")
 
 

@@ -120,6 +120,11 @@ RULES: tuple[Rule, ...] = (
     Rule("configuration", ERROR, "", where="mkdocs.yml"),
 )
 
+# The rules `make fix-typography` may mend (macros/pages/typography.py: fix).
+TYPOGRAPHY = frozenset({"espace-ordinaire", "espace-manquante", "espace-apres-guillemet",
+                        "espace-avant-guillemet", "apostrophe-droite", "trois-points",
+                        "guillemets-droits"})
+
 # A problem no rule names: refused, like an error.
 UNLISTED = Rule("autre", ERROR, "")
 
