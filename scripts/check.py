@@ -18,16 +18,19 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import yaml
+
 from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from macros.assembly.collect import collect
 from macros.assembly.rules import TYPOGRAPHY, refused, rule_of
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
-from macros.floor.errors import Problem
+from macros.floor.errors import ContentError, Problem
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
 from macros.pages.typography import check as typography_problems
 from macros.pages.typography import fix as fix_typography
+from macros.sitewide.placeholders import build_mode
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,6 +89,15 @@ def fix_pages(docs_dir: Path, docs_label: str) -> None:
             print(f"typographie corrigée : {docs_label}/{page.relative_to(docs_dir).as_posix()}")
 
 
+def publishing(root: Path) -> bool:
+    """Whether the check runs as a publishing build would (`PORTAL_BUILD=publish`): what
+    such a build refuses is then refused here too (macros/assembly/rules.py)."""
+    try:
+        return build_mode(PortalConfig.read(root / CONFIG_FILE).build) == "publish"
+    except (OSError, yaml.YAMLError, ContentError):  # unreadable: run() said why
+        return False
+
+
 def mendable(refusals: list[Problem], root: Path) -> int:
     """How many of the refused problems `make fix-typography` would mend: in each page with
     a typography problem, those that the safe fixes make disappear."""
@@ -131,7 +143,7 @@ def main() -> int:
               "dans l’affirmation) :\n")
         print(claims[0] or "(aucune page à comparer)")
         print()
-    refusals = refused(problems)
+    refusals = refused(problems, publishing(args.root.resolve()))
     # Advice only once nothing is refused (as the build): it may be an effect of a mistake.
     for problem in refusals or problems:
         print(problem)
