@@ -260,7 +260,7 @@ def test_the_letters_form_is_what_the_data_file_says(tmp_path):
      "data/lettres.yml:4: champ `nom` : `blanc` manquant — écrivez `blanc: …` (libellé : ce "
      "que demande le formulaire ; blanc : ce que montre la lettre imprimée, entre crochets)"),
     (LETTER_FIELDS.replace("saisie: date", "saisie: jour"),
-     "data/lettres.yml:14: champ `date_controle` : `saisie` inconnue « jour » — écrivez "
+     "data/lettres.yml:13: champ `date_controle` : `saisie` inconnue « jour » — écrivez "
      "`saisie: texte`, `saisie: date` ou `saisie: lignes` (plusieurs lignes)"),
     (LETTER_FIELDS.replace("numero_allocataire:", "Numéro:"),
      "data/lettres.yml:8: champ `Numéro` : nom invalide « Numéro » — lettres minuscules sans "
@@ -269,7 +269,7 @@ def test_the_letters_form_is_what_the_data_file_says(tmp_path):
      "data/lettres.yml:4: champ `nom` : clé inconnue `label` — clés possibles : `libellé`, "
      "`blanc`, `saisie`, `autocomplete`"),
     (LETTER_FIELDS.replace("date_controle:", "nom:"),
-     "data/lettres.yml:14: champ `nom` : écrit deux fois — gardez un seul champ de ce nom"),
+     "data/lettres.yml:13: champ `nom` : écrit deux fois — gardez un seul champ de ce nom"),
 ])
 def test_a_mistake_in_the_letters_data_is_named_with_its_line(text, expected):
     with pytest.raises(ContentError) as error:
