@@ -68,7 +68,7 @@ def run(root: Path, fix: bool, today: dt.date | None = None,
     content, problems = collect(
         root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
         today=today or dt.date.today(), known_names=macro_names(extra),
-        charts_dir=root / "macros" / "charts", draft_specs=True)
+        charts_dir=root / config.charts_dir, draft_specs=True)
     if notices is not None:
         notices += unarchived_lines(content, config.archives_data)
     if claims is not None:

@@ -33,7 +33,14 @@ from ..action.partners import PARTNERS_DATA, Partner, check_partner_setting, loa
 from ..action.petition import Petition, load_petition
 from ..action.recipients import load_recipients
 from ..action.share import check_share_links
-from ..charts import CHARTS_DIR, chart_ids, check_chart, checked_files, unknown_chart
+from ..charts import (
+    CAMPAIGN,
+    CAMPAIGN_TINT,
+    chart_ids,
+    check_chart,
+    checked_files,
+    unknown_chart,
+)
 from ..citations.archives import ArchiveRecord, load_archives
 from ..citations.bibliography_page import uncited
 from ..citations.findability import unfindable_sources
@@ -43,7 +50,9 @@ from ..floor.errors import ContentError, Problem, did_you_mean
 from ..floor.memo import Memo
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
+from ..sitewide.campaign import campaign_problems
 from ..sitewide.mirrors import Mirror, load_mirrors
+from ..sitewide.palette import Palette, default_palette
 from ..sitewide.redirects import load_redirects
 
 # The fix for a page outside the navigation: the same from `make check` and from MkDocs.
@@ -61,6 +70,13 @@ class Content:
     mirrors: list[Mirror] = field(default_factory=list)
     archives: dict[str, ArchiveRecord] = field(default_factory=dict)  # data/archives.yml
     partners: list[Partner] = field(default_factory=list)
+    palette: Palette = field(default_factory=default_palette)
+
+
+def chart_colours(palette: Palette) -> dict[str, str]:
+    """The chart kit's campaign colours -> this campaign's (`extra.campaign.colors`)."""
+    return {CAMPAIGN.light.lower(): palette.light["chart"],
+            CAMPAIGN_TINT.light.lower(): palette.light["chart_tint"]}
 
 
 def _caught(read: Callable, problems: list[Problem], default=None):
@@ -159,8 +175,9 @@ def letter_check(corpus: Corpus, docs_label: str, root: Path, config: PortalConf
                                       config.letters_data, RECIPIENTS_DATA)
 
 
-def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
-                   draft_specs: bool = False, memo: Memo | None = None) -> list[Problem]:
+def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path,
+                   draft_specs: bool = False, memo: Memo | None = None,
+                   colours: Mapping[str, str] | None = None) -> list[Problem]:
     """Each chart a page shows: its module, table and metadata, read as the build reads them.
     `draft_specs`: also run the module's build(rows) for charts whose drawing is not cached
     (what the build does; a cached drawing was made from the same code and data)."""
@@ -174,21 +191,22 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
                 continue
             seen.add(chart_id)
             if chart_id not in known:
-                problems.append(unknown_chart(chart_id, known, page.file_path, line, root))
+                problems.append(unknown_chart(chart_id, known, page.file_path, line, root,
+                                              charts_dir))
                 continue
-            key = (chart_id, charts_dir, draft_specs,
+            key = (chart_id, charts_dir, draft_specs, tuple(sorted((colours or {}).items())),
                    stamps(checked_files(chart_id, root, charts_dir)))
             cached = checked.get(key)
             if cached is None or cached[0] is not sources:
                 cached = checked[key] = (sources, check_chart(chart_id, root, sources,
-                                                              charts_dir, draft_specs))
+                                                              charts_dir, draft_specs, colours))
             problems += cached[1]
     return problems
 
 
 def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
             today: dt.date | None = None, known_names: Collection[str] | None = None,
-            changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
+            changed: Mapping[str, dt.date] | None = None, charts_dir: Path | None = None,
             draft_specs: bool = False, memo: Memo | None = None,
             ) -> tuple[Content, list[Problem]]:
     """Every content file read and checked; the content, and every problem found. `memo`:
@@ -214,8 +232,11 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         problems += unlisted_folder_problems(nav, corpus, config.dossiers,
                                              _config_line(config, "nav"))
     problems += letter_check(corpus, docs_label, root, config)
-    problems += chart_problems(corpus, root, sources, charts_dir, draft_specs, memo)
-    content = Content(sources, corpus, archives=archives)
+    palette, found = campaign_problems(config, lambda *keys: _config_where(config, *keys))
+    problems += found
+    problems += chart_problems(corpus, root, sources, charts_dir or root / config.charts_dir,
+                               draft_specs, memo, chart_colours(palette))
+    content = Content(sources, corpus, archives=archives, palette=palette)
     redirects, mirrors = config.redirects_data, config.mirrors_data
     content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
                                                        set(corpus.texts)), problems, {})
@@ -265,10 +286,15 @@ def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:
 
 
 def _config_line(config: PortalConfig, *keys) -> int | None:
+    return _config_where(config, *keys)[1]
+
+
+def _config_where(config: PortalConfig, *keys) -> tuple[str, int | None]:
+    """The file (mkdocs.yml, or one it INHERITs) and line of a setting."""
     try:
-        return read_mkdocs_yml(config.config_file).where(*keys)[1]
+        return read_mkdocs_yml(config.config_file).where(*keys)
     except (OSError, yaml.YAMLError):
-        return None
+        return CONFIG_FILE, None
 
 
 def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:

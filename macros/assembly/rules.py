@@ -131,7 +131,7 @@ RULES: tuple[Rule, ...] = (
     # -- Whole families: every problem of these files ----------------------------------
     Rule("bibtex", ERROR, "", where="bibliography/"),
     Rule("donnees", ERROR, "", where="data/"),
-    Rule("module-de-graphique", ERROR, "", where="macros/charts/"),
+    Rule("module-de-graphique", ERROR, "", where="charts/"),
     Rule("configuration", ERROR, "", where="mkdocs.yml"),
 )
 
