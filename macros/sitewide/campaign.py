@@ -2,7 +2,7 @@
 
     extra:
       campaign:
-        slug: portail-france-travail     # archives of the mirror kit, user agents
+        slug: ma-campagne                # archives of the mirror kit, user agents
         article_sections:                # the sections of `make new-article`
           - Ce que l’on sait
           - Ce qui reste inconnu

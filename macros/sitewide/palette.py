@@ -5,13 +5,13 @@ the stylesheets, the share images and the charts.
       campaign:
         colors:
           light:                      # Material's light scheme (default)
-            primary: "#7a1631"        # header and buttons (white text on it), share images
-            primary_light: "#9c2a4a"
-            primary_dark: "#5c0f24"   # the band of the share images
-            accent: "#a3193f"         # focus outlines, hovered links
-            link: "#8a1738"           # links in the text
-            chart: "#7a1631"          # the campaign's marks in charts
-            chart_tint: "#f3d5de"     # a range's lighter fill in charts
+            primary: "#1f4e79"        # header and buttons (white text on it), share images
+            primary_light: "#2e6da4"
+            primary_dark: "#163a5a"   # the band of the share images
+            accent: "#1f6fb2"         # focus outlines, hovered links
+            link: "#1f5f99"           # links in the text
+            chart: "#1f4e79"          # the campaign's marks in charts
+            chart_tint: "#d4e3f1"     # a range's lighter fill in charts
           dark:                       # Material's slate scheme: the same names
             …
 
@@ -108,7 +108,7 @@ def read_palette(value, where: Callable[..., tuple[str, int | None]],
             continue
         if not isinstance(colours, Mapping):
             problem((scheme,), f"`{_WHERE}.{scheme}` doit associer des noms à des couleurs",
-                    "par exemple `primary: \"#7a1631\"`")
+                    f"par exemple `primary: \"{DEFAULT['light']['primary']}\"`")
             continue
         for key, colour in colours.items():
             if key not in KEYS:
