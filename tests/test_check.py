@@ -185,6 +185,35 @@ def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path)
     assert path.read_text() == "modifié"
 
 
+def test_new_article_sections_come_from_the_configuration(tmp_path):
+    """Issue 30: the skeleton's sections are `extra.campaign.article_sections`, in order; a
+    wrong setting is refused with its file and line, and nothing is written."""
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    written = config.read_text(encoding="utf-8")
+    config.write_text(written.replace("extra:\n", "extra:\n  campaign:\n    article_sections:\n"
+                                      "      - Les faits\n      - La réponse de la caisse\n",
+                                      1), encoding="utf-8")
+    made = subprocess.run([*NEW_ARTICLE, "Le score", "--root", str(project)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    text = (project / "docs" / "enquetes" / "le-score.md").read_text(encoding="utf-8")
+    body = text.split("-->\n", 1)[1]
+    assert body == "\n## Les faits\n\nTexte à écrire.\n\n## La réponse de la caisse\n\n" \
+        "Texte à écrire.\n"
+    config.write_text(written.replace("extra:\n", "extra:\n  campaign:\n    article_sections:\n"
+                                      "      - Les faits\n      -\n", 1), encoding="utf-8")
+    refused = subprocess.run([*NEW_ARTICLE, "Autre", "--root", str(project)], cwd=ROOT,
+                             capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "mkdocs.yml:14: titre de section vide ou invalide : «  » — écrivez une liste de titres, "
+        "un par ligne : `- Ce que l’on sait` (sans « ## », la commande les ajoute)\n")
+    assert not (project / "docs" / "enquetes" / "autre.md").exists()
+    code, out = run_check(project)  # the check refuses it too, in the same words
+    assert code == 1 and refused.stderr.strip() in out
+
+
 def test_missing_inherited_configuration_is_reported(tmp_path):
     project = make_site(tmp_path)
     config = project / "mkdocs.yml"
