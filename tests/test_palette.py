@@ -29,7 +29,10 @@ COLOURS = """\
 def with_colours(project, block: str = COLOURS):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("extra:\n", "extra:\n" + block, 1), encoding="utf-8")
+    if block.startswith("theme:"):  # a top-level setting, just before `extra:`
+        config.write_text(text.replace("extra:\n", block + "extra:\n", 1), encoding="utf-8")
+    else:
+        config.write_text(text.replace("extra:\n", "extra:\n" + block, 1), encoding="utf-8")
     return project
 
 
@@ -77,6 +80,13 @@ def test_the_built_site_wears_the_configured_colours(tmp_path):
     ('  campaign:\n    colors:\n      dark:\n        lien: "#8a1738"\n',
      "mkdocs.yml:14: couleur inconnue `extra.campaign.colors.dark.lien` — noms possibles : "
      "`primary`, `primary_light`, `primary_dark`, `accent`, `link`, `chart`, `chart_tint`"),
+    ("  campaign:\n    slug: Mon Portail\n",
+     "mkdocs.yml:12: nom court invalide `extra.campaign.slug` : « Mon Portail » — lettres "
+     "minuscules sans accent, chiffres et tirets, par exemple `slug: mon-portail`"),
+    ("theme:\n  logo: images/logo-caf.svg\n",
+     "mkdocs.yml:11: image introuvable `theme.logo` : « images/logo-caf.svg » — placez "
+     "l’image dans docs/ (par exemple docs/assets/logo.svg) et écrivez son chemin depuis "
+     "docs/ : `logo: assets/logo.svg`"),
     ("  campaign:\n    slug: Mon Portail\n",
      "mkdocs.yml:12: nom court invalide `extra.campaign.slug` : « Mon Portail » — lettres "
      "minuscules sans accent, chiffres et tirets, par exemple `slug: mon-portail`"),

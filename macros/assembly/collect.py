@@ -232,7 +232,8 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         problems += unlisted_folder_problems(nav, corpus, config.dossiers,
                                              _config_line(config, "nav"))
     problems += letter_check(corpus, docs_label, root, config)
-    palette, found = campaign_problems(config, lambda *keys: _config_where(config, *keys))
+    palette, found = campaign_problems(config, lambda *keys: _config_where(config, *keys),
+                                       _config_value(config, "theme"))
     problems += found
     problems += chart_problems(corpus, root, sources, charts_dir or root / config.charts_dir,
                                draft_specs, memo, chart_colours(palette))
@@ -287,6 +288,14 @@ def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:
 
 def _config_line(config: PortalConfig, *keys) -> int | None:
     return _config_where(config, *keys)[1]
+
+
+def _config_value(config: PortalConfig, key: str):
+    """A setting PortalConfig does not carry (the theme's), as mkdocs.yml writes it."""
+    try:
+        return read_mkdocs_yml(config.config_file).data.get(key)
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def _config_where(config: PortalConfig, *keys) -> tuple[str, int | None]:

@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from common.config import ARTICLE_SECTIONS, PortalConfig, slugify
 
 from ..floor.errors import Problem
+from ..floor.urls import is_web_url
 from .palette import Palette, read_palette
 
 Where = Callable[..., tuple[str, "int | None"]]
@@ -56,9 +58,36 @@ def slug_problems(config: PortalConfig, where: Where) -> list[Problem]:
                     f"`slug: {slugify(written) or 'ma-campagne'}`")]
 
 
-def campaign_problems(config: PortalConfig, where: Where) -> tuple[Palette, list[Problem]]:
-    """The campaign's palette, and every problem of `extra.campaign`."""
+def logo_problems(theme, docs_dir: Path, custom_dir: Path | None, where: Where,
+                  ) -> list[Problem]:
+    """`theme.logo` and `theme.favicon` (Material's settings): an image of docs/ (or of the
+    theme's overrides), or a web address."""
+    problems = []
+    theme = theme if isinstance(theme, Mapping) else {}
+    for key in ("logo", "favicon"):
+        value = theme.get(key)
+        if not value or is_web_url(str(value)):
+            continue
+        path = str(value).lstrip("/")
+        if (docs_dir / path).is_file() or (custom_dir and (custom_dir / path).is_file()):
+            continue
+        label, line = where("theme", key)
+        problems.append(Problem(label, f"image introuvable `theme.{key}` : « {value} »", line,
+                                "placez l’image dans docs/ (par exemple docs/assets/logo.svg) "
+                                "et écrivez son chemin depuis docs/ : `" + key
+                                + ": assets/logo.svg`"))
+    return problems
+
+
+def campaign_problems(config: PortalConfig, where: Where, theme=None,
+                      ) -> tuple[Palette, list[Problem]]:
+    """The campaign's palette, and every problem of `extra.campaign` (and of the logo and
+    favicon of `theme`, when given: mkdocs.yml's `theme:` mapping)."""
     palette, problems = read_palette(config.colors, where)
+    if theme is not None:
+        custom = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+        problems += logo_problems(theme, config.docs_dir,
+                                  config.root / custom if custom else None, where)
     problems += slug_problems(config, where)
     problems += section_problems(config.article_sections, where)[1]
     return palette, problems
