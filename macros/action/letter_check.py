@@ -33,6 +33,15 @@ def _or(suggestion: str, fix: str) -> str:
     return f"{suggestion} ; sinon, {fix}" if suggestion else fix
 
 
+def unknown_field_hint(key: str, fields: Collection[str], letters_data: str) -> str:
+    return _or(did_you_mean(key, fields, "champs connus"), f"ajoutez-le dans {letters_data}")
+
+
+def unknown_recipient_hint(key: str, recipients: Collection[str], recipients_data: str) -> str:
+    return _or(did_you_mean(key, recipients, "destinataires connus"),
+               f"ajoutez-le dans {recipients_data}, ou retirez la lettre")
+
+
 def missing_form(letters_data: str, page: str, line: int | None) -> Problem:
     """A page has letters to fill in, and the campaign no form for them."""
     where = f"{page}:{line}" if line else page
@@ -60,15 +69,13 @@ def letter_problems(texts: Mapping[str, str], docs_label: str, fields: Collectio
             if macro == "letter_field":
                 if fields and key not in fields:
                     problems.append(Problem(label, f"champ de lettre inconnu `{key}`", line,
-                                            _or(did_you_mean(key, fields, "champs connus"),
-                                                f"ajoutez-le dans {letters_data}")))
+                                            unknown_field_hint(key, fields, letters_data)))
                 continue
             used.add(key)
             if recipients is not None and key not in recipients:
                 problems.append(Problem(
                     label, f"destinataire inconnu `{key}`", line,
-                    _or(did_you_mean(key, recipients, "destinataires connus"),
-                        f"ajoutez-le dans {recipients_data}, ou retirez la lettre")))
+                    unknown_recipient_hint(key, recipients, recipients_data)))
     for key, line in (recipients or {}).items():
         if key not in used:
             problems.append(Problem(

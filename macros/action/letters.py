@@ -17,11 +17,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from common.config import LETTERS_DATA
+from common.config import LETTERS_DATA, RECIPIENTS_DATA
 
-from ..floor.errors import ContentError, Problem, did_you_mean
+from ..floor.errors import ContentError, Problem
 from ..floor.french import format_day
-from .letter_check import missing_form
+from .letter_check import missing_form, unknown_field_hint, unknown_recipient_hint
 from .letter_fields import LetterField, LetterForm
 
 if TYPE_CHECKING:
@@ -43,8 +43,7 @@ def letter_field(name: str, page: str, form: LetterForm | None,
     fields = form.fields
     if name not in fields:
         raise ContentError([Problem(page, f"champ de lettre inconnu `{name}`", None,
-                                    did_you_mean(name, fields, "champs connus")
-                                    or f"ajoutez-le dans {letters_data}")])
+                                    unknown_field_hint(name, fields, letters_data))])
     blank = fields[name].blank
     return (f'<span class="letter-field" data-field="{name}" '
             f'data-blank="{html.escape(blank)}">{html.escape(blank)}</span>')
@@ -164,8 +163,7 @@ def register_letter_macros(env, deferred, recipients: Callable[[], dict[str, Rec
         known = recipients()
         if key not in known:
             raise ContentError([Problem(page(), f"destinataire inconnu `{key}`", None,
-                                        did_you_mean(key, known, "destinataires connus")
-                                        or "ajoutez-le dans data/destinataires.yml")])
+                                        unknown_recipient_hint(key, known, RECIPIENTS_DATA))])
         return known[key]
 
     def actions(letter_id: str, recipient: str | None = None) -> str:
