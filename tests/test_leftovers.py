@@ -68,6 +68,24 @@ def test_a_recipient_no_letter_writes_to_is_refused_when_publishing(tmp_path):
     assert code == 1 and expected in out.splitlines(), out
 
 
+def test_an_old_letter_field_no_letter_uses_is_refused_when_publishing(tmp_path):
+    """The old campaign's labels left in data/lettres.yml (an « Identifiant France Travail »
+    no letter asks for any more) are named, with their line."""
+    old = LETTERS + "      identifiant: {libellé: Identifiant de l’ancien organisme, " \
+                    "blanc: '[identifiant]'}\n"
+    project = make_site(tmp_path, docs={"agir/droits.md": LETTER_PAGE},
+                        data={"lettres.yml": old, "destinataires.yml": RECIPIENTS
+                              .split("ancien:")[0]})
+    leave_out_of_nav(project, "/agir/*.md")
+    expected = ("data/lettres.yml:5: champ de lettre `identifiant` : aucune lettre ne "
+                "l’utilise — nommez-le dans une lettre avec {{ letter_field(\"identifiant\") }}, "
+                "ou retirez-le de ce fichier (une construction de publication le refuse)")
+    code, out, _ = check(project)
+    assert code == 0 and expected in out.splitlines(), out
+    code, out, _ = check(project, publishing=True)
+    assert code == 1 and expected in out.splitlines(), out
+
+
 def test_a_letter_naming_an_unknown_recipient_or_field_is_refused_with_its_line(tmp_path):
     page = LETTER_PAGE.replace('letter_recipient("cada")', 'letter_recipient("ancien")') \
         .replace('letter_field("nom")', 'letter_field("identifiant")')

@@ -93,6 +93,7 @@ BROKEN: dict[str, dict[str, str]] = {
     "champ-de-lettre-inconnu": {"regles/lettre.md": page('{{ letter_field("nomm") }}')},
     "destinataire-inconnu": {"regles/destinataire.md": page('{{ letter_recipient("zzz") }}')},
     "destinataire-sans-lettre": {},  # advice: tests/test_leftovers.py
+    "champ-de-lettre-inutilise": {},  # advice: tests/test_leftovers.py
     "dossier-hors-navigation": {},  # advice: tests/test_leftovers.py
     "page-introuvable": {"regles/page.md": page("Voir [la page](zzz.md).")},
     "fichier-introuvable": {"regles/fichier.md": page("Voir [le document](doc.pdf).")},

@@ -1,7 +1,8 @@
 """The letters checked before the build, as `make check` and the build both do: every field
 a page names is in data/lettres.yml, every recipient in data/destinataires.yml, and every
-recipient of the campaign is written to by some letter (a leftover address is said, and
-refused by a publishing build: macros/assembly/rules.py).
+field and recipient of the campaign is used by some letter (a leftover of another campaign,
+an old label or address, is said, and refused by a publishing build:
+macros/assembly/rules.py).
 """
 
 from __future__ import annotations
@@ -50,14 +51,15 @@ def missing_form(letters_data: str, page: str, line: int | None) -> Problem:
                    "l’en-tête de macros/action/letter_fields.py), ou retirez les lettres")
 
 
-def letter_problems(texts: Mapping[str, str], docs_label: str, fields: Collection[str] | None,
+def letter_problems(texts: Mapping[str, str], docs_label: str,
+                    fields: Mapping[str, int | None] | None,
                     recipients: Mapping[str, int | None] | None, letters_data: str,
                     recipients_data: str) -> list[Problem]:
     """Unknown fields and recipients named by pages, with their line; recipients nobody
-    writes to. `fields`: the known names (empty: no data/lettres.yml); `recipients`: each
-    key and its line in `recipients_data`; None when their file is unreadable (its own
-    problem)."""
-    problems, used, said = [], set(), False
+    writes to, fields no letter uses. `fields`: each known name and its line in
+    `letters_data` (empty: no such file); `recipients`: each key and its line in
+    `recipients_data`; None when their file is unreadable (its own problem)."""
+    problems, used, said, filled = [], set(), False, set()
     for page in sorted(texts):
         label = f"{docs_label}/{page}"
         for macro, key, line in letter_calls(texts[page]):
@@ -67,6 +69,7 @@ def letter_problems(texts: Mapping[str, str], docs_label: str, fields: Collectio
             if macro == "letter_form":
                 continue
             if macro == "letter_field":
+                filled.add(key)
                 if fields and key not in fields:
                     problems.append(Problem(label, f"champ de lettre inconnu `{key}`", line,
                                             unknown_field_hint(key, fields, letters_data)))
@@ -76,6 +79,12 @@ def letter_problems(texts: Mapping[str, str], docs_label: str, fields: Collectio
                 problems.append(Problem(
                     label, f"destinataire inconnu `{key}`", line,
                     unknown_recipient_hint(key, recipients, recipients_data)))
+    for key, line in (fields or {}).items():
+        if key not in filled:
+            problems.append(Problem(
+                letters_data, f"champ de lettre `{key}` : aucune lettre ne l’utilise", line,
+                f"nommez-le dans une lettre avec {{{{ letter_field(\"{key}\") }}}}, ou "
+                "retirez-le de ce fichier (une construction de publication le refuse)"))
     for key, line in (recipients or {}).items():
         if key not in used:
             problems.append(Problem(

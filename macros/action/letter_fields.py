@@ -37,6 +37,7 @@ class LetterField:
     blank: str
     kind: str = "texte"
     autocomplete: str = ""
+    line: int | None = None  # in the data file, for messages
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def parse_letter_fields(text: str, label: str) -> LetterForm:
             fields.append(LetterField(str(name), str(entry["libellé"]).strip(),
                                       str(entry["blanc"]).strip(),
                                       str(entry.get("saisie") or "texte"),
-                                      str(entry.get("autocomplete") or "").strip()))
+                                      str(entry.get("autocomplete") or "").strip(), line))
         groups.append((str(group["titre"]).strip(), tuple(fields)))
     raise_if_any(problems)
     return LetterForm(tuple(groups))

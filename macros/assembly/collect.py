@@ -167,7 +167,8 @@ def letter_check(corpus: Corpus, docs_label: str, root: Path, config: PortalConf
     """The letters' fields and recipients, as the pages name them (action/letter_check.py)."""
     problems: list[Problem] = []
     form = _caught(lambda: load_letter_fields(root, config.letters_data), problems, False)
-    fields = None if form is False else (form.fields if form else {})
+    fields = None if form is False else (
+        {name: field.line for name, field in form.fields.items()} if form else {})
     found = _caught(lambda: load_recipients(root), problems)
     recipients = None if found is None else {
         key: key_line(root / RECIPIENTS_DATA, key) for key in found}

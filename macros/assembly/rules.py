@@ -18,8 +18,8 @@ with it here, from the rule it breaks:
 A rule may be stricter in a publishing build (`publish`: its verdict when `extra.build` is
 `publish`, as in `make publish`, `make release`, `make mirror` and the CI on main, and in
 `PORTAL_BUILD=publish make check`): what a new campaign leaves behind (a source cited
-nowhere, a recipient no letter writes to, pages of a dossier the navigation no longer lists)
-is advice while one works, and refused when publishing.
+nowhere, a recipient no letter writes to, a letter field no letter uses, pages of a dossier
+the navigation no longer lists) is advice while one works, and refused when publishing.
 
 A rule's `message` is how its problems' messages start, `…` standing for the value; a rule
 with `where` holds every problem of the files under that path (the data files, whose
@@ -107,6 +107,8 @@ RULES: tuple[Rule, ...] = (
     Rule("destinataire-inconnu", ERROR, "destinataire inconnu `…`"),
     Rule("destinataire-sans-lettre", ADVICE, "destinataire `…` : aucune lettre ne lui écrit",
          publish=UNFINISHED),
+    Rule("champ-de-lettre-inutilise", ADVICE, "champ de lettre `…` : aucune lettre ne "
+         "l’utilise", publish=UNFINISHED),
     # -- Links between pages (macros/pages/links.py; MkDocs says the same) -------------
     Rule("page-introuvable", ERROR, "lien vers une page introuvable : `…`"),
     Rule("fichier-introuvable", ERROR, "lien vers un fichier introuvable : `…`"),
