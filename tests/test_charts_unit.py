@@ -15,12 +15,13 @@ from macros.charts._dataset import parse_table, read_metadata
 from macros.charts._figure import data_table
 from macros.charts._registry import chart_ids, load_chart_module
 from macros.charts._render import render_svg, slim_svg, stable_svg, vega_lite_spec
-from macros.charts._style import COLOURS, SLATE, WHITE, contrast
+from macros.charts._style import COLOURS, NEUTRALS, SLATE, WHITE, contrast
 from macros.citations.sources import load_sources
 from macros.floor.errors import ContentError
 from support.chart_sites import CHARTS
 from support.sites import ROOT
 
+MODULES = ROOT / "charts"  # the campaign's chart modules (content, beside data/)
 SOURCES = {"lqdn_2021": object(), "dubois_2021": object()}
 COLUMNS = {"annee": "entier", "montant": "nombre", "sources": "sources"}
 
@@ -131,7 +132,7 @@ def test_a_slim_chart_keeps_its_text_and_colours(chart_id):
 
 
 def _spec(chart_id):
-    module = load_chart_module(chart_id)
+    module = load_chart_module(chart_id, MODULES)
     sources = load_sources(ROOT / "bibliography", ROOT)
     table = parse_table((ROOT / "data" / f"{chart_id}.csv").read_text("utf-8"), "x",
                         module.COLUMNS, sources)
@@ -157,7 +158,7 @@ def test_two_renders_give_the_same_bytes(two_renders, chart_id):
 
 
 def test_the_three_charts_exist():
-    assert set(CHARTS) <= set(chart_ids())
+    assert set(CHARTS) <= set(chart_ids(MODULES))
 
 
 @pytest.mark.parametrize("colour", COLOURS, ids=lambda c: c.light)
@@ -167,9 +168,11 @@ def test_colours_meet_wcag_aa_in_light_and_dark_mode(colour):
     assert contrast(colour.dark, SLATE) >= minimum
 
 
-def test_the_stylesheet_swaps_every_colour_in_dark_mode():
+def test_the_stylesheet_swaps_every_neutral_colour_in_dark_mode():
+    """The campaign's own colours are swapped by what the build writes from
+    `extra.campaign.colors` (tests/test_palette.py)."""
     css = (ROOT / "overrides" / "assets" / "charts.css").read_text("utf-8")
-    for colour in COLOURS:
+    for colour in NEUTRALS:
         for attribute in ("fill", "stroke"):
             rule = (f'[data-md-color-scheme="slate"] .chart svg [{attribute}="{colour.light}"] '
                     f"{{ {attribute}: {colour.dark}; }}")
@@ -185,7 +188,7 @@ def test_the_charts_use_only_palette_colours(two_renders, chart_id):
 
 def test_the_data_table_has_the_csv_values():
     csv_text = (ROOT / "data" / "fraude-sociale-fiscale.csv").read_text("utf-8")
-    module = load_chart_module("fraude-sociale-fiscale")
+    module = load_chart_module("fraude-sociale-fiscale", MODULES)
     table = parse_table(csv_text, "x", module.COLUMNS, {})
     soup = BeautifulSoup(data_table(table, module.COLUMNS, {}, "T"), "html.parser")
     rows = [[cell.get_text() for cell in row.find_all(["th", "td"])]
@@ -194,7 +197,7 @@ def test_the_data_table_has_the_csv_values():
 
 
 def test_an_unknown_chart_id_gets_suggestions():
-    charts = Charts(ROOT, {})
+    charts = Charts(ROOT, {}, MODULES)
     with pytest.raises(ContentError) as error:
         charts.figure("fraude-sociale", "docs/a.md", 3, lambda p: p)
     assert str(error.value.problems[0]) == (
@@ -234,7 +237,7 @@ def test_the_second_figure_comes_from_the_cache(tmp_path):
     for suffix in (".csv", ".yml"):
         name = f"fraude-sociale-fiscale{suffix}"
         (tmp_path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
-    charts = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT))
+    charts = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT), MODULES)
     first = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
     assert charts.drawn == 1
     second = charts.figure("fraude-sociale-fiscale", "docs/b.md", 1, lambda p: "../" + p)
@@ -242,7 +245,7 @@ def test_the_second_figure_comes_from_the_cache(tmp_path):
     assert first == second
     assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1
     # A second build (a new object, the same cache folder) draws nothing.
-    again = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT))
+    again = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT), MODULES)
     assert again.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p) == first
     assert again.drawn == 0
 
@@ -255,7 +258,7 @@ def test_a_chart_module_mistake_is_named_and_nothing_is_fetched(tmp_path):
     with pytest.raises(ContentError) as error:
         render_cached(RenderCache(tmp_path), "k", "x", lambda: remote)
     assert str(error.value.problems[0]).startswith(
-        "macros/charts/x.py: le graphique n’a pas pu être dessiné : ")
+        "x.py: le graphique n’a pas pu être dessiné : ")
     assert "External data url not allowed: https://example.org/x.csv" in str(error.value)
     assert not list(tmp_path.iterdir())  # nothing cached
 
@@ -272,8 +275,8 @@ def _chart_project(path: Path) -> Path:
 def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp_path):
     sources = load_sources(ROOT / "bibliography", ROOT)
     ids = ["insee-demarches-en-ligne", "fraude-sociale-fiscale", "pas-de-module"]
-    in_place = Charts(_chart_project(tmp_path / "a"), sources)
-    ahead = Charts(_chart_project(tmp_path / "b"), sources)
+    in_place = Charts(_chart_project(tmp_path / "a"), sources, MODULES)
+    ahead = Charts(_chart_project(tmp_path / "b"), sources, MODULES)
     ahead.prerender(ids, minimum=1)
     # Both charts are being drawn elsewhere; the unknown id is left for `figure` to report.
     assert len(ahead.drawing) == 2
@@ -291,7 +294,7 @@ def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp
     # Cached now: nothing left to draw ahead; below the minimum, nothing is started.
     ahead.prerender(ids, minimum=1)
     assert not ahead.drawing
-    Charts(_chart_project(tmp_path / "c"), sources).prerender(ids)
+    Charts(_chart_project(tmp_path / "c"), sources, MODULES).prerender(ids)
     assert not (tmp_path / "c" / ".cache").exists()
 
 
@@ -301,9 +304,8 @@ def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_
     sources = load_sources(ROOT / "bibliography", ROOT)
     charts_dir = tmp_path / "charts"
     charts_dir.mkdir()
-    for name in ("_style.py", "_render.py"):
-        (charts_dir / name).write_bytes((ROOT / "macros" / "charts" / name).read_bytes())
-    module = (ROOT / "macros" / "charts" / "fraude-sociale-fiscale.py").read_text("utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")  # the project's root
+    module = (MODULES / "fraude-sociale-fiscale.py").read_text("utf-8")
     (charts_dir / "casse.py").write_text(
         module + "\n\ndef build(rows):\n    return alt.Chart(alt.Data(url='https://e.org/x.csv'))"
                  ".mark_point().encode(x='bas:Q')\n", "utf-8")
@@ -322,7 +324,7 @@ def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_
         messages.append(str(error.value))
         assert not list((project / ".cache" / "charts").glob("*.svg"))
     assert messages[0] == messages[1]
-    assert "macros/charts/casse.py: le graphique n’a pas pu être dessiné : " in messages[0]
+    assert "charts/casse.py: le graphique n’a pas pu être dessiné : " in messages[0]
     assert "External data url not allowed: https://e.org/x.csv" in messages[0]
 
 
