@@ -141,7 +141,7 @@ def test_make_check_tells_a_translator_what_is_missing(tmp_path):
     root = tmp_path / "portal"
     ignore = shutil.ignore_patterns("__pycache__", "node_modules", "vega")
     for folder in ("docs", "data", "bibliography", "documents", "macros", "overrides",
-                   "common", "service", "locales"):
+                   "common", "service", "locales", "charts"):
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, root / folder, ignore=ignore)
     for name in ("mkdocs.yml", "babel.cfg"):
