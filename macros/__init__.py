@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine.engines import MKDOCS, ZENSICAL, engine_of_env, mkdocs_page
+from .engine.page_extension import handed_over, hold_session, session_of
 from .engine.page_macros import register_macros
 from .engine.postbuild import run_site_steps
-from .engine.preview import Preview, strict_warnings
+from .engine.preview import Preview, WarningCount
 from .engine.render_errors import set_error_handler
 from .engine.session import BuildSession
 from .floor.errors import stop_build
@@ -23,21 +24,29 @@ from .pages.templates import STANDARD_NAMES
 
 def define_env(env):
     if engine_of_env(env) == ZENSICAL:
-        # Called for every page, once the page extension has read the build's session.
-        session = BuildSession.current
+        # Called for every page, once the page extension has read the build's session into
+        # Zensical's configuration (`env.conf`).
+        session = session_of(env.conf)
         env.conf, env.page = session.conf, session.page  # what mkdocs-macros' env gives
         register_macros(env, session)
         set_error_handler(env.variables, session.render_error)
         return
-    session = BuildSession(env.conf, MKDOCS, Preview.start(env))
+    # MkDocs: called from the macros plugin's `on_config`, once per build. The session
+    # joins this build's configuration as the page extension's instance.
+    conf = env.conf
+    handed = handed_over(conf["markdown_extensions"])  # by the preview program, if any
+    session = BuildSession(conf, MKDOCS, Preview.start(conf, quick=handed.quick))
+    hold_session(conf["markdown_extensions"], session)
+    if conf["strict"] and not session.preview.serving:
+        session.warnings = WarningCount().attach()
     register_macros(env, session)
     set_error_handler(env.variables, session.render_error)
     session.read({**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)),
-                  **env.macros})
+                  **env.macros}, memo=handed.memo if session.preview.serving else None)
 
 
 def on_pre_page_macros(env):
-    session = BuildSession.current
+    session = session_of(env.conf)
     if session.portal is None:  # the preview shows the content mistakes instead of the pages
         env.markdown, env.page.meta["render_macros"] = "", False
         return
@@ -57,14 +66,13 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
-    """MkDocs' end of build: the site-wide steps every engine runs (macros/engine/postbuild.py);
-    in the preview, the mistakes it kept then replace the pages (macros/engine/preview.py)."""
-    session = BuildSession.current
-    site_dir = Path(env.conf["site_dir"])
-    if session.portal is not None:
-        warnings = strict_warnings()
-        if warnings:  # MkDocs would abort after this hook, in English
-            raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
-                             "de publier le site tant qu’ils ne sont pas corrigés.")
-        run_site_steps(site_dir, session)
-    session.preview.show_mistakes(site_dir)
+    """MkDocs' end of build: the site-wide steps every engine runs (macros/engine/postbuild.py).
+    In the preview, the program shows the mistakes the build logged (scripts/preview.py)."""
+    session = session_of(env.conf)
+    warnings = session.warnings.detach() if session.warnings else 0
+    if session.portal is None:
+        return
+    if warnings:  # MkDocs would abort after this hook, in English
+        raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
+                         "de publier le site tant qu’ils ne sont pas corrigés.")
+    run_site_steps(Path(env.conf["site_dir"]), session)

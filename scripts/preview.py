@@ -8,11 +8,16 @@ and calls the builder below after a change. The builder never fails (the server 
 until a build succeeds): a failure becomes a French page listing the mistakes
 (macros/engine/preview.py), served in place of every page until it is fixed.
 
-- MkDocs: built in this process, as `mkdocs serve` builds. After an edit of page texts only,
-  only the pages it touches are rebuilt (macros/engine/quick_preview.py); after an edit of
-  macros/, the code is imported afresh. The build learns it is the preview's from the
-  variable PORTAL_SERVED_SITE_DIR, and keeps content mistakes for the error page instead of
-  stopping. No plugin is added to MkDocs' configuration.
+- MkDocs: built by MkDocs' own `build(config)` in a second process that stays warm between
+  saves (what a build read is handed to the next one). After an edit of page texts only,
+  only the pages it touches are rebuilt (scripts/quick_preview.py); after an edit of the
+  portal's code (macros/), the next build runs in a new process, which imports it afresh.
+  The build learns it is the preview's from the variable PORTAL_SERVED_SITE_DIR, and keeps
+  content mistakes for the error page instead of stopping; the program reads what the build
+  logged through a handler of its own. Its configuration is the project's, with strict
+  mode off (the program shows warnings as the error page) and the program's settings for
+  the build handed over in it (macros/engine/page_extension.py: `hand_over`). No plugin is
+  added to MkDocs' configuration.
 - Zensical: built as `make build ENGINE=zensical` builds (Zensical, then the post-build
   step, scripts/build.py), the whole portal each time; the served folder is replaced only
   by a build that succeeded, and a failed one shows the error page.
@@ -23,7 +28,9 @@ until a build succeeds): a failure becomes a French page listing the mistakes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -40,20 +47,19 @@ from mkdocs.livereload import LiveReloadServer
 
 from common.config import BIBLIOGRAPHY_DIR, PortalConfig
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
-from macros.engine.preview import SERVED_SITE_DIR, Preview, error_page, write_error_page
+from macros.engine.page_extension import hand_over, memo_of
+from macros.engine.preview import SERVED_SITE_DIR, error_page, write_error_page
 from macros.floor.errors import STOPPED, ContentError
 from macros.floor.log import log
 from macros.floor.yamldata import config_problem
 from scripts.build import zensical_build
-from scripts.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
+from scripts.quick_preview import SourceState, forget_pages, last_build_failed
 from scripts.served_count import follow_local_count
 
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
 # documents (a changed one stops the build). Not `watch:` in mkdocs.yml, which refuses a
 # folder that does not exist (a portal without data/).
 WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides", "documents")
-# The site's code: reloaded after an edit (mkdocs-macros imports it by name, once).
-PORTAL_PACKAGE = "macros"
 
 
 class CodeVersion:
@@ -70,19 +76,6 @@ class CodeVersion:
         now = self._snapshot()
         changed, self.seen = now != self.seen, now
         return changed
-
-
-def forget_portal_code() -> None:
-    """Python keeps an imported module: after an edit of macros/, the next build imports
-    the package afresh (mkdocs-macros imports it by name)."""
-    for name in [n for n in sys.modules
-                 if n == PORTAL_PACKAGE or n.startswith(f"{PORTAL_PACKAGE}.")]:
-        del sys.modules[name]
-
-
-def preview_class() -> type[Preview]:
-    """Looked up again: the code may have been reloaded since the server started."""
-    return getattr(sys.modules.get(Preview.__module__), "Preview", Preview)
 
 
 # The header of a content error's message (macros/floor/errors.py), its problems below it.
@@ -191,77 +184,173 @@ def failure_messages(output: str) -> list[str]:
     return said[-20:] or ["la construction a échoué sans rien dire"]
 
 
+class BuildLog(logging.Handler):
+    """What a preview's build logged (warnings and errors), for the error page: the
+    program's own handler on the `mkdocs` logger (the build formats MkDocs' warnings in
+    French on every handler there, this one too)."""
+
+    ROUTINE = ("Aborted", "A 'dirty' build is being performed", "aperçu rapide")
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = self.format(record)
+        if not message.startswith(self.ROUTINE):
+            self.messages.append(message)
+
+
+class MkDocsBuilds:
+    """The MkDocs builds of one preview, in the process that runs them (`build_worker`)."""
+
+    def __init__(self, config_file: Path, site_dir: Path, dev_addr: str, url: str,
+                 docs_dir: Path):
+        self.config_file, self.site_dir, self.dev_addr, self.url = \
+            config_file, site_dir, dev_addr, url
+        self.docs_dir = docs_dir
+        self.last = None  # the configuration of the last build, which holds its session
+        self.log = BuildLog()
+        logging.getLogger("mkdocs").addHandler(self.log)
+
+    def load(self):
+        """The project's configuration, read afresh for each build as `mkdocs serve` reads
+        it (mkdocs.yml may have changed), strict mode off: the program shows warnings."""
+        config = load_config(config_file=str(self.config_file), site_dir=str(self.site_dir),
+                             dev_addr=self.dev_addr, strict=False)
+        config.site_url = self.url
+        return config
+
+    def build(self, pages: list[str] | None) -> bool:
+        """A full build (`pages` None), or only `pages` (MkDocs' `build(dirty=True)`, as
+        `mkdocs serve --dirty`). Never fails: a failure writes the error page. True if the
+        build was a quick one."""
+        quick = pages is not None and not last_build_failed(self.site_dir)
+        self.log.messages.clear()
+        try:
+            self.run(pages if quick else None)
+        except (Exception, SystemExit) as error:
+            problems = list(getattr(error, "problems", []))
+            messages = list(self.log.messages)
+            if not problems:
+                messages.append(str(error) or type(error).__name__)
+            log.error("la construction a échoué : la page d’erreur est servie")
+            write_error_page(self.site_dir, error_page(problems, messages), self.docs_dir)
+        else:
+            if self.log.messages:  # the mistakes the build kept, the warnings it logged
+                write_error_page(self.site_dir, error_page([], self.log.messages))
+        return quick
+
+    def run(self, pages: list[str] | None) -> None:
+        unreadable = config_problem(self.config_file)
+        if unreadable:  # said in French, as make check and make build say it
+            raise ContentError([unreadable])
+        config = self.load()
+        hand_over(config["markdown_extensions"],
+                  memo_of(self.last) if self.last is not None else None, quick=bool(pages))
+        self.last = config
+        if pages:
+            forget_pages(pages, Path(config["docs_dir"]), self.site_dir,
+                         config["use_directory_urls"])
+        build(config, serve_url=self.url, dirty=bool(pages))
+
+
+def build_worker(connection, config_file: Path, site_dir: Path, dev_addr: str, url: str,
+                 docs_dir: Path) -> None:
+    """The second process of the MkDocs preview: builds on request, warm between saves.
+    Ctrl+C is the program's: this process ends when the program tells it, or leaves."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sys.dont_write_bytecode = True
+    show_mkdocs_log()
+    builds = MkDocsBuilds(config_file, site_dir, dev_addr, url, docs_dir)
+    while True:
+        try:
+            pages = connection.recv()
+        except (EOFError, OSError):
+            return
+        if pages == STOP:
+            return
+        connection.send(builds.build(None if pages == FULL else pages))
+
+
+FULL, STOP = "full", "stop"
+
+
 class MkDocsPreview:
-    """MkDocs' build in this process, into the served folder."""
+    """MkDocs' builds into the served folder, in a second process (`build_worker`) started
+    again after an edit of the portal's code."""
 
     def __init__(self, config_file: Path, site_dir: Path, dev_addr: str):
         self.config_file, self.site_dir, self.dev_addr = config_file, site_dir, dev_addr
         os.environ[SERVED_SITE_DIR] = str(site_dir)  # read by the build: macros/engine/preview.py
-        self.config = self.load()
+        self.config = load_config(config_file=str(config_file), site_dir=str(site_dir),
+                                  dev_addr=dev_addr)
         host, port = self.config.dev_addr
         self.url = serve_url(host, port, self.config.site_url)
         self.config.site_url = self.url
-        self.config.plugins.on_startup(command="serve", dirty=False)
         self.code: CodeVersion | None = None
         self.sources: SourceState | None = None
+        self.worker = self.connection = None
 
-    def load(self):
-        return load_config(config_file=str(self.config_file), site_dir=str(self.site_dir),
-                           dev_addr=self.dev_addr)
+    def start_worker(self) -> None:
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: the code afresh
+        self.connection, theirs = spawn.Pipe()
+        self.worker = spawn.Process(target=build_worker, daemon=True, args=(
+            theirs, self.config_file, self.site_dir, self.dev_addr, self.url,
+            Path(self.config["docs_dir"])))
+        self.worker.start()
+        theirs.close()
+
+    def stop_worker(self) -> None:
+        if self.worker is None:
+            return
+        with contextlib.suppress(OSError):
+            self.connection.send(STOP)
+        self.worker.join(10)
+        if self.worker.is_alive():
+            self.worker.kill()
+            self.worker.join()
+        self.connection.close()
+        self.worker = self.connection = None
+
+    def build(self, pages: list[str] | None) -> bool:
+        """One build in the worker; True if it was a quick one."""
+        if self.worker is None:
+            self.start_worker()
+        try:
+            self.connection.send(FULL if pages is None else pages)
+            return self.connection.recv()
+        except (EOFError, OSError):  # the worker died (killed, out of memory)
+            self.stop_worker()
+            message = "la construction s’est interrompue : enregistrez à nouveau pour relancer"
+            log.error("%s", message)
+            write_error_page(self.site_dir, error_page([], [message]),
+                             Path(self.config["docs_dir"]))
+            return False
 
     def first_build(self) -> None:
-        self.safely(lambda: build(self.config, serve_url=self.url))
+        self.build(None)
         root, docs_dir = Path(self.config["config_file_path"]).parent, self.config["docs_dir"]
         self.code = CodeVersion(root / "macros")
         self.sources = SourceState(Path(docs_dir), [path for path in watched_paths(self.config)
                                                     if path != Path(docs_dir)])
-
-    def full_build(self) -> None:
-        unreadable = config_problem(self.config_file)
-        if unreadable:  # said in French, as make check and make build say it
-            raise ContentError([unreadable])
-        config = self.load()  # afresh, as `mkdocs serve` does: mkdocs.yml may have changed
-        config.site_url = self.url
-        build(config, serve_url=self.url)
 
     def __call__(self) -> None:
         """The server's builder, after a change: one line in the terminal for a save that
         builds (what changed, how long), the problems for one that does not."""
         started = time.monotonic()
         if self.code.changed():
-            forget_portal_code()
+            self.stop_worker()  # the next build imports the code afresh, in a new process
         pages = self.sources.plan()
-        config = self.config
-        quick = pages is not None and not last_build_failed(self.site_dir)
-        if quick:
-            def quick_build():
-                forget_pages(pages, Path(config["docs_dir"]), self.site_dir,
-                             config["use_directory_urls"])
-                preview_class().quick_next = True
-                dirty_build(config)
-            self.safely(quick_build)
-        else:
-            self.safely(self.full_build)
-        root = Path(config["config_file_path"]).parent
+        quick = self.build(pages)
+        root = Path(self.config["config_file_path"]).parent
         log.info("%s", saved_line(self.sources.changed, root, time.monotonic() - started,
                                   len(pages) if quick else None,
                                   last_build_failed(self.site_dir)))
 
-    def safely(self, step) -> None:
-        try:
-            step()
-        except (Exception, SystemExit) as error:
-            preview = preview_class().current
-            messages = preview.messages() if preview else []
-            problems = list(getattr(error, "problems", []))
-            if not problems:
-                messages.append(str(error) or type(error).__name__)
-            log.error("la construction a échoué : la page d’erreur est servie")
-            write_error_page(self.site_dir, error_page(problems, messages),
-                             Path(self.config["docs_dir"]))
-
     def shutdown(self) -> None:
-        self.config.plugins.on_shutdown()
+        self.stop_worker()
 
 
 class ZensicalPreview:
@@ -361,9 +450,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.livereload:
             for path in watched_paths(preview.config):
                 server.watch(str(path))
-            if args.engine == MKDOCS:
-                server = preview.config.plugins.on_serve(server, config=preview.config,
-                                                         builder=preview)
         try:
             server.serve()
         finally:

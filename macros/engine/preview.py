@@ -3,11 +3,11 @@
 MkDocs' live server waits for a successful build before answering any request: after a
 content mistake, the browser hung until the file was fixed, and the error was only in the
 terminal. While serving, a content mistake (or any warning, which a strict build refuses)
-does not stop the build: every page of the preview becomes a French page listing the
-mistakes, in the terminal's words (written by the macros' `on_post_build` hook), and the
-live-reload script the server adds to every page reloads it by itself once the file is
-fixed. The preview program catches a failure of another kind around the rebuild and writes
-the same page. `mkdocs build` is unchanged: it stops on the first problem.
+does not stop the build: it is logged, and the preview program, which reads the build's
+log through a handler of its own, makes every page of the preview a French page listing
+the mistakes, in the terminal's words; the live-reload script the server adds to every page
+reloads it by itself once the file is fixed. A failure of another kind is caught around the
+rebuild and shown on the same page. `mkdocs build` is unchanged: it stops on the first problem.
 
 The preview program tells the build it is the preview by an environment variable naming
 the folder it serves (`SERVED_SITE_DIR`): no plugin is added to MkDocs' configuration.
@@ -20,8 +20,6 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-
-from mkdocs.utils import CountHandler
 
 from common.config import SERVED_SITE_DIR_VARIABLE, PortalConfig
 
@@ -45,24 +43,28 @@ def is_serving(conf, environ: Mapping[str, str] = os.environ) -> bool:
     return bool(served and site_dir) and Path(site_dir).resolve() == Path(served).resolve()
 
 
-def strict_warnings() -> int:
-    """Warnings counted so far by a strict build (none while serving)."""
-    return sum(count for handler in _MKDOCS.handlers if isinstance(handler, CountHandler)
-               for _, count in handler.get_counts())
-
-
-class _Capture(logging.Handler):
-    """Warnings and errors logged during the build, for the error page."""
+class WarningCount(logging.Handler):
+    """The warnings of one strict build, counted by the build's session (MkDocs aborts in
+    English after the last hook; the portal stops first, in French, before the site-wide
+    steps). A handler of the portal's own on the `mkdocs` logger, added when the build
+    starts and removed when it ends: MkDocs' own counter is left alone."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith(("Aborted", "A 'dirty' build is being performed",
-                                   "aperçu rapide")):
-            self.messages.append(message)
+        self.count += 1
+
+    def attach(self) -> WarningCount:
+        for old in [h for h in _MKDOCS.handlers if isinstance(h, WarningCount)]:
+            _MKDOCS.removeHandler(old)  # left by a build of this process that failed
+        _MKDOCS.addHandler(self)
+        return self
+
+    def detach(self) -> int:
+        _MKDOCS.removeHandler(self)
+        return self.count
 
 
 def error_page(problems: list[Problem], messages: list[str]) -> str:
@@ -132,39 +134,26 @@ def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) ->
 
 
 class Preview:
-    current: Preview | None = None
-    _capture: _Capture | None = None
-    quick_next = False  # the next build is a quick one (scripts/quick_preview.py)
+    """What the build does differently for the preview program: keep content mistakes for
+    its error page instead of stopping, serve unfinished pages as drafts, and, for a quick
+    rebuild (only some pages, scripts/quick_preview.py), no new search index nor charts
+    drawn ahead. Told by the program: `serving` by the variable naming the folder it serves,
+    `quick` through the configuration it builds (macros/engine/page_extension.py:
+    `hand_over`)."""
 
     def __init__(self, serving: bool, quick: bool = False):
         self.serving = serving
-        self.quick = quick  # only some pages are rebuilt: no new search index
+        self.quick = serving and quick  # only some pages are rebuilt: no new search index
         self.problems: list[Problem] = []
 
     @classmethod
-    def start(cls, env) -> Preview:
-        """Called at the start of each build (define_env); the environment is read here,
-        once per build."""
-        serving = is_serving(env.conf)
-        preview = cls(serving, quick=serving and cls.quick_next)
-        cls.current, cls.quick_next = preview, False
-        # By class name: after a reload of the code, the classes are new ones.
-        for handler in [h for h in _MKDOCS.handlers if type(h).__name__ == "_Capture"]:
-            _MKDOCS.removeHandler(handler)
-        cls._capture = None
-        if preview.serving:
-            # Strict mode would abort the preview's build on a warning, and the live server
-            # would hang: the warning is shown in the error page instead.
-            for handler in list(_MKDOCS.handlers):
-                if isinstance(handler, CountHandler):
-                    _MKDOCS.removeHandler(handler)
-            cls._capture = _Capture()
-            _MKDOCS.addHandler(cls._capture)
-        return preview
+    def start(cls, conf, quick: bool = False) -> Preview:
+        """At the start of each build (define_env); the environment is read here, once."""
+        return cls(is_serving(conf), quick)
 
     def keep(self, error: ContentError) -> bool:
         """While serving, keep the mistakes for the error page (and say them in the
-        terminal) instead of stopping the build."""
+        terminal, where the preview program reads them) instead of stopping the build."""
         if not self.serving:
             return False
         for problem in error.problems:
@@ -179,13 +168,3 @@ class Preview:
             count = len(left)
             log.info("brouillon : %s — %s avant publication (bandeau sur la page)", page_file,
                      "1 point à terminer" if count == 1 else f"{count} points à terminer")
-
-    def messages(self) -> list[str]:
-        return list(self._capture.messages) if self._capture else []
-
-    def show_mistakes(self, site_dir: Path) -> None:
-        """At the end of a preview's build (the macros' `on_post_build`): the mistakes kept
-        and the warnings logged replace every page."""
-        messages = self.messages()
-        if self.serving and (self.problems or messages):
-            write_error_page(site_dir, error_page(self.problems, messages))

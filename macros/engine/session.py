@@ -4,9 +4,9 @@ What the build reads before its first page is assembled in macros/assembly/assem
 one page's way is macros/assembly/pipeline.py; this object holds them for the engines, with
 the page being built. mkdocs-macros calls `define_env` once per build; Zensical calls it for
 every page (and loads `macros/__init__.py` afresh each time), so a Zensical build reuses the
-session of its configuration. The macros, the page extension
-(macros/engine/page_extension.py) and the post-build step (macros/engine/postbuild.py) find
-it as `BuildSession.current` (see ARCHITECTURE.md, « Holds on the engines »).
+session of its configuration. The session lives in the engine's configuration, as the page
+extension's instance in its `markdown_extensions` (macros/engine/page_extension.py:
+`hold_session`, `session_of`): no class or module holds it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import inspect
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ClassVar
 
 from common.config import PortalConfig, label
 
@@ -33,12 +32,10 @@ from ..pages.templates import call_line, call_problem
 from ..sitewide.frozen import LISTING_PAGE
 from . import mkdocs_french as french_warnings
 from .engines import ZENSICAL, PageRef, read_config
-from .preview import Preview, draft_banner
+from .preview import Preview, WarningCount, draft_banner
 
 
 class BuildSession:
-    current: ClassVar[BuildSession | None] = None
-
     def __init__(self, conf, engine: str, preview: Preview) -> None:
         self.conf = conf          # MkDocs-style configuration (engines.read_config)
         # Pages written after this were written by this build (a second early: file times are
@@ -60,6 +57,8 @@ class BuildSession:
         # What this build read (macros/floor/memo.py): the session's own, so that a second
         # build in the same process starts afresh; a preview hands it to its next rebuild.
         self.memo = Memo()
+        # A strict build's warnings, counted by the portal's own handler (macros/__init__.py).
+        self.warnings: WarningCount | None = None
 
     @functools.cached_property
     def config(self) -> PortalConfig:
@@ -68,15 +67,14 @@ class BuildSession:
 
     # -- Loading -------------------------------------------------------------------------
 
-    def read(self, known_names) -> BuildSession:
+    def read(self, known_names, memo: Memo | None = None) -> BuildSession:
         """Read and check everything once. A content mistake stops the build (or, while
         serving, is kept for the preview's error page). `known_names`: every name a page
-        may use (macros, variables, filters)."""
-        previous, BuildSession.current = BuildSession.current, self
+        may use (macros, variables, filters); `memo`: what a previous build of the same
+        preview read (unchanged files are not read again)."""
         conf, config, preview = self.conf, self.config, self.preview
-        if preview.serving and previous is not None and previous.preview.serving \
-                and previous.config.root == config.root:
-            self.memo = previous.memo  # the preview's rebuild: unchanged files not read again
+        if memo is not None:
+            self.memo = memo
         french_warnings.install(config.docs_dir, label(config.docs_dir, config.root),
                                 config.config_file)
         try:
@@ -98,11 +96,8 @@ class BuildSession:
 
     @classmethod
     def for_zensical(cls, engine_conf: dict, known_names: Callable[[], Mapping]) -> BuildSession:
-        """The session of a Zensical build: read once, at its first page, from the project's
+        """The session of a Zensical build, read at its first page from the project's
         mkdocs.yml (Zensical's own dict lacks what MkDocs derives, such as `docs_dir`)."""
-        session = cls.current
-        if session is not None and session.engine_conf is engine_conf:
-            return session
         conf = read_config(Path(engine_conf["root_dir"]) / "mkdocs.yml")
         session = cls(conf, ZENSICAL, Preview(serving=False))
         session.engine_conf = engine_conf
