@@ -1,9 +1,10 @@
 """mkdocs-macros entry point (MkDocs and Zensical alike): wiring only.
 
-The state of a build lives in `engine/session.py` (`BuildSession`), the page macros in
-`engine/page_macros.py`; the page transformations run in the Markdown extension
-`macros.engine.page_extension` (listed in mkdocs.yml, so both engines run it), and the
-site-wide steps in `macros.engine.postbuild`, run on the built folder.
+A build is `assembly/build.py` (`PortalBuild`), held by the engines' adapters as
+`engine/session.py: BuildSession`, which lives in the engine's configuration; the page
+macros are `assembly/page_macros.py`; one page's way is `assembly/pipeline.py`, handed each
+page by the Markdown extension `macros.engine.page_extension` (listed in mkdocs.yml, so
+both engines run it); the site-wide steps run on the built folder (`engine/postbuild.py`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from pathlib import Path
 
 from .engine.engines import MKDOCS, ZENSICAL, engine_of_env, mkdocs_page
 from .engine.page_extension import handed_over, hold_session, session_of
-from .engine.page_macros import register_macros
 from .engine.postbuild import run_site_steps
 from .engine.preview import Preview, WarningCount
-from .engine.render_errors import set_error_handler
 from .engine.session import BuildSession
 from .floor.errors import stop_build
 from .floor.stash import HtmlStash
@@ -28,8 +27,7 @@ def define_env(env):
         # Zensical's configuration (`env.conf`).
         session = session_of(env.conf)
         env.conf, env.page = session.conf, session.page  # what mkdocs-macros' env gives
-        register_macros(env, session)
-        set_error_handler(env.variables, session.render_error)
+        session.wire_macros(env)
         return
     # MkDocs: called from the macros plugin's `on_config`, once per build. The session
     # joins this build's configuration as the page extension's instance.
@@ -39,8 +37,7 @@ def define_env(env):
     hold_session(conf["markdown_extensions"], session)
     if conf["strict"] and not session.preview.serving:
         session.warnings = WarningCount().attach()
-    register_macros(env, session)
-    set_error_handler(env.variables, session.render_error)
+    session.wire_macros(env)
     session.read({**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)),
                   **env.macros}, memo=handed.memo if session.preview.serving else None)
 

@@ -21,12 +21,12 @@ import sys
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
+from ..assembly.page_macros import macro_names
 from ..floor.errors import BuildStopped
 from ..floor.memo import Memo
 from ..floor.stash import HtmlStash, StashExtension
 from ..pages.templates import has_macros
 from .engines import zensical_page_of
-from .page_macros import macro_names
 from .session import BuildSession
 
 AFTER_MACROS, BEFORE_MACROS = 34, 36
