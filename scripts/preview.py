@@ -5,8 +5,8 @@ One server for both engines: MkDocs' own live-reload server, used as a library
 (`mkdocs.livereload.LiveReloadServer`, what `mkdocs serve` runs). It watches the pages,
 mkdocs.yml and the portal's folders, adds its reload script to every HTML page it serves,
 and calls the builder below after a change. The builder never fails (the server would hang
-until a build succeeds): a failure becomes a French page listing the mistakes
-(macros/engine/preview.py), served in place of every page until it is fixed.
+until a build succeeds): a failure becomes a French page listing the mistakes (`error_page`
+below), served in place of every page until it is fixed.
 
 - MkDocs: built by MkDocs' own `build(config)` in a second process that stays warm between
   saves (what a build read is handed to the next one). After an edit of page texts only,
