@@ -349,7 +349,8 @@ class MkDocsPreview:
     def start_worker(self) -> None:
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: the code afresh
         self.connection, theirs = spawn.Pipe()
-        self.worker = spawn.Process(target=build_worker, daemon=True, args=(
+        # Not a daemon: a build draws charts and share images in processes of its own.
+        self.worker = spawn.Process(target=build_worker, args=(
             theirs, self.config_file, self.site_dir, self.dev_addr, self.url,
             Path(self.config["docs_dir"])))
         self.worker.start()

@@ -122,10 +122,10 @@ class PageExtension(Extension):
 NAME = __name__
 
 
-def hold_session(extensions: list, session: BuildSession) -> None:
-    """Put the session's extension in place of the one named in mkdocs.yml (`extensions`:
-    the engine's `markdown_extensions`, a list both engines accept extensions in)."""
-    mine = PageExtension(session)
+def _put(extensions: list, mine: PageExtension) -> None:
+    """`mine` in place of the extension named in mkdocs.yml, or of a previous instance
+    (`extensions`: the engine's `markdown_extensions`, a list both engines accept
+    extensions in, by name or as instances)."""
     for at, extension in enumerate(extensions):
         if extension == NAME or isinstance(extension, PageExtension):
             extensions[at] = mine
@@ -133,16 +133,16 @@ def hold_session(extensions: list, session: BuildSession) -> None:
     extensions.append(mine)
 
 
+def hold_session(extensions: list, session: BuildSession) -> None:
+    """The build's session joins its configuration, as the page extension's instance."""
+    _put(extensions, PageExtension(session))
+
+
 def hand_over(extensions: list, memo: Memo | None, quick: bool) -> None:
     """The preview program's settings for the build of this configuration (`extensions`:
     its `markdown_extensions`): what the previous build read, and whether only some pages
     are rebuilt. Read by the build when it starts (`handed_over`)."""
-    handed = PageExtension(memo=memo, quick=quick)
-    for at, extension in enumerate(extensions):
-        if extension == NAME or isinstance(extension, PageExtension):
-            extensions[at] = handed
-            return
-    extensions.append(handed)
+    _put(extensions, PageExtension(memo=memo, quick=quick))
 
 
 def handed_over(extensions: list) -> PageExtension:
