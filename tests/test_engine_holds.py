@@ -247,3 +247,48 @@ def test_mkdocs_warnings_are_said_in_french_and_counted_without_touching_records
     seen = (project / "seen.txt").read_text(encoding="utf-8")
     assert seen.startswith("Doc file 'enquetes/une-enquete.md' contains a link 'absente.md'"), \
         "the portal rewrote MkDocs' log record instead of formatting it"
+
+
+RAISING_EXTENSION = '''\
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+
+
+class Raising(Preprocessor):
+    def run(self, lines):
+        raise {kind}("message de l’extension")
+
+
+class RaisingExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Raising(md), "raising", 10)
+
+
+def makeExtension(**kwargs):
+    return RaisingExtension(**kwargs)
+'''
+
+
+@pytest.mark.parametrize("kind", ["ValueError", "SystemExit"])
+def test_zensical_still_prints_an_extensions_exception_with_its_traceback(tmp_path, kind):
+    """Why macros/engine/page_extension.py ends a Zensical build with `os._exit(1)` after
+    the portal's French message: Zensical prints any exception a Markdown extension raises
+    (a `SystemExit` too) as « Python error » with its traceback. When this fails, Zensical
+    has learned to stop cleanly: raise instead, and drop the hold."""
+    pytest.importorskip("zensical")
+    import subprocess
+    import sys
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Essai\n\nTexte.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Essai\nmarkdown_extensions:\n  - raising_extension\n", encoding="utf-8")
+    (tmp_path / "raising_extension.py").write_text(RAISING_EXTENSION.format(kind=kind),
+                                                   encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert "message de l’extension" in output, output
+    assert "Traceback (most recent call last)" in output, \
+        "zensical no longer prints an extension's exception with a traceback: " \
+        "os._exit(1) in macros/engine/page_extension.py may go"
