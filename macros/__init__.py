@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine.engines import MKDOCS, ZENSICAL, engine_of_env, mkdocs_page
+from .engine.mkdocs_french import WarningCount
 from .engine.page_extension import handed_over, hold_session, session_of
 from .engine.postbuild import run_site_steps
-from .engine.preview import Preview, WarningCount
+from .engine.preview import Preview
 from .engine.session import BuildSession
 from .floor.errors import stop_build
 from .floor.stash import HtmlStash

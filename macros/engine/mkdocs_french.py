@@ -1,5 +1,6 @@
 """MkDocs' own warnings (missing page, anchor or image, bad nav entry, page outside the nav),
-said in French with the file and the line of the offending link.
+said in French with the file and the line of the offending link; and counted, for strict
+mode, by a handler of the portal's own (`WarningCount`).
 
 The collection step finds these mistakes first, in the same words; this is for what only
 MkDocs sees (an anchor made by a macro, a link in raw HTML…). It is logging's own
@@ -133,3 +134,28 @@ def install(docs_dir: Path, docs_label: str, config_file: Path) -> None:
                 inner = inner.inner
             handler.setFormatter(FrenchWarnings(docs_dir, docs_label, config_file, inner))
         logger = logger.parent if logger.propagate else None
+
+
+class WarningCount(logging.Handler):
+    """The warnings of one strict build, counted by the build's session (MkDocs aborts in
+    English after the last hook; the portal stops first, in French, before the site-wide
+    steps). A handler of the portal's own on the `mkdocs` logger, added when the build
+    starts and removed when it ends: MkDocs' own counter is left alone."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def attach(self) -> WarningCount:
+        logger = logging.getLogger("mkdocs")
+        for old in [h for h in logger.handlers if isinstance(h, WarningCount)]:
+            logger.removeHandler(old)  # left by a build of this process that failed
+        logger.addHandler(self)
+        return self
+
+    def detach(self) -> int:
+        logging.getLogger("mkdocs").removeHandler(self)
+        return self.count

@@ -16,7 +16,6 @@ the folder it serves (`SERVED_SITE_DIR`): no plugin is added to MkDocs' configur
 from __future__ import annotations
 
 import html
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,9 +24,6 @@ from common.config import SERVED_SITE_DIR_VARIABLE, PortalConfig
 
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
-
-_MKDOCS = logging.getLogger("mkdocs")
-
 
 # Set by the preview program (scripts/preview.py) to the folder it serves, for its builds.
 SERVED_SITE_DIR = SERVED_SITE_DIR_VARIABLE
@@ -40,30 +36,6 @@ def is_serving(conf, environ: Mapping[str, str] = os.environ) -> bool:
     served = PortalConfig.from_mkdocs(conf, environ).served_site_dir
     site_dir = conf.get("site_dir")
     return bool(served and site_dir) and Path(site_dir).resolve() == Path(served).resolve()
-
-
-class WarningCount(logging.Handler):
-    """The warnings of one strict build, counted by the build's session (MkDocs aborts in
-    English after the last hook; the portal stops first, in French, before the site-wide
-    steps). A handler of the portal's own on the `mkdocs` logger, added when the build
-    starts and removed when it ends: MkDocs' own counter is left alone."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-    def attach(self) -> WarningCount:
-        for old in [h for h in _MKDOCS.handlers if isinstance(h, WarningCount)]:
-            _MKDOCS.removeHandler(old)  # left by a build of this process that failed
-        _MKDOCS.addHandler(self)
-        return self
-
-    def detach(self) -> int:
-        _MKDOCS.removeHandler(self)
-        return self.count
 
 
 def draft_banner(left: list[Problem]) -> str:

@@ -21,7 +21,8 @@ from ..floor.errors import ContentError, stop_build
 from ..floor.memo import Memo
 from . import mkdocs_french as french_warnings
 from .engines import ZENSICAL, read_config
-from .preview import Preview, WarningCount, draft_banner
+from .mkdocs_french import WarningCount
+from .preview import Preview, draft_banner
 from .render_errors import set_error_handler
 
 
