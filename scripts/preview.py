@@ -5,11 +5,12 @@ One server for both engines: MkDocs' own live-reload server, used as a library
 (`mkdocs.livereload.LiveReloadServer`, what `mkdocs serve` runs). It watches the pages,
 mkdocs.yml and the portal's folders, adds its reload script to every HTML page it serves,
 and calls the builder below after a change. The builder never fails (the server would hang
-until a build succeeds): a failure becomes a French page listing the mistakes (`error_page`
-below), served in place of every page until it is fixed.
+until a build succeeds): a failure becomes a French page listing the mistakes
+(scripts/preview_page.py), served in place of every page until it is fixed.
 
-- MkDocs: built by MkDocs' own `build(config)` in a second process that stays warm between
-  saves (what a build read is handed to the next one). After an edit of page texts only,
+- MkDocs: built by MkDocs' own `build(config)` in a second process (scripts/preview_builds.py)
+  that stays warm between saves (what a build read is handed to the next one). After an
+  edit of page texts only,
   only the pages it touches are rebuilt (scripts/quick_preview.py); after an edit of the
   portal's code (macros/), the next build runs in a new process, which imports it afresh.
   The build learns it is the preview's from the variable PORTAL_SERVED_SITE_DIR, and keeps
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import html
 import logging
 import multiprocessing
 import os
@@ -42,20 +42,19 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
 from common.config import BIBLIOGRAPHY_DIR, PortalConfig
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
-from macros.engine.page_extension import hand_over, memo_of
 from macros.engine.preview import SERVED_SITE_DIR
-from macros.floor.errors import STOPPED, ContentError, Problem
+from macros.floor.errors import STOPPED
 from macros.floor.log import log
 from macros.floor.yamldata import config_problem
-from macros.sitewide.redirects import page_url
 from scripts.build import zensical_build
-from scripts.quick_preview import SourceState, forget_pages, last_build_failed
+from scripts.preview_builds import FULL, STOP, build_worker, show_mkdocs_log
+from scripts.preview_page import error_page, write_error_page
+from scripts.quick_preview import SourceState, last_build_failed
 from scripts.served_count import follow_local_count
 
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
@@ -121,37 +120,6 @@ def saved_line(changed: list[str], root: Path, seconds: float, quick_pages: int 
     return f"{what} : aperçu à jour en {took} s ({rebuilt})"
 
 
-class QuietTerminal(logging.Filter):
-    """What the preview's terminal shows: MkDocs' and mkdocs-macros' routine lines at each
-    build are left out (the preview says one line per save), the browser's favicon.ico
-    request (the portal declares its icon) is not a warning, and a notice already said
-    (settings left to fill in, sources cited nowhere) is said again only if it changed."""
-
-    ROUTINE = ("Detected file changes", "Reloading browsers", "Documentation built in",
-               "Cleaning site directory", "Building documentation", "Browser connected",
-               "A 'dirty' build is being performed", "aperçu rapide : seules les pages",
-               "index de recherche ", "graphique `")
-
-    def __init__(self):
-        super().__init__()
-        self.said: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.name.startswith("mkdocs.plugins.mkdocs_macros") and \
-                record.levelno < logging.WARNING:
-            return False
-        text = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", message)
-        if text.startswith(self.ROUTINE) or (
-                text.startswith('"GET /') and "favicon.ico" in text.split()[1]):
-            return False
-        if record.name.startswith("portal.advisory"):
-            if message in self.said:
-                return False
-            self.said.add(message)
-        return True
-
-
 def portal_notices(output: str) -> list[str]:
     """The portal's notices in what a build printed (`WARNING -  [portal] …` and the
     indented lines under it)."""
@@ -184,150 +152,6 @@ def failure_messages(output: str) -> list[str]:
         return list(dict.fromkeys(problems))
     said = [line.strip() for line in lines if line.strip() and line.strip() != STOPPED]
     return said[-20:] or ["la construction a échoué sans rien dire"]
-
-
-def error_page(problems: list[Problem], messages: list[str]) -> str:
-    """A self-contained French page (no theme: the theme may be what broke)."""
-    items = [str(p) for p in problems] + [m for m in messages
-                                          if not any(str(p) in m for p in problems)]
-    count = len(items)
-    heading = ("1 problème empêche" if count == 1 else f"{count} problèmes empêchent")
-    rows = "\n".join(f"<li><code>{html.escape(item)}</code></li>" for item in items)
-    return f"""<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>À corriger avant publication</title>
-<link rel="icon" href="data:,">
-<style>
-body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
-  padding: 0 1rem; color: #1a1a1a; background: #fff; }}
-h1 {{ color: #8b0000; font-size: 1.5rem; }}
-li {{ margin: .6rem 0; }}
-code {{ white-space: pre-wrap; font-size: .95rem; }}
-</style>
-</head>
-<body>
-<main id="portal-preview-error">
-<h1>À corriger : {heading} la construction du portail</h1>
-<p>Le site ne serait pas publié dans cet état. Chaque ligne donne le fichier, la ligne, la
-valeur en cause et quoi faire. Enregistrez la correction : cette page se recharge d’elle-même.</p>
-<ol>
-{rows}
-</ol>
-</main>
-</body>
-</html>
-"""
-
-
-def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) -> None:
-    """Every page of the preview shows the problems, whatever address the browser is on.
-    With `docs_dir`, also at the address of each of its pages: after a failed first build,
-    none was built, and the live server adds its reload script to the pages it serves, not
-    to its « not found » answer."""
-    site_dir.mkdir(parents=True, exist_ok=True)
-    targets = set(site_dir.rglob("*.html")) | {site_dir / "index.html", site_dir / "404.html"}
-    if docs_dir is not None:
-        targets |= {site_dir / page_url(path.relative_to(docs_dir).as_posix())
-                    for path in docs_dir.rglob("*.md")}
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
-
-
-class BuildLog(logging.Handler):
-    """What a preview's build logged (warnings and errors), for the error page: the
-    program's own handler on the `mkdocs` logger (the build formats MkDocs' warnings in
-    French on every handler there, this one too)."""
-
-    ROUTINE = ("Aborted", "A 'dirty' build is being performed", "aperçu rapide")
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = self.format(record)
-        if not message.startswith(self.ROUTINE):
-            self.messages.append(message)
-
-
-class MkDocsBuilds:
-    """The MkDocs builds of one preview, in the process that runs them (`build_worker`)."""
-
-    def __init__(self, config_file: Path, site_dir: Path, dev_addr: str, url: str,
-                 docs_dir: Path):
-        self.config_file, self.site_dir, self.dev_addr, self.url = \
-            config_file, site_dir, dev_addr, url
-        self.docs_dir = docs_dir
-        self.last = None  # the configuration of the last build, which holds its session
-        self.log = BuildLog()
-        logging.getLogger("mkdocs").addHandler(self.log)
-
-    def load(self):
-        """The project's configuration, read afresh for each build as `mkdocs serve` reads
-        it (mkdocs.yml may have changed), strict mode off: the program shows warnings."""
-        config = load_config(config_file=str(self.config_file), site_dir=str(self.site_dir),
-                             dev_addr=self.dev_addr, strict=False)
-        config.site_url = self.url
-        return config
-
-    def build(self, pages: list[str] | None) -> bool:
-        """A full build (`pages` None), or only `pages` (MkDocs' `build(dirty=True)`, as
-        `mkdocs serve --dirty`). Never fails: a failure writes the error page. True if the
-        build was a quick one."""
-        quick = pages is not None and not last_build_failed(self.site_dir)
-        self.log.messages.clear()
-        try:
-            self.run(pages if quick else None)
-        except (Exception, SystemExit) as error:
-            problems = list(getattr(error, "problems", []))
-            messages = list(self.log.messages)
-            if not problems:
-                messages.append(str(error) or type(error).__name__)
-            log.error("la construction a échoué : la page d’erreur est servie")
-            write_error_page(self.site_dir, error_page(problems, messages), self.docs_dir)
-        else:
-            if self.log.messages:  # the mistakes the build kept, the warnings it logged
-                write_error_page(self.site_dir, error_page([], self.log.messages))
-        return quick
-
-    def run(self, pages: list[str] | None) -> None:
-        unreadable = config_problem(self.config_file)
-        if unreadable:  # said in French, as make check and make build say it
-            raise ContentError([unreadable])
-        config = self.load()
-        hand_over(config["markdown_extensions"],
-                  memo_of(self.last) if self.last is not None else None, quick=bool(pages))
-        self.last = config
-        if pages:
-            forget_pages(pages, Path(config["docs_dir"]), self.site_dir,
-                         config["use_directory_urls"])
-        build(config, serve_url=self.url, dirty=bool(pages))
-
-
-def build_worker(connection, config_file: Path, site_dir: Path, dev_addr: str, url: str,
-                 docs_dir: Path) -> None:
-    """The second process of the MkDocs preview: builds on request, warm between saves.
-    Ctrl+C is the program's: this process ends when the program tells it, or leaves."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    sys.dont_write_bytecode = True
-    show_mkdocs_log()
-    builds = MkDocsBuilds(config_file, site_dir, dev_addr, url, docs_dir)
-    while True:
-        try:
-            pages = connection.recv()
-        except (EOFError, OSError):
-            return
-        if pages == STOP:
-            return
-        connection.send(builds.build(None if pages == FULL else pages))
-
-
-FULL, STOP = "full", "stop"
 
 
 class MkDocsPreview:
@@ -445,23 +269,6 @@ class ZensicalPreview:
 
     def shutdown(self) -> None:
         pass
-
-
-def show_mkdocs_log() -> None:
-    """MkDocs' messages in the terminal, as the `mkdocs` command shows them, without the
-    routine lines of each build (QuietTerminal)."""
-    from mkdocs.__main__ import ColorFormatter
-
-    quiet = QuietTerminal()
-    logger = logging.getLogger("mkdocs")
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    handler = logging.StreamHandler()
-    handler.setFormatter(ColorFormatter())
-    handler.addFilter(quiet)
-    logger.addHandler(handler)
-    for advisory in logging.getLogger("portal.advisory").handlers:
-        advisory.addFilter(quiet)
 
 
 def main(argv: list[str] | None = None) -> int:

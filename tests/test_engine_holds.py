@@ -131,7 +131,7 @@ def test_zensical_still_hands_the_page_through_its_context_preprocessor():
 
 
 def test_mkdocs_still_offers_what_the_preview_uses():
-    """The quick preview's `build(config, dirty=True)` (scripts/preview.py), and the
+    """The quick preview's `build(config, dirty=True)` (scripts/preview_builds.py), and the
     terminal's formatter (`mkdocs.__main__.ColorFormatter`)."""
     import inspect
 

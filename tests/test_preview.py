@@ -325,7 +325,7 @@ def on_pre_build(config, **kwargs):
 
 
 def test_a_preview_build_may_start_processes_of_its_own(tmp_path):
-    """The preview builds in a second process (scripts/preview.py: `build_worker`); a build
+    """The preview builds in a second process (scripts/preview_builds.py: `build_worker`); a build
     there may start processes of its own, as it does to draw charts and share images."""
     project = make_site(tmp_path)
     (project / "process_hook.py").write_text(PROCESS_HOOK, encoding="utf-8")
