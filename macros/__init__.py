@@ -1,9 +1,10 @@
 """mkdocs-macros entry point (MkDocs and Zensical alike): wiring only.
 
-The state of a build lives in `engine/session.py` (`BuildSession`), the page macros in
-`engine/page_macros.py`; the page transformations run in the Markdown extension
-`macros.engine.page_extension` (listed in mkdocs.yml, so both engines run it), and the
-site-wide steps in `macros.engine.postbuild`, run on the built folder.
+A build is `assembly/build.py` (`PortalBuild`), held by the engines' adapters as
+`engine/session.py: BuildSession`, which lives in the engine's configuration; the page
+macros are `assembly/page_macros.py`; one page's way is `assembly/pipeline.py`, handed each
+page by the Markdown extension `macros.engine.page_extension` (listed in mkdocs.yml, so
+both engines run it); the site-wide steps run on the built folder (`engine/postbuild.py`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine.engines import MKDOCS, ZENSICAL, engine_of_env, mkdocs_page
-from .engine.page_macros import register_macros
+from .engine.mkdocs_french import WarningCount
+from .engine.page_extension import handed_over, hold_session, session_of
 from .engine.postbuild import run_site_steps
-from .engine.preview import Preview, strict_warnings
-from .engine.render_errors import set_error_handler
+from .engine.preview import Preview
 from .engine.session import BuildSession
 from .floor.errors import stop_build
 from .floor.stash import HtmlStash
@@ -23,21 +24,27 @@ from .pages.templates import STANDARD_NAMES
 
 def define_env(env):
     if engine_of_env(env) == ZENSICAL:
-        # Called for every page, once the page extension has read the build's session.
-        session = BuildSession.current
+        # Called for every page, once the page extension has read the build's session into
+        # Zensical's configuration (`env.conf`).
+        session = session_of(env.conf)
         env.conf, env.page = session.conf, session.page  # what mkdocs-macros' env gives
-        register_macros(env, session)
-        set_error_handler(env.variables, session.render_error)
+        session.wire_macros(env)
         return
-    session = BuildSession(env.conf, MKDOCS, Preview.start(env))
-    register_macros(env, session)
-    set_error_handler(env.variables, session.render_error)
+    # MkDocs: called from the macros plugin's `on_config`, once per build. The session
+    # joins this build's configuration as the page extension's instance.
+    conf = env.conf
+    handed = handed_over(conf["markdown_extensions"])  # by the preview program, if any
+    session = BuildSession(conf, MKDOCS, Preview.start(conf, quick=handed.quick))
+    hold_session(conf["markdown_extensions"], session)
+    if conf["strict"] and not session.preview.serving:
+        session.warnings = WarningCount().attach()
+    session.wire_macros(env)
     session.read({**dict.fromkeys((*STANDARD_NAMES, *env.filters, *env.variables)),
-                  **env.macros})
+                  **env.macros}, memo=handed.memo if session.preview.serving else None)
 
 
 def on_pre_page_macros(env):
-    session = BuildSession.current
+    session = session_of(env.conf)
     if session.portal is None:  # the preview shows the content mistakes instead of the pages
         env.markdown, env.page.meta["render_macros"] = "", False
         return
@@ -57,14 +64,13 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
-    """MkDocs' end of build: the site-wide steps every engine runs (macros/engine/postbuild.py);
-    in the preview, the mistakes it kept then replace the pages (macros/engine/preview.py)."""
-    session = BuildSession.current
-    site_dir = Path(env.conf["site_dir"])
-    if session.portal is not None:
-        warnings = strict_warnings()
-        if warnings:  # MkDocs would abort after this hook, in English
-            raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
-                             "de publier le site tant qu’ils ne sont pas corrigés.")
-        run_site_steps(site_dir, session)
-    session.preview.show_mistakes(site_dir)
+    """MkDocs' end of build: the site-wide steps every engine runs (macros/engine/postbuild.py).
+    In the preview, the program shows the mistakes the build logged (scripts/preview.py)."""
+    session = session_of(env.conf)
+    warnings = session.warnings.detach() if session.warnings else 0
+    if session.portal is None:
+        return
+    if warnings:  # MkDocs would abort after this hook, in English
+        raise stop_build(f"{warnings} avertissement(s) ci-dessus : le mode strict refuse "
+                         "de publier le site tant qu’ils ne sont pas corrigés.")
+    run_site_steps(Path(env.conf["site_dir"]), session)

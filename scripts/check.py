@@ -22,9 +22,9 @@ import yaml
 
 from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from macros.assembly.collect import collect
+from macros.assembly.page_macros import macro_names
 from macros.assembly.rules import TYPOGRAPHY, refused, rule_of
 from macros.citations.preserved import without_copy
-from macros.engine.page_macros import macro_names
 from macros.floor.errors import ContentError, Problem
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report

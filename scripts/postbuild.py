@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from macros.assembly.page_macros import macro_names
 from macros.engine.engines import ZENSICAL, read_config
-from macros.engine.page_macros import macro_names
 from macros.engine.postbuild import run_site_steps
 from macros.engine.preview import Preview
 from macros.engine.session import BuildSession

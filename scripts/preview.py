@@ -6,13 +6,19 @@ One server for both engines: MkDocs' own live-reload server, used as a library
 mkdocs.yml and the portal's folders, adds its reload script to every HTML page it serves,
 and calls the builder below after a change. The builder never fails (the server would hang
 until a build succeeds): a failure becomes a French page listing the mistakes
-(macros/engine/preview.py), served in place of every page until it is fixed.
+(scripts/preview_page.py), served in place of every page until it is fixed.
 
-- MkDocs: built in this process, as `mkdocs serve` builds. After an edit of page texts only,
-  only the pages it touches are rebuilt (macros/engine/quick_preview.py); after an edit of
-  macros/, the code is imported afresh. The build learns it is the preview's from the
-  variable PORTAL_SERVED_SITE_DIR, and keeps content mistakes for the error page instead of
-  stopping. No plugin is added to MkDocs' configuration.
+- MkDocs: built by MkDocs' own `build(config)` in a second process (scripts/preview_builds.py)
+  that stays warm between saves (what a build read is handed to the next one). After an
+  edit of page texts only,
+  only the pages it touches are rebuilt (scripts/quick_preview.py); after an edit of the
+  portal's code (macros/), the next build runs in a new process, which imports it afresh.
+  The build learns it is the preview's from the variable PORTAL_SERVED_SITE_DIR, and keeps
+  content mistakes for the error page instead of stopping; the program reads what the build
+  logged through a handler of its own. Its configuration is the project's, with strict
+  mode off (the program shows warnings as the error page) and the program's settings for
+  the build handed over in it (macros/engine/page_extension.py: `hand_over`). No plugin is
+  added to MkDocs' configuration.
 - Zensical: built as `make build ENGINE=zensical` builds (Zensical, then the post-build
   step, scripts/build.py), the whole portal each time; the served folder is replaced only
   by a build that succeeded, and a failed one shows the error page.
@@ -23,7 +29,9 @@ until a build succeeds): a failure becomes a French page listing the mistakes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -34,26 +42,25 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
 from common.config import BIBLIOGRAPHY_DIR, CHARTS_DIR, PortalConfig
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
-from macros.engine.preview import SERVED_SITE_DIR, Preview, error_page, write_error_page
-from macros.floor.errors import STOPPED, ContentError
+from macros.engine.preview import SERVED_SITE_DIR
+from macros.floor.errors import STOPPED
 from macros.floor.log import log
 from macros.floor.yamldata import config_problem
 from scripts.build import zensical_build
-from scripts.quick_preview import SourceState, dirty_build, forget_pages, last_build_failed
+from scripts.preview_builds import FULL, STOP, build_worker, show_mkdocs_log
+from scripts.preview_page import error_page, write_error_page
+from scripts.quick_preview import SourceState, last_build_failed
 from scripts.served_count import follow_local_count
 
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
 # documents (a changed one stops the build). Not `watch:` in mkdocs.yml, which refuses a
 # folder that does not exist (a portal without data/).
 WATCHED = (BIBLIOGRAPHY_DIR, "data", CHARTS_DIR, "macros", "overrides", "documents")
-# The site's code: reloaded after an edit (mkdocs-macros imports it by name, once).
-PORTAL_PACKAGE = "macros"
 
 
 class CodeVersion:
@@ -70,19 +77,6 @@ class CodeVersion:
         now = self._snapshot()
         changed, self.seen = now != self.seen, now
         return changed
-
-
-def forget_portal_code() -> None:
-    """Python keeps an imported module: after an edit of macros/, the next build imports
-    the package afresh (mkdocs-macros imports it by name)."""
-    for name in [n for n in sys.modules
-                 if n == PORTAL_PACKAGE or n.startswith(f"{PORTAL_PACKAGE}.")]:
-        del sys.modules[name]
-
-
-def preview_class() -> type[Preview]:
-    """Looked up again: the code may have been reloaded since the server started."""
-    return getattr(sys.modules.get(Preview.__module__), "Preview", Preview)
 
 
 # The header of a content error's message (macros/floor/errors.py), its problems below it.
@@ -126,37 +120,6 @@ def saved_line(changed: list[str], root: Path, seconds: float, quick_pages: int 
     return f"{what} : aperçu à jour en {took} s ({rebuilt})"
 
 
-class QuietTerminal(logging.Filter):
-    """What the preview's terminal shows: MkDocs' and mkdocs-macros' routine lines at each
-    build are left out (the preview says one line per save), the browser's favicon.ico
-    request (the portal declares its icon) is not a warning, and a notice already said
-    (settings left to fill in, sources cited nowhere) is said again only if it changed."""
-
-    ROUTINE = ("Detected file changes", "Reloading browsers", "Documentation built in",
-               "Cleaning site directory", "Building documentation", "Browser connected",
-               "A 'dirty' build is being performed", "aperçu rapide : seules les pages",
-               "index de recherche ", "graphique `")
-
-    def __init__(self):
-        super().__init__()
-        self.said: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.name.startswith("mkdocs.plugins.mkdocs_macros") and \
-                record.levelno < logging.WARNING:
-            return False
-        text = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", message)
-        if text.startswith(self.ROUTINE) or (
-                text.startswith('"GET /') and "favicon.ico" in text.split()[1]):
-            return False
-        if record.name.startswith("portal.advisory"):
-            if message in self.said:
-                return False
-            self.said.add(message)
-        return True
-
-
 def portal_notices(output: str) -> list[str]:
     """The portal's notices in what a build printed (`WARNING -  [portal] …` and the
     indented lines under it)."""
@@ -192,76 +155,80 @@ def failure_messages(output: str) -> list[str]:
 
 
 class MkDocsPreview:
-    """MkDocs' build in this process, into the served folder."""
+    """MkDocs' builds into the served folder, in a second process (`build_worker`) started
+    again after an edit of the portal's code."""
 
     def __init__(self, config_file: Path, site_dir: Path, dev_addr: str):
         self.config_file, self.site_dir, self.dev_addr = config_file, site_dir, dev_addr
         os.environ[SERVED_SITE_DIR] = str(site_dir)  # read by the build: macros/engine/preview.py
-        self.config = self.load()
+        self.config = load_config(config_file=str(config_file), site_dir=str(site_dir),
+                                  dev_addr=dev_addr)
         host, port = self.config.dev_addr
         self.url = serve_url(host, port, self.config.site_url)
         self.config.site_url = self.url
-        self.config.plugins.on_startup(command="serve", dirty=False)
         self.code: CodeVersion | None = None
         self.sources: SourceState | None = None
+        self.worker = self.connection = None
 
-    def load(self):
-        return load_config(config_file=str(self.config_file), site_dir=str(self.site_dir),
-                           dev_addr=self.dev_addr)
+    def start_worker(self) -> None:
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: the code afresh
+        self.connection, theirs = spawn.Pipe()
+        # Not a daemon: a build draws charts and share images in processes of its own.
+        self.worker = spawn.Process(target=build_worker, args=(
+            theirs, self.config_file, self.site_dir, self.dev_addr, self.url,
+            Path(self.config["docs_dir"])))
+        self.worker.start()
+        theirs.close()
+
+    def stop_worker(self) -> None:
+        if self.worker is None:
+            return
+        with contextlib.suppress(OSError):
+            self.connection.send(STOP)
+        self.worker.join(10)
+        if self.worker.is_alive():
+            self.worker.kill()
+            self.worker.join()
+        self.connection.close()
+        self.worker = self.connection = None
+
+    def build(self, pages: list[str] | None) -> bool:
+        """One build in the worker; True if it was a quick one."""
+        if self.worker is None:
+            self.start_worker()
+        try:
+            self.connection.send(FULL if pages is None else pages)
+            return self.connection.recv()
+        except (EOFError, OSError):  # the worker died (killed, out of memory)
+            self.stop_worker()
+            message = "la construction s’est interrompue : enregistrez à nouveau pour relancer"
+            log.error("%s", message)
+            write_error_page(self.site_dir, error_page([], [message]),
+                             Path(self.config["docs_dir"]))
+            return False
 
     def first_build(self) -> None:
-        self.safely(lambda: build(self.config, serve_url=self.url))
+        self.build(None)
         root, docs_dir = Path(self.config["config_file_path"]).parent, self.config["docs_dir"]
         self.code = CodeVersion(root / "macros")
         self.sources = SourceState(Path(docs_dir), [path for path in watched_paths(self.config)
                                                     if path != Path(docs_dir)])
-
-    def full_build(self) -> None:
-        unreadable = config_problem(self.config_file)
-        if unreadable:  # said in French, as make check and make build say it
-            raise ContentError([unreadable])
-        config = self.load()  # afresh, as `mkdocs serve` does: mkdocs.yml may have changed
-        config.site_url = self.url
-        build(config, serve_url=self.url)
 
     def __call__(self) -> None:
         """The server's builder, after a change: one line in the terminal for a save that
         builds (what changed, how long), the problems for one that does not."""
         started = time.monotonic()
         if self.code.changed():
-            forget_portal_code()
+            self.stop_worker()  # the next build imports the code afresh, in a new process
         pages = self.sources.plan()
-        config = self.config
-        quick = pages is not None and not last_build_failed(self.site_dir)
-        if quick:
-            def quick_build():
-                forget_pages(pages, Path(config["docs_dir"]), self.site_dir,
-                             config["use_directory_urls"])
-                preview_class().quick_next = True
-                dirty_build(config)
-            self.safely(quick_build)
-        else:
-            self.safely(self.full_build)
-        root = Path(config["config_file_path"]).parent
+        quick = self.build(pages)
+        root = Path(self.config["config_file_path"]).parent
         log.info("%s", saved_line(self.sources.changed, root, time.monotonic() - started,
                                   len(pages) if quick else None,
                                   last_build_failed(self.site_dir)))
 
-    def safely(self, step) -> None:
-        try:
-            step()
-        except (Exception, SystemExit) as error:
-            preview = preview_class().current
-            messages = preview.messages() if preview else []
-            problems = list(getattr(error, "problems", []))
-            if not problems:
-                messages.append(str(error) or type(error).__name__)
-            log.error("la construction a échoué : la page d’erreur est servie")
-            write_error_page(self.site_dir, error_page(problems, messages),
-                             Path(self.config["docs_dir"]))
-
     def shutdown(self) -> None:
-        self.config.plugins.on_shutdown()
+        self.stop_worker()
 
 
 class ZensicalPreview:
@@ -304,23 +271,6 @@ class ZensicalPreview:
         pass
 
 
-def show_mkdocs_log() -> None:
-    """MkDocs' messages in the terminal, as the `mkdocs` command shows them, without the
-    routine lines of each build (QuietTerminal)."""
-    from mkdocs.__main__ import ColorFormatter
-
-    quiet = QuietTerminal()
-    logger = logging.getLogger("mkdocs")
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    handler = logging.StreamHandler()
-    handler.setFormatter(ColorFormatter())
-    handler.addFilter(quiet)
-    logger.addHandler(handler)
-    for advisory in logging.getLogger("portal.advisory").handlers:
-        advisory.addFilter(quiet)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=ENGINES, default=MKDOCS)
@@ -361,9 +311,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.livereload:
             for path in watched_paths(preview.config):
                 server.watch(str(path))
-            if args.engine == MKDOCS:
-                server = preview.config.plugins.on_serve(server, config=preview.config,
-                                                         builder=preview)
         try:
             server.serve()
         finally:

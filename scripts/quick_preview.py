@@ -107,15 +107,3 @@ def forget_pages(pages: Iterable[str], docs_dir: Path, site_dir: Path,
 def last_build_failed(site_dir: Path) -> bool:
     index = site_dir / "index.html"
     return not index.is_file() or ERROR_MARK in _read(index)
-
-
-def dirty_build(config) -> None:
-    """MkDocs' own build, keeping the pages not removed (`mkdocs serve --dirty`)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    address = config["dev_addr"]
-    fresh = load_config(config_file=config["config_file_path"], site_dir=config["site_dir"],
-                        dev_addr=f"{address.host}:{address.port}")
-    fresh.site_url = config["site_url"]
-    build(fresh, serve_url=config["site_url"], dirty=True)

@@ -27,7 +27,7 @@ ALLOWED = {
     "action": {"floor", "pages"},
     "sitewide": {"floor", "citations", "pages"},
     "assembly": {"floor", "citations", "charts", "pages", "action", "sitewide"},
-    "engine": {"floor", "citations", "charts", "pages", "action", "sitewide", "assembly"},
+    "engine": {"floor", "pages", "sitewide", "assembly"},
 }
 # macros/__init__.py, the entry point mkdocs-macros imports: the adapters only.
 WIRING = {"engine", "floor", "pages"}

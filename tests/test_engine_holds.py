@@ -108,19 +108,6 @@ def test_no_documented_hold_is_stale():
 
 # -- The holds, against the installed engines: an upgrade that moves one fails here. --------
 
-def test_mkdocs_still_registers_its_relpath_treeprocessor_with_the_page_file():
-    """macros/engine/engines.py finds the page a Markdown instance converts through MkDocs'
-    `relpath` treeprocessor and its `file` (MkDocs has no public way to tell it)."""
-    import markdown
-    from mkdocs.structure.pages import _RelativePathTreeprocessor
-
-    md = markdown.Markdown()
-    file = object()
-    _RelativePathTreeprocessor(file, None, None)._register(md)  # as Page.render does
-    assert "relpath" in md.treeprocessors, "MkDocs no longer registers `relpath`"
-    assert md.treeprocessors["relpath"].file is file, "`relpath` no longer holds the file"
-
-
 def test_zensical_still_hands_the_page_through_its_context_preprocessor():
     """Zensical's page context, read by macros/engine/engines.py and page_extension.py."""
     pytest.importorskip("zensical")
@@ -143,13 +130,165 @@ def test_zensical_still_hands_the_page_through_its_context_preprocessor():
         f"zensical's macros preprocessor moved around the page extension: {order}"
 
 
-def test_mkdocs_still_offers_what_the_preview_and_strict_mode_use():
+def test_mkdocs_still_offers_what_the_preview_uses():
+    """The quick preview's `build(config, dirty=True)` (scripts/preview_builds.py), and the
+    terminal's formatter (`mkdocs.__main__.ColorFormatter`)."""
     import inspect
 
     from mkdocs.__main__ import ColorFormatter
     from mkdocs.commands.build import build
-    from mkdocs.utils import CountHandler
 
     assert "dirty" in inspect.signature(build).parameters, "mkdocs build(dirty=…) is gone"
-    assert hasattr(CountHandler, "get_counts"), "mkdocs.utils.CountHandler.get_counts is gone"
-    assert issubclass(ColorFormatter, __import__("logging").Formatter)
+    assert issubclass(ColorFormatter, __import__("logging").Formatter), \
+        "mkdocs.__main__.ColorFormatter is no longer a logging formatter"
+
+
+def test_mkdocs_makes_each_page_from_the_list_that_holds_the_session(tmp_path):
+    """The build's session joins MkDocs' configuration as the page extension's instance in
+    `markdown_extensions` (macros/engine/page_extension.py: `hold_session`), put there by
+    the macros' `define_env`, which mkdocs-macros calls from `on_config`: MkDocs must make
+    each page's Markdown from that list. A page built without it has no byline."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from macros.engine.page_extension import session_of
+    from macros.engine.session import BuildSession
+    from support.sites import make_site
+
+    project = make_site(tmp_path)
+    config = load_config(config_file=str(project / "mkdocs.yml"),
+                         site_dir=str(tmp_path / "site"))
+    build(config)
+    assert isinstance(session_of(config), BuildSession), \
+        "mkdocs-macros no longer calls define_env with the build's configuration"
+    page = (tmp_path / "site" / "enquetes" / "une-enquete.html").read_text(encoding="utf-8")
+    assert 'class="byline"' in page, "MkDocs no longer makes each page's Markdown from " \
+        "config.markdown_extensions as on_config left it (hold_session)"
+
+
+def test_zensical_still_makes_each_page_from_its_configuration_list(tmp_path, monkeypatch):
+    """The build's session lives in Zensical's configuration, as the page extension's
+    instance in its `markdown_extensions` (put there at the first page): Zensical must make
+    every page's Markdown from that list, one dict for the whole build. Two pages rendered
+    by Zensical's own renderer share one session, read once."""
+    pytest.importorskip("zensical")
+    from zensical.config import get_config, parse_config
+    from zensical.markdown.render import render
+
+    from macros.engine.page_extension import PageExtension, session_of
+    from support.sites import make_site
+
+    project = make_site(tmp_path)
+    monkeypatch.chdir(project)
+    parse_config(str(project / "mkdocs.yml"))
+    sessions = []
+    for page in ("enquetes/une-enquete.md", "index.md"):
+        text = (project / "docs" / page).read_text(encoding="utf-8")
+        rendered = render(text, page, page.replace(".md", ".html"))
+        sessions.append(session_of(get_config()))
+        if page != "index.md":
+            assert 'class="byline"' in rendered["content"], \
+                "zensical: the page extension's instance no longer runs on its pages"
+    held = [e for e in get_config()["markdown_extensions"] if isinstance(e, PageExtension)]
+    assert len(held) == 1 and held[0].session is sessions[0], \
+        "zensical no longer keeps the page extension's instance in its markdown_extensions"
+    assert sessions[0] is sessions[1], "zensical: a second page got another session"
+    assert sessions[0].engine == "zensical" and sessions[0].portal is not None
+
+
+# A hook (MkDocs' public `hooks:`) that logs one of MkDocs' own warnings, as MkDocs logs it,
+# and writes down each record the `mkdocs` logger's handlers get, as the record has it.
+WARNING_HOOK = '''\
+import logging
+
+class Seen(logging.Handler):
+    def emit(self, record):
+        with open("seen.txt", "a", encoding="utf-8") as seen:
+            seen.write(record.getMessage() + "\\n")
+
+logging.getLogger("mkdocs").addHandler(Seen(logging.WARNING))
+
+def on_page_markdown(markdown, page, **kwargs):
+    if page.file.src_uri == "enquetes/une-enquete.md":
+        logging.getLogger("mkdocs.structure.pages").warning(
+            "Doc file 'enquetes/une-enquete.md' contains a link 'absente.md', but the target "
+            "'enquetes/absente.md' is not found among documentation files.")
+    return markdown
+'''
+
+
+def test_mkdocs_warnings_are_said_in_french_and_counted_without_touching_records(tmp_path):
+    """MkDocs' warnings in French through a formatter of the portal's own on the handlers
+    that print them (macros/engine/mkdocs_french.py), the records left as MkDocs made them
+    (another handler sees MkDocs' words); the strict build stopped by the portal's own
+    counter, in French, before MkDocs' English abort."""
+    import subprocess
+    import sys
+
+    from support.sites import build_env, make_site
+
+    project = make_site(tmp_path)
+    (project / "warning_hook.py").write_text(WARNING_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - warning_hook.py\n",
+                      encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+         str(tmp_path / "site")], cwd=project, env=build_env(), capture_output=True,
+        text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "WARNING -  docs/enquetes/une-enquete.md: lien vers un fichier introuvable : " \
+           "`absente.md`" in output, output
+    assert "1 avertissement(s) ci-dessus : le mode strict refuse de publier le site tant " \
+           "qu’ils ne sont pas corrigés." in output, output
+    assert "Doc file" not in output and "Aborted with" not in output and "Traceback" \
+        not in output, output
+    seen = (project / "seen.txt").read_text(encoding="utf-8")
+    assert seen.startswith("Doc file 'enquetes/une-enquete.md' contains a link 'absente.md'"), \
+        "the portal rewrote MkDocs' log record instead of formatting it"
+
+
+RAISING_EXTENSION = '''\
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+
+
+class Raising(Preprocessor):
+    def run(self, lines):
+        raise {kind}("message de l’extension")
+
+
+class RaisingExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Raising(md), "raising", 10)
+
+
+def makeExtension(**kwargs):
+    return RaisingExtension(**kwargs)
+'''
+
+
+@pytest.mark.parametrize("kind", ["ValueError", "SystemExit"])
+def test_zensical_still_prints_an_extensions_exception_with_its_traceback(tmp_path, kind):
+    """Why macros/engine/page_extension.py ends a Zensical build with `os._exit(1)` after
+    the portal's French message: Zensical prints any exception a Markdown extension raises
+    (a `SystemExit` too) as « Python error » with its traceback. When this fails, Zensical
+    has learned to stop cleanly: raise instead, and drop the hold."""
+    pytest.importorskip("zensical")
+    import subprocess
+    import sys
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Essai\n\nTexte.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Essai\nmarkdown_extensions:\n  - raising_extension\n", encoding="utf-8")
+    (tmp_path / "raising_extension.py").write_text(RAISING_EXTENSION.format(kind=kind),
+                                                   encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert "message de l’extension" in output, output
+    assert "Traceback (most recent call last)" in output, \
+        "zensical no longer prints an extension's exception with a traceback: " \
+        "os._exit(1) in macros/engine/page_extension.py may go"

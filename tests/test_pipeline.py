@@ -139,3 +139,59 @@ def test_an_unclosed_front_matter_is_named_whatever_its_line_ends():
         _, problems = split_front_matter(text, "docs/x.md")
         assert [p.message for p in problems] == [
             "en-tête jamais refermé : la ligne `---` de fin manque"]
+
+
+# -- The page macros and a build's macro calls, without any engine (assembly/build.py) ----
+
+MACRO_PAGE = ('---\ntitle: Accueil\n---\n\n{{ investigations(extra.choisi) }}\n\n'
+              '{{ latest_publications(1, "enquetes", 3) }}\n\n{{ config.extra.nope.x }}\n')
+
+
+class _Env:
+    """What the page macros need of mkdocs-macros' env: a way to register, the page."""
+
+    def __init__(self, page):
+        self.macros, self.page = {}, page
+
+    def macro(self, function, name: str = ""):
+        self.macros[name or function.__name__] = function
+        return function
+
+
+def test_the_page_macros_keep_their_mistakes_for_the_pipeline_without_an_engine(tmp_path):
+    """A build (`PortalBuild`) hands a page to the pipeline, the page macros run, and each
+    mistake is kept for the pipeline with its line: a wrong value, wrong arguments, a
+    template error; the pipeline then stops the build naming each once."""
+    from types import SimpleNamespace
+
+    from macros.assembly.build import PortalBuild, page_flags
+    from macros.assembly.page_macros import register_macros
+
+    project = make_site(tmp_path, docs={"index.md": MACRO_PAGE})
+    written = read_mkdocs_yml(project / "mkdocs.yml", {})
+    conf = {**written.data, "config_file_path": str(project / "mkdocs.yml")}
+    build = PortalBuild(conf)
+    config = build.config
+    build.portal = Portal.load(config)
+    build.action = Action.with_petition(build.portal.content.petition, config.docs_dir, config)
+    build.publication = Publication.load(conf, build.portal, build.action)
+    build.pipeline = PagePipeline(config, build.portal, build.publication, build.action)
+    page = Page("index.md", "index.html", meta={"title": "Accueil"})
+    env = _Env(SimpleNamespace(file=SimpleNamespace(src_uri="index.md"), url="index.html",
+                               title="Accueil"))
+    register_macros(env, build)
+    body = MACRO_PAGE.split("---\n", 2)[2]
+    build.begin_page(page, body)
+    assert env.macros["investigations"]("enquete") == ""
+    assert env.macros["latest_publications"](1, "enquetes", 3) == ""
+    assert build.render_error(KeyError("nope"), 6) == ""  # the template's line 6: file's 9
+    messages = [(p.line, p.message) for e in build.work.pending for p in e.problems]
+    assert messages[0] == (5, "dossier inconnu `enquete`")
+    assert messages[1][0] == 7 and "latest_publications" in messages[1][1]
+    assert messages[2] == (9, "erreur dans un appel de macro : KeyError « 'nope' »")
+    with pytest.raises(BuildStopped) as stopped:
+        build.finish_page(body, HtmlStash())
+    assert str(stopped.value).count("docs/index.md:5: dossier inconnu `enquete`") == 1
+    # What the templates read about the portal's own pages: the fixture has none of them.
+    assert page_flags(config.docs_dir) == dict.fromkeys(
+        ("mirrors_page", "legal_page", "accessibility_page", "versions_page"), False)

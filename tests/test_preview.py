@@ -309,3 +309,29 @@ def test_a_broken_mkdocs_yml_is_said_in_french_before_serving(tmp_path):
         'mkdocs.yml:2:11: fichier YAML illisible : guillemet ouvert et jamais refermé : '
         '« "https://fixture.example.org/ » — refermez le guillemet (" ou \') de cette ligne'
         "\n\nAperçu impossible : corrigez mkdocs.yml, puis relancez la commande.\n")
+
+
+# A hook (MkDocs' public `hooks:`) that starts a process of its own, as the build does to
+# draw charts and share images the cache lacks (at least eight of them).
+PROCESS_HOOK = '''\
+import multiprocessing
+import time
+
+def on_pre_build(config, **kwargs):
+    process = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(0,))
+    process.start()
+    process.join()
+'''
+
+
+def test_a_preview_build_may_start_processes_of_its_own(tmp_path):
+    """The preview builds in a second process (scripts/preview_builds.py: `build_worker`); a build
+    there may start processes of its own, as it does to draw charts and share images."""
+    project = make_site(tmp_path)
+    (project / "process_hook.py").write_text(PROCESS_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - process_hook.py\n",
+                      encoding="utf-8")
+    with serving(project) as (base, _):
+        page = wait_for(base + "enquetes/une-enquete.html", "</html>")
+    assert "Un fait" in page and "À corriger" not in page, page[:2000]

@@ -52,15 +52,10 @@ def zensical_page(page) -> PageRef:
                    str(page.meta.get("title") or page.title or ""), page.meta)
 
 
-def page_of(md) -> PageRef | None:
-    """The page a Markdown instance converts, under either engine; None outside a build
-    (a Markdown instance made by a test or a tool)."""
-    # MkDocs 1.6 registers its link-rewriting treeprocessor on each page's instance.
-    if "relpath" in md.treeprocessors:
-        file = getattr(md.treeprocessors["relpath"], "file", None)
-        page = getattr(file, "page", None)
-        if page is not None:
-            return mkdocs_page(page)
+def zensical_page_of(md) -> PageRef | None:
+    """The page a Markdown instance converts under Zensical (its context preprocessor, a
+    public helper of Zensical's); None under MkDocs, whose page the macros' hook hands to
+    the session, and outside a build (a Markdown instance made by a test or a tool)."""
     try:
         from zensical.extensions.context import ContextPreprocessor
     except ImportError:

@@ -1,8 +1,12 @@
 """MkDocs' own warnings (missing page, anchor or image, bad nav entry, page outside the nav),
-said in French with the file and the line of the offending link.
+said in French with the file and the line of the offending link; and counted, for strict
+mode, by a handler of the portal's own (`WarningCount`).
 
-The collection step finds these mistakes first, in the same words; this filter is for what
-only MkDocs sees (an anchor made by a macro, a link in raw HTML…).
+The collection step finds these mistakes first, in the same words; this is for what only
+MkDocs sees (an anchor made by a macro, a link in raw HTML…). It is logging's own
+configuration: a formatter of the portal's, set on the handlers that print MkDocs' messages
+around the formatter they had. The records are left as MkDocs made them: its strict-mode
+counter, and any handler of another program, see them unchanged.
 """
 
 from __future__ import annotations
@@ -45,13 +49,14 @@ def _line(text: str, needle: str) -> int | None:
     return None
 
 
-class FrenchWarnings(logging.Filter):
-    """Rewrites MkDocs' English warnings in place (attached to the handlers that print or
-    count them)."""
+class FrenchWarnings(logging.Formatter):
+    """Formats MkDocs' English warnings in French, and any other record as `inner` does."""
 
-    def __init__(self, docs_dir: Path, docs_label: str, config_file: Path):
+    def __init__(self, docs_dir: Path, docs_label: str, config_file: Path,
+                 inner: logging.Formatter | None = None):
         super().__init__()
         self.docs_dir, self.docs_label, self.config_file = docs_dir, docs_label, config_file
+        self.inner = inner or logging.Formatter()  # what a handler without one uses
 
     def _source(self, src: str) -> str:
         try:
@@ -102,22 +107,55 @@ class FrenchWarnings(logging.Filter):
         return Problem(where, f"lien absolu : `{url}`", line,
                        "écrivez un lien relatif vers le fichier .md (par exemple `../sources.md`)")
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.startswith("mkdocs.") and not record.name.startswith("mkdocs.plugins"):
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith(MKDOCS_LOGGERS) and not record.name.startswith(PLUGINS):
             french = self.reword(record.getMessage())
             if french:
-                record.msg, record.args = french, ()
-        return True
+                said = logging.makeLogRecord(record.__dict__)  # the record itself untouched
+                said.msg, said.args = french, ()
+                return self.inner.format(said)
+        return self.inner.format(record)
 
 
-def install(docs_dir: Path, docs_label: str, config_file: Path) -> FrenchWarnings:
-    """On every handler of the `mkdocs` logger (the printer, strict mode's counter)."""
-    logger = logging.getLogger("mkdocs")
-    for handler in logger.handlers:
-        # By class name: after a reload of the code (preview), the class is a new one.
-        for old in [f for f in handler.filters if type(f).__name__ == "FrenchWarnings"]:
-            handler.removeFilter(old)
-    french = FrenchWarnings(docs_dir, docs_label, config_file)
-    for handler in logger.handlers:
-        handler.addFilter(french)
-    return french
+# MkDocs' modules log under `mkdocs.…` (ProperDocs' under `properdocs.…`, its `mkdocs` logger a
+# child of `properdocs`); plugins under `mkdocs.plugins.…`, the portal's own among them.
+MKDOCS_LOGGERS, PLUGINS = ("mkdocs.", "properdocs."), ("mkdocs.plugins", "properdocs.plugins")
+
+
+def install(docs_dir: Path, docs_label: str, config_file: Path) -> None:
+    """On every handler that prints the `mkdocs` logger's records (its own, and its
+    parents' up to the root, excluded: ProperDocs prints them from `properdocs`), in place
+    of the French formatter of a previous build of the same process."""
+    logger: logging.Logger | None = logging.getLogger("mkdocs")
+    while logger is not None and logger is not logging.getLogger():
+        for handler in logger.handlers:
+            inner = handler.formatter
+            if isinstance(inner, FrenchWarnings):
+                inner = inner.inner
+            handler.setFormatter(FrenchWarnings(docs_dir, docs_label, config_file, inner))
+        logger = logger.parent if logger.propagate else None
+
+
+class WarningCount(logging.Handler):
+    """The warnings of one strict build, counted by the build's session (MkDocs aborts in
+    English after the last hook; the portal stops first, in French, before the site-wide
+    steps). A handler of the portal's own on the `mkdocs` logger, added when the build
+    starts and removed when it ends: MkDocs' own counter is left alone."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def attach(self) -> WarningCount:
+        logger = logging.getLogger("mkdocs")
+        for old in [h for h in logger.handlers if isinstance(h, WarningCount)]:
+            logger.removeHandler(old)  # left by a build of this process that failed
+        logger.addHandler(self)
+        return self
+
+    def detach(self) -> int:
+        logging.getLogger("mkdocs").removeHandler(self)
+        return self.count

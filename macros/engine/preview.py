@@ -3,11 +3,11 @@
 MkDocs' live server waits for a successful build before answering any request: after a
 content mistake, the browser hung until the file was fixed, and the error was only in the
 terminal. While serving, a content mistake (or any warning, which a strict build refuses)
-does not stop the build: every page of the preview becomes a French page listing the
-mistakes, in the terminal's words (written by the macros' `on_post_build` hook), and the
-live-reload script the server adds to every page reloads it by itself once the file is
-fixed. The preview program catches a failure of another kind around the rebuild and writes
-the same page. `mkdocs build` is unchanged: it stops on the first problem.
+does not stop the build: it is logged, and the preview program, which reads the build's
+log through a handler of its own, makes every page of the preview a French page listing
+the mistakes, in the terminal's words; the live-reload script the server adds to every page
+reloads it by itself once the file is fixed. A failure of another kind is caught around the
+rebuild and shown on the same page. `mkdocs build` is unchanged: it stops on the first problem.
 
 The preview program tells the build it is the preview by an environment variable naming
 the folder it serves (`SERVED_SITE_DIR`): no plugin is added to MkDocs' configuration.
@@ -16,21 +16,14 @@ the folder it serves (`SERVED_SITE_DIR`): no plugin is added to MkDocs' configur
 from __future__ import annotations
 
 import html
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-
-from mkdocs.utils import CountHandler
 
 from common.config import SERVED_SITE_DIR_VARIABLE, PortalConfig
 
 from ..floor.errors import ContentError, Problem
 from ..floor.log import log
-from ..sitewide.redirects import page_url
-
-_MKDOCS = logging.getLogger("mkdocs")
-
 
 # Set by the preview program (scripts/preview.py) to the folder it serves, for its builds.
 SERVED_SITE_DIR = SERVED_SITE_DIR_VARIABLE
@@ -43,62 +36,6 @@ def is_serving(conf, environ: Mapping[str, str] = os.environ) -> bool:
     served = PortalConfig.from_mkdocs(conf, environ).served_site_dir
     site_dir = conf.get("site_dir")
     return bool(served and site_dir) and Path(site_dir).resolve() == Path(served).resolve()
-
-
-def strict_warnings() -> int:
-    """Warnings counted so far by a strict build (none while serving)."""
-    return sum(count for handler in _MKDOCS.handlers if isinstance(handler, CountHandler)
-               for _, count in handler.get_counts())
-
-
-class _Capture(logging.Handler):
-    """Warnings and errors logged during the build, for the error page."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith(("Aborted", "A 'dirty' build is being performed",
-                                   "aperçu rapide")):
-            self.messages.append(message)
-
-
-def error_page(problems: list[Problem], messages: list[str]) -> str:
-    """A self-contained French page (no theme: the theme may be what broke)."""
-    items = [str(p) for p in problems] + [m for m in messages
-                                          if not any(str(p) in m for p in problems)]
-    count = len(items)
-    heading = ("1 problème empêche" if count == 1 else f"{count} problèmes empêchent")
-    rows = "\n".join(f"<li><code>{html.escape(item)}</code></li>" for item in items)
-    return f"""<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>À corriger avant publication</title>
-<link rel="icon" href="data:,">
-<style>
-body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
-  padding: 0 1rem; color: #1a1a1a; background: #fff; }}
-h1 {{ color: #8b0000; font-size: 1.5rem; }}
-li {{ margin: .6rem 0; }}
-code {{ white-space: pre-wrap; font-size: .95rem; }}
-</style>
-</head>
-<body>
-<main id="portal-preview-error">
-<h1>À corriger : {heading} la construction du portail</h1>
-<p>Le site ne serait pas publié dans cet état. Chaque ligne donne le fichier, la ligne, la
-valeur en cause et quoi faire. Enregistrez la correction : cette page se recharge d’elle-même.</p>
-<ol>
-{rows}
-</ol>
-</main>
-</body>
-</html>
-"""
 
 
 def draft_banner(left: list[Problem]) -> str:
@@ -116,55 +53,27 @@ def draft_banner(left: list[Problem]) -> str:
             f"qu’il en reste.</p>\n<ul>\n{items}\n</ul>\n</div>\n")
 
 
-def write_error_page(site_dir: Path, page: str, docs_dir: Path | None = None) -> None:
-    """Every page of the preview shows the problems, whatever address the browser is on.
-    With `docs_dir`, also at the address of each of its pages: after a failed first build,
-    none was built, and the live server adds its reload script to the pages it serves, not
-    to its « not found » answer."""
-    site_dir.mkdir(parents=True, exist_ok=True)
-    targets = set(site_dir.rglob("*.html")) | {site_dir / "index.html", site_dir / "404.html"}
-    if docs_dir is not None:
-        targets |= {site_dir / page_url(path.relative_to(docs_dir).as_posix())
-                    for path in docs_dir.rglob("*.md")}
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
-
-
 class Preview:
-    current: Preview | None = None
-    _capture: _Capture | None = None
-    quick_next = False  # the next build is a quick one (scripts/quick_preview.py)
+    """What the build does differently for the preview program: keep content mistakes for
+    its error page instead of stopping, serve unfinished pages as drafts, and, for a quick
+    rebuild (only some pages, scripts/quick_preview.py), no new search index nor charts
+    drawn ahead. Told by the program: `serving` by the variable naming the folder it serves,
+    `quick` through the configuration it builds (macros/engine/page_extension.py:
+    `hand_over`)."""
 
     def __init__(self, serving: bool, quick: bool = False):
         self.serving = serving
-        self.quick = quick  # only some pages are rebuilt: no new search index
+        self.quick = serving and quick  # only some pages are rebuilt: no new search index
         self.problems: list[Problem] = []
 
     @classmethod
-    def start(cls, env) -> Preview:
-        """Called at the start of each build (define_env); the environment is read here,
-        once per build."""
-        serving = is_serving(env.conf)
-        preview = cls(serving, quick=serving and cls.quick_next)
-        cls.current, cls.quick_next = preview, False
-        # By class name: after a reload of the code, the classes are new ones.
-        for handler in [h for h in _MKDOCS.handlers if type(h).__name__ == "_Capture"]:
-            _MKDOCS.removeHandler(handler)
-        cls._capture = None
-        if preview.serving:
-            # Strict mode would abort the preview's build on a warning, and the live server
-            # would hang: the warning is shown in the error page instead.
-            for handler in list(_MKDOCS.handlers):
-                if isinstance(handler, CountHandler):
-                    _MKDOCS.removeHandler(handler)
-            cls._capture = _Capture()
-            _MKDOCS.addHandler(cls._capture)
-        return preview
+    def start(cls, conf, quick: bool = False) -> Preview:
+        """At the start of each build (define_env); the environment is read here, once."""
+        return cls(is_serving(conf), quick)
 
     def keep(self, error: ContentError) -> bool:
         """While serving, keep the mistakes for the error page (and say them in the
-        terminal) instead of stopping the build."""
+        terminal, where the preview program reads them) instead of stopping the build."""
         if not self.serving:
             return False
         for problem in error.problems:
@@ -179,13 +88,3 @@ class Preview:
             count = len(left)
             log.info("brouillon : %s — %s avant publication (bandeau sur la page)", page_file,
                      "1 point à terminer" if count == 1 else f"{count} points à terminer")
-
-    def messages(self) -> list[str]:
-        return list(self._capture.messages) if self._capture else []
-
-    def show_mistakes(self, site_dir: Path) -> None:
-        """At the end of a preview's build (the macros' `on_post_build`): the mistakes kept
-        and the warnings logged replace every page."""
-        messages = self.messages()
-        if self.serving and (self.problems or messages):
-            write_error_page(site_dir, error_page(self.problems, messages))

@@ -17,9 +17,7 @@ from ..sitewide.frozen import frozen_listing_html, versions_html
 from ..sitewide.legal import legal_notice_html
 from ..sitewide.mirrors import render_mirrors
 from ..sitewide.redirects import page_url
-from .engines import MKDOCS
-from .preview import Preview
-from .session import BuildSession
+from .build import PortalBuild
 
 
 class _Recorder:
@@ -37,12 +35,13 @@ def macro_names(extra: dict) -> dict[str, object]:
     """Every name a page may use, as the build knows them: the macros (with their function),
     the `extra:` values and what mkdocs-macros gives every page. Read by `make check`."""
     recorder = _Recorder()
-    register_macros(recorder, BuildSession(None, MKDOCS, Preview(serving=False)))
+    register_macros(recorder, PortalBuild(None))
     return {**dict.fromkeys(STANDARD_NAMES), **dict.fromkeys(extra), **recorder.macros}
 
 
-def register_macros(env, session: BuildSession) -> None:
-    """The page macros. They read the portal when a page calls them, not before."""
+def register_macros(env, session: PortalBuild) -> None:
+    """The page macros, registered on the macros' `env` (mkdocs-macros' or Zensical's).
+    They read the build (`session`) when a page calls them, not before."""
     register_action_macros(env, session, session.deferred)
 
     def page_path() -> str:
