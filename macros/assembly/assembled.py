@@ -8,11 +8,13 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from common.config import PortalConfig
+from common.words import catalogue_path, translations
 
 from ..action import Action
 from ..charts import Charts
 from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..floor.errors import ContentError
+from ..floor.language import EDITIONS, LANGUAGES, language_of
 from ..floor.log import advisory
 from ..floor.memo import Memo
 from .pipeline import PagePipeline
@@ -49,9 +51,23 @@ class Assembled:
             publication.images.prerender(publication.cards(portal).values())
         assembled = cls(portal, action, publication,
                         PagePipeline(config, portal, publication, action, keep=keep,
-                                     draft_banner=draft_banner), charts)
+                                     draft_banner=draft_banner,
+                                     words={lang: translations(config.root, lang).gettext
+                                            for lang in LANGUAGES}), charts)
         assembled.notices(config)
         return assembled
+
+    def template_values(self) -> dict:
+        """What the templates of overrides/ read about the editions (`config.extra`):
+        `portal_words`, each edition's words (partials/words.html), and `edition_pages`,
+        the pages written in an edition (partials/copyright.html links to them)."""
+        root = self.portal.root
+        return {
+            "portal_words": {lang: catalogue_messages(root, lang) for lang in EDITIONS},
+            "edition_pages": sorted(path.removesuffix(".md") + ".html"
+                                    for path in self.portal.corpus.pages
+                                    if language_of(path) in EDITIONS),
+        }
 
     def notices(self, config: PortalConfig) -> None:
         """What the build says without stopping (beside the advice of the rules, said by
@@ -68,3 +84,17 @@ class Assembled:
                                  portal.sources)
         if orphans:
             advisory.warning(orphan_notice(orphans, label))
+
+
+def catalogue_messages(root, lang: str) -> dict[str, str]:
+    """The translated messages of `lang`'s catalogue, French text -> translation (plain
+    messages: the templates have no plural)."""
+    from babel.messages.pofile import read_po
+
+    path = catalogue_path(root, lang)
+    if not path.is_file():
+        return {}
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    return {message.id: message.string for message in catalog
+            if message.id and isinstance(message.id, str) and message.string}
