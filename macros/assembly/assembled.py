@@ -53,21 +53,10 @@ class Assembled:
                         PagePipeline(config, portal, publication, action, keep=keep,
                                      draft_banner=draft_banner,
                                      words={lang: translations(config.root, lang).gettext
-                                            for lang in LANGUAGES}), charts)
+                                            for lang in LANGUAGES},
+                                     templates=template_values(portal)), charts)
         assembled.notices(config)
         return assembled
-
-    def template_values(self) -> dict:
-        """What the templates of overrides/ read about the editions (`config.extra`):
-        `portal_words`, each edition's words (partials/words.html), and `edition_pages`,
-        the pages written in an edition (partials/copyright.html links to them)."""
-        root = self.portal.root
-        return {
-            "portal_words": {lang: catalogue_messages(root, lang) for lang in EDITIONS},
-            "edition_pages": sorted(path.removesuffix(".md") + ".html"
-                                    for path in self.portal.corpus.pages
-                                    if language_of(path) in EDITIONS),
-        }
 
     def notices(self, config: PortalConfig) -> None:
         """What the build says without stopping (beside the advice of the rules, said by
@@ -98,3 +87,13 @@ def catalogue_messages(root, lang: str) -> dict[str, str]:
         catalog = read_po(po, locale=lang)
     return {message.id: message.string for message in catalog
             if message.id and isinstance(message.id, str) and message.string}
+
+
+def template_values(portal: Portal) -> dict[str, dict]:
+    """What the templates of overrides/ read on an edition's page (`page.meta`, which both
+    engines hand their templates): `portal_words`, the edition's words (partials/words.html),
+    and `portal_edition_pages`, its pages (partials/copyright.html links to them)."""
+    pages = [path.removesuffix(".md") + ".html" for path in sorted(portal.corpus.pages)]
+    return {lang: {"portal_words": catalogue_messages(portal.root, lang),
+                   "portal_edition_pages": [p for p in pages if language_of(p) == lang]}
+            for lang in EDITIONS}

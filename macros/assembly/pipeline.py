@@ -103,6 +103,9 @@ class PagePipeline:
     draft_banner: Callable[[list], str] | None = None
     # Each language's gettext (common/words.py), read once per build.
     words: Words = field(default_factory=dict)
+    # What the templates of an edition's page read (`page.meta`): language -> values
+    # (Assembled.template_values).
+    templates: dict = field(default_factory=dict)
 
     def gettext(self, path: str) -> Callable[[str], str]:
         """The words of the page at `path`, in its language (French: as written)."""
@@ -136,7 +139,9 @@ class PagePipeline:
         page.meta["description"] = escape_description(description)
         # The page's language and its other editions (macros/pages/editions.py).
         existing = self.portal.corpus.pages
-        page.meta["lang"] = language_of(page.src_uri)
+        page.meta["lang"] = lang = language_of(page.src_uri)
+        if lang in self.templates:  # an edition's page: its words and pages, for the templates
+            page.meta.update(self.templates[lang])
         hreflang = alternates(page.src_uri, existing, self.publication.site_url)
         page.meta["portal_head"] = f"{head}\n{hreflang}" if hreflang else head
         if self.words:

@@ -9,6 +9,7 @@ through `python -m scripts.postbuild site/ [--config-file mkdocs.yml]`.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from common.config import PortalConfig
@@ -16,11 +17,13 @@ from common.config import PortalConfig
 from ..action import write_published_count
 from ..action.coalition import write_partners_file
 from ..citations.export import publish_documents, write_exports
-from ..pages.news import news_items
+from ..floor.language import EDITIONS
+from ..pages.news import edition_news_items, news_items
 from ..sitewide.compact import compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from ..sitewide.redirects import page_url, redirect_html
 from ..sitewide.search import index_folder
+from ..sitewide.sitemap import with_alternates
 from ..sitewide.theme_css import prune_theme_css
 from .assembled import Assembled
 from .portal import Portal
@@ -68,6 +71,24 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
     entries = feed_entries(news_items(portal.corpus), urls, site_url)
     for name, text in render_feeds(info, entries).items():
         (site_dir / name).write_text(text, encoding="utf-8")
+    for lang in EDITIONS:  # one feed per language, in its edition's folder (en/rss.xml)
+        items = edition_news_items(portal.corpus, lang)
+        if not items:
+            continue
+        _ = built.pipeline.words.get(lang, str)
+        info = FeedInfo(_(config.site_name), _(config.site_description),
+                        f"{site_url}{lang}/", language=lang, author=config.site_author)
+        (site_dir / lang).mkdir(exist_ok=True)
+        for name, text in render_feeds(info, feed_entries(items, urls, site_url, _)).items():
+            (site_dir / lang / name).write_text(text, encoding="utf-8")
+    sitemap = site_dir / "sitemap.xml"  # the editions' alternates (issue 29)
+    if sitemap.is_file():
+        text = with_alternates(sitemap.read_text(encoding="utf-8"), site_url,
+                               portal.corpus.pages)
+        sitemap.write_text(text, encoding="utf-8")
+        packed = site_dir / "sitemap.xml.gz"  # MkDocs' compressed copy, kept the same
+        if packed.is_file():
+            packed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
     for old, new in portal.redirects.items():
         target = urls[new]
         stub = site_dir / page_url(old)

@@ -120,8 +120,6 @@ class BuildSession:
                           ("accessibility_page", "accessibilite.md"),
                           ("versions_page", LISTING_PAGE)):
             extra[key] = (docs / page).is_file()
-        if self.assembled is not None:  # the editions' words and pages (issue 29)
-            extra.update(self.assembled.template_values())
 
     # -- Macro calls -----------------------------------------------------------------------
 
