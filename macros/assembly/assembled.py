@@ -44,7 +44,8 @@ class Assembled:
         # data/petition.yml as the collection step read it: once per build.
         action = Action.with_petition(portal.content.petition, config.docs_dir, config)
         # Placeholders are refused here, before any page is built, in a publishing build.
-        publication = Publication.load(conf, portal, action)
+        words = {lang: translations(config.root, lang).gettext for lang in LANGUAGES}
+        publication = Publication.load(conf, portal, action, words)
         charts = Charts(portal.root, portal.sources)
         if draw_ahead:  # drawn in second processes while the pages are built
             charts.prerender(portal.corpus.chart_ids())
@@ -52,8 +53,7 @@ class Assembled:
         assembled = cls(portal, action, publication,
                         PagePipeline(config, portal, publication, action, keep=keep,
                                      draft_banner=draft_banner,
-                                     words={lang: translations(config.root, lang).gettext
-                                            for lang in LANGUAGES},
+                                     words=words,
                                      templates=template_values(portal)), charts)
         assembled.notices(config)
         return assembled

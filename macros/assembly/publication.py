@@ -18,6 +18,7 @@ from common.config import PortalConfig, key_line, read_mkdocs_yml
 
 from ..action import Action
 from ..floor.errors import Problem
+from ..floor.language import LOCALES, SOURCE, language_of, source_path
 from ..floor.log import advisory
 from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions
 from ..sitewide.placeholders import (
@@ -57,10 +58,14 @@ class Publication:
     frozen_date: dt.date | None = None
     versions: list[FrozenVersion] | None = None  # None: no versions.json given to the build
     images: ShareImages = field(default_factory=lambda: ShareImages(Path(CACHE_DIR)))
+    # Each language's gettext (common/words.py): an edition's cards and tags.
+    words: dict = field(default_factory=dict)
     _cards: dict[str, Card] | None = None
 
     @classmethod
-    def load(cls, conf, portal: Portal, action: Action) -> Publication:
+    def load(cls, conf, portal: Portal, action: Action, words: dict | None = None,
+             ) -> Publication:
+        """`words`: each language's gettext (common/words.py), read once by the build."""
         config = PortalConfig.from_mkdocs(conf)
         mode = build_mode(config.build)
         petition = action.petition
@@ -96,7 +101,8 @@ class Publication:
             petition_page=action.petition_page if announced else None,
             petition_title=petition.title if petition else "",
             frozen_name=str(frozen.get("version") or ""), frozen_date=frozen_date,
-            versions=versions, images=ShareImages(portal.root / CACHE_DIR))
+            versions=versions, images=ShareImages(portal.root / CACHE_DIR),
+            words=dict(words or {}))
 
     # -- Banners -----------------------------------------------------------------------
 
@@ -121,7 +127,8 @@ class Publication:
     # -- Share cards -------------------------------------------------------------------
 
     def cards(self, portal: Portal) -> dict[str, Card]:
-        """The pages that have their own share image: investigations, home, petition."""
+        """The pages that have their own share image: investigations (an edition's too),
+        home, petition."""
         if self._cards is not None:
             return self._cards
         cards = {}
@@ -129,6 +136,11 @@ class Publication:
             dossier = portal.corpus.pages.get(f"{record.dossier}/index.md")
             kicker = f"Enquête · {dossier.title}" if dossier and dossier.title else "Enquête"
             cards[record.path] = card_for(record.title, kicker, self.site_name)
+        for record in portal.corpus.pages.values():  # an edition's investigations
+            lang = language_of(record.path)
+            if lang != SOURCE and record.date:
+                _ = self.words.get(lang, str)
+                cards[record.path] = card_for(record.title, _("Enquête"), _(self.site_name))
         if HOME_PAGE in portal.corpus.pages:
             # The home card's last line: where to find the portal.
             host = urlsplit(self.site_url).netloc or self.site_name
@@ -143,15 +155,19 @@ class Publication:
              markdown: str) -> tuple[str, str]:
         """The page's description and the tags for its head (Open Graph, Twitter)."""
         record = portal.corpus.pages.get(src_uri)
-        description = page_description(meta, markdown, self.site_description)
+        lang = language_of(src_uri)
+        _ = self.words.get(lang, str)
+        site_name = _(self.site_name)
+        description = page_description(meta, markdown, _(self.site_description))
         image_src = src_uri if src_uri in self.cards(portal) else HOME_PAGE
         image = absolute(self.site_url, share_image_path(image_src))
         url = absolute(self.site_url, page_url)
-        is_article = bool(record and record.dossier and record.date)
+        # An investigation: a dated page (the front matter refuses a date elsewhere).
+        is_article = bool(record and record.date and (record.dossier or lang != SOURCE))
         page_title = self.site_name if src_uri == HOME_PAGE else title
         tags = head_tags(
-            site_name=self.site_name, title=page_title, description=description, url=url,
-            image=image, image_alt=f"{page_title} — {self.site_name}",
+            site_name=site_name, title=page_title, description=description, url=url,
+            image=image, image_alt=f"{page_title} — {site_name}", locale=LOCALES[lang],
             kind="article" if is_article else "website",
             published=record.date if is_article else None,
             modified=record.updated if is_article else None,
@@ -163,14 +179,19 @@ class Publication:
         keys in order, known once the page's macros, charts included, have run); ""
         for any other page."""
         record = portal.corpus.pages.get(src_uri)
-        if not (record and record.dossier and record.date):
+        lang = language_of(src_uri)
+        if not (record and record.date and (record.dossier or lang != SOURCE)):
             return ""
         url = absolute(self.site_url, page_url)
+        original = source_path(src_uri)
+        translation_of = (absolute(self.site_url, original.removesuffix(".md") + ".html")
+                          if lang != SOURCE and original in portal.corpus.pages else "")
         return article_jsonld(
             headline=record.title, url=url,
             image=absolute(self.site_url, share_image_path(src_uri)), published=record.date,
             modified=record.updated, authors=record.authors, publisher=self.publisher,
-            cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources])
+            cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources],
+            language=lang, translation_of=translation_of)
 
     def write_images(self, portal: Portal, site_dir: Path,
                      only: Collection[str] | None = None) -> int:
