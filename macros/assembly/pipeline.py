@@ -27,7 +27,7 @@ from ..action import Action, call_to_action, sign_box, with_sign_box
 from ..citations.notes import render_notes, site_root
 from ..citations.syntax import find_citations
 from ..floor.errors import ContentError, stop_build
-from ..floor.language import language_of
+from ..floor.language import SOURCE, edition_path, language_of
 from ..floor.stash import HtmlStash
 from ..pages.article import decorations
 from ..pages.corpus import PageRecord
@@ -122,6 +122,13 @@ class PagePipeline:
                                     self.gettext(record.path), language_of(record.path))
         if record.dossier and self.action is not None:
             after += call_to_action(self.config, url, record.path, self.action, record)
+        lang = language_of(record.path)
+        if lang != SOURCE and record.date and self.action is not None:  # an edition's
+            petition = self.action.petition_page  # the petition in its language, if written
+            if petition and edition_path(petition, lang) in self.portal.corpus.pages:
+                petition = edition_path(petition, lang)
+            after += call_to_action(self.config, url, record.path, self.action, record,
+                                    self.gettext(record.path), petition)
         return before, after
 
     def start(self, page: PageLike, markdown: str) -> PageWork:
