@@ -39,6 +39,12 @@ def edition_path(path: str, lang: str) -> str:
     return french if lang == SOURCE else f"{lang}/{french}"
 
 
+def editions_of(existing: Collection[str]) -> tuple[str, ...]:
+    """The editions a site has: those whose home page (`en/index.md`) is among `existing`.
+    A site without any (a fixture site, a new campaign) shows no language links at all."""
+    return tuple(lang for lang in EDITIONS if f"{lang}/index.md" in existing)
+
+
 def versions(path: str, existing: Collection[str]) -> dict[str, str]:
     """Every written edition of the page at `path`, language -> path, French first: the
     page itself and the counterparts that exist among `existing` (paths like `path`)."""

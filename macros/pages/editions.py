@@ -12,7 +12,14 @@ import html
 import posixpath
 from collections.abc import Callable, Collection, Mapping
 
-from ..floor.language import LANGUAGES, NAMES, SOURCE, edition_path, language_of, versions
+from ..floor.language import (
+    NAMES,
+    SOURCE,
+    edition_path,
+    editions_of,
+    language_of,
+    versions,
+)
 
 Words = Mapping[str, Callable[[str], str]]  # language -> its gettext
 UNTRANSLATED = ("Cette page n’existe pas encore dans cette langue : voici son texte original, "
@@ -50,12 +57,15 @@ def alternates(path: str, existing: Collection[str], site_url: str) -> str:
 
 def switcher(path: str, existing: Collection[str], words: Words) -> str:
     """The header's language links: the page's own language named (not a link), every other
-    one a link to the counterpart, or to the notice on the French page."""
+    one a link to the counterpart, or to the notice on the French page. "" on a site
+    without editions."""
+    if not editions_of(existing):
+        return ""
     lang = language_of(path)
     url = page_url(path)
     found = versions(path, existing)
     items = []
-    for other in LANGUAGES:
+    for other in (SOURCE, *editions_of(existing)):
         name = html.escape(NAMES[other])
         if other == lang:
             items.append(f'<li><span class="portal-languages__current" aria-current="page" '
@@ -80,16 +90,13 @@ def untranslated_notices(path: str, existing: Collection[str], words: Words) -> 
     if language_of(path) != SOURCE:
         return ""
     notices = []
-    for lang in LANGUAGES:
-        if lang == SOURCE or edition_path(path, lang) in existing:
+    for lang in editions_of(existing):
+        if edition_path(path, lang) in existing:
             continue
         _ = words[lang]
-        home_path = edition_path("index.md", lang)
-        home = ""
-        if home_path in existing:
-            href = html.escape(relative(page_url(home_path), page_url(path)))
-            home = (f' <a href="{href}" hreflang="{lang}">'
-                    f"{html.escape(_('Accueil de l’édition dans cette langue'))}</a>")
+        href = html.escape(relative(page_url(edition_path("index.md", lang)), page_url(path)))
+        home = (f' <a href="{href}" hreflang="{lang}">'
+                f"{html.escape(_('Accueil de l’édition dans cette langue'))}</a>")
         notices.append(
             f'<div class="portal-untranslated" id="{notice_id(lang)}" lang="{lang}" '
             f'data-pagefind-ignore="all"><p><strong>{html.escape(_("Pas encore traduit."))}'
@@ -101,5 +108,5 @@ def notice_anchors(path: str, existing: Collection[str]) -> frozenset[str]:
     """The anchors of the « not yet translated » notices the page at `path` holds."""
     if language_of(path) != SOURCE:
         return frozenset()
-    return frozenset(notice_id(lang) for lang in LANGUAGES
-                     if lang != SOURCE and edition_path(path, lang) not in existing)
+    return frozenset(notice_id(lang) for lang in editions_of(existing)
+                     if edition_path(path, lang) not in existing)
