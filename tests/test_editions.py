@@ -27,7 +27,9 @@ WORDS = {"fr": str, "en": lambda message: ENGLISH.get(message, message)}
 
 
 def english_pages(site) -> list[str]:
-    return sorted(p.relative_to(site.dir).as_posix() for p in (site.dir / "en").rglob("*.html"))
+    """The English edition's pages (its 404 page aside: no counterpart among docs/)."""
+    return sorted(p.relative_to(site.dir).as_posix() for p in (site.dir / "en").rglob("*.html")
+                  if p.name != "404.html")
 
 
 # -- Pure parts ----------------------------------------------------------------------------
@@ -90,6 +92,9 @@ def test_the_sitemap_gets_alternates_and_the_missing_editions():
 
 # -- The built site, under both engines ----------------------------------------------------
 
+ENGLISH_TOO = {"dossier"}  # French messages that are English words as well
+
+
 def french_ui_words() -> list[str]:
     """The French forms of the catalogue's entries that an English page must not show: the
     literal parts of each message (placeholders aside) the translation changes."""
@@ -101,7 +106,7 @@ def french_ui_words() -> list[str]:
             continue
         for part in re.split(r"\{\w+\}", message.id):
             part = part.strip(" :,.()")
-            if len(part) >= 4 or " " in part:
+            if (len(part) >= 4 or " " in part) and part not in ENGLISH_TOO:
                 found.add(part)
     return sorted(found)
 
@@ -123,7 +128,7 @@ def test_english_pages_show_no_french_word_of_the_catalogue(engine_site):
     words = french_ui_words()
     assert len(words) > 40, words
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
-    pages = english_pages(engine_site)
+    pages = [*english_pages(engine_site), "en/404.html"]
     assert len(pages) >= 10, pages
     problems = []
     for url in pages:

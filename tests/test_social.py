@@ -40,8 +40,9 @@ def front_matter(src: str) -> dict:
 
 
 def docs_pages() -> list[str]:
+    """Every page of docs/ the theme draws (not en/404.md, the English 404 page)."""
     return sorted(p.relative_to(ROOT / "docs").as_posix()
-                  for p in (ROOT / "docs").rglob("*.md"))
+                  for p in (ROOT / "docs").rglob("*.md") if p.name != "404.md")
 
 
 def html_of(src: str) -> str:
