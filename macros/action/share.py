@@ -74,12 +74,12 @@ def share_html(title: str, url: str, links: list[dict], _=str) -> str:
 <ul class="share__links">
 {chr(10).join(items)}
 </ul>
-<p class="share__address">{_("Adresse de la page, à copier :")} <span class="share__url">{html.escape(url)}</span>
+<p class="share__address">{_("Adresse de la page, à copier :")} <span class="share__url">{html.escape(url)}</span>
 <button type="button" class="share__copy md-button" hidden>{_("Copier le lien")}</button>
 <span class="share__status" role="status"></span></p>
 <form class="share__mastodon" hidden>
 <label for="share-mastodon-instance">{_("Partager sur Mastodon, depuis votre instance")}</label>
-<input id="share-mastodon-instance" name="instance" type="text" inputmode="url" autocomplete="off" spellcheck="false" required placeholder="{_("exemple : mastodon.social")}">
+<input id="share-mastodon-instance" name="instance" type="text" inputmode="url" autocomplete="off" spellcheck="false" required placeholder="{_("exemple : mastodon.social")}">
 <button type="submit" class="md-button">{_("Partager sur Mastodon")}</button>
 </form>
 </div>

@@ -181,5 +181,6 @@ class PagePipeline:
         if article:
             work.meta["portal_head"] = f"{work.meta.get('portal_head', '')}\n{article}"
         markdown = render_notes(markdown, self.portal.sources, f"docs/{work.src_uri}", stash,
-                                groups, site_root(work.url), self.gettext(work.src_uri))
+                                groups, site_root(work.url), self.gettext(work.src_uri),
+                                language_of(work.src_uri))
         return stash.stash_marked(markdown)
