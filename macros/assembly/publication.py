@@ -107,21 +107,26 @@ class Publication:
     # -- Banners -----------------------------------------------------------------------
 
     def banners(self, page_url: str) -> str:
-        """The banners above every page: preview, frozen version, placeholders left."""
+        """The banners above every page: preview, frozen version, placeholders left; in the
+        page's language."""
+        lang = language_of(page_url)
+        _ = self.words.get(lang, str)
         parts = []
         if self.mode == "preview":
-            parts.append('<p class="portal-banner__text"><strong>Aperçu</strong> : cette '
-                         "version sert à relire une proposition de modification. Ce n’est "
-                         "pas le portail publié.</p>")
+            parts.append(f'<p class="portal-banner__text"><strong>{_("Aperçu")}</strong> : '
+                         + _("cette version sert à relire une proposition de modification. "
+                             "Ce n’est pas le portail publié.") + "</p>")
         if self.frozen_name:
-            parts.append(frozen_banner_html(self.frozen_name, self.frozen_date, page_url))
+            parts.append(frozen_banner_html(self.frozen_name, self.frozen_date, page_url, _,
+                                            lang))
         if self.problems and self.mode != "publish":
             count = len(self.problems)
-            what = ("1 réglage d’exemple ou manquant empêche" if count == 1 else
-                    f"{count} réglages d’exemple ou manquants empêchent")
-            parts.append(f'<p class="portal-banner__text">Construction de travail : {what} '
-                         "la publication (adresses, mentions légales, pétition) ; le journal "
-                         "de la construction les énumère.</p>")
+            what = (_("1 réglage d’exemple ou manquant empêche") if count == 1 else
+                    _("{count} réglages d’exemple ou manquants empêchent").format(count=count))
+            parts.append('<p class="portal-banner__text">'
+                         + _("Construction de travail : {what} la publication (adresses, "
+                             "mentions légales, pétition) ; le journal de la construction les "
+                             "énumère.").format(what=what) + "</p>")
         return "\n".join(parts)
 
     # -- Share cards -------------------------------------------------------------------
