@@ -86,9 +86,10 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
         text = with_alternates(sitemap.read_text(encoding="utf-8"), site_url,
                                portal.corpus.pages)
         sitemap.write_text(text, encoding="utf-8")
-        packed = site_dir / "sitemap.xml.gz"  # MkDocs' compressed copy, kept the same
-        if packed.is_file():
-            packed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+        packed = site_dir / "sitemap.xml.gz"  # MkDocs' compressed copy, kept the same,
+        if packed.is_file():  # with the time MkDocs gave it (the commit's, reproducible)
+            mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
+            packed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=mtime))
     for old, new in portal.redirects.items():
         target = urls[new]
         stub = site_dir / page_url(old)
