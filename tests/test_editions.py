@@ -262,3 +262,46 @@ def test_english_search_finds_english_words_in_english_pages_only(served):
     for query in ("chômeurs", "chômeuses"):
         assert run_query(page, query) == [], query
     assert page.locator("#search-status").inner_text().startswith("No result")
+
+
+# -- Written, not copied --------------------------------------------------------------------
+
+RUN = 8  # words in a row that two texts written apart never share, quotations aside
+
+
+def prose_runs(text: str) -> set[tuple[str, ...]]:
+    """Every run of RUN words of a page's prose: front matter, code, links' targets,
+    citations and quotations (« … », “ … ”) left out."""
+    text = re.sub(r"\A---\n.*?\n---\n", " ", text, flags=re.S)
+    for pattern in (r"`[^`]*`", r"\]\([^)]*\)", r"\[@[^\]]*\]", r"«[^»]*»", r"“[^”]*”",
+                    r"\"[^\"\n]*\"", r"<[^>]+>", r"\{\{.*?\}\}"):
+        text = re.sub(pattern, " | ", text, flags=re.S)
+    runs = set()
+    for chunk in re.split(r"[|.;:!?\n]", text):
+        words = re.findall(r"[\w’']+", chunk.casefold())
+        runs |= {tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+    return runs
+
+
+def test_english_texts_copy_no_run_of_words_from_the_portal_or_its_sources():
+    """The rule of the portal's texts (CONTRIBUTING.md, « Traduire une page »): facts carry
+    over with their sources, sentences do not. No English page shares RUN words in a row
+    with a French page (an untranslated paragraph) or with the bibliography's own text
+    (titles and notes of the sources, English ones included)."""
+    docs = ROOT / "docs"
+    english = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8")
+               for p in (docs / "en").rglob("*.md")}
+    assert len(english) >= 10
+    others = {p.relative_to(docs).as_posix(): prose_runs(p.read_text(encoding="utf-8"))
+              for p in docs.rglob("*.md") if not p.relative_to(docs).as_posix().startswith("en/")}
+    bib = " ".join(re.findall(r"(?:title|note)\s*=\s*\{(.*?)\},?\n",
+                              " ".join(p.read_text(encoding="utf-8")
+                                       for p in (ROOT / "bibliography").glob("*.bib")), re.S))
+    others["bibliography/"] = prose_runs(bib)
+    copied = [f"{path}: {' '.join(run)} (in {where})"
+              for path, text in english.items() for run in sorted(prose_runs(text))
+              for where, theirs in others.items() if run in theirs]
+    assert copied == []
+    # The check can fail: a French paragraph left in an English page is found.
+    sample = (docs / "france-travail" / "score-de-suspicion.md").read_text(encoding="utf-8")
+    assert prose_runs(sample) & others["france-travail/score-de-suspicion.md"]
