@@ -28,7 +28,8 @@ INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
 EDITION_INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
                                 for p in (ROOT / "docs" / "en" / "france-travail").glob("*.md")
                                 if p.name != "index.md")
-OWN_CARDS = {*INVESTIGATIONS, *EDITION_INVESTIGATIONS, "index.md", "agir/petition.md"}
+OWN_CARDS = {*INVESTIGATIONS, *EDITION_INVESTIGATIONS, "index.md", "en/index.md",
+             "agir/petition.md"}
 SITE_NAMES = {"fr": SITE_NAME, "en": "Algorithmic control: the France Travail file"}
 
 

@@ -18,7 +18,7 @@ from common.config import PortalConfig, key_line, read_mkdocs_yml
 
 from ..action import Action
 from ..floor.errors import Problem
-from ..floor.language import LOCALES, SOURCE, language_of, source_path
+from ..floor.language import EDITIONS, LOCALES, SOURCE, edition_path, language_of, source_path
 from ..floor.log import advisory
 from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions
 from ..sitewide.placeholders import (
@@ -150,6 +150,12 @@ class Publication:
             # The home card's last line: where to find the portal.
             host = urlsplit(self.site_url).netloc or self.site_name
             cards[HOME_PAGE] = card_for(self.site_name, "Le portail de la campagne", host)
+            for lang in EDITIONS:  # an edition's home page: its own card, in its language
+                home = edition_path(HOME_PAGE, lang)
+                if home in portal.corpus.pages:
+                    _ = self.words.get(lang, str)
+                    cards[home] = card_for(_(self.site_name), _("Le portail de la campagne"),
+                                           host)
         if self.petition_page:
             cards[self.petition_page] = card_for(self.petition_title or "La pétition",
                                                  "Pétition", self.site_name)
