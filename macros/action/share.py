@@ -12,6 +12,7 @@ import html
 from urllib.parse import quote
 
 from ..floor.errors import Problem, raise_if_any
+from ..floor.language import N_
 from ..floor.markdown_text import inline
 from ..floor.stash import HtmlStash
 from ..floor.urls import is_web_url
@@ -48,9 +49,9 @@ def share_text(title: str, url: str) -> str:
 
 # The words assets/share.js shows, handed over as data- attributes in another language.
 SCRIPT_WORDS = (
-    ("copied", "Lien copié."),
-    ("selected", "L’adresse est sélectionnée : copiez-la avec Ctrl+C ou un appui long."),
-    ("instance", "Indiquez le nom de votre instance, par exemple mastodon.social."),
+    ("copied", N_("Lien copié.")),
+    ("selected", N_("L’adresse est sélectionnée : copiez-la avec Ctrl+C ou un appui long.")),
+    ("instance", N_("Indiquez le nom de votre instance, par exemple mastodon.social.")),
 )
 
 

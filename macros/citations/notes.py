@@ -10,13 +10,13 @@ import html
 from collections.abc import Collection, Mapping
 
 from ..floor.errors import Problem, did_you_mean, raise_if_any
-from ..floor.language import SOURCE
+from ..floor.language import N_, SOURCE
 from ..floor.stash import HtmlStash
 from .formatting import Conventions, Formatted, formatted_in
 from .sources import Source
 from .syntax import CitationGroup, find_citations
 
-NOTES_HEADING = "Notes et sources"
+NOTES_HEADING = N_("Notes et sources")
 
 
 def check_citations(groups: list[CitationGroup], sources: Mapping[str, Source], path: str,

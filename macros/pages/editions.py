@@ -13,6 +13,7 @@ import posixpath
 from collections.abc import Callable, Collection, Mapping
 
 from ..floor.language import (
+    N_,
     NAMES,
     SOURCE,
     edition_path,
@@ -22,8 +23,8 @@ from ..floor.language import (
 )
 
 Words = Mapping[str, Callable[[str], str]]  # language -> its gettext
-UNTRANSLATED = ("Cette page n’existe pas encore dans cette langue : voici son texte original, "
-                "en français.")
+UNTRANSLATED = N_("Cette page n’existe pas encore dans cette langue : voici son texte "
+                  "original, en français.")
 
 
 def page_url(path: str) -> str:
@@ -79,7 +80,8 @@ def switcher(path: str, existing: Collection[str], words: Words) -> str:
             target = relative("index.html", url)
         items.append(f'<li><a href="{html.escape(target)}" hreflang="{other}" lang="{other}">'
                      f"{name}</a></li>")
-    label = html.escape(words[lang]("Langue de la page"))
+    _ = words[lang]
+    label = html.escape(_("Langue de la page"))
     return (f'<nav class="portal-languages" aria-label="{label}"><ul>{"".join(items)}</ul>'
             "</nav>")
 
