@@ -305,3 +305,15 @@ def test_english_texts_copy_no_run_of_words_from_the_portal_or_its_sources():
     # The check can fail: a French paragraph left in an English page is found.
     sample = (docs / "france-travail" / "score-de-suspicion.md").read_text(encoding="utf-8")
     assert prose_runs(sample) & others["france-travail/score-de-suspicion.md"]
+
+
+def test_an_english_page_moved_leaves_an_english_stub():
+    from common.words import translations
+    from macros.sitewide.redirects import redirect_html
+
+    stub = redirect_html("en/old.md", "en/new.html", SITE_URL + "en/new.html",
+                         translations(ROOT, "en").gettext)
+    assert '<html lang="en">' in stub and "<title>Page moved</title>" in stub
+    assert '<p>This page has moved: <a href="new.html">follow this link</a>.</p>' in stub
+    french = redirect_html("old.md", "new.html", SITE_URL + "new.html")
+    assert '<html lang="fr">' in french and "suivre ce lien" in french

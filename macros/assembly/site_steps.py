@@ -17,7 +17,7 @@ from common.config import PortalConfig
 from ..action import write_published_count
 from ..action.coalition import write_partners_file
 from ..citations.export import publish_documents, write_exports
-from ..floor.language import EDITIONS
+from ..floor.language import EDITIONS, language_of
 from ..pages.news import edition_news_items, news_items
 from ..sitewide.compact import compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
@@ -94,6 +94,8 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
         target = urls[new]
         stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
-        stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
+        words = built.pipeline.words.get(language_of(old), str)  # an English page's: English
+        stub.write_text(redirect_html(old, target, site_url + target, words),
+                        encoding="utf-8")
     if not quick:  # a quick preview keeps the search index of the last full build
         index_folder(site_dir, portal.root / ".cache" / "search", pages)
