@@ -77,8 +77,10 @@ def test_the_sitemap_gets_alternates_and_the_missing_editions():
                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                '    <url>\n         <loc>https://p.example.org/a.html</loc>\n    </url>\n'
                '    <url>\n         <loc>https://p.example.org/b.html</loc>\n    </url>\n'
+               '    <url>\n         <loc>https://p.example.org/en/404.html</loc>\n    </url>\n'
                "</urlset>\n")
-    text = with_alternates(sitemap, "https://p.example.org/", {"a.md", "en/a.md", "b.md"})
+    text = with_alternates(sitemap, "https://p.example.org/",
+                           {"a.md", "en/a.md", "b.md", "en/404.md"})
     root = ET.fromstring(text)
     entries = {u.find("{*}loc").text: [(link.get("hreflang"), link.get("href"))
                                        for link in u.findall("{http://www.w3.org/1999/xhtml}link")]

@@ -1,6 +1,7 @@
 """The sitemap with the editions (issue 29): every page that exists in several languages
 gets, in sitemap.xml, its `xhtml:link` alternates (each language and `x-default`, the French
-page), as search engines read them; the edition pages the engine left out are added.
+page), as search engines read them; the edition pages the engine left out are added, and
+an edition's 404 page (a page of docs/ for the engine) is left out.
 
 Run on the sitemap the engine wrote (MkDocs and Zensical write different ones): its entries
 are kept as they are, only completed.
@@ -46,6 +47,8 @@ def with_alternates(text: str, site_url: str, pages: Collection[str]) -> str:
         indent, body = match.group(1), match.group(2)
         loc = _LOC.search(body)
         path = _source(loc.group(1), site_url) if loc else None
+        if path and path.rsplit("/", 1)[-1] == "404.md":
+            return ""  # an edition's 404 page (docs/en/404.md): not a page to index
         found = versions(path, pages) if path in pages else {}
         if len(found) < 2:
             return match.group(0)
