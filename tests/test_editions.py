@@ -319,3 +319,22 @@ def test_an_english_page_moved_leaves_an_english_stub():
     assert '<p>This page has moved: <a href="new.html">follow this link</a>.</p>' in stub
     french = redirect_html("old.md", "new.html", SITE_URL + "new.html")
     assert '<html lang="fr">' in french and "suivre ce lien" in french
+
+
+def test_the_footer_links_the_pages_of_the_readers_language_under_both_engines(engine_site):
+    """Zensical's templates do not see `config.extra` written at build time: the footer's
+    links come from `page.meta` (both engines)."""
+    def footer(url):
+        soup = engine_site.soup(url)
+        return {a.get_text(strip=True): urljoin(url, a["href"])
+                for a in soup.select(".md-copyright a")}
+
+    assert footer("en/france-travail/score-de-suspicion.html") == {
+        "Mirrors of the portal": "miroirs.html#pas-encore-traduit-en",
+        "Legal notice": "en/mentions-legales.html",
+        "Accessibility: not compliant": "en/accessibilite.html",
+        "Frozen versions": "versions.html#pas-encore-traduit-en"}
+    assert footer("france-travail/score-de-suspicion.html") == {
+        "Miroirs du portail": "miroirs.html", "Mentions légales": "mentions-legales.html",
+        "Accessibilité : non conforme": "accessibilite.html",
+        "Versions figées": "versions.html"}

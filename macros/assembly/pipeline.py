@@ -32,6 +32,7 @@ from ..floor.stash import HtmlStash
 from ..pages.article import decorations
 from ..pages.corpus import PageRecord
 from ..pages.editions import Words, alternates, switcher, untranslated_notices
+from ..sitewide.frozen import LISTING_PAGE
 from .portal import Portal
 from .publication import Publication, escape_description
 
@@ -44,6 +45,11 @@ class PageLike(Protocol):
     url: str                         # site-relative
     title: str
     meta: dict                       # the engine's front-matter dict, read by the templates
+
+
+# The pages the footer links to, when the site has them (fixture sites may not).
+FOOTER_PAGES = {"mirrors_page": "miroirs.md", "legal_page": "mentions-legales.md",
+                "accessibility_page": "accessibilite.md", "versions_page": LISTING_PAGE}
 
 
 @dataclass
@@ -147,6 +153,10 @@ class PagePipeline:
         # The page's language and its other editions (macros/pages/editions.py).
         existing = self.portal.corpus.pages
         page.meta["lang"] = lang = language_of(page.src_uri)
+        # The footer's links (partials/copyright.html), from page.meta: Zensical's templates
+        # never see the `config.extra` flags written at build time.
+        page.meta["portal_footer"] = {flag: path in existing
+                                      for flag, path in FOOTER_PAGES.items()}
         if lang in self.templates:  # an edition's page: its words and pages, for the templates
             page.meta.update(self.templates[lang])
         hreflang = alternates(page.src_uri, existing, self.publication.site_url)
