@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from macros.floor.language import EDITIONS
+
 from .pages import html_files, local_target, missing, parse_file
 
-FEEDS = ("rss.xml", "atom.xml", "feed.json")
+FEEDS = ("rss.xml", "atom.xml", "feed.json")  # at the root, and in each edition's folder
 SITEMAP = "sitemap.xml"
 
 # lychee's reasons, in the language of the people who fix the links.
@@ -145,14 +147,18 @@ def sitemap_links(text: str) -> list[str]:
 
 def feed_problems(site_dir: Path, site_url: str) -> list[LinkProblem]:
     problems = []
-    for name in (*FEEDS, SITEMAP):
+    # Each edition in another language has its own feeds (en/rss.xml…), where it has pages.
+    editions = [f"{lang}/{feed}" for lang in EDITIONS if (site_dir / lang).is_dir()
+                for feed in FEEDS]
+    for name in (*FEEDS, SITEMAP, *editions):
         file = site_dir / name
         if not file.exists():
             problems.append(LinkProblem(name, name, "fichier absent du site construit"))
             continue
         text = file.read_text(encoding="utf-8")
         try:
-            links = sitemap_links(text) if name == SITEMAP else feed_links(name, text)
+            links = (sitemap_links(text) if name == SITEMAP
+                     else feed_links(name.rsplit("/", 1)[-1], text))
         except (ET.ParseError, json.JSONDecodeError) as error:
             problems.append(LinkProblem(name, name, f"fichier illisible : {error}"))
             continue

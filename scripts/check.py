@@ -26,6 +26,7 @@ from macros.assembly.page_macros import macro_names
 from macros.assembly.rules import TYPOGRAPHY, refused, rule_of
 from macros.citations.preserved import without_copy
 from macros.floor.errors import ContentError, Problem
+from macros.floor.language import SOURCE, language_of
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
 from macros.pages.typography import check as typography_problems
@@ -81,6 +82,8 @@ def run(root: Path, fix: bool, today: dt.date | None = None,
 def fix_pages(docs_dir: Path, docs_label: str) -> None:
     """French typography corrected in every page where it is safe, before the check."""
     for page in sorted(docs_dir.rglob("*.md")):
+        if language_of(page.relative_to(docs_dir).as_posix()) != SOURCE:
+            continue  # an edition in another language: French typography does not apply
         try:
             text = page.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

@@ -105,6 +105,10 @@ def check_portal(port: int, site_dir: Path, config: str, server: str | None) -> 
     assert body == (site_dir / "404.html").read_bytes()
     assert {k: headers.get(k) for k in PORTAL_HEADERS} == PORTAL_HEADERS
     assert "content-security-policy" in headers
+    # Under /en/, the English edition's own (issue 29).
+    status, headers, body = fetch(port, "/en/france-travail/nowhere.html")
+    assert (status, body) == (404, (site_dir / "en" / "404.html").read_bytes())
+    assert {k: headers.get(k) for k in PORTAL_HEADERS} == PORTAL_HEADERS
 
 
 # -- nginx ------------------------------------------------------------------------------

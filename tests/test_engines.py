@@ -30,6 +30,8 @@ def _sources() -> dict[str, tuple[dict, str]]:
     for path in sorted(DOCS.rglob("*.md")):
         src = path.relative_to(DOCS).as_posix()
         front, _ = split_front_matter(path.read_text(encoding="utf-8"), f"docs/{src}")
+        if (front.meta or {}).get("template") == "404.html":
+            continue  # en/404.md: the English 404 page, drawn by its template alone
         pages[src] = (front.meta or {}, front.body)
     return pages
 

@@ -136,7 +136,7 @@ def test_an_edit_of_the_portal_code_shows_without_a_restart(tmp_path):
         wait_for(url, "Publié le")
         article = project / "macros" / "pages" / "article.py"
         article.write_text(article.read_text(encoding="utf-8").replace(
-            'f"Publié le {', 'f"Paru le {'), encoding="utf-8")
+            "_('Publié le')", "_('Paru le')"), encoding="utf-8")
         wait_for(url, "Paru le")
 
 

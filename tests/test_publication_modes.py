@@ -266,6 +266,13 @@ def test_every_page_links_the_legal_notice_and_accessibility_statement(site):
         footer = soup.select_one(".md-copyright")
         links = {a.get_text(strip=True): a["href"] for a in footer.select("a")}
         depth = page.relative_to(site.dir).as_posix().count("/")
+        if page.relative_to(site.dir).parts[0] == "en":  # the English edition (issue 29):
+            up = "../" * (depth - 1)  # its own summaries, the French page for the rest
+            assert links["Legal notice"] == up + "mentions-legales.html", page
+            assert links["Accessibility: not compliant"] == up + "accessibilite.html", page
+            assert links["Frozen versions"] == ("../" * depth + "versions.html"
+                                                "#pas-encore-traduit-en"), page
+            continue
         assert links["Mentions légales"] == "../" * depth + "mentions-legales.html", page
         assert links["Accessibilité : non conforme"] == "../" * depth + "accessibilite.html"
         assert links["Versions figées"] == "../" * depth + "versions.html", page

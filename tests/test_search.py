@@ -74,10 +74,11 @@ def test_only_articles_are_indexed_and_unused_bundles_removed(engine_site):
     assert (bundle / "pagefind.js").is_file()
     assert not [name for name in UNUSED if (bundle / name).exists()]
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["fr"]
+    # One index per language (`<html lang>`): French, and the English edition (issue 29).
+    assert sorted(entry["languages"]) == ["en", "fr"]
     # The search page and the 404 are not articles: not in the index.
-    assert "data-pagefind-body" not in engine_site.html(SEARCH_PAGE)
-    assert "data-pagefind-body" not in engine_site.html("404.html")
+    for page in (SEARCH_PAGE, "404.html", "en/" + SEARCH_PAGE, "en/404.html"):
+        assert "data-pagefind-body" not in engine_site.html(page), page
     assert "data-pagefind-body" in engine_site.html("index.html")
     pages = sum(language["page_count"] for language in entry["languages"].values())
     articles = sum("data-pagefind-body" in p.read_text(encoding="utf-8")

@@ -38,11 +38,13 @@ def test_every_nav_page_exists(site):
         assert site.path(url_of(page)).is_file(), page
 
 
-def test_every_page_is_in_french(site):
+def test_every_page_is_in_its_editions_language(site):
+    """French, except the English edition's pages (en/, issue 29)."""
     for page in site.pages():
         html = page.read_text(encoding="utf-8")
+        lang = "en" if page.relative_to(site.dir).parts[0] == "en" else "fr"
         if "<html" in html:
-            assert re.search(r'<html[^>]*\blang="fr"', html), page
+            assert re.search(rf'<html[^>]*\blang="{lang}"', html), page
 
 
 def test_dossier_lists_every_investigation_newest_first(site):
@@ -107,6 +109,8 @@ def test_no_page_references_another_host(engine_site):
                 value = element.get(attr)
                 if tag == "link" and "canonical" in (element.get("rel") or []):
                     continue  # an address, not a request
+                if tag == "link" and element.get("hreflang"):
+                    continue  # the page in another language (issue 29): an address too
                 if tag == "form" and service and (value or "").startswith(service):
                     continue
                 if value and urlsplit(urljoin("http://self.test/", value)).netloc != "self.test":

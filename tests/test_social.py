@@ -25,7 +25,13 @@ SITE_URL = "https://portail-france-travail.example.org/"
 INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
                         for p in (ROOT / "docs" / "france-travail").glob("*.md")
                         if p.name != "index.md")
-OWN_CARDS = {*INVESTIGATIONS, "index.md", "agir/petition.md"}
+# The English edition's investigations (docs/en/, issue 29): their own cards, in English.
+EDITION_INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
+                                for p in (ROOT / "docs" / "en" / "france-travail").glob("*.md")
+                                if p.name != "index.md")
+OWN_CARDS = {*INVESTIGATIONS, *EDITION_INVESTIGATIONS, "index.md", "en/index.md",
+             "agir/petition.md"}
+SITE_NAMES = {"fr": SITE_NAME, "en": "Algorithmic control: the France Travail file"}
 
 
 def front_matter(src: str) -> dict:
@@ -36,8 +42,9 @@ def front_matter(src: str) -> dict:
 
 
 def docs_pages() -> list[str]:
+    """Every page of docs/ the theme draws (not en/404.md, the English 404 page)."""
     return sorted(p.relative_to(ROOT / "docs").as_posix()
-                  for p in (ROOT / "docs").rglob("*.md"))
+                  for p in (ROOT / "docs").rglob("*.md") if p.name != "404.md")
 
 
 def html_of(src: str) -> str:
@@ -73,13 +80,16 @@ def test_every_page_has_its_own_description_and_share_tags(heads, site, src):
     url = SITE_URL + html_of(src)
     image = SITE_URL + "assets/partage/" + (src if src in OWN_CARDS else "index.md")
     image = image.removesuffix(".md") + ".png"
+    lang = "en" if src.startswith("en/") else "fr"
+    site_name = SITE_NAMES[lang]
     expected = {
-        "og:site_name": SITE_NAME, "og:locale": "fr_FR", "og:title": title,
+        "og:site_name": site_name, "og:locale": {"fr": "fr_FR", "en": "en_GB"}[lang],
+        "og:title": title,
         "og:description": found["description"], "og:url": url, "og:image": image,
         "og:image:width": "1200", "og:image:height": "630",
-        "og:image:alt": f"{title} — {SITE_NAME}",
-        "og:type": "article" if src in INVESTIGATIONS else "website",
-        "twitter:card": "summary_large_image", "twitter:image:alt": f"{title} — {SITE_NAME}",
+        "og:image:alt": f"{title} — {site_name}",
+        "og:type": "article" if src in INVESTIGATIONS + EDITION_INVESTIGATIONS else "website",
+        "twitter:card": "summary_large_image", "twitter:image:alt": f"{title} — {site_name}",
     }
     assert {key: found.get(key) for key in expected} == expected
     # Twitter reads title, description and image from Open Graph: not written twice.
@@ -120,7 +130,7 @@ def test_investigations_carry_a_json_ld_article(heads, site, src):
 
 def test_other_pages_have_no_article_data(heads):
     for src, soup in heads.items():
-        if src not in INVESTIGATIONS:
+        if src not in INVESTIGATIONS + EDITION_INVESTIGATIONS:
             assert not soup.select('script[type="application/ld+json"]'), src
 
 

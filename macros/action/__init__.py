@@ -198,10 +198,11 @@ def write_published_count(action: Action, site_dir: Path, urls: dict[str, str]) 
 
 
 def call_to_action(config: PortalConfig, page_url: str, src_uri: str, action: Action,
-                   record) -> str:
-    """Sign and share, appended to an investigation's Markdown."""
-    petition_href = (relative_link(action.petition_page, src_uri)
-                     if action.petition_page else None)
+                   record, _=str, petition_page: str | None = None) -> str:
+    """Sign and share, appended to an investigation's Markdown; `_`: the words of its
+    language, `petition_page`: the petition in that language (the French one by default)."""
+    petition_page = petition_page or action.petition_page
+    petition_href = relative_link(petition_page, src_uri) if petition_page else None
     address = config.site_url.rstrip("/") + "/" + page_url
     return action_block(record.title, address, petition_href, action.call_to_action,
-                        action.share_links, get_relative_url("assets/share.js", page_url))
+                        action.share_links, get_relative_url("assets/share.js", page_url), _)

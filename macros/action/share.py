@@ -12,6 +12,7 @@ import html
 from urllib.parse import quote
 
 from ..floor.errors import Problem, raise_if_any
+from ..floor.language import N_
 from ..floor.markdown_text import inline
 from ..floor.stash import HtmlStash
 from ..floor.urls import is_web_url
@@ -46,41 +47,53 @@ def share_text(title: str, url: str) -> str:
     return f"{title} {url}"
 
 
-def share_html(title: str, url: str, links: list[dict]) -> str:
-    """Share links for the page at `url` (absolute), as an HTML block."""
+# The words assets/share.js shows, handed over as data- attributes in another language.
+SCRIPT_WORDS = (
+    ("copied", N_("Lien copié.")),
+    ("selected", N_("L’adresse est sélectionnée : copiez-la avec Ctrl+C ou un appui long.")),
+    ("instance", N_("Indiquez le nom de votre instance, par exemple mastodon.social.")),
+)
+
+
+def share_html(title: str, url: str, links: list[dict], _=str) -> str:
+    """Share links for the page at `url` (absolute), as an HTML block; `_`: the words of
+    the page's language (common/words.py), also handed to assets/share.js."""
     text = share_text(title, url)
     mailto = f"mailto:?subject={quote(title)}&body={quote(title + chr(10) + chr(10) + url)}"
-    items = [f'<li><a href="{html.escape(mailto)}">par courriel</a></li>']
+    items = [f'<li><a href="{html.escape(mailto)}">{_("par courriel")}</a></li>']
     for link in links:
         href = link["url"].replace("{url}", quote(url, safe="")).replace(
             "{text}", quote(text, safe=""))
         items.append(f'<li><a href="{html.escape(href)}" rel="noopener noreferrer" '
                      'data-linkcheck="skip">'
-                     f"sur {html.escape(link['name'])}</a></li>")
-    return f"""<div class="share" data-share-text="{html.escape(text)}">
-<p class="share__title">Partager cette page</p>
+                     f"{_('sur {name}').format(name=html.escape(link['name']))}</a></li>")
+    script_words = "".join(
+        f' data-{name}="{html.escape(_(message))}"' for name, message in SCRIPT_WORDS
+        if _(message) != message)  # French: the script's own
+    return f"""<div class="share" data-share-text="{html.escape(text)}"{script_words}>
+<p class="share__title">{_("Partager cette page")}</p>
 <ul class="share__links">
 {chr(10).join(items)}
 </ul>
-<p class="share__address">Adresse de la page, à copier : <span class="share__url">{html.escape(url)}</span>
-<button type="button" class="share__copy md-button" hidden>Copier le lien</button>
+<p class="share__address">{_("Adresse de la page, à copier :")} <span class="share__url">{html.escape(url)}</span>
+<button type="button" class="share__copy md-button" hidden>{_("Copier le lien")}</button>
 <span class="share__status" role="status"></span></p>
 <form class="share__mastodon" hidden>
-<label for="share-mastodon-instance">Partager sur Mastodon, depuis votre instance</label>
-<input id="share-mastodon-instance" name="instance" type="text" inputmode="url" autocomplete="off" spellcheck="false" required placeholder="exemple : mastodon.social">
-<button type="submit" class="md-button">Partager sur Mastodon</button>
+<label for="share-mastodon-instance">{_("Partager sur Mastodon, depuis votre instance")}</label>
+<input id="share-mastodon-instance" name="instance" type="text" inputmode="url" autocomplete="off" spellcheck="false" required placeholder="{_("exemple : mastodon.social")}">
+<button type="submit" class="md-button">{_("Partager sur Mastodon")}</button>
 </form>
 </div>
 """  # noqa: E501
 
 
 def action_block(title: str, url: str, petition_href: str | None, call_to_action: str,
-                 links: list[dict], script_src: str) -> str:
+                 links: list[dict], script_src: str, _=str) -> str:
     """Markdown appended to an investigation: sign the petition, then share."""
-    sign = (f"[{inline(call_to_action)}]({petition_href}){{ .md-button .md-button--primary }}"
+    sign = (f"[{inline(_(call_to_action))}]({petition_href}){{ .md-button .md-button--primary }}"
             if petition_href else "")
-    return (f'\n\n<aside class="call-to-action" aria-label="Agir" markdown>\n\n'
-            f"{sign}\n\n{HtmlStash.mark_block(share_html(title, url, links))}\n</aside>\n\n"
+    return (f'\n\n<aside class="call-to-action" aria-label="{_("Agir")}" markdown>\n\n'
+            f"{sign}\n\n{HtmlStash.mark_block(share_html(title, url, links, _))}\n</aside>\n\n"
             f"{HtmlStash.mark_block(script_tag(script_src))}")
 
 

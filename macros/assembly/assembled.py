@@ -8,11 +8,13 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from common.config import PortalConfig
+from common.words import catalogue_path, translations
 
 from ..action import Action
 from ..charts import Charts
 from ..citations.preserved import orphan_notice, orphan_records, unarchived_notice, without_copy
 from ..floor.errors import ContentError
+from ..floor.language import EDITIONS, LANGUAGES, language_of
 from ..floor.log import advisory
 from ..floor.memo import Memo
 from .collect import chart_colours
@@ -43,7 +45,8 @@ class Assembled:
         # data/petition.yml as the collection step read it: once per build.
         action = Action.with_petition(portal.content.petition, config.docs_dir, config)
         # Placeholders are refused here, before any page is built, in a publishing build.
-        publication = Publication.load(conf, portal, action)
+        words = {lang: translations(config.root, lang).gettext for lang in LANGUAGES}
+        publication = Publication.load(conf, portal, action, words)
         palette = portal.content.palette
         charts = Charts(portal.root, portal.sources, portal.root / config.charts_dir,
                         colours=chart_colours(palette))
@@ -52,7 +55,9 @@ class Assembled:
             publication.images.prerender(publication.cards(portal).values())
         assembled = cls(portal, action, publication,
                         PagePipeline(config, portal, publication, action, keep=keep,
-                                     draft_banner=draft_banner), charts)
+                                     draft_banner=draft_banner,
+                                     words=words,
+                                     templates=template_values(portal)), charts)
         assembled.notices(config)
         return assembled
 
@@ -71,3 +76,27 @@ class Assembled:
                                  portal.sources)
         if orphans:
             advisory.warning(orphan_notice(orphans, label))
+
+
+def catalogue_messages(root, lang: str) -> dict[str, str]:
+    """The translated messages of `lang`'s catalogue, French text -> translation (plain
+    messages: the templates have no plural)."""
+    from babel.messages.pofile import read_po
+
+    path = catalogue_path(root, lang)
+    if not path.is_file():
+        return {}
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    return {message.id: message.string for message in catalog
+            if message.id and isinstance(message.id, str) and message.string}
+
+
+def template_values(portal: Portal) -> dict[str, dict]:
+    """What the templates of overrides/ read on an edition's page (`page.meta`, which both
+    engines hand their templates): `portal_words`, the edition's words (partials/words.html),
+    and `portal_edition_pages`, its pages (partials/copyright.html links to them)."""
+    pages = [path.removesuffix(".md") + ".html" for path in sorted(portal.corpus.pages)]
+    return {lang: {"portal_words": catalogue_messages(portal.root, lang),
+                   "portal_edition_pages": [p for p in pages if language_of(p) == lang]}
+            for lang in EDITIONS}

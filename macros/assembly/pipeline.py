@@ -27,9 +27,12 @@ from ..action import Action, call_to_action, sign_box, with_sign_box
 from ..citations.notes import render_notes, site_root
 from ..citations.syntax import find_citations
 from ..floor.errors import ContentError, stop_build
+from ..floor.language import SOURCE, edition_path, language_of
 from ..floor.stash import HtmlStash
 from ..pages.article import decorations
 from ..pages.corpus import PageRecord
+from ..pages.editions import Words, alternates, switcher, untranslated_notices
+from ..sitewide.frozen import LISTING_PAGE
 from .portal import Portal
 from .publication import Publication, escape_description
 
@@ -44,6 +47,11 @@ class PageLike(Protocol):
     meta: dict                       # the engine's front-matter dict, read by the templates
 
 
+# The pages the footer links to, when the site has them (fixture sites may not).
+FOOTER_PAGES = {"mirrors_page": "miroirs.md", "legal_page": "mentions-legales.md",
+                "accessibility_page": "accessibilite.md", "versions_page": LISTING_PAGE}
+
+
 @dataclass
 class PageWork:
     """One page on its way, between the two halves of the pipeline."""
@@ -56,6 +64,7 @@ class PageWork:
     after: str = ""
     line_offset: int = 0   # file line of the text's first line, minus 1
     pending: list[ContentError] = field(default_factory=list)  # the macros' mistakes
+    notice: str = ""       # a French page's « not yet translated » notices
 
     def decorated(self, markdown: str) -> str:
         return self.before + markdown + self.after
@@ -98,6 +107,15 @@ class PagePipeline:
     keep: Callable[[ContentError], bool] = lambda error: False
     # The preview's banner above a draft, from what is left to do (Portal.unfinished).
     draft_banner: Callable[[list], str] | None = None
+    # Each language's gettext (common/words.py), read once per build.
+    words: Words = field(default_factory=dict)
+    # What the templates of an edition's page read (`page.meta`): language -> values
+    # (Assembled.template_values).
+    templates: dict = field(default_factory=dict)
+
+    def gettext(self, path: str) -> Callable[[str], str]:
+        """The words of the page at `path`, in its language (French: as written)."""
+        return self.words.get(language_of(path), str)
 
     def history_url(self, src_uri: str) -> str | None:
         repo, history = self.config.repo_url, self.config.history_uri
@@ -106,9 +124,17 @@ class PagePipeline:
     def decorations(self, record: PageRecord, url: str) -> tuple[str, str]:
         """Before and after the text: dates, updates, reply; for an investigation, the call
         to action."""
-        before, after = decorations(record, self.history_url(record.path))
+        before, after = decorations(record, self.history_url(record.path),
+                                    self.gettext(record.path), language_of(record.path))
         if record.dossier and self.action is not None:
             after += call_to_action(self.config, url, record.path, self.action, record)
+        lang = language_of(record.path)
+        if lang != SOURCE and record.date and self.action is not None:  # an edition's
+            petition = self.action.petition_page  # the petition in its language, if written
+            if petition and edition_path(petition, lang) in self.portal.corpus.pages:
+                petition = edition_path(petition, lang)
+            after += call_to_action(self.config, url, record.path, self.action, record,
+                                    self.gettext(record.path), petition)
         return before, after
 
     def start(self, page: PageLike, markdown: str) -> PageWork:
@@ -124,7 +150,20 @@ class PagePipeline:
         description, head = self.publication.head(self.portal, page.src_uri, page.url, title,
                                                   page.meta, work.decorated(markdown))
         page.meta["description"] = escape_description(description)
-        page.meta["portal_head"] = head
+        # The page's language and its other editions (macros/pages/editions.py).
+        existing = self.portal.corpus.pages
+        page.meta["lang"] = lang = language_of(page.src_uri)
+        # The footer's links (partials/copyright.html), from page.meta: Zensical's templates
+        # never see the `config.extra` flags written at build time.
+        page.meta["portal_footer"] = {flag: path in existing
+                                      for flag, path in FOOTER_PAGES.items()}
+        if lang in self.templates:  # an edition's page: its words and pages, for the templates
+            page.meta.update(self.templates[lang])
+        hreflang = alternates(page.src_uri, existing, self.publication.site_url)
+        page.meta["portal_head"] = f"{head}\n{hreflang}" if hreflang else head
+        if self.words:
+            page.meta["portal_languages"] = switcher(page.src_uri, existing, self.words)
+            work.notice = untranslated_notices(page.src_uri, existing, self.words)
         page.meta["portal_banners"] = self.publication.banners(page.url)
         left = self.portal.unfinished.get(record.file_path) if record else None
         if left and self.draft_banner:  # the preview only: a draft shown, with what is left
@@ -142,6 +181,8 @@ class PagePipeline:
                 return None
             raise stop_build(error) from None
         markdown = work.decorated(markdown)
+        if work.notice:  # raw HTML in the text: the engines' anchor checks see its id
+            markdown = work.notice + "\n\n" + markdown
         if self.action is not None:  # the petition and home pages open with the count (not
             box = sign_box(self.action, work.src_uri, work.url)  # part of their description)
             markdown = with_sign_box(markdown, HtmlStash.mark_block(box) if box else "")
@@ -150,5 +191,6 @@ class PagePipeline:
         if article:
             work.meta["portal_head"] = f"{work.meta.get('portal_head', '')}\n{article}"
         markdown = render_notes(markdown, self.portal.sources, f"docs/{work.src_uri}", stash,
-                                groups, site_root(work.url))
+                                groups, site_root(work.url), self.gettext(work.src_uri),
+                                language_of(work.src_uri))
         return stash.stash_marked(markdown)

@@ -18,6 +18,7 @@ from common.config import PortalConfig, key_line, read_mkdocs_yml
 
 from ..action import Action
 from ..floor.errors import Problem
+from ..floor.language import EDITIONS, LOCALES, SOURCE, edition_path, language_of, source_path
 from ..floor.log import advisory
 from ..sitewide.frozen import FrozenVersion, frozen_banner_html, load_versions
 from ..sitewide.placeholders import (
@@ -57,10 +58,14 @@ class Publication:
     frozen_date: dt.date | None = None
     versions: list[FrozenVersion] | None = None  # None: no versions.json given to the build
     images: ShareImages = field(default_factory=lambda: ShareImages(Path(CACHE_DIR)))
+    # Each language's gettext (common/words.py): an edition's cards and tags.
+    words: dict = field(default_factory=dict)
     _cards: dict[str, Card] | None = None
 
     @classmethod
-    def load(cls, conf, portal: Portal, action: Action) -> Publication:
+    def load(cls, conf, portal: Portal, action: Action, words: dict | None = None,
+             ) -> Publication:
+        """`words`: each language's gettext (common/words.py), read once by the build."""
         config = PortalConfig.from_mkdocs(conf)
         mode = build_mode(config.build)
         petition = action.petition
@@ -98,32 +103,39 @@ class Publication:
             frozen_name=str(frozen.get("version") or ""), frozen_date=frozen_date,
             versions=versions, images=ShareImages(
                 portal.root / CACHE_DIR,
-                colours=CardColours.of(portal.content.palette) if portal.content else None))
+                colours=CardColours.of(portal.content.palette) if portal.content else None),
+            words=dict(words or {}))
 
     # -- Banners -----------------------------------------------------------------------
 
     def banners(self, page_url: str) -> str:
-        """The banners above every page: preview, frozen version, placeholders left."""
+        """The banners above every page: preview, frozen version, placeholders left; in the
+        page's language."""
+        lang = language_of(page_url)
+        _ = self.words.get(lang, str)
         parts = []
         if self.mode == "preview":
-            parts.append('<p class="portal-banner__text"><strong>Aperçu</strong> : cette '
-                         "version sert à relire une proposition de modification. Ce n’est "
-                         "pas le portail publié.</p>")
+            parts.append(f'<p class="portal-banner__text"><strong>{_("Aperçu")}</strong> : '
+                         + _("cette version sert à relire une proposition de modification. "
+                             "Ce n’est pas le portail publié.") + "</p>")
         if self.frozen_name:
-            parts.append(frozen_banner_html(self.frozen_name, self.frozen_date, page_url))
+            parts.append(frozen_banner_html(self.frozen_name, self.frozen_date, page_url, _,
+                                            lang))
         if self.problems and self.mode != "publish":
             count = len(self.problems)
-            what = ("1 réglage d’exemple ou manquant empêche" if count == 1 else
-                    f"{count} réglages d’exemple ou manquants empêchent")
-            parts.append(f'<p class="portal-banner__text">Construction de travail : {what} '
-                         "la publication (adresses, mentions légales, pétition) ; le journal "
-                         "de la construction les énumère.</p>")
+            what = (_("1 réglage d’exemple ou manquant empêche") if count == 1 else
+                    _("{count} réglages d’exemple ou manquants empêchent").format(count=count))
+            parts.append('<p class="portal-banner__text">'
+                         + _("Construction de travail : {what} la publication (adresses, "
+                             "mentions légales, pétition) ; le journal de la construction les "
+                             "énumère.").format(what=what) + "</p>")
         return "\n".join(parts)
 
     # -- Share cards -------------------------------------------------------------------
 
     def cards(self, portal: Portal) -> dict[str, Card]:
-        """The pages that have their own share image: investigations, home, petition."""
+        """The pages that have their own share image: investigations (an edition's too),
+        home, petition."""
         if self._cards is not None:
             return self._cards
         cards = {}
@@ -131,10 +143,21 @@ class Publication:
             dossier = portal.corpus.pages.get(f"{record.dossier}/index.md")
             kicker = f"Enquête · {dossier.title}" if dossier and dossier.title else "Enquête"
             cards[record.path] = card_for(record.title, kicker, self.site_name)
+        for record in portal.corpus.pages.values():  # an edition's investigations
+            lang = language_of(record.path)
+            if lang != SOURCE and record.date:
+                _ = self.words.get(lang, str)
+                cards[record.path] = card_for(record.title, _("Enquête"), _(self.site_name))
         if HOME_PAGE in portal.corpus.pages:
             # The home card's last line: where to find the portal.
             host = urlsplit(self.site_url).netloc or self.site_name
             cards[HOME_PAGE] = card_for(self.site_name, "Le portail de la campagne", host)
+            for lang in EDITIONS:  # an edition's home page: its own card, in its language
+                home = edition_path(HOME_PAGE, lang)
+                if home in portal.corpus.pages:
+                    _ = self.words.get(lang, str)
+                    cards[home] = card_for(_(self.site_name), _("Le portail de la campagne"),
+                                           host)
         if self.petition_page:
             cards[self.petition_page] = card_for(self.petition_title or "La pétition",
                                                  "Pétition", self.site_name)
@@ -145,15 +168,19 @@ class Publication:
              markdown: str) -> tuple[str, str]:
         """The page's description and the tags for its head (Open Graph, Twitter)."""
         record = portal.corpus.pages.get(src_uri)
-        description = page_description(meta, markdown, self.site_description)
+        lang = language_of(src_uri)
+        _ = self.words.get(lang, str)
+        site_name = _(self.site_name)
+        description = page_description(meta, markdown, _(self.site_description))
         image_src = src_uri if src_uri in self.cards(portal) else HOME_PAGE
         image = absolute(self.site_url, share_image_path(image_src))
         url = absolute(self.site_url, page_url)
-        is_article = bool(record and record.dossier and record.date)
+        # An investigation: a dated page (the front matter refuses a date elsewhere).
+        is_article = bool(record and record.date and (record.dossier or lang != SOURCE))
         page_title = self.site_name if src_uri == HOME_PAGE else title
         tags = head_tags(
-            site_name=self.site_name, title=page_title, description=description, url=url,
-            image=image, image_alt=f"{page_title} — {self.site_name}",
+            site_name=site_name, title=page_title, description=description, url=url,
+            image=image, image_alt=f"{page_title} — {site_name}", locale=LOCALES[lang],
             kind="article" if is_article else "website",
             published=record.date if is_article else None,
             modified=record.updated if is_article else None,
@@ -165,14 +192,19 @@ class Publication:
         keys in order, known once the page's macros, charts included, have run); ""
         for any other page."""
         record = portal.corpus.pages.get(src_uri)
-        if not (record and record.dossier and record.date):
+        lang = language_of(src_uri)
+        if not (record and record.date and (record.dossier or lang != SOURCE)):
             return ""
         url = absolute(self.site_url, page_url)
+        original = source_path(src_uri)
+        translation_of = (absolute(self.site_url, original.removesuffix(".md") + ".html")
+                          if lang != SOURCE and original in portal.corpus.pages else "")
         return article_jsonld(
             headline=record.title, url=url,
             image=absolute(self.site_url, share_image_path(src_uri)), published=record.date,
             modified=record.updated, authors=record.authors, publisher=self.publisher,
-            cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources])
+            cited=[portal.sources[key] for key in dict.fromkeys(cited) if key in portal.sources],
+            language=lang, translation_of=translation_of)
 
     def write_images(self, portal: Portal, site_dir: Path,
                      only: Collection[str] | None = None) -> int:

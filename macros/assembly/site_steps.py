@@ -9,6 +9,7 @@ through `python -m scripts.postbuild site/ [--config-file mkdocs.yml]`.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from common.config import PortalConfig
@@ -16,12 +17,14 @@ from common.config import PortalConfig
 from ..action import write_published_count
 from ..action.coalition import write_partners_file
 from ..citations.export import publish_documents, write_exports
-from ..pages.news import news_items
+from ..floor.language import EDITIONS, language_of
+from ..pages.news import edition_news_items, news_items
 from ..sitewide.compact import compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from ..sitewide.palette import write_palette
 from ..sitewide.redirects import page_url, redirect_html
 from ..sitewide.search import index_folder
+from ..sitewide.sitemap import with_alternates
 from ..sitewide.theme_css import prune_theme_css
 from .assembled import Assembled
 from .portal import Portal
@@ -70,10 +73,31 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
     entries = feed_entries(news_items(portal.corpus), urls, site_url)
     for name, text in render_feeds(info, entries).items():
         (site_dir / name).write_text(text, encoding="utf-8")
+    for lang in EDITIONS:  # one feed per language, in its edition's folder (en/rss.xml)
+        items = edition_news_items(portal.corpus, lang)
+        if not items:
+            continue
+        _ = built.pipeline.words.get(lang, str)
+        info = FeedInfo(_(config.site_name), _(config.site_description),
+                        f"{site_url}{lang}/", language=lang, author=config.site_author)
+        (site_dir / lang).mkdir(exist_ok=True)
+        for name, text in render_feeds(info, feed_entries(items, urls, site_url, _)).items():
+            (site_dir / lang / name).write_text(text, encoding="utf-8")
+    sitemap = site_dir / "sitemap.xml"  # the editions' alternates (issue 29)
+    if sitemap.is_file():
+        text = with_alternates(sitemap.read_text(encoding="utf-8"), site_url,
+                               portal.corpus.pages)
+        sitemap.write_text(text, encoding="utf-8")
+        packed = site_dir / "sitemap.xml.gz"  # MkDocs' compressed copy, kept the same,
+        if packed.is_file():  # with the time MkDocs gave it (the commit's, reproducible)
+            mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
+            packed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=mtime))
     for old, new in portal.redirects.items():
         target = urls[new]
         stub = site_dir / page_url(old)
         stub.parent.mkdir(parents=True, exist_ok=True)
-        stub.write_text(redirect_html(old, target, site_url + target), encoding="utf-8")
+        words = built.pipeline.words.get(language_of(old), str)  # an English page's: English
+        stub.write_text(redirect_html(old, target, site_url + target, words),
+                        encoding="utf-8")
     if not quick:  # a quick preview keeps the search index of the last full build
         index_folder(site_dir, portal.root / ".cache" / "search", pages)

@@ -1,4 +1,5 @@
-"""Format one bibliography entry in French, as HTML and as plain text.
+"""Format one bibliography entry in French (or in an edition's language: English quotation
+marks, dates and words, from the catalogue), as HTML and as plain text.
 
 Pure functions over plain values (already decoded from LaTeX). Every value is
 escaped here, URLs included: pybtex's own HTML backend does not escape `href`.
@@ -7,10 +8,11 @@ escaped here, URLs included: pybtex's own HTML backend does not escape `href`.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..floor.dates import PartialDate
-from ..floor.french import format_day, join_names
+from ..floor.dates import PartialDate, parse_date
+from ..floor.language import SOURCE, format_date, format_day, join_names
 from .archives import ArchiveRecord, calendar_url
 from .kept import KeptDocument
 
@@ -47,11 +49,49 @@ class Formatted:
 
 
 
+@dataclass(frozen=True)
+class Conventions:
+    """How a language writes a reference: its words (`words`, the gettext of
+    common/words.py), its quotation marks, its dates, and the space before « ; » and « : »."""
+
+    lang: str = SOURCE
+    words: Callable[[str], str] = str
+
+    @property
+    def quotes(self) -> tuple[str, str]:
+        return ("«\u00a0", "\u00a0»") if self.lang == SOURCE else ("\u201c", "\u201d")
+
+    @property
+    def space(self) -> str:  # before ; and :
+        return "\u00a0" if self.lang == SOURCE else ""
+
+    def date(self, date: PartialDate) -> str:
+        return format_date(date.year, date.month, date.day, self.lang)
+
+    def day(self, day) -> str:
+        return format_day(day, self.lang)
+
+
+FRENCH = Conventions()
+
+
+def formatted_in(source, conventions: Conventions) -> Formatted:
+    """A source (macros/citations/sources.py: Source) formatted with a language's
+    `conventions`: the build formats every source in French once; an edition's page asks
+    for its own on the fly (a few sources a page)."""
+    if conventions.lang == SOURCE:
+        return source.formatted
+    urldate = parse_date(source.fields.get("urldate", ""))
+    return format_reference(source.entry_type, source.fields, list(source.authors),
+                            source.date, urldate, source.archive, source.document, conventions)
+
+
 class _Builder:
     """Collects pieces of a reference, each with an HTML and a text form."""
 
-    def __init__(self) -> None:
+    def __init__(self, conventions: Conventions = FRENCH) -> None:
         self.pieces: list[tuple[str, str]] = []
+        self.quotes = conventions.quotes
 
     def add(self, value: str | None, style: str = "plain") -> None:
         if not value:
@@ -60,7 +100,8 @@ class _Builder:
         if style == "italic":
             self.pieces.append((f"<i>{escaped}</i>", value))
         elif style == "quoted":
-            self.pieces.append((f"«\u00a0{escaped}\u00a0»", f"«\u00a0{value}\u00a0»"))
+            start, end = self.quotes
+            self.pieces.append((f"{start}{escaped}{end}", f"{start}{value}{end}"))
         else:
             self.pieces.append((escaped, value))
 
@@ -87,17 +128,20 @@ def format_reference(
     urldate: PartialDate | None = None,
     record: ArchiveRecord | None = None,
     document: KeptDocument | None = None,
+    conventions: Conventions = FRENCH,
 ) -> Formatted:
-    """French reference: authors "Prénom Nom et Prénom Nom", « article », *livre*.
+    """French reference: authors "Prénom Nom et Prénom Nom", « article », *livre*; in another
+    language with its `conventions` (“article”, "1 July 2024", "accessed").
 
     `fields` holds decoded text; `url` must already be validated. `record`: what
     data/archives.yml holds for the url (its archived copy, the original's state);
     `document`: the campaign's own copy of the document, checked against its hash.
     """
-    b = _Builder()
-    who = join_names(authors)
+    c, _ = conventions, conventions.words
+    b = _Builder(c)
+    who = join_names(authors, c.lang)
     title = fields.get("title", "")
-    when = date.french() if date else "s.\u00a0d."
+    when = c.date(date) if date else _("s.\u00a0d.")
     number = fields.get("number")
 
     if entry_type in ("article", "online"):
@@ -118,7 +162,7 @@ def format_reference(
         b.add(fields.get("type"))
         if fields.get("institution") != who:
             b.add(fields.get("institution"))
-        b.add(f"n°\u00a0{number}" if number else None)
+        b.add(_("n°\u00a0{number}").format(number=number) if number else None)
         b.add(when)
     elif entry_type == "legislation":
         b.add(title)
@@ -147,16 +191,17 @@ def format_reference(
 
     url = fields.get("url")
     if url:
-        web_html, web_text = _web_address(url, urldate, record)
+        web_html, web_text = _web_address(url, urldate, record, c)
         html_parts.append(web_html)
         text_parts.append(web_text)
     if document:
+        kept, print_ = _("Copie conservée par le portail"), _("empreinte SHA-256")
         html_parts.append(
             f'<a class="source-document" href="{SITE_ROOT}{html.escape(document.path, quote=True)}"'
-            f'>Copie conservée par le portail</a> ({html.escape(document.kind, quote=False)}, '
-            f'empreinte SHA-256\u00a0: <code class="source-hash">{document.sha256}</code>).')
-        text_parts.append(f"Copie conservée par le portail\u00a0: {document.path} "
-                          f"({document.kind}, empreinte SHA-256\u00a0: {document.sha256}).")
+            f'>{kept}</a> ({html.escape(document.kind, quote=False)}, '
+            f'{print_}{c.space}: <code class="source-hash">{document.sha256}</code>).')
+        text_parts.append(f"{kept}{c.space}: {document.path} "
+                          f"({document.kind}, {print_}{c.space}: {document.sha256}).")
     return Formatted(" ".join(html_parts), " ".join(text_parts), short)
 
 
@@ -176,19 +221,21 @@ def _robust(url: str, copy: str | None, when: str | None) -> str:
 
 
 def _web_address(url: str, urldate: PartialDate | None,
-                 record: ArchiveRecord | None) -> tuple[str, str]:
+                 record: ArchiveRecord | None, c: Conventions = FRENCH) -> tuple[str, str]:
     """The address, with its recorded archived copy, or only a search for one; an original
     found gone leads with the copy and says so."""
+    _, sp = c.words, c.space
     copy = record.copy if record and record.copy else None
     captured = record.captured if copy else None
     when = captured.isoformat() if captured else (_iso(urldate) if urldate else None)
     robust = _robust(url, copy, when)
     shown = html.escape(url, quote=False)
-    consulted = f"consulté le {urldate.french()}" if urldate else ""
+    consulted = _("consulté le {date}").format(date=c.date(urldate)) if urldate else ""
     state = record.state if record else None
-    since = format_day(record.since) if record and record.since else ""
+    since = c.day(record.since) if record and record.since else ""
+    seen = _("constaté le {date}").format(date=since)
     if copy:
-        copy_label = f"copie archivée le {format_day(captured)}"
+        copy_label = _("copie archivée le {date}").format(date=c.day(captured))
 
         def archive_link(label: str) -> str:
             return (f'<a class="source-archive" href="{html.escape(copy, quote=True)}" '
@@ -197,39 +244,41 @@ def _web_address(url: str, urldate: PartialDate | None,
         search = html.escape(calendar_url(url), quote=True)
         # A search, not evidence: the weekly external check leaves it alone.
         search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer" '
-                       'data-linkcheck="skip">chercher une copie archivée</a>')
+                       f'data-linkcheck="skip">{_("chercher une copie archivée")}</a>')
     if state == "gone":
-        gone = f"la page d’origine a disparu (constaté le {since})"
+        gone = f"{_('la page d’origine a disparu')} ({seen})"
         original = f'<span class="source-url source-gone">{shown}</span>'
         aside = f" ({consulted})" if consulted else ""
+        of = _("de")
         if copy:
             label = copy_label[0].upper() + copy_label[1:]
-            return (f"{archive_link(label)} de {original}{aside}\u00a0; {gone}.",
-                    f"{label}\u00a0: {copy}, de {url}{aside}\u00a0; {gone}.")
-        return (f"{original}{aside}\u00a0: {gone}\u00a0; {search_link}.",
-                f"{url}{aside}\u00a0: {gone}.")
+            return (f"{archive_link(label)} {of} {original}{aside}{sp}; {gone}.",
+                    f"{label}{sp}: {copy}, {of} {url}{aside}{sp}; {gone}.")
+        return (f"{original}{aside}{sp}: {gone}{sp}; {search_link}.",
+                f"{url}{aside}{sp}: {gone}.")
     link = f'<a class="source-url" href="{html.escape(url, quote=True)}" rel="noreferrer"{robust}>'
     if copy:
         inside_html = archive_link(copy_label)
-        inside_text = f"{copy_label}\u00a0: {copy}"
+        inside_text = f"{copy_label}{sp}: {copy}"
     else:
         inside_html, inside_text = search_link, ""
-    joined_html = "\u00a0; ".join(p for p in (consulted, inside_html) if p)
-    joined_text = "\u00a0; ".join(p for p in (consulted, inside_text) if p)
+    joined_html = f"{sp}; ".join(p for p in (consulted, inside_html) if p)
+    joined_text = f"{sp}; ".join(p for p in (consulted, inside_text) if p)
     out_html = f"{link}{shown}</a> ({joined_html})."
     out_text = f"{url} ({joined_text})." if joined_text else f"{url}."
     if state == "moved":
         if record.moved_to:
             target = html.escape(record.moved_to, quote=True)
-            out_html += (f' L’adresse mène désormais à <a class="source-moved" href="{target}" '
+            leads = _("L’adresse mène désormais à")
+            out_html += (f' {leads} <a class="source-moved" href="{target}" '
                          f'rel="noreferrer">{html.escape(record.moved_to, quote=False)}</a> '
-                         f"(constaté le {since}).")
-            out_text += f" L’adresse mène désormais à {record.moved_to} (constaté le {since})."
+                         f"({seen}).")
+            out_text += f" {leads} {record.moved_to} ({seen})."
         else:
-            out_html += f" L’adresse a changé (constaté le {since})."
-            out_text += f" L’adresse a changé (constaté le {since})."
+            out_html += f" {_('L’adresse a changé')} ({seen})."
+            out_text += f" {_('L’adresse a changé')} ({seen})."
     elif state == "changed":
-        more = "\u00a0; la copie archivée montre la version citée" if copy else ""
-        out_html += f" La page a changé depuis (constaté le {since}){more}."
-        out_text += f" La page a changé depuis (constaté le {since}){more}."
+        more = f"{sp}; {_('la copie archivée montre la version citée')}" if copy else ""
+        out_html += f" {_('La page a changé depuis')} ({seen}){more}."
+        out_text += f" {_('La page a changé depuis')} ({seen}){more}."
     return out_html, out_text

@@ -10,11 +10,13 @@ import html
 from collections.abc import Collection, Mapping
 
 from ..floor.errors import Problem, did_you_mean, raise_if_any
+from ..floor.language import N_, SOURCE
 from ..floor.stash import HtmlStash
+from .formatting import Conventions, Formatted, formatted_in
 from .sources import Source
 from .syntax import CitationGroup, find_citations
 
-NOTES_HEADING = "Notes et sources"
+NOTES_HEADING = N_("Notes et sources")
 
 
 def check_citations(groups: list[CitationGroup], sources: Mapping[str, Source], path: str,
@@ -57,18 +59,24 @@ def site_root(page_url: str) -> str:
 
 def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
                  stash: HtmlStash | None = None,
-                 groups: list[CitationGroup] | None = None, root: str = "") -> str:
+                 groups: list[CitationGroup] | None = None, root: str = "",
+                 _=str, lang: str = SOURCE) -> str:
     """Markdown with note calls in place of citations, and the notes appended.
 
     With a `stash`, the calls and the notes list are stashed HTML (tokens in the Markdown),
     except calls in a heading, where the table of contents must see their text. `groups`:
     the citations of `markdown` when the caller has already found them (parsed once); `root`:
-    the path from the page to the site's root, for links to the portal's kept documents."""
+    the path from the page to the site's root, for links to the portal's kept documents;
+    `_`: the words of the page's language `lang` (common/words.py), whose conventions
+    format the references."""
     groups = list(find_citations(markdown)) if groups is None else groups
     if not groups:
         return markdown
     raise_if_any(check_citations(groups, sources, path))
 
+    conventions = Conventions(lang, _)
+    formatted = {key: formatted_in(sources[key], conventions)
+                 for key in dict.fromkeys(c.key for g in groups for c in (g.citations or ()))}
     numbers: dict[str, int] = {}
     calls: dict[str, list[str | None]] = {}
     out, position = [], 0
@@ -79,7 +87,7 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
             number = numbers.setdefault(key, len(numbers) + 1)
             calls.setdefault(key, []).append(citation.locator)
             index = len(calls[key])
-            tooltip = sources[key].formatted.tooltip(citation.locator)
+            tooltip = formatted[key].tooltip(citation.locator)
             links.append(
                 f'<a id="{html.escape(call_id(key, index))}" '
                 f'href="#{html.escape(note_id(key))}" role="doc-noteref" '
@@ -91,8 +99,8 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
         out.append(stash.inline(call) if stash and not in_heading else call)
         position = group.end
     out.append(markdown[position:])
-    notes = _notes_list(numbers, calls, sources, root)
-    out.append(f"\n\n## {NOTES_HEADING} {{ #notes-et-sources }}\n\n"
+    notes = _notes_list(numbers, calls, formatted, root, _)
+    out.append(f"\n\n## {_(NOTES_HEADING)} {{ #notes-et-sources }}\n\n"
                + (stash.block(notes) if stash else notes + "\n"))
     return "".join(out)
 
@@ -106,12 +114,13 @@ def place_label(index: int) -> str:
     return label
 
 
-def _backlinks(number: int, key: str, locators: list[str | None]) -> str:
+def _backlinks(number: int, key: str, locators: list[str | None], _=str) -> str:
     """One back-link per place the source is cited: "↩" alone for a single place, else
     "↩ a, b (p. 53), c" as in an encyclopedia, each letter leading back to its place."""
     def aria(label: str, locator: str | None) -> str:
-        text = f"Retour à l’appel {label} de la note {number}" if label else \
-            f"Retour à l’appel de note {number}"
+        text = (_("Retour à l’appel {label} de la note {number}").format(label=label,
+                                                                         number=number)
+                if label else _("Retour à l’appel de note {number}").format(number=number))
         return html.escape(text + (f" ({locator})" if locator else ""), quote=True)
 
     def href(index: int) -> str:
@@ -132,11 +141,11 @@ def _backlinks(number: int, key: str, locators: list[str | None]) -> str:
 
 
 def _notes_list(numbers: dict[str, int], calls: dict[str, list[str | None]],
-                sources: Mapping[str, Source], root: str = "") -> str:
+                formatted: Mapping[str, Formatted], root: str = "", _=str) -> str:
     items = []
     for key in numbers:  # insertion order = order of first citation
         items.append(
             f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
-            f"{sources[key].formatted.html_at(root)} "
-            f'<span class="note-backs">{_backlinks(numbers[key], key, calls[key])}</span></li>')
+            f"{formatted[key].html_at(root)} "
+            f'<span class="note-backs">{_backlinks(numbers[key], key, calls[key], _)}</span></li>')
     return '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>"

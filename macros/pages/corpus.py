@@ -19,6 +19,7 @@ from ..citations.notes import check_citations
 from ..citations.sources import Source
 from ..citations.syntax import find_citations, unclosed_markup
 from ..floor.errors import Problem, did_you_mean
+from ..floor.language import SOURCE, language_of, source_path
 from ..floor.markdown_spans import code_spans
 from ..floor.memo import Memo
 from ..floor.textfile import decode
@@ -216,15 +217,20 @@ def _read_page(data: bytes, path: str, label: str, dossiers: list[str],
         return None, None, problems
     front, found = split_front_matter(text, label)
     dossier = dossier_of(path, dossiers)
+    # An edition's investigation (docs/en/<dossier>/<slug>.md) has an investigation's front
+    # matter; it is not listed among the dossier's (French) investigations.
+    translated = language_of(path) != SOURCE and dossier_of(source_path(path), dossiers)
     if not found:
-        found = validate(front, label, investigation=dossier is not None, today=today)
+        found = validate(front, label, investigation=dossier is not None or bool(translated),
+                         today=today)
     problems += found
     offset = front.body_line - 1
     problems += [Problem(label, message, line + offset, hint)
                  for line, message, hint in unclosed_markup(front.body)]
     if dossier is not None:
         problems += placeholder_problems(front.body, label, front.body_line)
-    problems += check_typography(text, label)  # French typography (make fix-typography)
+    if language_of(path) == SOURCE:  # French typography (make fix-typography)
+        problems += check_typography(text, label)
     problems += easy_read_problems(text, label)  # the « facile à lire » block's measures
     if front.meta.get("render_macros") is not False:
         problems += template_problems(front.body, label, front.body_line,

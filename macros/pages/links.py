@@ -18,6 +18,7 @@ from markdown.extensions.toc import slugify
 from ..floor.errors import Problem, did_you_mean
 from ..floor.markdown_spans import code_spans
 from .easyread import ANCHOR as EASY_READ_ANCHOR
+from .editions import notice_anchors
 from .templates import has_macros
 
 # Opens with `[` (a literal first character makes the search fast); `!` before it: an image.
@@ -118,6 +119,7 @@ def check_links(pages: Mapping[str, str], docs_label: str, docs_dir: Path | None
             found = anchors(text)
             if _FACILE.match(text):
                 found |= {EASY_READ_ANCHOR}
+            found |= notice_anchors(path, pages)  # « not yet translated » (editions.py)
             if macro_anchors is not None and has_macros(text):
                 for name in set(_MACRO_CALL.findall(text)):
                     found |= macro_anchors.get(name, frozenset())

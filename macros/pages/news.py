@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..citations.syntax import find_citations
 from ..floor.french import format_day
+from ..floor.language import SOURCE, language_of
 from ..floor.markdown_text import inline
 from .corpus import Corpus, PageRecord
 from .listings import relative_link
@@ -46,6 +47,21 @@ def news_items(corpus: Corpus, dossier: str | None = None) -> list[NewsItem]:
         items += [NewsItem(u["date"], "update", page, without_citations(u["text"]))
                   for u in page.updates]
     # Newest first; on the same day an update comes before a publication, then by title.
+    items.sort(key=lambda i: (i.kind != "update", i.page.title.casefold()))
+    items.sort(key=lambda i: i.date, reverse=True)
+    return items
+
+
+def edition_news_items(corpus: Corpus, lang: str) -> list[NewsItem]:
+    """An edition's news (macros/floor/language.py): its investigations, dated pages of its
+    folder (docs/en/<dossier>/…), and their updates, newest first."""
+    items = []
+    for page in corpus.pages.values():
+        if language_of(page.path) != lang or lang == SOURCE or not page.date:
+            continue
+        items.append(NewsItem(page.date, "publication", page, page.summary))
+        items += [NewsItem(u["date"], "update", page, without_citations(u["text"]))
+                  for u in page.updates]
     items.sort(key=lambda i: (i.kind != "update", i.page.title.casefold()))
     items.sort(key=lambda i: i.date, reverse=True)
     return items

@@ -35,7 +35,9 @@ class FeedEntry:
     published: dt.datetime
 
 
-def feed_entries(items: list[NewsItem], urls: dict[str, str], site_url: str) -> list[FeedEntry]:
+def feed_entries(items: list[NewsItem], urls: dict[str, str], site_url: str,
+                 _=str) -> list[FeedEntry]:
+    """`_`: the words of the feed's language (common/words.py)."""
     entries = []
     for item in items:
         url = urljoin(site_url, urls[item.page.path]) + item.anchor
@@ -44,7 +46,8 @@ def feed_entries(items: list[NewsItem], urls: dict[str, str], site_url: str) -> 
             entries.append(FeedEntry(url, url, item.page.title, item.text, published))
         else:
             entries.append(FeedEntry(f"{url}-{item.date.isoformat()}", url,
-                                     f"Mise à jour : {item.page.title}", item.text, published))
+                                     _("Mise à jour : {title}").format(title=item.page.title),
+                                     item.text, published))
     return entries
 
 

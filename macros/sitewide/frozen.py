@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from ..floor.errors import Problem, raise_if_any
-from ..floor.french import format_day
+from ..floor.language import SOURCE, format_day
 
 VERSIONS_DIR = "versions"  # fixed path of frozen versions in the published tree
 LISTING_PAGE = "versions.md"
@@ -79,9 +79,12 @@ def current_page_href(page_url: str) -> str:
     return "../" * (depth + 2) + page_url
 
 
-def frozen_banner_html(name: str, day: dt.date | None, page_url: str) -> str:
-    when = f", arrêtée le {format_day(day)}" if day else ""
-    return (f'<p class="portal-banner__text">Vous lisez la version figée « {html.escape(name)} » '
-            f"du portail{when}. "
+def frozen_banner_html(name: str, day: dt.date | None, page_url: str, _=str,
+                       lang: str = SOURCE) -> str:
+    """`_`: the words of the page's language `lang` (common/words.py)."""
+    when = _(", arrêtée le {date}").format(date=format_day(day, lang)) if day else ""
+    reading = _("Vous lisez la version figée « {name} » du portail{when}.").format(
+        name=html.escape(name), when=when)
+    return (f'<p class="portal-banner__text">{reading} '
             f'<a class="portal-frozen__current" href="{html.escape(current_page_href(page_url))}">'
-            "Voir cette page dans la version actuelle</a></p>")
+            f'{_("Voir cette page dans la version actuelle")}</a></p>')

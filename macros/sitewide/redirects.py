@@ -11,6 +11,7 @@ import posixpath
 from pathlib import Path
 
 from ..floor.errors import Problem, did_you_mean, raise_if_any
+from ..floor.language import language_of
 from ..floor.textfile import read_text
 from ..floor.yamldata import parse_yaml
 
@@ -49,15 +50,17 @@ def page_url(src: str) -> str:
     return src.removesuffix(".md") + ".html"
 
 
-def redirect_html(old: str, target_url: str, canonical: str) -> str:
-    """The stub written at the old address; `target_url` is site-relative."""
+def redirect_html(old: str, target_url: str, canonical: str, _=str) -> str:
+    """The stub written at the old address; `target_url` is site-relative; `_`: the words
+    of the old page's language (common/words.py)."""
     href = html.escape(posixpath.relpath(target_url, posixpath.dirname(page_url(old)) or "."))
     return (
-        '<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Page déplacée</title>\n"
+        f'<!doctype html>\n<html lang="{language_of(old)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_('Page déplacée')}</title>\n"
         f'<meta http-equiv="refresh" content="0; url={href}">\n'
         f'<link rel="canonical" href="{html.escape(canonical)}">\n'
         '<meta name="robots" content="noindex">\n</head>\n<body>\n'
-        f'<p>Cette page a changé d’adresse : <a href="{href}">suivre ce lien</a>.</p>\n'
+        f"<p>{_('Cette page a changé d’adresse :')} <a href=\"{href}\">"
+        f"{_('suivre ce lien')}</a>.</p>\n"
         "</body>\n</html>\n"
     )

@@ -112,14 +112,16 @@ def absolute(site_url: str, path: str) -> str:
 
 def head_tags(*, site_name: str, title: str, description: str, url: str, image: str,
               image_alt: str, kind: str = "website", published: dt.date | None = None,
-              modified: dt.date | None = None, authors: Iterable[str] = ()) -> str:
-    """Open Graph and Twitter-card tags. `url` and `image` are absolute addresses. Twitter
+              modified: dt.date | None = None, authors: Iterable[str] = (),
+              locale: str = "fr_FR") -> str:
+    """Open Graph and Twitter-card tags (`locale`: the page's language, `en_GB`…). `url`
+    and `image` are absolute addresses. Twitter
     reads title, description and image from the Open Graph tags when its own are missing
     (its documented fallback): they are not written twice."""
     tags_out = [
         ("property", "og:type", kind),
         ("property", "og:site_name", site_name),
-        ("property", "og:locale", "fr_FR"),
+        ("property", "og:locale", locale),
         ("property", "og:title", title),
         ("property", "og:description", description),
         ("property", "og:url", url),
@@ -158,16 +160,20 @@ def _cited_work(source: Source) -> dict:
 
 def article_jsonld(*, headline: str, url: str, image: str,
                    published: dt.date | None, modified: dt.date | None, authors: Iterable[str],
-                   publisher: Publisher, cited: Iterable[Source]) -> str:
-    """A schema.org `Article` in a `<script type="application/ld+json">`."""
+                   publisher: Publisher, cited: Iterable[Source], language: str = "fr",
+                   translation_of: str = "") -> str:
+    """A schema.org `Article` in a `<script type="application/ld+json">`; `language`: the
+    page's, `translation_of`: the address of the original it translates (an edition's)."""
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": headline,
         "url": url,
         "image": image,
-        "inLanguage": "fr",
+        "inLanguage": language,
     }
+    if translation_of:
+        data["translationOfWork"] = {"@id": translation_of}
     if published:
         data["datePublished"] = published.isoformat()
         data["dateModified"] = (modified or published).isoformat()

@@ -46,8 +46,13 @@
     return engine;
   }
 
+  // The page's words (overrides/search.html writes them in the page's language).
+  var words = form.dataset;
+  function word(key, fallback) { return words[key] || fallback; }
+
   function plural(count) {
-    return count === 0 ? "Aucun résultat" : count === 1 ? "1 résultat" : count + " résultats";
+    return count === 0 ? word("none", "Aucun résultat") : count === 1 ? word("one", "1 résultat")
+      : word("many", "{n} résultats").replace("{n}", count);
   }
 
   function show(query, results) {
@@ -73,7 +78,7 @@
       status.textContent = "";
       return Promise.resolve();
     }
-    status.textContent = "Recherche en cours…";
+    status.textContent = word("running", "Recherche en cours…");
     return load().then(function (pagefind) {
       return pagefind.search(withoutElisions(query));
     }).then(function (found) {
@@ -81,8 +86,9 @@
         .then(function (results) {
           if (ticket !== latest) return;
           show(query, results);
-          status.textContent = plural(found.results.length) + " pour «\u00a0" + query + "\u00a0»" +
-            (found.results.length > 20 ? " (les 20 premiers sont affichés)" : "") + ".";
+          status.textContent = plural(found.results.length) +
+            word("for", " pour «\u00a0{q}\u00a0»").replace("{q}", query) +
+            (found.results.length > 20 ? word("first", " (les 20 premiers sont affichés)") : "") + ".";
           form.dataset.searched = query;  // lets tests and readers know it finished
         });
     }).catch(unavailable);

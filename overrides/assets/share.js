@@ -9,6 +9,8 @@
   var copy = box.querySelector(".share__copy");
   var status = box.querySelector(".share__status");
   var mastodon = box.querySelector(".share__mastodon");
+  // An English page's words (macros/action/share.py writes them); French otherwise.
+  function word(name, fallback) { return box.getAttribute("data-" + name) || fallback; }
 
   function selectAddress() {
     var range = document.createRange();
@@ -23,12 +25,12 @@
       selectAddress();
       var done = false;
       try { done = document.execCommand("copy"); } catch (e) { done = false; }
-      status.textContent = done ? "Lien copié." :
-        "L’adresse est sélectionnée : copiez-la avec Ctrl+C ou un appui long.";
+      status.textContent = done ? word("copied", "Lien copié.") :
+        word("selected", "L’adresse est sélectionnée : copiez-la avec Ctrl+C ou un appui long.");
     }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(address.textContent).then(function () {
-        status.textContent = "Lien copié.";
+        status.textContent = word("copied", "Lien copié.");
       }, fallback);
     } else {
       fallback();
@@ -43,7 +45,8 @@
     var host = instance.value.trim().replace(/^https?:\/\//i, "").replace(/[\/?#].*$/, "")
       .replace(/^@?[^@]*@/, "");
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i.test(host)) {
-      instance.setCustomValidity("Indiquez le nom de votre instance, par exemple mastodon.social.");
+      instance.setCustomValidity(word("instance",
+        "Indiquez le nom de votre instance, par exemple mastodon.social."));
       instance.reportValidity();
       return;
     }
