@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .icons import shared_icons
 from .theme_markup import valid_theme_markup
 
 _KEPT = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
@@ -33,15 +34,16 @@ def compact_html(html: str) -> str:
 
 def compact_site(site_dir: Path, written_since: float | None = None) -> dict[Path, str]:
     """Every page of a built site compacted, with Material's markup made valid
-    (macros/sitewide/theme_markup.py). Compacting a compacted page changes nothing, so a
-    quick preview gives `written_since` (a time) and only the pages it rewrote are read.
+    (macros/sitewide/theme_markup.py) and each icon it repeats drawn once (icons.py).
+    Compacting a compacted page changes nothing, so a quick preview gives `written_since`
+    (a time) and only the pages it rewrote are read.
     Returns each page read, as now written: the search index reads them from here."""
     pages = {}
     for path in site_dir.rglob("*.html"):
         if written_since is not None and path.stat().st_mtime < written_since:
             continue
         html = path.read_text(encoding="utf-8")
-        compact = compact_html(valid_theme_markup(html))
+        compact = compact_html(shared_icons(valid_theme_markup(html)))
         if compact != html:
             path.write_text(compact, encoding="utf-8")
         pages[path] = compact
