@@ -195,9 +195,10 @@ def _web_address(url: str, urldate: PartialDate | None,
                     f'rel="noreferrer"{robust}>{label}</a>')
     else:
         search = html.escape(calendar_url(url), quote=True)
-        # A search, not evidence: the weekly external check leaves it alone.
-        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer" '
-                       'data-linkcheck="skip">chercher une copie archivée</a>')
+        # A search, not evidence: the weekly external check leaves it alone (by its class,
+        # linkcheck/pages.py).
+        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer">'
+                       "chercher une copie archivée</a>")
     if state == "gone":
         gone = f"la page d’origine a disparu (constaté le {since})"
         original = f'<span class="source-url source-gone">{shown}</span>'

@@ -134,9 +134,11 @@ def _backlinks(number: int, key: str, locators: list[str | None]) -> str:
 def _notes_list(numbers: dict[str, int], calls: dict[str, list[str | None]],
                 sources: Mapping[str, Source], root: str = "") -> str:
     items = []
-    for key in numbers:  # insertion order = order of first citation
+    # Insertion order = order of first citation = the note's number: the list numbers its
+    # items itself (no `value`, 10 B a note).
+    for key in numbers:
         items.append(
-            f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
+            f'<li id="{html.escape(note_id(key))}">'
             f"{sources[key].formatted.html_at(root)} "
             f'<span class="note-backs">{_backlinks(numbers[key], key, calls[key])}</span></li>')
     return '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>"
