@@ -31,7 +31,6 @@ SITE_ROOT = "<site-root/>"
 class Formatted:
     markup: str  # HTML, with SITE_ROOT where a link leads to a file of the site
     text: str
-    short: str  # the reference alone, without final period, note or link: for tooltips
 
     def html_at(self, root: str) -> str:
         """The HTML on a page whose path to the site's root is `root` ("", "../"…)."""
@@ -41,9 +40,6 @@ class Formatted:
     def html(self) -> str:
         """The HTML on a page at the site's root."""
         return self.html_at("")
-
-    def tooltip(self, locator: str | None = None) -> str:
-        return end_sentence(f"{self.short}, {locator}" if locator else self.short)
 
 
 
@@ -64,14 +60,14 @@ class _Builder:
         else:
             self.pieces.append((escaped, value))
 
-    def sentence(self) -> tuple[str, str, str]:
-        """(html, text, short): `short` is the text without its final period."""
+    def sentence(self) -> tuple[str, str]:
+        """(html, text), each ending a sentence."""
         html_text = ", ".join(p[0] for p in self.pieces)
-        plain = short = ", ".join(p[1] for p in self.pieces)
+        plain = ", ".join(p[1] for p in self.pieces)
         if not plain.endswith(SENTENCE_END):
             html_text += "."
             plain += "."
-        return html_text, plain, short
+        return html_text, plain
 
 
 def _title_style(title: str, style: str) -> str:
@@ -135,15 +131,14 @@ def format_reference(
         b.add(when)
 
     html_parts, text_parts = [], []
-    first_html, first_text, short = b.sentence()
+    first_html, first_text = b.sentence()
     html_parts.append(first_html)
     text_parts.append(first_text)
 
     note = fields.get("note")
     if note:
-        ending = "" if note.endswith(SENTENCE_END) else "."
-        html_parts.append(html.escape(note, quote=False) + ending)
-        text_parts.append(note + ending)
+        html_parts.append(html.escape(end_sentence(note), quote=False))
+        text_parts.append(end_sentence(note))
 
     url = fields.get("url")
     if url:
@@ -157,7 +152,7 @@ def format_reference(
             f'empreinte SHA-256\u00a0: <code class="source-hash">{document.sha256}</code>).')
         text_parts.append(f"Copie conservée par le portail\u00a0: {document.path} "
                           f"({document.kind}, empreinte SHA-256\u00a0: {document.sha256}).")
-    return Formatted(" ".join(html_parts), " ".join(text_parts), short)
+    return Formatted(" ".join(html_parts), " ".join(text_parts))
 
 
 def _iso(date: PartialDate) -> str:
