@@ -57,7 +57,9 @@ def share_html(title: str, url: str, links: list[dict]) -> str:
         items.append(f'<li><a href="{html.escape(href)}" rel="noopener noreferrer" '
                      'data-linkcheck="skip">'
                      f"sur {html.escape(link['name'])}</a></li>")
-    return f"""<div class="share" data-share-text="{html.escape(text)}">
+    # No copy of `text` for assets/share.js: it reads the title from og:title, the address
+    # from the page.
+    return f"""<div class="share">
 <p class="share__title">Partager cette page</p>
 <ul class="share__links">
 {chr(10).join(items)}
