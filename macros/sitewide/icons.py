@@ -17,8 +17,10 @@ from collections import Counter
 
 # Material's icons as its templates write them: nothing but the namespace and the viewBox.
 # Charts (vl-convert) carry a class, width and height, and never match.
+# The drawing: runs of text between tags that are not an `<svg>`'s own (consumed a run at a
+# time, not a character at a time).
 _ICON = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"<>]+)">'
-                   r"((?:(?!<svg)[^<]|<(?!/svg>)){1,4000}?)</svg>")
+                   r"([^<]*(?:<(?!/?svg\b)[^<]*)*)</svg>")
 _BODY = re.compile(r"<body\b[^>]*>")
 PREFIX = "portal-icon-"
 # What sharing costs: each `<use href="#portal-icon-N"/>`, each `<symbol …></symbol>` without
