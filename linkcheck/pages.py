@@ -22,8 +22,13 @@ class Link:
     url: str
     line: int
     # False for addresses built for the reader to act on, not evidence (share intents):
-    # the page marks them `data-linkcheck="skip"`.
+    # the page marks them `data-linkcheck="skip"`, or they carry a class of UNCHECKED.
     external_check: bool = True
+
+
+# Classes of links that are searches, not evidence: a note's search for an archived copy
+# (macros/citations/formatting.py), eight per page at times, without an attribute each.
+UNCHECKED = frozenset({"source-archive-search"})
 
 
 @dataclass
@@ -45,8 +50,9 @@ class _PageParser(HTMLParser):
                 self.page.anchors.add(values[name])
         for name, value in attrs:
             if name in LINK_ATTRIBUTES and value is not None and value.strip():
-                self.page.links.append(Link(tag, name, value.strip(), line,
-                                            values.get("data-linkcheck") != "skip"))
+                checked = values.get("data-linkcheck") != "skip" and not (
+                    UNCHECKED & set((values.get("class") or "").split()))
+                self.page.links.append(Link(tag, name, value.strip(), line, checked))
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
             match = _REFRESH_URL.match(values.get("content") or "")
             if match:

@@ -1,5 +1,5 @@
 """Every entry of the real bibliography, formatted every way a reader sees it (note, plain
-text, tooltip with and without a locator): no doubled punctuation, no note to oneself."""
+text): no doubled punctuation, no note to oneself."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from support.sites import ROOT
 # comma, a space before a period or a comma.
 DOUBLED = re.compile(r"\.\s*\.|[,;]\s*[.,;]|\s[.,]")
 WORKING_NOTES = re.compile(r"non relevé|à vérifier|à compléter|TODO|FIXME", re.IGNORECASE)
-LOCATORS = [None, "p. 53", "p. 53 et s.", "chap. 2"]
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +23,8 @@ def sources():
 
 
 def renderings(source) -> dict[str, str]:
-    shown = {"html": re.sub(r"<[^>]+>", "", source.formatted.html), "text": source.formatted.text}
-    for locator in LOCATORS:
-        shown[f"tooltip {locator}"] = source.formatted.tooltip(locator)
-    return shown
+    return {"html": re.sub(r"<[^>]+>", "", source.formatted.html),
+            "text": source.formatted.text}
 
 
 def test_no_doubled_punctuation_in_any_entry(sources):
@@ -37,11 +34,12 @@ def test_no_doubled_punctuation_in_any_entry(sources):
     assert not doubled, doubled
 
 
-def test_undated_entries_end_with_one_period_in_tooltips(sources):
+def test_undated_entries_say_so_with_one_period(sources):
     undated = [s for s in sources.values() if s.date is None and s.entry_type != "legislation"]
     assert undated, "the real bibliography has undated entries: the case must be tested"
     for source in undated:
-        assert source.formatted.tooltip().endswith("s.\u00a0d."), source.key
+        assert "s.\u00a0d." in source.formatted.text, source.key
+        assert "s.\u00a0d.." not in source.formatted.text, source.key
 
 
 def test_no_note_to_oneself_reaches_readers(sources):
@@ -56,13 +54,12 @@ def test_end_sentence_adds_one_period_only():
     assert end_sentence("Vraiment ?") == "Vraiment ?"
 
 
-def test_no_doubled_punctuation_in_the_built_notes_and_tooltips(site):
-    """What readers get: every note, every note call's tooltip, every bibliography entry."""
+def test_no_doubled_punctuation_in_the_built_notes(site):
+    """What readers get: every note, every bibliography entry."""
     seen, doubled = 0, []
     for path in site.pages():
         soup = site.soup(path.relative_to(site.dir).as_posix())
-        texts = [a["title"] for a in soup.select("sup.note-call a[title]")]
-        texts += [" ".join(li.get_text(" ").split()) for li in
+        texts = [" ".join(li.get_text(" ").split()) for li in
                   soup.select("ol.notes-sources > li, ul.bibliography > li")]
         for text in texts:
             text = text.split("↩")[0]  # the back-links: "↩ a, b (p. 53)"

@@ -8,7 +8,7 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
-from macros.sitewide.compact import compact_html, compact_site
+from macros.sitewide.compact import compact_html, compact_site, lean_markup
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 _KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
@@ -64,3 +64,12 @@ def test_a_quick_preview_compacts_only_the_pages_it_rewrote(tmp_path):
     assert new.read_text(encoding="utf-8") != indented
     compact_site(tmp_path)
     assert old.read_text(encoding="utf-8") == compact_html(indented)
+
+
+def test_lean_markup_tightens_table_alignment():
+    page = ('<head>\n<title>t</title></head><table><tr><th style="text-align: right;">Part</th>'
+            '<td style="text-align: center;">3 %</td><td>x</td></tr></table>')
+    assert lean_markup(page) == (
+        '<head>\n<title>t</title></head><table><tr><th style="text-align:right">Part</th>'
+        '<td style="text-align:center">3 %</td><td>x</td></tr></table>')
+    assert lean_markup(lean_markup(page)) == lean_markup(page)

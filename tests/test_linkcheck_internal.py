@@ -10,7 +10,7 @@ import pytest
 
 from common.config import PortalConfig
 from linkcheck.internal import LinkProblem, check_site, feed_problems, page_problems
-from linkcheck.pages import local_target
+from linkcheck.pages import local_target, parse_html
 from support.sites import ROOT, make_site, mkdocs_build, script
 
 FIXTURE_URL = "https://fixture.example.org/"
@@ -163,3 +163,17 @@ def test_local_targets(tmp_path, page, url, expected):
 ])
 def test_local_targets_of_a_site_on_a_sub_path(tmp_path, url, expected):
     assert local_target(tmp_path, "404.html", url, "https://x.org/portail/") == expected
+
+
+def test_searches_and_share_intents_are_left_to_the_reader():
+    """A note's search for an archived copy (by its class) and a share intent (by its
+    attribute) are not evidence: the external check skips them; a cited address is checked."""
+    links = parse_html(
+        '<a class="source-url" href="https://a.example/x">x</a>'
+        '<a class="source-archive-search" href="https://web.archive.org/web/*/https://a.example/x">'
+        "chercher</a>"
+        '<a href="https://share.example/?u=x" data-linkcheck="skip">partager</a>').links
+    assert [(link.url, link.external_check) for link in links] == [
+        ("https://a.example/x", True),
+        ("https://web.archive.org/web/*/https://a.example/x", False),
+        ("https://share.example/?u=x", False)]

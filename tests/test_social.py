@@ -186,6 +186,40 @@ def test_share_images_drawn_ahead_in_another_process_are_the_images_drawn_in_pla
     assert again.drawing == {}
 
 
+def test_a_card_is_drawn_in_the_portals_colours_and_their_shades():
+    """Drawn as palette indices (never quantised): the portal's colours, each text's edges
+    in shades between its colour and the one beneath, and the text where it was written."""
+    import io
+
+    from PIL import Image
+
+    from macros.sitewide.share_image import (
+        DEFAULT_COLOURS,
+        HEIGHT,
+        MARGIN,
+        TEXT,
+        WIDTH,
+        card_palette,
+    )
+
+    BACKGROUND, BAND, ACCENT = (DEFAULT_COLOURS.background, DEFAULT_COLOURS.band,
+                                DEFAULT_COLOURS.accent)
+    PALETTE = card_palette(DEFAULT_COLOURS)
+
+    image = Image.open(io.BytesIO(render_card(Card("Le « score de suspicion »", "Enquête",
+                                                   "Le portail"))))
+    assert (image.mode, image.size) == ("P", (WIDTH, HEIGHT))
+    rgb = image.convert("RGB")
+    colours = {colour for _, colour in rgb.getcolors(64)}
+    assert {BACKGROUND, BAND, ACCENT, TEXT} <= colours
+    assert colours <= {tuple(PALETTE[i:i + 3]) for i in range(0, len(PALETTE), 3)}
+    assert rgb.getpixel((5, 5)) == BACKGROUND and rgb.getpixel((5, HEIGHT - 5)) == BAND
+    assert rgb.getpixel((MARGIN + 45, 74)) == ACCENT  # the bar above the kicker
+    title = {rgb.getpixel((x, y)) for x in range(MARGIN, WIDTH // 2) for y in range(150, 520)}
+    footer = {rgb.getpixel((x, y)) for x in range(MARGIN, 400) for y in range(560, 600)}
+    assert TEXT in title and TEXT in footer and ACCENT not in title
+
+
 def test_long_titles_are_shortened_on_the_image_not_cut_mid_word():
     from macros.sitewide.share_image import TITLE_LINES, layout_title
 

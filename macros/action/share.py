@@ -70,7 +70,9 @@ def share_html(title: str, url: str, links: list[dict], _=str) -> str:
     script_words = "".join(
         f' data-{name}="{html.escape(_(message))}"' for name, message in SCRIPT_WORDS
         if _(message) != message)  # French: the script's own
-    return f"""<div class="share" data-share-text="{html.escape(text)}"{script_words}>
+    # No copy of `text` for assets/share.js: it reads the title from og:title, the address
+    # from the page.
+    return f"""<div class="share"{script_words}>
 <p class="share__title">{_("Partager cette page")}</p>
 <ul class="share__links">
 {chr(10).join(items)}

@@ -57,7 +57,7 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
     if not config.version:  # frozen versions keep Material's whole stylesheet
         # Zensical puts its stylesheets one level down (modern/, classic/).
         prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),
-                        (site_dir / "assets").glob("*.js"))
+                        (site_dir / "assets").glob("*.js"), None if quick else pages.values())
     if not quick:  # a quick preview changed pages only: the exports stand
         write_exports(portal.sources, portal.bib_dir, site_dir / "sources")
         publish_documents(portal.sources, portal.root, site_dir)

@@ -33,7 +33,6 @@ SITE_ROOT = "<site-root/>"
 class Formatted:
     markup: str  # HTML, with SITE_ROOT where a link leads to a file of the site
     text: str
-    short: str  # the reference alone, without final period, note or link: for tooltips
 
     def html_at(self, root: str) -> str:
         """The HTML on a page whose path to the site's root is `root` ("", "../"…)."""
@@ -43,9 +42,6 @@ class Formatted:
     def html(self) -> str:
         """The HTML on a page at the site's root."""
         return self.html_at("")
-
-    def tooltip(self, locator: str | None = None) -> str:
-        return end_sentence(f"{self.short}, {locator}" if locator else self.short)
 
 
 
@@ -105,14 +101,14 @@ class _Builder:
         else:
             self.pieces.append((escaped, value))
 
-    def sentence(self) -> tuple[str, str, str]:
-        """(html, text, short): `short` is the text without its final period."""
+    def sentence(self) -> tuple[str, str]:
+        """(html, text), each ending a sentence."""
         html_text = ", ".join(p[0] for p in self.pieces)
-        plain = short = ", ".join(p[1] for p in self.pieces)
+        plain = ", ".join(p[1] for p in self.pieces)
         if not plain.endswith(SENTENCE_END):
             html_text += "."
             plain += "."
-        return html_text, plain, short
+        return html_text, plain
 
 
 def _title_style(title: str, style: str) -> str:
@@ -179,15 +175,14 @@ def format_reference(
         b.add(when)
 
     html_parts, text_parts = [], []
-    first_html, first_text, short = b.sentence()
+    first_html, first_text = b.sentence()
     html_parts.append(first_html)
     text_parts.append(first_text)
 
     note = fields.get("note")
     if note:
-        ending = "" if note.endswith(SENTENCE_END) else "."
-        html_parts.append(html.escape(note, quote=False) + ending)
-        text_parts.append(note + ending)
+        html_parts.append(html.escape(end_sentence(note), quote=False))
+        text_parts.append(end_sentence(note))
 
     url = fields.get("url")
     if url:
@@ -202,7 +197,7 @@ def format_reference(
             f'{print_}{c.space}: <code class="source-hash">{document.sha256}</code>).')
         text_parts.append(f"{kept}{c.space}: {document.path} "
                           f"({document.kind}, {print_}{c.space}: {document.sha256}).")
-    return Formatted(" ".join(html_parts), " ".join(text_parts), short)
+    return Formatted(" ".join(html_parts), " ".join(text_parts))
 
 
 def _iso(date: PartialDate) -> str:
@@ -242,9 +237,10 @@ def _web_address(url: str, urldate: PartialDate | None,
                     f'rel="noreferrer"{robust}>{label}</a>')
     else:
         search = html.escape(calendar_url(url), quote=True)
-        # A search, not evidence: the weekly external check leaves it alone.
-        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer" '
-                       f'data-linkcheck="skip">{_("chercher une copie archivée")}</a>')
+        # A search, not evidence: the weekly external check leaves it alone (by its class,
+        # linkcheck/pages.py).
+        search_link = (f'<a class="source-archive-search" href="{search}" rel="noreferrer">'
+                       f'{_("chercher une copie archivée")}</a>')
     if state == "gone":
         gone = f"{_('la page d’origine a disparu')} ({seen})"
         original = f'<span class="source-url source-gone">{shown}</span>'

@@ -87,11 +87,11 @@ def render_notes(markdown: str, sources: Mapping[str, Source], path: str,
             number = numbers.setdefault(key, len(numbers) + 1)
             calls.setdefault(key, []).append(citation.locator)
             index = len(calls[key])
-            tooltip = formatted[key].tooltip(citation.locator)
+            # No `title` repeating the note (1.3 KB on a page of ten notes): the call leads
+            # to the note, and assets/reader.js shows the note itself beside the call.
             links.append(
                 f'<a id="{html.escape(call_id(key, index))}" '
-                f'href="#{html.escape(note_id(key))}" role="doc-noteref" '
-                f'title="{html.escape(tooltip, quote=True)}">{number}</a>')
+                f'href="#{html.escape(note_id(key))}" role="doc-noteref">{number}</a>')
         # A note call hugs the word it follows, as in print: "texte¹", not "texte ¹".
         out.append(markdown[position:group.start].rstrip(" \t"))
         call = '<sup class="note-call">' + ",\u202f".join(links) + "</sup>"
@@ -143,9 +143,11 @@ def _backlinks(number: int, key: str, locators: list[str | None], _=str) -> str:
 def _notes_list(numbers: dict[str, int], calls: dict[str, list[str | None]],
                 formatted: Mapping[str, Formatted], root: str = "", _=str) -> str:
     items = []
-    for key in numbers:  # insertion order = order of first citation
+    # Insertion order = order of first citation = the note's number: the list numbers its
+    # items itself (no `value`, 10 B a note).
+    for key in numbers:
         items.append(
-            f'<li id="{html.escape(note_id(key))}" value="{numbers[key]}">'
+            f'<li id="{html.escape(note_id(key))}">'
             f"{formatted[key].html_at(root)} "
             f'<span class="note-backs">{_backlinks(numbers[key], key, calls[key], _)}</span></li>')
     return '<ol class="notes-sources">\n' + "\n".join(items) + "\n</ol>"

@@ -23,7 +23,7 @@ from ..floor.language import SOURCE, language_of, source_path
 from ..floor.markdown_spans import code_spans
 from ..floor.memo import Memo
 from ..floor.textfile import decode
-from .easyread import page_problems as easy_read_problems
+from .easyread import front_problems as easy_read_problems
 from .frontmatter import split_front_matter, validate
 from .templates import template_problems
 from .typography import check as check_typography
@@ -231,7 +231,7 @@ def _read_page(data: bytes, path: str, label: str, dossiers: list[str],
         problems += placeholder_problems(front.body, label, front.body_line)
     if language_of(path) == SOURCE:  # French typography (make fix-typography)
         problems += check_typography(text, label)
-    problems += easy_read_problems(text, label)  # the « facile à lire » block's measures
+    problems += easy_read_problems(front, label)  # the « facile à lire » block's measures
     if front.meta.get("render_macros") is not False:
         problems += template_problems(front.body, label, front.body_line,
                                       known and dict.fromkeys(map(str, front.meta)) | known)

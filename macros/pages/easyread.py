@@ -164,6 +164,11 @@ def page_problems(page_text: str, path: str) -> list[Problem]:
     from .frontmatter import split_front_matter
 
     front, _ = split_front_matter(page_text, path)
+    return front_problems(front, path)
+
+
+def front_problems(front, path: str) -> list[Problem]:
+    """`page_problems` of a page whose front matter is already read (a `FrontMatter`)."""
     text = front.meta.get("facile")
     if not isinstance(text, str) or not text.strip():
         return []

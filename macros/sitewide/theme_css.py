@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-_CLASS_ATTRIBUTE = re.compile(r"""\bclass=(?:"([^"]*)"|'([^']*)')""")
+# `c(?<=\bc)`: `\bc` starting with the letter, so that only the c's of a page are tried.
+_CLASS_ATTRIBUTE = re.compile(r"""c(?<=\bc)lass=(?:"([^"]*)"|'([^']*)')""")
 _SCRIPT_TOKEN = re.compile(r"[A-Za-z_][\w-]*")
 _SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _NEGATION = re.compile(r":not\((?:[^()]|\([^()]*\))*\)")
@@ -23,8 +24,8 @@ _NESTED = ("@media", "@supports", "@container", "@layer")
 
 
 def classes_in_html(html: str) -> set[str]:
-    return {name for match in _CLASS_ATTRIBUTE.finditer(html)
-            for name in (match.group(1) or match.group(2) or "").split()}
+    values = {double or single for double, single in _CLASS_ATTRIBUTE.findall(html)}
+    return {name for value in values for name in value.split()}
 
 
 def tokens_in_script(script: str) -> set[str]:
@@ -113,11 +114,15 @@ def prune_css(css: str, used: set[str]) -> str:
     return "".join(out)
 
 
-def prune_theme_css(site_dir: Path, stylesheets: Iterable[Path], scripts: Iterable[Path]) -> int:
-    """Prune each of `stylesheets` in place for the pages of `site_dir`; bytes saved."""
+def prune_theme_css(site_dir: Path, stylesheets: Iterable[Path], scripts: Iterable[Path],
+                    pages: Iterable[str] | None = None) -> int:
+    """Prune each of `stylesheets` in place for the pages of `site_dir` (`pages`: their
+    HTML, every one, when the caller has read them already); bytes saved."""
     used: set[str] = set()
-    for page in site_dir.rglob("*.html"):
-        used |= classes_in_html(page.read_text(encoding="utf-8"))
+    if pages is None:
+        pages = (page.read_text(encoding="utf-8") for page in site_dir.rglob("*.html"))
+    for html in pages:
+        used |= classes_in_html(html)
     for script in scripts:
         used |= tokens_in_script(script.read_text(encoding="utf-8"))
     saved = 0

@@ -129,8 +129,6 @@
     call.setAttribute("aria-describedby", preview.id);
   }
   all("sup.note-call a").forEach(function (call) {
-    call.dataset.title = call.title;  // the preview replaces the browser's own tooltip
-    call.removeAttribute("title");
     call.addEventListener("mouseenter", function () { show(call); });
     call.addEventListener("focus", function () { show(call); });
     call.addEventListener("mouseleave", hide);

@@ -4,8 +4,11 @@
   "use strict";
   var box = document.querySelector(".share");
   if (!box) return;
-  var text = box.getAttribute("data-share-text");
   var address = box.querySelector(".share__url");
+  // The text shared: the page's title and address, as the share links write it
+  // (macros/action/share.py: share_text).
+  var title = document.querySelector('meta[property="og:title"]');
+  var text = (title ? title.content : document.title) + " " + address.textContent;
   var copy = box.querySelector(".share__copy");
   var status = box.querySelector(".share__status");
   var mastodon = box.querySelector(".share__mastodon");
