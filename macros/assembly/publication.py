@@ -27,6 +27,7 @@ from ..sitewide.placeholders import (
     warning_text,
 )
 from ..sitewide.share_image import Card, ShareImages
+from ..sitewide.skeleton import campaign_texts, find_skeleton_text
 from ..sitewide.social import (
     HOME_PAGE,
     Publisher,
@@ -76,6 +77,8 @@ class Publication:
             petition_endpoint=petition.form_action if announced else None,
             petition_label=action.petition_label, petition_line=petition_line,
             where=lambda *keys: written().where(*keys))
+        # Text left by `make new-campaign` (« À REMPLIR ») is a placeholder too.
+        problems += find_skeleton_text(campaign_texts(portal.root))
         if problems and mode == "publish":
             raise publishing_refused(problems)
         if problems:
