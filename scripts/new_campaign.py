@@ -15,7 +15,8 @@ already went through it (unless confirmed); everything it writes is computed fir
 files it touches are copied aside, and if anything fails (a write, or the content check run
 at the end) they are put back: the repository is never left half converted.
 
-The campaign's content is named in one place, `CONTENT` below.
+The campaign's content is named in one place, `content()` below (its folders as the
+configuration names them), and the skeleton in another, `SKELETON`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from common.config import CONFIG_FILE, PortalConfig
+from common.config import CONFIG_FILE, PARTNERS_DATA, PortalConfig
 from macros.pages.typography import fix as fix_typography
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,22 +57,35 @@ class Content:
     what: str = ""
 
 
-CONTENT: tuple[Content, ...] = (
-    Content("docs", "**/*", keep=(
-        "accessibilite.md", "mentions-legales.md", "rechercher.md", "sources.md",
-        "agir/partenaires.md"), what="les pages"),
-    Content("bibliography", "**/*", what="les sources"),
-    Content("documents", "**/*", keep=("LISEZMOI.md",), what="les documents conservés"),
-    # Chart data and sheets, petition, letters' recipients, redirects, mirrors, partners,
-    # archived copies, letter fields: everything in data/ but the link checker's list.
-    Content("data", "**/*", keep=("linkcheck-ignore.yml",),
-            what="les données (graphiques, pétition, lettres, miroirs, partenaires…)"),
-    # The campaign's chart modules: the content folder charts/, or, in older portals,
-    # macros/charts/<id>.py beside the chart kit (whose files start with `_`).
-    Content("charts", "*.py", keep=("__init__.py",), what="les modules de graphiques"),
-    Content("macros/charts", "[!_]*.py", keep=("__init__.py",),
-            what="les modules de graphiques"),
-)
+def content(folders: dict[str, str]) -> tuple[Content, ...]:
+    """`folders`: where the configuration puts them (`names` below)."""
+    return (
+        Content(folders["docs"], "**/*", keep=(
+            "accessibilite.md", "mentions-legales.md", "rechercher.md", "sources.md",
+            "agir/partenaires.md"), what="les pages"),
+        Content(folders["bib"], "**/*", what="les sources"),
+        Content(folders["documents"], "**/*", keep=("LISEZMOI.md",),
+                what="les documents conservés"),
+        # Chart data and sheets, petition, letters' recipients, redirects, mirrors,
+        # partners, archived copies, letter fields: all of data/ but the link checker's list.
+        Content(folders["data"], "**/*", keep=("linkcheck-ignore.yml",),
+                what="les données (graphiques, pétition, lettres, miroirs, partenaires…)"),
+        # The campaign's chart modules: the content folder charts/, or, in older portals,
+        # macros/charts/<id>.py beside the chart kit (whose files start with `_`).
+        Content("charts", "*.py", keep=("__init__.py",), what="les modules de graphiques"),
+        Content("macros/charts", "[!_]*.py", keep=("__init__.py",),
+                what="les modules de graphiques"),
+    )
+
+
+def names(root: Path, config: PortalConfig, slug: str) -> dict[str, str]:
+    """The folders and files the configuration names, relative to the root."""
+    return {"docs": config.docs_dir.relative_to(root).as_posix(),
+            "bib": config.bibliography_dir, "documents": config.documents_dir,
+            "data": Path(config.petition_data).parent.as_posix(),
+            "petition": config.petition_data, "mirrors": config.mirrors_data,
+            "partners": PARTNERS_DATA, "archives": config.archives_data,
+            "petition_page": config.petition_page, "slug": slug}
 
 # Folder names a dossier cannot take: they are the portal's own pages and assets.
 RESERVED_SLUGS = {"agir", "assets", "donnees", "sources", "versions", "pagefind", "search",
@@ -412,20 +426,20 @@ def archives_data(c: Campaign, current: str) -> str:
 # path -> (what it is, how it is made from the campaign and the file's current text or "")
 Writer = Callable[[Campaign, str], str]
 SKELETON: dict[str, Writer] = {
-    "docs/index.md": lambda c, _: home(c),
-    "docs/{slug}/index.md": lambda c, _: dossier_index(c),
-    "docs/{slug}/premiere-enquete.md": lambda c, _: first_article(c),
-    "docs/agir/index.md": lambda c, _: agir(c),
-    "docs/agir/petition.md": lambda c, _: petition_page(c),
-    "docs/agir/temoignages.md": lambda c, _: testimonies(c),
-    "docs/a-propos.md": lambda c, _: about(c),
-    "docs/versions.md": lambda c, _: versions(c),
-    "docs/miroirs.md": mirrors_page,
-    "bibliography/sources.bib": lambda c, _: bibliography_file(c),
-    "data/petition.yml": petition_data,
-    "data/miroirs.yml": lambda c, _: mirrors_data(c),
-    "data/partenaires.yml": partners_data,
-    "data/archives.yml": archives_data,
+    "{docs}/index.md": lambda c, _: home(c),
+    "{docs}/{slug}/index.md": lambda c, _: dossier_index(c),
+    "{docs}/{slug}/premiere-enquete.md": lambda c, _: first_article(c),
+    "{docs}/agir/index.md": lambda c, _: agir(c),
+    "{docs}/{petition_page}": lambda c, _: petition_page(c),
+    "{docs}/agir/temoignages.md": lambda c, _: testimonies(c),
+    "{docs}/a-propos.md": lambda c, _: about(c),
+    "{docs}/versions.md": lambda c, _: versions(c),
+    "{docs}/miroirs.md": mirrors_page,
+    "{bib}/sources.bib": lambda c, _: bibliography_file(c),
+    "{petition}": petition_data,
+    "{mirrors}": lambda c, _: mirrors_data(c),
+    "{partners}": partners_data,
+    "{archives}": archives_data,
 }
 
 
@@ -492,6 +506,7 @@ def renamed_readme(c: Campaign, text: str) -> str:
 class Plan:
     removed: list[Path]
     written: dict[Path, str]
+    folders: list[str]  # the content's folders, whose emptied subfolders are removed
 
 
 def _matching(root: Path, content: Content) -> list[Path]:
@@ -506,10 +521,11 @@ def _matching(root: Path, content: Content) -> list[Path]:
 def plan(root: Path, c: Campaign) -> Plan:
     config = PortalConfig.read(root / CONFIG_FILE)
     old_dossiers = list(config.dossiers)
-    removed = [p for content in CONTENT for p in _matching(root, content)]
+    folders = names(root, config, c.slug)
+    removed = [p for entry in content(folders) for p in _matching(root, entry)]
     written: dict[Path, str] = {}
     for pattern, writer in SKELETON.items():
-        path = root / pattern.format(slug=c.slug)
+        path = root / pattern.format(**folders)
         current = path.read_text(encoding="utf-8") if path.is_file() else ""
         text = writer(c, current)
         written[path] = fix_typography(text) if path.suffix == ".md" else text
@@ -520,7 +536,8 @@ def plan(root: Path, c: Campaign) -> Plan:
         path = root / name
         if path.is_file():
             written[path] = rename(path.read_text(encoding="utf-8"))
-    return Plan(removed=[p for p in removed if p not in written], written=written)
+    return Plan(removed=[p for p in removed if p not in written], written=written,
+                folders=[entry.folder for entry in content(folders)])
 
 
 def apply(root: Path, todo: Plan, verify: Callable[[Path], list[str]]) -> None:
@@ -540,7 +557,7 @@ def apply(root: Path, todo: Plan, verify: Callable[[Path], list[str]]) -> None:
             for path, text in todo.written.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-            _remove_empty_folders(root)
+            _remove_empty_folders(root, todo.folders)
             problems = verify(root)
             if problems:
                 raise Refused("le portail obtenu ne passerait pas la vérification ; rien n’a "
@@ -552,13 +569,13 @@ def apply(root: Path, todo: Plan, verify: Callable[[Path], list[str]]) -> None:
                     shutil.copy2(saved[path], path)
                 elif path.exists():
                     path.unlink()
-            _remove_empty_folders(root)
+            _remove_empty_folders(root, todo.folders)
             raise
 
 
-def _remove_empty_folders(root: Path) -> None:
-    for content in CONTENT:
-        folder = root / content.folder
+def _remove_empty_folders(root: Path, folders: list[str]) -> None:
+    for name in folders:
+        folder = root / name
         if not folder.is_dir():
             continue
         for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):

@@ -1,0 +1,57 @@
+"""What this portal's content is, read from its configuration and its files, for the tests
+of the content: the dossiers, the investigations, the example addresses, the petition's.
+
+A portal made by `make new-campaign` has other dossiers, pages and addresses: its tests
+read them here, never a France Travail name written in a test.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from common.config import PortalConfig
+from support.sites import ROOT
+
+# The repository's defaults (the tests' builds drop the PORTAL_* variables).
+CONFIG = PortalConfig.read(ROOT / "mkdocs.yml",
+                           {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")})
+DOSSIERS: tuple[str, ...] = CONFIG.dossiers
+DOSSIER = DOSSIERS[0]          # the first dossier: what the home page leads to
+SITE_URL = CONFIG.site_url     # the example address, ends with "/"
+REPO_URL = CONFIG.repo_url
+PETITION_FILE = ROOT / "data" / "petition.yml"
+
+
+def petition() -> dict:
+    return yaml.safe_load(PETITION_FILE.read_text(encoding="utf-8")) or {}
+
+
+SERVICE_URL: str = str((petition().get("service") or {}).get("url") or "")
+
+
+def investigations(dossier: str | None = None) -> list[Path]:
+    """The investigations' sources (docs/<dossier>/*.md but the index), sorted."""
+    return sorted(path for d in ((dossier,) if dossier else DOSSIERS)
+                  for path in (ROOT / "docs" / d).glob("*.md") if path.name != "index.md")
+
+
+def investigation_urls(dossier: str | None = None) -> list[str]:
+    """Their site-relative addresses (`dossier/page.html`)."""
+    return [p.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
+            for p in investigations(dossier)]
+
+
+def chart_ids() -> list[str]:
+    """The charts this portal has (a module and its data)."""
+    from macros.charts._registry import chart_ids as ids
+
+    return [i for i in ids() if (ROOT / "data" / f"{i}.csv").exists()]
+
+
+def filled_in(text: str) -> str:
+    """`text` with the skeleton's « À REMPLIR » written over, as a campaign does before
+    publishing (a portal just made by make new-campaign still has them)."""
+    return text.replace("À REMPLIR\u00a0: ", "Texte, ").replace("À REMPLIR", "Texte")
