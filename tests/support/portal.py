@@ -8,6 +8,7 @@ read them here, never a France Travail name written in a test.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -55,3 +56,23 @@ def filled_in(text: str) -> str:
     """`text` with the skeleton's « À REMPLIR » written over, as a campaign does before
     publishing (a portal just made by make new-campaign still has them)."""
     return text.replace("À REMPLIR\u00a0: ", "Texte, ").replace("À REMPLIR", "Texte")
+
+
+CHART_CALL = re.compile(r"""\{\{\s*chart\(\s*["']([^"']+)["']""")
+
+
+def chart_pages() -> dict[str, list[str]]:
+    """Each page showing charts (site-relative `.html`) -> the charts it shows, in order."""
+    found = {}
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        ids = CHART_CALL.findall(path.read_text(encoding="utf-8"))
+        if ids:
+            found[path.relative_to(ROOT / "docs").with_suffix(".html").as_posix()] = ids
+    return found
+
+
+def first_investigation_word() -> str:
+    """A word the search must find: the longest of the first investigation's title."""
+    title = str(yaml.safe_load(investigations()[0].read_text(encoding="utf-8")
+                               .split("---")[1])["title"])
+    return max(re.findall(r"\w+", title), key=len)
