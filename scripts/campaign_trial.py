@@ -124,13 +124,15 @@ def fill_in(clone: Path) -> list[Path]:
     """What the volunteer writes: each « À REMPLIR » of the pages and data replaced by the
     campaign's words (here, a neutral sentence), typography respected."""
     changed = []
-    for folder in ("docs", "data"):
+    comments = {".yml": "#", ".bib": "%", ".md": None}
+    for folder in ("docs", "bibliography", "data"):
         for path in sorted((clone / folder).rglob("*")):
-            if path.suffix not in (".md", ".yml") or not path.is_file():
+            if path.suffix not in comments or not path.is_file():
                 continue
             text = path.read_text(encoding="utf-8")
             lines = text.splitlines(keepends=True)
-            new = [line if line.lstrip().startswith("#") and path.suffix == ".yml"
+            mark = comments[path.suffix]
+            new = [line if mark and line.lstrip().startswith(mark)
                    else re.sub("À REMPLIR\u00a0: ", "Texte de la campagne, ",
                                line).replace("À REMPLIR", "Texte de la campagne")
                    for line in lines]

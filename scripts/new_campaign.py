@@ -127,8 +127,8 @@ summary: {_q(f"{MARKER} : en une ou deux phrases, ce que documente le portail de
 # {c.title}
 
 {MARKER} : présentez la campagne en quelques lignes. Qui la mène ({c.org}), ce qu’elle
-documente, ce qu’elle demande. Chaque affirmation renverra à une source, citée ainsi :
-`[@cle]`, la clé d’une entrée de `bibliography/`.
+documente, ce qu’elle demande. Chaque affirmation renvoie à une source, citée par la clé
+de son entrée dans `bibliography/` [@source_a_remplacer].
 
 ## L’essentiel
 
@@ -186,11 +186,11 @@ tags:
 
 ## Ce que l’on sait
 
-{MARKER} : les faits, chacun avec sa source.
+{MARKER} : les faits, chacun avec sa source [@source_a_remplacer].
 
 ## Ce que répond l’institution
 
-{MARKER} : sa réponse, citée d’après ses propres documents.
+{MARKER} : sa réponse, citée d’après ses propres documents [@source_a_remplacer].
 
 ## Ce qui reste inconnu
 
@@ -363,7 +363,15 @@ def bibliography_file(c: Campaign) -> str:
     return """% Les sources de la campagne, en BibTeX : un fichier par nature de source
 % (rapports.bib, presse.bib, juridique.bib...), une entrée par source, citée dans les
 % pages avec [cle précédée d'une arobase]. Exemples et champs à remplir : CONTRIBUTING.md,
-% section « Ajouter une source ».
+% section « Ajouter une source ». L'entrée ci-dessous, citée par la première enquête, montre
+% la forme d'une source : remplacez-la par une vraie.
+
+@report{source_a_remplacer,
+  author      = {{À REMPLIR : l’institution ou l’autrice}},
+  title       = {À REMPLIR : le titre du document},
+  institution = {À REMPLIR : qui le publie},
+  date        = {2025},
+}
 """
 
 
@@ -722,8 +730,9 @@ def report(root: Path, c: Campaign, todo: Plan) -> str:
         "Et maintenant :\n"
         "  1. make serve : le portail s’ouvre sur http://127.0.0.1:8000, chaque texte à écrire "
         f"marqué « {MARKER} » ;\n"
-        f"  2. remplacez chaque « {MARKER} » (pages de docs/, data/petition.yml) et les "
-        "réglages « À REMPLIR » de mkdocs.yml (adresses, mentions légales) ;\n"
+        f"  2. remplacez chaque « {MARKER} » (pages de docs/, source d’exemple de "
+        "bibliography/, data/petition.yml) et les réglages « À REMPLIR » de mkdocs.yml "
+        "(adresses, mentions légales) ;\n"
         "  3. ajoutez vos sources dans bibliography/, vos enquêtes avec make new-article "
         'TITLE="…" ;\n'
         "  4. git add -A && git commit -m \"Nouvelle campagne\" ; make publish refuse tant "

@@ -17,10 +17,11 @@ import yaml
 
 from macros.citations.syntax import find_citations
 from macros.pages.frontmatter import split_front_matter
+from support import portal
 from support.sites import FIXTURE_ARTICLE, ROOT, assert_fails_cleanly, make_site, zensical_build
 
 DOCS = ROOT / "docs"
-DOSSIERS = ("france-travail",)
+DOSSIERS = portal.DOSSIERS
 _CHART = re.compile(r"""\{\{\s*chart\(\s*["']([^"']+)["']""")
 
 

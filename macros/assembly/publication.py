@@ -78,7 +78,8 @@ class Publication:
             petition_label=action.petition_label, petition_line=petition_line,
             where=lambda *keys: written().where(*keys))
         # Text left by `make new-campaign` (« À REMPLIR ») is a placeholder too.
-        problems += find_skeleton_text(campaign_texts(portal.root))
+        problems += find_skeleton_text(campaign_texts(
+            portal.root, ("docs", config.bibliography_dir, "data")))
         if problems and mode == "publish":
             raise publishing_refused(problems)
         if problems:

@@ -18,13 +18,14 @@ HINT = "écrivez à sa place le texte de la campagne"
 
 
 def find_skeleton_text(texts: Mapping[str, str]) -> list[Problem]:
-    """One problem per line holding the marker, outside YAML comments (`# …`, whose
-    « À REMPLIR » explains a setting, not text to publish)."""
+    """One problem per line holding the marker, outside YAML and BibTeX comments (`# …`,
+    `% …`, whose « À REMPLIR » explains a setting, not text to publish)."""
     problems = []
     for label, text in texts.items():
-        is_yaml = label.endswith((".yml", ".yaml"))
+        comment = ("#" if label.endswith((".yml", ".yaml")) else
+                   "%" if label.endswith(".bib") else None)
         for number, line in enumerate(text.splitlines(), 1):
-            if MARKER not in line or (is_yaml and line.lstrip().startswith("#")):
+            if MARKER not in line or (comment and line.lstrip().startswith(comment)):
                 continue
             excerpt = line.strip()
             if len(excerpt) > 70:
@@ -34,15 +35,15 @@ def find_skeleton_text(texts: Mapping[str, str]) -> list[Problem]:
     return problems
 
 
-def campaign_texts(root: Path, folders: Iterable[str] = ("docs", "data")) -> dict[str, str]:
-    """The pages and data files of a portal, by their label (`docs/index.md`)."""
+def campaign_texts(root: Path, folders: Iterable[str]) -> dict[str, str]:
+    """The pages, sources and data files of a portal, by their label (`docs/index.md`)."""
     texts = {}
     for folder in folders:
         base = root / folder
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*")):
-            if path.suffix in (".md", ".yml", ".yaml") and path.is_file():
+            if path.suffix in (".md", ".yml", ".yaml", ".bib") and path.is_file():
                 try:
                     texts[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError):

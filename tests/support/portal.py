@@ -58,6 +58,15 @@ def filled_in(text: str) -> str:
     return text.replace("À REMPLIR\u00a0: ", "Texte, ").replace("À REMPLIR", "Texte")
 
 
+def main_investigation() -> str:
+    """The investigation that cites the most (notes, sources): the page tests read."""
+    def citations(path: Path) -> int:
+        return path.read_text(encoding="utf-8").count("[@")
+
+    best = max(investigations(), key=citations)
+    return best.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
+
+
 CHART_CALL = re.compile(r"""\{\{\s*chart\(\s*["']([^"']+)["']""")
 
 
