@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from support import portal
 from support.browser import serve
 
 pytestmark = pytest.mark.browser
@@ -15,7 +16,7 @@ def base_url(site):
         yield url
 
 
-@pytest.mark.parametrize("path", ["", "france-travail/", "france-travail/score-de-suspicion.html",
+@pytest.mark.parametrize("path", ["", f"{portal.DOSSIER}/", portal.main_investigation(),
                                   "sources.html", "a-propos.html"])
 def test_pages_load_without_other_hosts_or_errors(browser, base_url, path):
     page = browser.new_page()
@@ -34,7 +35,7 @@ def test_pages_load_without_other_hosts_or_errors(browser, base_url, path):
 def test_investigation_reads_without_javascript(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(base_url + "france-travail/score-de-suspicion.html")
+    page.goto(base_url + portal.main_investigation())
     assert page.locator("h1").first.is_visible()
     call = page.locator("sup.note-call a").first
     assert call.is_visible()

@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -113,7 +114,8 @@ def unpacked(kit, manifest, tmp_path_factory):
 
 
 def test_kit_contains_archives_checksums_manifest_and_guide(kit, manifest):
-    top = f"portail-france-travail-{manifest['version']}"
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["name"]
+    top = f"{name}-{manifest['version']}"
     assert sorted(p.name for p in kit.iterdir()) == sorted(
         [f"{top}.tar.gz", f"{top}.zip", "SHA256SUMS", "manifest.json", "MIRRORING.md"])
     assert (kit / "MIRRORING.md").read_bytes() == (ROOT / "MIRRORING.md").read_bytes()

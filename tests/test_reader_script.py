@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from support import portal
 from support.browser import serve
 
 pytestmark = pytest.mark.browser
 
-PAGE = "france-travail/score-de-suspicion.html"
+PAGE = portal.main_investigation()
 
 
 @pytest.fixture

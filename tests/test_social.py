@@ -16,14 +16,13 @@ from common.config import PortalConfig
 from macros.pages.frontmatter import split_front_matter
 from macros.sitewide.share_image import Card, ShareImages, render_card
 from macros.sitewide.social import clip, first_paragraph, page_description, plain_text, squeeze
+from support import portal
 from support.sites import ROOT
 
 CONFIG = PortalConfig.read(ROOT / "mkdocs.yml")
 SITE_NAME = CONFIG.site_name
-SITE_URL = "https://portail-france-travail.example.org/"
-INVESTIGATIONS = sorted(p.relative_to(ROOT / "docs").as_posix()
-                        for p in (ROOT / "docs" / "france-travail").glob("*.md")
-                        if p.name != "index.md")
+SITE_URL = portal.SITE_URL
+INVESTIGATIONS = [p.relative_to(ROOT / "docs").as_posix() for p in portal.investigations()]
 OWN_CARDS = {*INVESTIGATIONS, "index.md", "agir/petition.md"}
 
 
@@ -138,9 +137,10 @@ def test_one_share_image_per_investigation_and_for_home_and_petition(site):
 
 def test_share_images_are_deterministic_bytes(site, tmp_path):
     """The image in the site is exactly what the card's texts give, drawn again here."""
-    src = "france-travail/score-de-suspicion.md"
-    card = Card(front_matter(src)["title"], "Enquête · France Travail", SITE_NAME)
-    published = (site.dir / "assets/partage/france-travail/score-de-suspicion.png").read_bytes()
+    src = INVESTIGATIONS[0]
+    dossier = front_matter(f"{src.split('/')[0]}/index.md")["title"]
+    card = Card(front_matter(src)["title"], f"Enquête · {dossier}", SITE_NAME)
+    published = (site.dir / "assets/partage" / src.replace(".md", ".png")).read_bytes()
     assert render_card(card) == published
     images = ShareImages(tmp_path / "cache")
     assert images.png(card) == published and images.drawn == 1
