@@ -59,11 +59,13 @@ def filled_in(text: str) -> str:
 
 
 def main_investigation() -> str:
-    """The investigation that cites the most (notes, sources): the page tests read."""
-    def citations(path: Path) -> int:
-        return path.read_text(encoding="utf-8").count("[@")
+    """The richest investigation, the page tests read: one with a right of reply if any,
+    then the one that cites the most (notes, sources)."""
+    def richness(path: Path) -> tuple[bool, int]:
+        text = path.read_text(encoding="utf-8")
+        return "\nreply:" in text, text.count("[@")
 
-    best = max(investigations(), key=citations)
+    best = max(investigations(), key=richness)
     return best.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
 
 
