@@ -159,6 +159,11 @@ summary: {_q(f"{MARKER} : ce que rassemble le dossier, en une phrase.")}
 
 {MARKER} : présentez le dossier. Que cherche-t-il à montrer, à partir de quels documents ?
 
+## Vue d’ensemble
+
+{MARKER} : ce qu’établit chaque enquête, en quelques lignes, puis le lien vers elle.
+Lire l’enquête : [la première enquête](premiere-enquete.md).
+
 ## Les enquêtes
 
 {{{{ investigations({_q(c.slug)}) }}}}
