@@ -75,6 +75,9 @@ def content(folders: dict[str, str]) -> tuple[Content, ...]:
         Content("charts", "*.py", keep=("__init__.py",), what="les modules de graphiques"),
         Content("macros/charts", "[!_]*.py", keep=("__init__.py",),
                 what="les modules de graphiques"),
+        # The tests of the campaign's own facts and text (tests/content/LISEZMOI.md).
+        Content("tests/content", "**/*", keep=("LISEZMOI.md",),
+                what="les tests du contenu de la campagne"),
     )
 
 

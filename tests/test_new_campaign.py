@@ -62,6 +62,7 @@ def test_skeleton_replaces_the_content_and_checks_clean(clone, capsys):
     modules = [p.name for p in (clone / "macros" / "charts").glob("*.py")]
     assert modules and all(name.startswith("_") for name in modules)
     assert not list((clone / "charts").glob("[!_]*.py"))
+    assert [p.name for p in (clone / "tests" / "content").iterdir()] == ["LISEZMOI.md"]
     config = (clone / "mkdocs.yml").read_text(encoding="utf-8")
     assert f'site_name: "{trial.TITLE}"' in config
     assert f"  dossiers:\n    - {trial.SLUG}\n" in config
