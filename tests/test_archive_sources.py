@@ -25,6 +25,7 @@ import pytest
 from linkcheck.archive_client import Settings, user_agent
 from macros.citations.archives import parse_archives
 from macros.floor.errors import ContentError
+from support import portal
 from support.sites import ROOT, make_site, script
 
 TODAY = "2026-12-07"
@@ -307,7 +308,7 @@ def test_a_run_records_exactly_what_the_archives_said_and_retries_what_it_should
         # an honest User-Agent on every request
         agents = {r.headers["User-Agent"] for r in server.log}
         assert len(agents) == 1 and agents.pop().startswith(
-            "controle-algorithmique-le-dossier-france-travail-archive-sources/1.0 (+")
+            user_agent(portal.CONFIG.site_name, "").split(" ")[0] + " (+")
         # progress, in French, and the summary by source
         out = result.stdout
         assert f"[1/7] {base}/site/a" in out and f"[7/7] {base}/site/moved" in out
