@@ -221,3 +221,21 @@ def test_old_names_are_found_in_compressed_search_fragments(tmp_path):
         gzip.compress("pagefind_dcd{\"content\":\"l’ancien Pôle emploi\"}".encode()))
     (tmp_path / "index.html").write_text("<p>Rien.</p>", encoding="utf-8")
     assert trial.old_names_in(tmp_path) == ["pagefind/f.pf_fragment : « Pôle emploi »"]
+
+
+def test_run_bare_in_a_terminal_it_asks_and_confirms(clone, capsys, monkeypatch):
+    """`make new-campaign` alone: four questions (a default for the short name and the
+    dossier's name), then « oui » to go on; anything else changes nothing."""
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers = iter([trial.TITLE, "", trial.ORG, "", "non"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert new_campaign.main(["--root", str(clone)]) == 1
+    assert "Rien n’a été changé." in capsys.readouterr().out
+    assert git(clone, "status", "--porcelain") == ""
+    answers = iter([trial.TITLE, "", trial.ORG, "Le score de risque", "oui"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert new_campaign.main(["--root", str(clone)]) == 0
+    slug = "le-score-de-risque-de-la-caf"  # the title's, cut at 30 characters
+    assert (clone / "docs" / slug / "index.md").is_file()
+    assert f'  - "Le score de risque": {slug}/index.md\n' in (clone / "mkdocs.yml").read_text(
+        encoding="utf-8")
