@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common.config import PortalConfig
+
 ROOT = Path(__file__).resolve().parents[1]
 
 TITLE = "Le score de risque de la CAF"
@@ -117,7 +119,7 @@ def new_campaign(clone: Path, **extra: str) -> subprocess.CompletedProcess:
 
 def commit(clone: Path, message: str) -> None:
     run(["git", "add", "-A"], cwd=clone)
-    run(["git", "commit", "--quiet", "-m", message], cwd=clone)
+    run(["git", "commit", "--quiet", "--allow-empty", "-m", message], cwd=clone)
 
 
 def fill_in(clone: Path) -> list[Path]:
@@ -125,7 +127,8 @@ def fill_in(clone: Path) -> list[Path]:
     campaign's words (here, a neutral sentence), typography respected."""
     changed = []
     comments = {".yml": "#", ".bib": "%", ".md": None}
-    for folder in ("docs", "bibliography", "data"):
+    config = PortalConfig.read(clone / "mkdocs.yml")
+    for folder in ("docs", config.bibliography_dir, "data"):
         for path in sorted((clone / folder).rglob("*")):
             if path.suffix not in comments or not path.is_file():
                 continue

@@ -156,7 +156,8 @@ def test_real_petition_posts_to_the_action_service(site):
     petition = portal.petition()  # its first goal and the count's date, whatever they are
     goal = petition["goal"][0] if isinstance(petition["goal"], list) else petition["goal"]
     day = petition["count_date"]
-    assert label == (f"0 signature sur un objectif de {goal:,}, au ".replace(",", "\u202f")
+    goal_text = f"{goal:,}".replace(",", "\u202f")
+    assert label == (f"0 signature sur un objectif de {goal_text}, au "
                      + format_date(day.year, day.month, day.day))
     bar = article.select_one("progress")
     assert (bar["value"], bar["max"], bar["aria-labelledby"]) == (

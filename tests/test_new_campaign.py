@@ -18,7 +18,8 @@ from scripts import campaign_trial as trial
 from scripts import new_campaign
 from support.sites import ROOT
 
-ARGS = ["--title", trial.TITLE, "--slug", trial.SLUG, "--org", trial.ORG]
+# --confirm: this checkout may itself be a portal made by make new-campaign.
+ARGS = ["--title", trial.TITLE, "--slug", trial.SLUG, "--org", trial.ORG, "--confirm"]
 
 
 def git(clone, *args) -> str:
@@ -86,15 +87,18 @@ def test_refuses_uncommitted_changes(clone, capsys):
 def test_refuses_a_second_run_unless_confirmed(clone, capsys):
     assert run(clone, capsys=capsys)[0] == 0
     git(clone, "add", "-A")
-    git(clone, "commit", "--quiet", "-m", "squelette")
-    code, out = run(clone, "--slug", "autre", capsys=capsys)
+    git(clone, "commit", "--quiet", "--allow-empty", "-m", "squelette")
+    code = new_campaign.main([a for a in ARGS if a != "--confirm"] +
+                             ["--root", str(clone), "--slug", "autre"])
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
     assert code == 2
     assert ("make new-campaign refusé : ce portail a déjà été créé par make new-campaign "
             "(première ligne de mkdocs.yml : « # Portail créé par make new-campaign "
             f"({trial.SLUG}, ") in out
     assert "make new-campaign CONFIRM=oui" in out
     assert git(clone, "status", "--porcelain") == ""
-    code, out = run(clone, "--slug", "autre", "--confirm", capsys=capsys)
+    code, out = run(clone, "--slug", "autre", capsys=capsys)
     assert code == 0, out
     assert (clone / "docs" / "autre" / "index.md").is_file()
     assert not (clone / "docs" / trial.SLUG).exists()
@@ -116,7 +120,7 @@ def test_refuses_bad_names(clone, capsys, args, message):
 
 def test_without_names_and_no_terminal_says_how(clone, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 (closed by pytest)
-    code = new_campaign.main(["--root", str(clone), "--title", trial.TITLE])
+    code = new_campaign.main(["--root", str(clone), "--title", trial.TITLE, "--confirm"])
     out = capsys.readouterr().err
     assert code == 2
     assert ('make new-campaign refusé : il manque TITLE, SLUG ou ORG : make new-campaign '
@@ -229,12 +233,12 @@ def test_run_bare_in_a_terminal_it_asks_and_confirms(clone, capsys, monkeypatch)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     answers = iter([trial.TITLE, "", trial.ORG, "", "non"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    assert new_campaign.main(["--root", str(clone)]) == 1
+    assert new_campaign.main(["--root", str(clone), "--confirm"]) == 1
     assert "Rien n’a été changé." in capsys.readouterr().out
     assert git(clone, "status", "--porcelain") == ""
     answers = iter([trial.TITLE, "", trial.ORG, "Le score de risque", "oui"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    assert new_campaign.main(["--root", str(clone)]) == 0
+    assert new_campaign.main(["--root", str(clone), "--confirm"]) == 0
     slug = "le-score-de-risque-de-la-caf"  # the title's, cut at 30 characters
     assert (clone / "docs" / slug / "index.md").is_file()
     assert f'  - "Le score de risque": {slug}/index.md\n' in (clone / "mkdocs.yml").read_text(

@@ -47,7 +47,7 @@ def investigation_urls(dossier: str | None = None) -> list[str]:
 
 def chart_ids() -> list[str]:
     """The charts this portal has (a module and its data)."""
-    from macros.charts._registry import chart_ids as ids
+    from macros.charts import chart_ids as ids
 
     return [i for i in ids() if (ROOT / "data" / f"{i}.csv").exists()]
 
