@@ -198,9 +198,9 @@ def main() -> int:
         step("clone et .venv", lambda: clone_with_venv(ROOT, clone))
         step("make new-campaign", lambda: new_campaign(clone))
         if not args.no_test:
-            result = step("make test", lambda: run(["make", "--no-print-directory", "test"],
-                                                   cwd=clone, check=False))
-            print(result.stdout[-3000:])
+            # Its output as it goes (a long run: its progress is worth seeing).
+            result = step("make test", lambda: subprocess.run(
+                ["make", "--no-print-directory", "test"], cwd=clone, check=False))
             status = result.returncode
         step("texte de la campagne", lambda: fill_in(clone))
         step("make publish", lambda: publish(clone, www))
