@@ -42,5 +42,6 @@ def test_investigation_reads_without_javascript(browser, base_url):
     call.click()
     assert page.url.endswith(call.get_attribute("href"))
     assert page.locator("#notes-et-sources").is_visible()
-    assert page.locator(".right-of-reply").is_visible()
+    if page.locator(".right-of-reply").count():  # a right of reply, where there is one
+        assert page.locator(".right-of-reply").is_visible()
     context.close()
