@@ -87,3 +87,18 @@ def first_investigation_word() -> str:
     title = str(yaml.safe_load(investigations()[0].read_text(encoding="utf-8")
                                .split("---")[1])["title"])
     return max(re.findall(r"\w+", title), key=len)
+
+
+def first_goal() -> int:
+    goal = petition()["goal"]
+    return int(goal[0] if isinstance(goal, list) else goal)
+
+
+def progress_label() -> str:
+    """The petition's bar label as built from the repository (count 0, its first goal)."""
+    from macros.floor.french import format_date
+
+    day = petition()["count_date"]
+    goal = f"{first_goal():,}".replace(",", "\u202f")
+    return (f"0 signature sur un objectif de {goal}, au "
+            + format_date(day.year, day.month, day.day))
