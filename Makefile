@@ -17,6 +17,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help serve build test lint check fix-typography new-article new-campaign clean lock chromium release export-versions
+.PHONY: words
 .PHONY: linkcheck linkcheck-external archive-sources
 .PHONY: bench
 .PHONY: new-chart vendor-vega
@@ -54,6 +55,9 @@ test: $(STAMP) chromium vnu rsync postgresql webservers ## Lance tous les tests 
 
 check: $(STAMP) ## Vérifie le contenu en quelques secondes, sans construire : sources, liens, typographie [CLAIMS=1 : résumés face au texte]
 	$(BIN)/python -m scripts.check $(if $(CLAIMS),--claims)
+
+words: $(STAMP) ## Met à jour les catalogues de mots (locales/) à partir du code et des gabarits, puis dit ce qui reste à traduire
+	$(BIN)/python -m scripts.words
 
 fix-typography: $(STAMP) ## Corrige la typographie française là où c’est sans risque, puis revérifie
 	$(BIN)/python -m scripts.check --fix-typography

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,10 @@ REDIRECTS_DATA = "data/redirections.yml"
 ARCHIVES_DATA = "data/archives.yml"   # recorded archived copies (macros/citations/archives.py)
 DOCUMENTS_DIR = "documents"           # documents kept by the campaign (macros/citations/kept.py)
 RECIPIENTS_DATA = "data/destinataires.yml"
+LETTERS_DATA = "data/lettres.yml"     # the letters' fields and labels (macros/action/letters.py)
+CHARTS_DIR = "charts"                 # the campaign's chart modules (macros/charts/_registry.py)
+# `make new-article`'s sections when `extra.campaign.article_sections` is not written.
+ARTICLE_SECTIONS = ("Ce que l’on sait", "Ce qui reste inconnu")
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
 
@@ -282,6 +288,13 @@ def _mapping(value) -> dict:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
+def slugify(text: str) -> str:
+    """A short name made of a-z, 0-9 and hyphens ("Contrôle : l’été" -> "controle-l-ete")."""
+    text = re.sub(r"[’']", "-", text)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].rstrip("-")
+
+
 @dataclass(frozen=True)
 class PortalConfig:
     """Every value the portal reads from mkdocs.yml, with its default. Values a content
@@ -316,6 +329,12 @@ class PortalConfig:
     redirects_data: str = REDIRECTS_DATA
     archives_data: str = ARCHIVES_DATA      # `extra.archives_data`
     documents_dir: str = DOCUMENTS_DIR      # `extra.documents_dir`
+    letters_data: str = LETTERS_DATA        # `extra.action.letters_data`
+    charts_dir: str = CHARTS_DIR            # `extra.charts_dir`
+    # `extra.campaign`: what names and colours this campaign (README, « Une campagne »)
+    slug: Any = None                        # `campaign.slug`: archives, user agents
+    colors: Any = None                      # `campaign.colors`, checked by sitewide/colors.py
+    article_sections: Any = None            # `campaign.article_sections`: make new-article
     # From the environment (`portal_environ`), not from mkdocs.yml:
     service_url: str = ""                   # PORTAL_SERVICE_URL: the local action service
     served_site_dir: str = ""               # PORTAL_SERVED_SITE_DIR: set by the preview
@@ -336,6 +355,15 @@ class PortalConfig:
     def mirrors_file(self) -> Path:
         return self.root / self.mirrors_data
 
+    @property
+    def campaign_slug(self) -> str:
+        """The campaign's short name (archives of the mirror kit, user agents): `campaign.slug`
+        as written if it is a valid one, else made from `site_name`, else "portail"."""
+        written = str(self.slug or "").strip()
+        if written and slugify(written) == written:
+            return written
+        return slugify(self.site_name) or "portail"
+
     @classmethod
     def from_mkdocs(cls, conf: Mapping, environ: Mapping[str, str] | None = None,
                     ) -> PortalConfig:
@@ -345,6 +373,7 @@ class PortalConfig:
         config_file = _resolved(str(conf.get("config_file_path") or CONFIG_FILE))
         extra = _mapping(conf.get("extra"))
         action = _mapping(extra.get("action"))
+        campaign = _mapping(extra.get("campaign"))
         return cls(
             config_file=config_file,
             docs_dir=_resolved(str(config_file.parent / (conf.get("docs_dir") or "docs"))),
@@ -369,6 +398,10 @@ class PortalConfig:
             version=extra.get("version"),
             archives_data=str(extra.get("archives_data") or ARCHIVES_DATA),
             documents_dir=str(extra.get("documents_dir") or DOCUMENTS_DIR),
+            letters_data=str(action.get("letters_data") or LETTERS_DATA),
+            charts_dir=str(extra.get("charts_dir") or CHARTS_DIR),
+            slug=campaign.get("slug"), colors=campaign.get("colors"),
+            article_sections=campaign.get("article_sections"),
             service_url=variables.get(SERVICE_URL_VARIABLE, "").strip(),
             served_site_dir=variables.get(SERVED_SITE_DIR_VARIABLE, "").strip())
 

@@ -92,7 +92,8 @@ class SettingError(ValueError):
 
 
 def user_agent(site_name: str, contact: str, version: str = "1.0") -> str:
-    """An honest User-Agent: the portal's name (ASCII), the tool, and how to reach the team."""
+    """An honest User-Agent: the portal's name (ASCII; scripts/archive_sources.py gives the
+    campaign's short name, `extra.campaign.slug`), the tool, and how to reach the team."""
     ascii_name = unicodedata.normalize("NFKD", site_name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "portail"
     contact = contact.encode("ascii", "ignore").decode().strip()

@@ -12,7 +12,7 @@ from macros.floor.errors import ContentError
 
 from .cache import load_cache, save_cache
 from .collect import site_links, source_links
-from .http import Checker, Result, Settings
+from .http import Checker, Result, Settings, linkcheck_agent
 from .ignore import IgnoreRule, ignored_by, load_ignore
 from .report import build_report, render_markdown
 
@@ -52,8 +52,10 @@ def write_report(report: dict, report_dir: Path) -> tuple[Path, Path]:
 
 
 def run(args) -> int:
+    slug = PortalConfig.read(args.config_file).campaign_slug  # extra.campaign.slug
     settings = Settings(timeout=args.timeout, retries=args.retries,
-                        concurrency=args.concurrency, host_interval=args.host_interval)
+                        concurrency=args.concurrency, host_interval=args.host_interval,
+                        user_agent=linkcheck_agent(slug))
     started = time.monotonic()
     try:
         report = external_report(args.site_dir, args.config_file, Checker(settings),

@@ -52,7 +52,13 @@ class Settings:
     concurrency: int = 8
     host_interval: float = 1.0     # seconds between two requests to one host
     max_time: float = 180.0        # per address, redirects and retries included
-    user_agent: str = "portail-france-travail-linkcheck/1.0 (+verification des sources)"
+    # The campaign's short name first (linkcheck_agent, from extra.campaign.slug).
+    user_agent: str = "portail-linkcheck/1.0 (+verification des sources)"
+
+
+def linkcheck_agent(slug: str, version: str = "1.0") -> str:
+    """The link checker's User-Agent: the campaign's short name, the tool, and why."""
+    return f"{slug or 'portail'}-linkcheck/{version} (+verification des sources)"
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,10 @@ class Checker:
         s = self.settings
         self.limiter.wait(urlsplit(url).netloc.lower())
         # Ask for the beginning only; servers that ignore Range are cut off at max_bytes.
-        headers = {"Range": f"bytes=0-{s.max_bytes - 1}"} if method == "GET" and ranged else {}
+        # Headers given here replace the pool's (urllib3 does not merge them): all of them.
+        headers = {"User-Agent": s.user_agent, "Accept": "*/*"}
+        if method == "GET" and ranged:
+            headers["Range"] = f"bytes=0-{s.max_bytes - 1}"
         response = self.pool.request(
             method, url, headers=headers, redirect=False, retries=False, preload_content=False,
             timeout=urllib3.Timeout(connect=s.timeout, read=s.timeout))

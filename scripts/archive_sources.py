@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_environment(
-            os.environ, user_agent(config.site_name, contact_of(config, os.environ)))
+            os.environ, user_agent(config.campaign_slug, contact_of(config, os.environ)))
     except SettingError as error:
         print(error)
         return 2

@@ -18,15 +18,20 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import yaml
+
 from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
 from macros.assembly.collect import collect
-from macros.assembly.rules import refused
+from macros.assembly.rules import TYPOGRAPHY, refused, rule_of
 from macros.citations.preserved import without_copy
 from macros.engine.page_macros import macro_names
-from macros.floor.errors import Problem
+from macros.floor.errors import ContentError, Problem
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
+from macros.pages.typography import check as typography_problems
 from macros.pages.typography import fix as fix_typography
+from macros.sitewide.placeholders import build_mode
+from scripts.words import missing as missing_words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,12 +69,13 @@ def run(root: Path, fix: bool, today: dt.date | None = None,
     content, problems = collect(
         root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
         today=today or dt.date.today(), known_names=macro_names(extra),
-        charts_dir=root / "macros" / "charts", draft_specs=True)
+        charts_dir=root / config.charts_dir, draft_specs=True)
     if notices is not None:
         notices += unarchived_lines(content, config.archives_data)
     if claims is not None:
         claims.append(claims_report(content.corpus.texts, docs_label))
-    return problems
+    # Issue 29: the strings the code uses that a language's catalogue lacks (make words).
+    return [*problems, *missing_words(root)]
 
 
 def fix_pages(docs_dir: Path, docs_label: str) -> None:
@@ -83,6 +89,39 @@ def fix_pages(docs_dir: Path, docs_label: str) -> None:
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
             print(f"typographie corrigée : {docs_label}/{page.relative_to(docs_dir).as_posix()}")
+
+
+def publishing(root: Path) -> bool:
+    """Whether the check runs as a publishing build would (`PORTAL_BUILD=publish`): what
+    such a build refuses is then refused here too (macros/assembly/rules.py)."""
+    try:
+        return build_mode(PortalConfig.read(root / CONFIG_FILE).build) == "publish"
+    except (OSError, yaml.YAMLError, ContentError):  # unreadable: run() said why
+        return False
+
+
+def mendable(refusals: list[Problem], root: Path) -> int:
+    """How many of the refused problems `make fix-typography` would mend: in each page with
+    a typography problem, those that the safe fixes make disappear."""
+    pages = {p.path for p in refusals if p.path.endswith(".md") and rule_of(p).id in TYPOGRAPHY}
+    count = 0
+    for page in sorted(pages):
+        try:
+            text = (root / page).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        count += len(typography_problems(text, page)) - len(
+            typography_problems(fix_typography(text), page))
+    return count
+
+
+def mend_hint(count: int) -> str:
+    """What `make check` says when `make fix-typography` would mend some of what it lists."""
+    if count == 1:
+        return ("1 de ces problèmes de typographie se corrige tout seul : lancez "
+                "`make fix-typography`, qui le corrige puis revérifie.")
+    return (f"{count} de ces problèmes de typographie se corrigent tout seuls : lancez "
+            "`make fix-typography`, qui les corrige puis revérifie.")
 
 
 def main() -> int:
@@ -106,13 +145,16 @@ def main() -> int:
               "dans l’affirmation) :\n")
         print(claims[0] or "(aucune page à comparer)")
         print()
-    refusals = refused(problems)
+    refusals = refused(problems, publishing(args.root.resolve()))
     # Advice only once nothing is refused (as the build): it may be an effect of a mistake.
     for problem in refusals or problems:
         print(problem)
     if refusals:
         count = len(refusals)
         print(f"\n{count} problème{'s' if count > 1 else ''} à corriger.", file=sys.stderr)
+        mended = mendable(refusals, args.root.resolve())
+        if mended:
+            print(mend_hint(mended), file=sys.stderr)
         return 1
     said = f" ({len(problems)} conseil{'s' if len(problems) > 1 else ''} ci-dessus)" \
         if problems else ""

@@ -8,7 +8,12 @@ dist/
                                   (`cd <name>-<version> && sha256sum -c ../SHA256SUMS`)
   manifest.json                   version, commit, build date (from the commit), file count,
                                   total size, origin URL, checksums of the archives
-  MIRRORING.md                    how to mirror, verify and update (French and English)
+  MIRRORING.md                    how to mirror, verify and update (French and English),
+                                  written from the template MIRRORING.md of the repository
+                                  with the campaign's name and address (mirroring_guide)
+
+<name> is the campaign's short name, `extra.campaign.slug` of mkdocs.yml (else made from
+`site_name`), never the Python project's name.
 
 Reproducible: the build gets SOURCE_DATE_EPOCH from the last commit, and the archives have
 sorted entries, the commit's date as mtime, uid/gid 0, fixed modes, and a gzip header
@@ -38,12 +43,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.config import read_mkdocs_yml
+from common.config import PortalConfig, read_mkdocs_yml
 from scripts.build import atomic_build, replace_dir
 
 MIRRORING = "MIRRORING.md"
@@ -212,9 +216,19 @@ def manifest(name: str, commit: Commit, site: Path, origin: str,
     }
 
 
-def project_name(root: Path) -> str:
-    with (root / "pyproject.toml").open("rb") as handle:
-        return tomllib.load(handle)["project"]["name"]
+def campaign_slug(config: Path) -> str:
+    """The campaign's short name (`extra.campaign.slug`, else made from `site_name`): it
+    names the archives and the folder inside them."""
+    return PortalConfig.read(config).campaign_slug
+
+
+def mirroring_guide(template: str, slug: str, site_url: str) -> str:
+    """MIRRORING.md for the partners: the template with the campaign's short name and its
+    portal's address, its opening comment (for the repository's readers) left out."""
+    if template.startswith("<!--"):
+        template = template[template.index("-->") + 3:].lstrip("\n")
+    site_url = site_url if site_url.endswith("/") else site_url + "/"
+    return template.replace("{slug}", slug).replace("{site_url}", site_url)
 
 
 def origin_url(config: Path) -> str:
@@ -234,7 +248,8 @@ def package(site: Path, dest: Path, name: str, commit: Commit, origin: str,
     (dest / "manifest.json").write_text(
         json.dumps(manifest(name, commit, site, origin, archives), indent=2,
                    ensure_ascii=False) + "\n", encoding="utf-8")
-    shutil.copyfile(mirroring, dest / MIRRORING)
+    (dest / MIRRORING).write_text(
+        mirroring_guide(mirroring.read_text(encoding="utf-8"), name, origin), encoding="utf-8")
 
 
 def make_mirror(root: Path, dist: Path, config: Path, built: Path | None = None) -> int:
@@ -263,7 +278,7 @@ def make_mirror(root: Path, dist: Path, config: Path, built: Path | None = None)
             print(f"Aucun kit écrit : {dist.name}/ n’a pas été modifié.", file=sys.stderr)
             return 1
         try:
-            package(site, staging, project_name(root), commit, origin_url(config),
+            package(site, staging, campaign_slug(config), commit, origin_url(config),
                     root / MIRRORING)
         except (OSError, ValueError) as error:
             print(f"Échec de l’empaquetage ({error}) : {dist.name}/ n’a pas été modifié.",

@@ -1,4 +1,6 @@
-"""Create a new investigation with complete front matter and a skeleton (`make new-article`).
+"""Create a new investigation with complete front matter and a skeleton (`make new-article`):
+one section per heading of `extra.campaign.article_sections` (mkdocs.yml), each holding the
+placeholder the check and the build refuse until it is written.
 
 Refuses to overwrite an existing file.
 """
@@ -8,13 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
-from common.config import CONFIG_FILE, PortalConfig
+from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml, slugify
 from macros.pages.corpus import PLACEHOLDER
+from macros.sitewide.campaign import section_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,25 +33,15 @@ tags: []
      Chaque fait, chiffre, date, nom ou citation renvoie à sa source : [@cle] ou [@cle, p. 53].
      Les sources se déclarent dans bibliography/*.bib. Voir CONTRIBUTING.md. -->
 
-## Ce que l’on sait
-
-{placeholder}
-
-## Ce que dit France Travail
-
-{placeholder}
-
-## Ce qui reste inconnu
-
-{placeholder}
-"""
+{sections}"""
 
 
-def slugify(title: str) -> str:
-    title = re.sub(r"[’']", "-", title)  # l’été -> l-ete
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:80].rstrip("-")
+def skeleton(title: str, date: str, sections: tuple[str, ...]) -> str:
+    """The new investigation: front matter, then each section's heading and placeholder."""
+    # JSON strings are valid YAML double-quoted scalars: the title is safely quoted.
+    body = "".join(f"## {heading}\n\n{PLACEHOLDER}\n\n" for heading in sections)
+    return SKELETON.format(title=json.dumps(title, ensure_ascii=False), date=date,
+                           sections=body.rstrip("\n") + "\n")
 
 
 def main() -> int:
@@ -60,7 +51,13 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args()
     root = args.root.resolve()
-    dossiers = list(PortalConfig.read(root / CONFIG_FILE).dossiers)
+    config = PortalConfig.read(root / CONFIG_FILE)
+    dossiers = list(config.dossiers)
+    sections, problems = section_problems(config.article_sections,
+                                          read_mkdocs_yml(root / CONFIG_FILE).where)
+    if problems:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        return 2
     dossier = args.dossier or (dossiers[0] if dossiers else "")
     if dossier not in dossiers:
         print(f"dossier inconnu : « {dossier} » — dossiers possibles : {', '.join(dossiers)}",
@@ -76,9 +73,7 @@ def main() -> int:
         print(f"{target.relative_to(root)} existe déjà : rien n’a été écrasé. Choisissez un autre "
               "titre ou modifiez ce fichier.", file=sys.stderr)
         return 2
-    # JSON strings are valid YAML double-quoted scalars: the title is safely quoted.
-    text = SKELETON.format(title=json.dumps(title, ensure_ascii=False),
-                           date=dt.date.today().isoformat(), placeholder=PLACEHOLDER)
+    text = skeleton(title, dt.date.today().isoformat(), sections)
     target.write_text(text, encoding="utf-8")
     print(f"Enquête créée : {target.relative_to(root)}\n"
           f"Remplacez chaque « {PLACEHOLDER} », le résumé (`summary`) et les mots-clés "

@@ -70,9 +70,10 @@ def content(folders: dict[str, str]) -> tuple[Content, ...]:
         # partners, archived copies, letter fields: all of data/ but the link checker's list.
         Content(folders["data"], "**/*", keep=("linkcheck-ignore.yml",),
                 what="les données (graphiques, pétition, lettres, miroirs, partenaires…)"),
-        # The campaign's chart modules: the content folder charts/, or, in older portals,
-        # macros/charts/<id>.py beside the chart kit (whose files start with `_`).
-        Content("charts", "*.py", keep=("__init__.py",), what="les modules de graphiques"),
+        # The campaign's chart modules: the content folder charts/ (`extra.charts_dir`), or,
+        # in older portals, macros/charts/<id>.py beside the chart kit (files `_*.py`).
+        Content(folders["charts"], "*.py", keep=("__init__.py",),
+                what="les modules de graphiques"),
         Content("macros/charts", "[!_]*.py", keep=("__init__.py",),
                 what="les modules de graphiques"),
         # The tests of the campaign's own facts and text (tests/content/LISEZMOI.md).
@@ -88,7 +89,11 @@ def names(root: Path, config: PortalConfig, slug: str) -> dict[str, str]:
             "data": Path(config.petition_data).parent.as_posix(),
             "petition": config.petition_data, "mirrors": config.mirrors_data,
             "partners": PARTNERS_DATA, "archives": config.archives_data,
-            "petition_page": config.petition_page, "slug": slug}
+            "petition_page": config.petition_page, "slug": slug,
+            "charts": config.charts_dir}
+
+# The sections of a new investigation (make new-article): the campaign words its own.
+ARTICLE_SECTIONS = ("Ce que l’on sait", "Ce que répond l’institution", "Ce qui reste inconnu")
 
 # Folder names a dossier cannot take: they are the portal's own pages and assets.
 RESERVED_SLUGS = {"agir", "assets", "donnees", "sources", "versions", "pagefind", "search",
@@ -192,15 +197,15 @@ tags:
      [@cle, p. 53]. Les sources se déclarent dans bibliography/*.bib. Une nouvelle
      enquête : make new-article TITLE="Titre". Voir CONTRIBUTING.md. -->
 
-## Ce que l’on sait
+## {ARTICLE_SECTIONS[0]}
 
 {MARKER} : les faits, chacun avec sa source [@source_a_remplacer].
 
-## Ce que répond l’institution
+## {ARTICLE_SECTIONS[1]}
 
 {MARKER} : sa réponse, citée d’après ses propres documents [@source_a_remplacer].
 
-## Ce qui reste inconnu
+## {ARTICLE_SECTIONS[2]}
 
 {MARKER} : les questions ouvertes.
 """
@@ -492,6 +497,11 @@ def renamed_config(c: Campaign, text: str, old_dossiers: list[str]) -> str:
     text = _replace_once(text, rf"^(?:  /(?:{old})/\*\.md\n)+", f"  /{c.slug}/*.md\n", label)
     text = _replace_once(text, rf"^  dossiers:\n(?:    - (?:{old})\n)+",
                          f"  dossiers:\n    - {c.slug}\n", label)
+    # extra.campaign: the short name (archives, user agents) and a new article's sections.
+    text = _replace_once(text, r"^    slug: .*$", f"    slug: {c.slug}", label)
+    text = _replace_once(text, r"^    article_sections:\n(?:      - .*\n)+",
+                         "    article_sections:\n" + "".join(
+                             f"      - {section}\n" for section in ARTICLE_SECTIONS), label)
     if text.startswith(DONE_LINE):
         text = text.split("\n", 1)[1]
     return f"{DONE_LINE} ({c.slug}, {c.today.isoformat()}).\n" + text

@@ -1,6 +1,7 @@
 """Create a chart from a template (`make new-chart ID=… SOURCE=…`).
 
-Writes data/<id>.csv, data/<id>.yml and macros/charts/<id>.py; refuses to overwrite
+Writes data/<id>.csv, data/<id>.yml and charts/<id>.py (the campaign's chart modules,
+`extra.charts_dir`; the chart kit they use stays in macros/charts/); refuses to overwrite
 any of them. What it writes builds as is: replace the example rows by sourced figures.
 """
 
@@ -44,7 +45,7 @@ LABELS gives the column titles of the data table readers see.
 
 import altair as alt
 
-from ._style import CAMPAIGN, INK
+from macros.charts import CAMPAIGN, INK
 
 COLUMNS = {{"categorie": "texte", "valeur": "nombre"}}
 LABELS = {{"categorie": "Catégorie", "valeur": "Valeur"}}
@@ -75,7 +76,8 @@ def main() -> int:
         print(f"identifiant refusé : « {chart_id} » — lettres minuscules sans accents, chiffres "
               "et tirets, par exemple fraude-sociale-fiscale", file=sys.stderr)
         return 2
-    bib_dir = PortalConfig.read(root / CONFIG_FILE).bib_dir
+    config = PortalConfig.read(root / CONFIG_FILE)
+    bib_dir = config.bib_dir
     sources, _ = collect_sources(bib_dir, root)
     if source not in sources:
         hint = did_you_mean(source, sources, "clés connues") if source else \
@@ -86,7 +88,7 @@ def main() -> int:
         root / "data" / f"{chart_id}.csv": CSV,
         root / "data" / f"{chart_id}.yml": METADATA.format(
             chart_id=chart_id, source=source, date=dt.date.today().isoformat()),
-        root / "macros" / "charts" / f"{chart_id}.py": MODULE.format(chart_id=chart_id),
+        root / config.charts_dir / f"{chart_id}.py": MODULE.format(chart_id=chart_id),
     }
     existing = [path.relative_to(root).as_posix() for path in files if path.exists()]
     if existing:

@@ -38,7 +38,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
-from common.config import BIBLIOGRAPHY_DIR, PortalConfig
+from common.config import BIBLIOGRAPHY_DIR, CHARTS_DIR, PortalConfig
 from macros.engine.engines import ENGINES, MKDOCS, ZENSICAL
 from macros.engine.preview import SERVED_SITE_DIR, Preview, error_page, write_error_page
 from macros.floor.errors import STOPPED, ContentError
@@ -51,7 +51,7 @@ from scripts.served_count import follow_local_count
 # Besides docs/ and mkdocs.yml (MkDocs watches them): sources, data, code, templates, kept
 # documents (a changed one stops the build). Not `watch:` in mkdocs.yml, which refuses a
 # folder that does not exist (a portal without data/).
-WATCHED = (BIBLIOGRAPHY_DIR, "data", "macros", "overrides", "documents")
+WATCHED = (BIBLIOGRAPHY_DIR, "data", CHARTS_DIR, "macros", "overrides", "documents")
 # The site's code: reloaded after an edit (mkdocs-macros imports it by name, once).
 PORTAL_PACKAGE = "macros"
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from common.config import PortalConfig
 from common.form_markup import with_count
+from common.words import LANGUAGES, SOURCE_LANGUAGE, translations
 
 INTERVAL = 1.0  # seconds between two questions to the service
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -49,9 +50,18 @@ def read_count(service: str, timeout: float = 2.0) -> tuple[int, int, dt.date] |
     return count, max(goal, 1), day
 
 
-def refresh(site_dir: Path, pages: Iterable[str], count: tuple[int, int, dt.date]) -> list[str]:
-    """Write `count` into each of `pages` (paths under `site_dir`) that shows another one;
-    the pages rewritten. A page being written by a build (incomplete) is left for later."""
+def edition_pages(pages: Iterable[str]) -> list[str]:
+    """`pages` and their counterparts in each other language's edition (`en/…`)."""
+    return [*pages, *(f"{lang}/{page}" for lang in LANGUAGES if lang != SOURCE_LANGUAGE
+                      for page in pages)]
+
+
+def refresh(site_dir: Path, pages: Iterable[str], count: tuple[int, int, dt.date],
+            words: dict | None = None) -> list[str]:
+    """Write `count` into each of `pages` (paths under `site_dir`) that shows another one,
+    in the page's language (its edition's folder; `words`: each language's words); the
+    pages rewritten. A page being written by a build (incomplete) is left for later."""
+    words = words or {}
     changed = []
     for name in pages:
         path = site_dir / name
@@ -61,7 +71,8 @@ def refresh(site_dir: Path, pages: Iterable[str], count: tuple[int, int, dt.date
             continue
         if not text.rstrip().endswith("</html>"):
             continue
-        new = with_count(text, *count)
+        lang = name.split("/", 1)[0] if "/" in name else SOURCE_LANGUAGE
+        new = with_count(text, *count, *([words[lang]] if lang in words else []))
         if new is None or new == text:
             continue
         temporary = path.with_name(f".{path.name}.count")
@@ -75,12 +86,15 @@ def keep_count(site_dir: Path, pages: list[str], service: str,
                interval: float = INTERVAL) -> Callable[[], None]:
     """Start following the service's count in the served pages; returns the stop."""
     stop = threading.Event()
+    root = Path(__file__).resolve().parents[1]
+    words = {lang: translations(root, lang) for lang in LANGUAGES}
+    pages = edition_pages(pages)
 
     def follow() -> None:
         while not stop.is_set():
             count = read_count(service)
             if count is not None:
-                refresh(site_dir, pages, count)
+                refresh(site_dir, pages, count, words)
             stop.wait(interval)
 
     thread = threading.Thread(target=follow, name="served-count", daemon=True)

@@ -26,17 +26,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from common.words import LANGUAGES, N_, SOURCE_LANGUAGE, language, translations
+
 from . import crypto, forms, health, momentum, pages, partners
 from .groupcommit import GroupCommit
 from .mailbox import mailbox_key
 from .mailer import already_signed_mail, confirmation_mail
-from .markup import PETITION_FIELDS, TESTIMONY_FIELDS
+from .markup import LANGUAGE_FIELD, PETITION_FIELDS, TESTIMONY_FIELDS
 from .migrations import migrate
 from .outbox import Outbox, run_worker
 from .private_files import restrict_umask
 from .ratelimit import DatabaseLimit, MemoryLimit, client_group, keyed
 from .ratelimit import client_address as forwarded_client
-from .settings import Settings, SettingsError, load_settings, origin_of
+from .settings import ROOT, Settings, SettingsError, load_settings, origin_of
 from .storage import Database, Letters, MailCap, Submission, utcnow
 
 log = logging.getLogger("service")
@@ -51,7 +53,11 @@ COUNT_TTL = 2.0  # seconds a count is reused: a burst of readers costs one query
 
 
 class TooBig(Exception):
-    pass
+    """A post over the size limit; `head`: its first bytes (where the form's `lang` is)."""
+
+    def __init__(self, head: bytes = b""):
+        super().__init__()
+        self.head = head
 
 
 class Service:
@@ -75,6 +81,8 @@ class Service:
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
         self.count_cache: tuple[float, int] = (0.0, 0)
+        # The words of each language, read once from the code's catalogues (locales/).
+        self.words = {lang: translations(ROOT, lang) for lang in LANGUAGES}
 
     async def call(self, function, *args):
         loop = asyncio.get_running_loop()
@@ -93,14 +101,15 @@ def html_page(text: str, status: int = 200) -> HTMLResponse:
 
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooBig
+    too_big = declared.isdigit() and int(declared) > limit
     chunks, size = [], 0
-    async for chunk in request.stream():
+    async for chunk in request.stream():  # a declared oversize: its first chunk only
         size += len(chunk)
-        if size > limit:
-            raise TooBig
+        if too_big or size > limit:
+            raise TooBig((b"".join(chunks) + chunk)[:1024])
         chunks.append(chunk)
+    if too_big:
+        raise TooBig
     return b"".join(chunks)
 
 
@@ -131,6 +140,16 @@ def post_origin(request: Request, settings: Settings) -> tuple[str, bool]:
     return origin, origin in settings.allowed_origins
 
 
+def asked_language(request: Request, form: dict[str, str] | None = None) -> str:
+    """The language to answer in: the form's `lang` field for a post; for a GET, the `lang`
+    of the address (the link in a mail carries it); French otherwise. Never the browser's
+    Accept-Language: a French form, or its link, is answered in French whatever the
+    browser's own language."""
+    if form is not None:
+        return language(form.get(LANGUAGE_FIELD))
+    return language(request.query_params.get(LANGUAGE_FIELD))
+
+
 async def sign(request: Request) -> Response:
     """Every accepted signature gets the same page, whether its address is new, pending or
     already confirmed: the page never tells who has signed. The mailbox's owner learns it
@@ -139,33 +158,41 @@ async def sign(request: Request) -> Response:
     s = service.settings
     try:
         body = await read_body(request, s.max_body)
-    except TooBig:
-        return html_page(pages.too_big(s.portal_url, forms.REFUSALS["too_big"].format(
-            size=s.max_body // 1024)), 413)
+    except TooBig as big:
+        lang = forms.language_of_form(big.head)
+        words = service.words[lang]
+        return html_page(pages.too_big(s.petition_url(lang), forms.refusal(
+            "too_big", words, size=s.max_body // 1024), words=words), 413)
     form, _bad_encoding = forms.read_form(body)
-    checked = forms.check_signature(form)
+    lang = asked_language(request, form)
+    words, portal = service.words[lang], s.petition_url(lang)
+    checked = forms.check_signature(form, words)
     origin, allowed = post_origin(request, s)
     brought = partners.attribute(form, origin, s.campaign.partners)  # coalitions
     partner = s.campaign.partners.get(brought.partner)
-    # The form shown again keeps the partner's code and the signer's other choices.
-    form_page = partial(pages.signature_form_page, partner=partners.form_partner(partner))
+    # The form shown again keeps the partner's code, the signer's other choices, the language.
+    form_page = partial(pages.signature_form_page, partner=partners.form_partner(partner),
+                        words=words)
     partners.keep_choices(checked.values, brought)
     if not allowed:
-        return html_page(form_page(s.portal_url, checked.values, {},
-                                   forms.REFUSALS["origin"]), 403)
+        return html_page(form_page(portal, checked.values, {},
+                                   forms.refusal("origin", words)), 403)
     if forms.is_bot(form, PETITION_FIELDS):
-        return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
+        return html_page(pages.check_your_mail(portal, s.campaign.retention.link_days, words))
     if not await service.limiter.allow(client_address(request, s)):
-        return html_page(form_page(s.portal_url, checked.values, {},
-                                   forms.REFUSALS["rate"]), 429)
+        return html_page(form_page(portal, checked.values, {},
+                                   forms.refusal("rate", words)), 429)
     if not checked.ok:
-        return html_page(form_page(s.portal_url, checked.values, checked.errors), 422)
+        return html_page(form_page(portal, checked.values, checked.errors), 422)
     email = checked.clean["email"]  # mail goes to the address as typed
     token = secrets.token_urlsafe(32)
     now = utcnow()
     email_key = keyed(s.secret, "email", mailbox_key(email))  # one mailbox, one signature
-    subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}")
-    text += partners.mail_notice(partner, brought.partner_news)
+    # The link carries the language (nothing stored): its page and the next speak it too.
+    carried = "" if lang == SOURCE_LANGUAGE else f"&{LANGUAGE_FIELD}={lang}"
+    subject, text = confirmation_mail(s, f"{s.public_url}confirmer?jeton={token}{carried}",
+                                      words, portal)
+    text += partners.mail_notice(partner, brought.partner_news, words)
     submission = Submission(
         email_key=email_key, email_sealed=crypto.seal(s.public_key, email),
         name=checked.clean["name"], postcode=checked.clean["postcode"],
@@ -176,15 +203,16 @@ async def sign(request: Request) -> Response:
         partner_sealed=partners.seal_for_partner(partner, checked.clean["name"], email,
                                                  checked.clean["postcode"])
         if brought.partner_news else None)
-    letters = Letters(email_key, email, (subject, text), already_signed_mail(s))
+    letters = Letters(email_key, email, (subject, text),
+                      already_signed_mail(s, words, portal))
     try:
         await service.signatures.sign(submission, letters, now)
     except SQLAlchemyError as error:  # its message may quote what the reader typed
         log.error("signature: database error (%s)", type(error).__name__)
-        return html_page(form_page(s.portal_url, checked.values, {},
-                                   forms.REFUSALS["unavailable"]), 503)
+        return html_page(form_page(portal, checked.values, {},
+                                   forms.refusal("unavailable", words)), 503)
     service.wake.set()
-    return html_page(pages.check_your_mail(s.portal_url, s.campaign.retention.link_days))
+    return html_page(pages.check_your_mail(portal, s.campaign.retention.link_days, words))
 
 
 def _token(value: str) -> str | None:
@@ -195,13 +223,14 @@ def _token(value: str) -> str | None:
     return None
 
 
-async def _token_answer(service: Service, outcome: str) -> Response:
+async def _token_answer(service: Service, outcome: str, lang: str) -> Response:
     s = service.settings
     status = {"already": 200, "expired": 410}.get(outcome, 404)
     count = await service.count()
-    return html_page(pages.token_answer(s.portal_url, outcome, count,
+    return html_page(pages.token_answer(s.petition_url(lang), outcome, count,
                                         s.campaign.goal_at(count),
-                                        s.campaign.retention.link_days), status)
+                                        s.campaign.retention.link_days,
+                                        service.words[lang]), status)
 
 
 async def confirm_page(request: Request) -> Response:
@@ -209,6 +238,8 @@ async def confirm_page(request: Request) -> Response:
     writes: mail scanners and previews that open links confirm nothing."""
     service: Service = request.app.state.service
     s = service.settings
+    lang = asked_language(request)
+    words, portal = service.words[lang], s.petition_url(lang)
     token = _token(request.query_params.get("jeton", ""))
     state = "unknown"
     if token:
@@ -217,10 +248,10 @@ async def confirm_page(request: Request) -> Response:
                                        keyed(s.secret, "token", token), utcnow())
         except SQLAlchemyError as error:
             log.error("confirmation: database error (%s)", type(error).__name__)
-            return html_page(pages.unavailable(s.portal_url), 503)
+            return html_page(pages.unavailable(portal, words), 503)
     if state == "pending":
-        return html_page(pages.confirm_button(s.portal_url, token))
-    return await _token_answer(service, state)
+        return html_page(pages.confirm_button(portal, token, words))
+    return await _token_answer(service, state, lang)
 
 
 async def confirm(request: Request) -> Response:
@@ -232,6 +263,8 @@ async def confirm(request: Request) -> Response:
     except TooBig:
         body = b""
     form, _bad_encoding = forms.read_form(body)
+    lang = asked_language(request, form)
+    words, portal = service.words[lang], s.petition_url(lang)
     token = _token(form.get("jeton", ""))
     outcome = "unknown"
     if token:
@@ -240,13 +273,13 @@ async def confirm(request: Request) -> Response:
                                          keyed(s.secret, "token", token), utcnow())
         except SQLAlchemyError as error:
             log.error("confirmation: database error (%s)", type(error).__name__)
-            return html_page(pages.unavailable(s.portal_url), 503)
+            return html_page(pages.unavailable(portal, words), 503)
     if outcome == "confirmed":
         service.count_cache = (0.0, 0)
         choice = await service.call(partners.choice_of_token, service.db,
                                     keyed(s.secret, "token", token))
-        return html_page(momentum.confirmed(s, await service.count(), choice))
-    return await _token_answer(service, outcome)
+        return html_page(momentum.confirmed(s, await service.count(), choice, words, portal))
+    return await _token_answer(service, outcome, lang)
 
 
 async def count_json(request: Request) -> Response:
@@ -259,6 +292,8 @@ async def count_json(request: Request) -> Response:
 
 
 def testimony_page_url(settings: Settings) -> str:
+    """The call for testimonies: the French page in every language (no edition has its
+    own yet; the answers themselves speak the form's language)."""
     return settings.portal_url.rsplit("/", 1)[0] + "/temoignages.html"
 
 
@@ -268,28 +303,29 @@ async def testify(request: Request) -> Response:
     back = testimony_page_url(s)
     try:
         body = await read_body(request, s.max_body)
-    except TooBig:
-        return html_page(pages.too_big(back, forms.REFUSALS["too_big"].format(
-            size=s.max_body // 1024), pages.TESTIMONY_BACK), 413)
+    except TooBig as big:
+        words = service.words[forms.language_of_form(big.head)]
+        return html_page(pages.too_big(back, forms.refusal(
+            "too_big", words, size=s.max_body // 1024), pages.TESTIMONY_BACK, words), 413)
     form, _bad_encoding = forms.read_form(body)
-    checked = forms.check_testimony(form)
+    lang = asked_language(request, form)
+    words, portal = service.words[lang], s.petition_url(lang)
+    checked = forms.check_testimony(form, words)
     origin, allowed = post_origin(request, s)
     days = s.campaign.retention.testimony_days
+    form_page = partial(pages.testimony_form_page, portal, back, words=words)
     if not allowed:
-        return html_page(pages.testimony_form_page(s.portal_url, back, checked.values, {},
-                                                   forms.REFUSALS["origin"]), 403)
+        return html_page(form_page(checked.values, {}, forms.refusal("origin", words)), 403)
     if forms.is_bot(form, TESTIMONY_FIELDS):
-        return html_page(pages.testimony_received(back, _reference(), days))
+        return html_page(pages.testimony_received(back, _reference(), days, words))
     if not await service.limiter.allow(client_address(request, s)):
-        return html_page(pages.testimony_form_page(s.portal_url, back, checked.values, {},
-                                                   forms.REFUSALS["rate"]), 429)
+        return html_page(form_page(checked.values, {}, forms.refusal("rate", words)), 429)
     if not checked.ok:
-        return html_page(pages.testimony_form_page(s.portal_url, back, checked.values,
-                                                   checked.errors), 422)
+        return html_page(form_page(checked.values, checked.errors), 422)
     reference = _reference()
     sealed = crypto.seal(s.public_key, _testimony_text(checked.clean))
     await service.call(service.db.add_testimony, reference, sealed, origin, utcnow())
-    return html_page(pages.testimony_received(back, reference, days))
+    return html_page(pages.testimony_received(back, reference, days, words))
 
 
 def _reference() -> str:
@@ -305,14 +341,19 @@ def _testimony_text(clean: dict) -> str:
 
 async def form_again(request: Request) -> Response:
     """GET on a form address (a bookmarked answer page): the empty form."""
-    s = request.app.state.service.settings
+    service: Service = request.app.state.service
+    s, lang = service.settings, asked_language(request)
+    words, portal = service.words[lang], s.petition_url(lang)
     if request.url.path.endswith("temoigner"):
-        return html_page(pages.testimony_form_page(s.portal_url, testimony_page_url(s), {}, {}))
-    return html_page(pages.signature_form_page(s.portal_url, {}, {}))
+        return html_page(pages.testimony_form_page(portal, testimony_page_url(s), {}, {},
+                                                   words=words))
+    return html_page(pages.signature_form_page(portal, {}, {}, words=words))
 
 
 async def home(request: Request) -> Response:
-    return html_page(pages.home(request.app.state.service.settings.portal_url))
+    service: Service = request.app.state.service
+    lang = asked_language(request)
+    return html_page(pages.home(service.settings.petition_url(lang), service.words[lang]))
 
 
 async def style(request: Request) -> Response:
@@ -334,13 +375,16 @@ async def health_check(request: Request) -> Response:
     return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
 
 
-ERRORS = {404: "Cette adresse n’existe pas sur le service de signature.",
-          405: "Cette adresse n’accepte pas cette méthode."}
+ERRORS = {404: N_("Cette adresse n’existe pas sur le service de signature."),
+          405: N_("Cette adresse n’accepte pas cette méthode.")}
 
 
 async def http_error(request: Request, error: HTTPException) -> Response:
-    """Starlette's errors (unknown address, wrong method) in French."""
-    text = ERRORS.get(error.status_code, "La demande n’a pas pu être traitée.")
+    """Starlette's errors (unknown address, wrong method) in the language asked for (the
+    address's `lang`), French by default."""
+    words = request.app.state.service.words[asked_language(request)]
+    text = words.gettext(ERRORS.get(error.status_code, N_("La demande n’a pas pu être "
+                                                          "traitée.")))
     return PlainTextResponse(text + "\n", status_code=error.status_code,
                              headers=dict(error.headers or {}))
 

@@ -1,56 +1,93 @@
-"""Reading and checking a form post. Every refusal is a French sentence that says what to fix;
+"""Reading and checking a form post. Every refusal is a sentence that says what to fix, in the
+form's language (French, the source, unless the form says otherwise: `language_of_form`);
 the values come back as typed so the form can be shown again with them."""
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from .markup import LIMITS, PETITION_FIELDS, TESTIMONY_FIELDS
+from common.words import N_, language
 
-MESSAGES = {
-    "name_missing": "Indiquez votre nom et votre prénom.",
-    "name_long": f"Votre nom compte plus de {LIMITS['name']} caractères : raccourcissez-le.",
-    "name_control": "Écrivez votre nom sur une seule ligne, sans retour à la ligne ni "
-                    "caractère invisible.",
-    "email_missing": "Indiquez votre adresse électronique : elle sert à confirmer votre "
-                     "signature.",
-    "email_long": f"Votre adresse électronique compte plus de {LIMITS['email']} caractères : "
-                  "vérifiez-la.",
-    "email_invalid": "Cette adresse électronique n’est pas valide : vérifiez-la (elle "
-                     "s’écrit comme prenom@exemple.fr).",
-    "postcode": "Le code postal s’écrit avec 5 chiffres, par exemple 69003.",
-    "consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas enregistrer votre "
-               "signature.",
-    "encoding": "Ce champ contenait des caractères illisibles (le texte reçu n’était pas en "
-                "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
-                "formulaire.",
-    "testimony_missing": "Écrivez votre témoignage avant de l’envoyer.",
-    "testimony_long": f"Votre témoignage compte plus de {LIMITS['testimony']:,} caractères : "
-                      "raccourcissez-le, ou envoyez-le en deux fois.".replace(",", "\u202f"),
-    "contact_long": f"Le moyen de vous joindre compte plus de {LIMITS['contact']} "
-                    "caractères : raccourcissez-le.",
-    "contact_control": "Écrivez le moyen de vous joindre sur une seule ligne.",
-    "testimony_consent": "Cochez la case d’accord : sans elle, nous ne pouvons pas recevoir "
-                         "votre témoignage.",
+from .markup import FRENCH, LANGUAGE_FIELD, LIMITS, PETITION_FIELDS, TESTIMONY_FIELDS, format_number
+
+# The French texts are the catalogue's ids; `{limit}` is the field's longest length.
+_MESSAGES = {
+    "name_missing": N_("Indiquez votre nom et votre prénom."),
+    "name_long": N_("Votre nom compte plus de {limit} caractères : raccourcissez-le."),
+    "name_control": N_("Écrivez votre nom sur une seule ligne, sans retour à la ligne ni "
+                      "caractère invisible."),
+    "email_missing": N_("Indiquez votre adresse électronique : elle sert à confirmer votre "
+                       "signature."),
+    "email_long": N_("Votre adresse électronique compte plus de {limit} caractères : "
+                    "vérifiez-la."),
+    "email_invalid": N_("Cette adresse électronique n’est pas valide : vérifiez-la (elle "
+                       "s’écrit comme prenom@exemple.fr)."),
+    "postcode": N_("Le code postal s’écrit avec 5 chiffres, par exemple 69003."),
+    "consent": N_("Cochez la case d’accord : sans elle, nous ne pouvons pas enregistrer votre "
+                 "signature."),
+    "encoding": N_("Ce champ contenait des caractères illisibles (le texte reçu n’était pas en "
+                  "UTF-8), remplacés ici par « \ufffd » : corrigez-le puis renvoyez le "
+                  "formulaire."),
+    "testimony_missing": N_("Écrivez votre témoignage avant de l’envoyer."),
+    "testimony_long": N_("Votre témoignage compte plus de {limit} caractères : "
+                        "raccourcissez-le, ou envoyez-le en deux fois."),
+    "contact_long": N_("Le moyen de vous joindre compte plus de {limit} "
+                      "caractères : raccourcissez-le."),
+    "contact_control": N_("Écrivez le moyen de vous joindre sur une seule ligne."),
+    "testimony_consent": N_("Cochez la case d’accord : sans elle, nous ne pouvons pas recevoir "
+                           "votre témoignage."),
 }
 # Whole-form refusals (shown above the form, which keeps what was typed).
-REFUSALS = {
-    "origin": "Ce formulaire nous arrive d’un site que nous ne connaissons pas. Vérifiez "
-              "l’adresse de la page où vous l’avez rempli : seuls le portail, ses miroirs et ses "
-              "partenaires déclarés peuvent l’envoyer. Vous pouvez aussi le renvoyer "
-              "d’ici.",
-    "rate": "Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
-            "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
-            "conservé ci-dessous.",
-    "unavailable": "Votre envoi n’a pas pu être enregistré : le service a un problème "
-                   "passager de son côté. Réessayez dans quelques minutes ; ce que vous avez "
-                   "tapé est conservé ci-dessous.",
-    "too_big": "Votre envoi est trop volumineux pour être reçu (plus de {size} Ko). "
-               "Raccourcissez le texte, puis renvoyez le formulaire.",
+_REFUSALS = {
+    "origin": N_("Ce formulaire nous arrive d’un site que nous ne connaissons pas. Vérifiez "
+                "l’adresse de la page où vous l’avez rempli : seuls le portail, ses miroirs et ses "
+                "partenaires déclarés peuvent l’envoyer. Vous pouvez aussi le renvoyer "
+                "d’ici."),
+    "rate": N_("Trop d’envois sont partis de votre connexion en peu de temps. Patientez "
+              "quelques minutes, puis renvoyez le formulaire : ce que vous avez tapé est "
+              "conservé ci-dessous."),
+    "unavailable": N_("Votre envoi n’a pas pu être enregistré : le service a un problème "
+                     "passager de son côté. Réessayez dans quelques minutes ; ce que vous avez "
+                     "tapé est conservé ci-dessous."),
+    "too_big": N_("Votre envoi est trop volumineux pour être reçu (plus de {size} Ko). "
+                 "Raccourcissez le texte, puis renvoyez le formulaire."),
 }
+
+_LIMITED = {"name_long": "name", "email_long": "email", "testimony_long": "testimony",
+            "contact_long": "contact"}
+
+
+def message(key: str, words: gettext.NullTranslations = FRENCH) -> str:
+    """What to fix in a field, in the language of `words`."""
+    limit = _LIMITED.get(key)
+    text = words.gettext(_MESSAGES[key])
+    return text.format(limit=format_number(LIMITS[limit], words)) if limit else text
+
+
+def refusal(key: str, words: gettext.NullTranslations = FRENCH, **values) -> str:
+    """A whole-form refusal (shown above the form, which keeps what was typed)."""
+    return words.gettext(_REFUSALS[key]).format(**values)
+
+
+# The French texts, as the service shows them (tests quote them).
+MESSAGES = {key: message(key) for key in _MESSAGES}
+REFUSALS = dict(_REFUSALS)  # "too_big" keeps its `{size}` (kilobytes)
+
+
+def language_of_form(body: bytes) -> str:
+    """The language a form was sent in: its hidden `lang` field, French when absent or
+    unknown. Works on the start of a body too (common/form_markup.py puts the field first),
+    so that a post too large to be read whole is refused in its language."""
+    for pair in body.decode("utf-8", "replace").split("&"):
+        name, _, value = pair.partition("=")
+        if name == LANGUAGE_FIELD:
+            return language(value)
+    return language("")
+
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -114,73 +151,74 @@ class Checked:
         return not self.errors
 
 
-def _encoding_errors(values: dict[str, str], keys, errors: dict[str, str]) -> None:
+def _encoding_errors(values: dict[str, str], keys, errors: dict[str, str],
+                     words: gettext.NullTranslations) -> None:
     for key in keys:
         if "\ufffd" in values.get(key, ""):
-            errors.setdefault(key, MESSAGES["encoding"])
+            errors.setdefault(key, message("encoding", words))
 
 
-def check_signature(form: dict[str, str]) -> Checked:
+def check_signature(form: dict[str, str], words: gettext.NullTranslations = FRENCH) -> Checked:
     f = PETITION_FIELDS
     values = {key: form.get(f[key], "") for key in ("name", "email", "postcode")}
     values.update({key: "oui" if form.get(f[key]) else ""
                    for key in ("consent", "newsletter")})
     errors: dict[str, str] = {}
-    _encoding_errors(values, ("name", "email", "postcode"), errors)
+    _encoding_errors(values, ("name", "email", "postcode"), errors, words)
     name = values["name"].strip()
     if "name" in errors:
         pass
     elif not name:
-        errors["name"] = MESSAGES["name_missing"]
+        errors["name"] = message("name_missing", words)
     elif len(values["name"]) > LIMITS["name"]:
-        errors["name"] = MESSAGES["name_long"]
+        errors["name"] = message("name_long", words)
     elif _has_control(values["name"]):
-        errors["name"] = MESSAGES["name_control"]
+        errors["name"] = message("name_control", words)
     email = None
     if "email" in errors:
         pass
     elif not values["email"].strip():
-        errors["email"] = MESSAGES["email_missing"]
+        errors["email"] = message("email_missing", words)
     elif len(values["email"]) > LIMITS["email"]:
-        errors["email"] = MESSAGES["email_long"]
+        errors["email"] = message("email_long", words)
     elif _has_control(values["email"]):
-        errors["email"] = MESSAGES["email_invalid"]
+        errors["email"] = message("email_invalid", words)
     else:
         email = normalise_email(values["email"])
         if email is None:
-            errors["email"] = MESSAGES["email_invalid"]
+            errors["email"] = message("email_invalid", words)
     postcode = values["postcode"].strip()
     if "postcode" not in errors and not _POSTCODE.match(postcode):
-        errors["postcode"] = MESSAGES["postcode"]
+        errors["postcode"] = message("postcode", words)
     if not values["consent"]:
-        errors["consent"] = MESSAGES["consent"]
+        errors["consent"] = message("consent", words)
     clean = {"name": " ".join(name.split()), "email": email, "postcode": postcode,
              "newsletter": bool(values["newsletter"])}
     return Checked(values, errors, clean)
 
 
-def check_testimony(form: dict[str, str]) -> Checked:
+def check_testimony(form: dict[str, str], words: gettext.NullTranslations = FRENCH) -> Checked:
     f = TESTIMONY_FIELDS
     values = {key: form.get(f[key], "") for key in ("testimony", "contact")}
     values["consent"] = "oui" if form.get(f["consent"]) else ""
     errors: dict[str, str] = {}
-    _encoding_errors(values, ("testimony", "contact"), errors)
+    _encoding_errors(values, ("testimony", "contact"), errors, words)
     text = values["testimony"].replace("\r\n", "\n").strip()
     if "testimony" in errors:
         pass
     elif not text:
-        errors["testimony"] = MESSAGES["testimony_missing"]
+        errors["testimony"] = message("testimony_missing", words)
     elif len(text) > LIMITS["testimony"]:
-        errors["testimony"] = MESSAGES["testimony_long"]
+        errors["testimony"] = message("testimony_long", words)
     contact = values["contact"].strip()
     if "contact" in errors:
         pass
     elif len(contact) > LIMITS["contact"]:
-        errors["contact"] = MESSAGES["contact_long"]
+        errors["contact"] = message("contact_long", words)
     elif _has_control(values["contact"]):
-        errors["contact"] = MESSAGES["contact_control"]
+        errors["contact"] = message("contact_control", words)
     if not values["consent"]:
-        errors["consent"] = MESSAGES["testimony_consent"]
+        errors["consent"] = message("testimony_consent", words)
     return Checked(values, errors, {"testimony": text, "contact": contact})
 
 

@@ -8,6 +8,7 @@ import contextlib
 import email.header
 import email.utils
 import functools
+import gettext
 import os
 import smtplib
 import ssl
@@ -16,40 +17,52 @@ from email.header import Header
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .markup import FRENCH
 from .settings import Settings
 
+Words = gettext.NullTranslations
 
-def confirmation_mail(settings: Settings, link: str) -> tuple[str, str]:
-    """Subject and body of the double opt-in message. The reader's name is left out on
-    purpose: the form must not become a way to send any text to any address."""
-    c = settings.campaign
+
+def confirmation_mail(settings: Settings, link: str, words: Words = FRENCH,
+                      portal_url: str | None = None) -> tuple[str, str]:
+    """Subject and body of the double opt-in message, in the language of `words` (the
+    form's). The reader's name is left out on purpose: the form must not become a way to
+    send any text to any address. `portal_url`: the petition page in that language."""
+    c, _ = settings.campaign, words.gettext
+    title = c.title_in(words)
     days, unconfirmed = c.retention.link_days, c.retention.unconfirmed_days
-    subject = f"Confirmez votre signature : {c.title}"
-    body = (f"Bonjour,\n\nQuelqu’un, sans doute vous, a signé avec cette adresse la pétition\n"
-            f"« {c.title} ».\n\n"
-            f"Pour que la signature compte, ouvrez ce lien (valable {days} jours) et appuyez\n"
-            f"sur le bouton de la page qu’il ouvre :\n\n"
-            f"{link}\n\n"
-            f"Si vous n’avez rien signé, ne faites rien : sans confirmation, la signature et\n"
-            f"votre adresse sont effacées au plus tard {unconfirmed} jours après l’envoi du "
-            f"formulaire.\n\n"
-            f"L’équipe du portail\n{settings.portal_url}\n")
+    subject = _("Confirmez votre signature\u00a0: {title}").format(title=title)
+    body = _("Bonjour,\n\nQuelqu’un, sans doute vous, a signé avec cette adresse la pétition\n"
+             "«\u00a0{title}\u00a0».\n\n"
+             "Pour que la signature compte, ouvrez ce lien (valable {days} jours) et appuyez\n"
+             "sur le bouton de la page qu’il ouvre\u00a0:\n\n"
+             "{link}\n\n"
+             "Si vous n’avez rien signé, ne faites rien\u00a0: sans confirmation, la signature "
+             "et\nvotre adresse sont effacées au plus tard {unconfirmed} jours après l’envoi "
+             "du formulaire.\n\n"
+             "L’équipe du portail\n{portal}\n").format(
+        title=title, days=days, link=link, unconfirmed=unconfirmed,
+        portal=portal_url or settings.portal_url)
     return subject, body
 
 
-def already_signed_mail(settings: Settings) -> tuple[str, str]:
+def already_signed_mail(settings: Settings, words: Words = FRENCH,
+                        portal_url: str | None = None) -> tuple[str, str]:
     """Subject and body of the notice sent when an address that has already signed and
-    confirmed signs again (at most once a day: storage.MailCap). The page shown after
-    signing is the same for every address; only the owner of the mailbox learns this."""
-    c = settings.campaign
-    subject = f"Votre signature est déjà comptée : {c.title}"
-    body = (f"Bonjour,\n\nQuelqu’un, sans doute vous, vient de signer à nouveau avec cette "
-            f"adresse la pétition\n« {c.title} ».\n\n"
-            f"Cette adresse a déjà signé et confirmé : sa signature est comptée, une seule "
-            f"fois.\nVous n’avez rien à faire, et rien n’a été modifié.\n\n"
-            f"Si ce n’était pas vous, ignorez ce message : vous n’en recevrez pas d’autre de "
-            f"ce genre avant demain.\n\n"
-            f"L’équipe du portail\n{settings.portal_url}\n")
+    confirmed signs again (at most once a day: storage.MailCap), in the language of the
+    form just sent. The page shown after signing is the same for every address; only the
+    owner of the mailbox learns this."""
+    c, _ = settings.campaign, words.gettext
+    title = c.title_in(words)
+    subject = _("Votre signature est déjà comptée\u00a0: {title}").format(title=title)
+    body = _("Bonjour,\n\nQuelqu’un, sans doute vous, vient de signer à nouveau avec cette "
+             "adresse la pétition\n«\u00a0{title}\u00a0».\n\n"
+             "Cette adresse a déjà signé et confirmé\u00a0: sa signature est comptée, une "
+             "seule fois.\nVous n’avez rien à faire, et rien n’a été modifié.\n\n"
+             "Si ce n’était pas vous, ignorez ce message\u00a0: vous n’en recevrez pas d’autre "
+             "de ce genre avant demain.\n\n"
+             "L’équipe du portail\n{portal}\n").format(
+        title=title, portal=portal_url or settings.portal_url)
     return subject, body
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from common.form_markup import (
     COUNT_BAR_ID,
     COUNT_LABEL_ID,
+    FRENCH,
+    LANGUAGE_FIELD,
     LIMITS,
     PETITION_FIELDS,
     PRIVACY_ANCHOR,
@@ -20,6 +22,7 @@ from common.form_markup import (
 )
 from common.goal import goal_for, goal_steps
 
-__all__ = ["COUNT_BAR_ID", "COUNT_LABEL_ID", "LIMITS", "PETITION_FIELDS", "PRIVACY_ANCHOR",
-           "TESTIMONY_FIELDS", "error_summary", "format_day", "format_number", "goal_for",
-           "goal_steps", "petition_form", "progress_text", "testimony_form", "with_count"]
+__all__ = ["COUNT_BAR_ID", "COUNT_LABEL_ID", "FRENCH", "LANGUAGE_FIELD", "LIMITS",
+           "PETITION_FIELDS", "PRIVACY_ANCHOR", "TESTIMONY_FIELDS", "error_summary",
+           "format_day", "format_number", "goal_for", "goal_steps", "petition_form",
+           "progress_text", "testimony_form", "with_count"]

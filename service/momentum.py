@@ -5,70 +5,86 @@ write, and, when the signer asked for a partner's news, that partner named as a 
 
 from __future__ import annotations
 
+import gettext
 import html
 from urllib.parse import quote
 
-from .markup import format_number
-from .pages import page
+from common.words import N_
+
+from .markup import FRENCH, format_number
+from .pages import count_sentence, page
 from .partners import Attribution
 from .settings import Settings
 
-
-def count_sentence(count: int, goal: int) -> str:
-    """« 1 234 personnes ont signé et confirmé, pour un objectif de 10 000 signatures. »"""
-    noun = "personne a" if count < 2 else "personnes ont"
-    return (f"{format_number(count)} {noun} signé et confirmé, pour un objectif de "
-            f"{format_number(goal)} signatures.")
+Words = gettext.NullTranslations
 
 
-def progress_block(count: int, goal: int) -> str:
-    label = html.escape(count_sentence(count, goal))
+def progress_block(count: int, goal: int, words: Words = FRENCH) -> str:
+    label = html.escape(count_sentence(count, goal, words))
     return (f'<p class="count" id="signature-count">{label}</p>\n'
             f'<progress id="signature-progress" max="{goal}" value="{min(count, goal)}" '
-            f'aria-labelledby="signature-count">{html.escape(format_number(count))}'
+            f'aria-labelledby="signature-count">{html.escape(format_number(count, words))}'
             f"</progress>\n")
 
 
-def share_block(settings: Settings) -> str:
-    url, title = settings.portal_url, settings.campaign.title
+def share_block(settings: Settings, portal_url: str, words: Words = FRENCH) -> str:
+    _ = words.gettext
+    url, title = portal_url, settings.campaign.title_in(words)
     text = f"{title} {url}"
     mailto = f"mailto:?subject={quote(title)}&body={quote(title + chr(10) + chr(10) + url)}"
-    items = [f'<li><a href="{html.escape(mailto)}">par courriel</a></li>']
+    by_mail = _("par courriel")
+    items = [f'<li><a href="{html.escape(mailto)}">{html.escape(by_mail)}</a></li>']
     for link in settings.campaign.share_links:
         href = str(link["url"]).replace("{url}", quote(url, safe="")).replace(
             "{text}", quote(text, safe=""))
+        on = _("sur {site}").format(site=str(link.get("name", "")))
         items.append(f'<li><a href="{html.escape(href)}" rel="noopener noreferrer">'
-                     f"sur {html.escape(str(link.get('name', '')))}</a></li>")
-    return ("<h2>Faites connaître la pétition</h2>\n<ul>\n" + "\n".join(items)
-            + f"\n</ul>\n<p>Ou copiez son adresse\u00a0: <code>{html.escape(url)}</code></p>\n")
+                     f"{html.escape(on)}</a></li>")
+    heading = _("Faites connaître la pétition")
+    copy = _("Ou copiez son adresse\u00a0:")
+    return (f"<h2>{html.escape(heading)}</h2>\n<ul>\n" + "\n".join(items)
+            + f"\n</ul>\n<p>{html.escape(copy)} <code>{html.escape(url)}</code></p>\n")
 
 
 def letters_url(settings: Settings) -> str:
+    """The letters to France Travail: French letters, on the French page in every language."""
     return settings.portal_url.rsplit("/", 1)[0] + "/droits.html"
 
 
-def partner_block(settings: Settings, choice: Attribution | None) -> str:
+def partner_block(settings: Settings, choice: Attribution | None,
+                  words: Words = FRENCH) -> str:
     """Names the partner as a recipient when, and only when, its box was ticked."""
     if choice is None or not choice.partner_news:
         return ""
     partner = settings.campaign.partners.get(choice.partner)
     if partner is None:
         return ""
-    name = html.escape(partner.name)
-    return (f'<p id="partner-recipient">Vous avez demandé à recevoir des nouvelles de '
-            f"{name}\u00a0: cette organisation est destinataire de votre nom et de votre adresse "
-            f"électronique, qu’elle reçoit dans un fichier chiffré pour elle seule (l’équipe "
-            f"de la campagne ne peut pas le lire). Pour ne plus recevoir ses nouvelles, "
-            f"adressez-vous à {name}.</p>\n")
+    text = words.gettext(
+        "Vous avez demandé à recevoir des nouvelles de {name}\u00a0: cette organisation est "
+        "destinataire de votre nom et de votre adresse électronique, qu’elle reçoit dans un "
+        "fichier chiffré pour elle seule (l’équipe de la campagne ne peut pas le lire). Pour "
+        "ne plus recevoir ses nouvelles, adressez-vous à {name}.").format(
+        name=html.escape(partner.name))
+    return f'<p id="partner-recipient">{text}</p>\n'
 
 
-def confirmed(settings: Settings, count: int, choice: Attribution | None) -> str:
+def confirmed(settings: Settings, count: int, choice: Attribution | None,
+              words: Words = FRENCH, portal_url: str | None = None) -> str:
+    """The page after the button; `portal_url`: the petition page in the signer's
+    language (settings.portal_url, the French one, by default)."""
+    _ = words.gettext
+    portal_url = portal_url or settings.portal_url
     goal = settings.campaign.goal_at(count)
-    return page("Merci, votre signature est confirmée", f"""
-<p>Votre signature compte désormais.</p>
-{progress_block(count, goal)}{partner_block(settings, choice)}{share_block(settings)}
-<h2>Écrivez à France Travail</h2>
-<p>Vous pouvez aussi demander vos données et vos scores, ou l’explication d’une décision\u00a0:
-<a href="{html.escape(letters_url(settings))}">choisissez l’un de nos modèles de lettres</a>,
-prêts à remplir et à imprimer.</p>
-""", settings.portal_url)
+    counts = _("Votre signature compte désormais.")
+    write = _("Écrivez à France Travail")
+    letters = _("Vous pouvez aussi demander vos données et vos scores, ou l’explication d’une "
+                "décision\u00a0: {link}choisissez l’un de nos modèles de lettres{end}, prêts à "
+                "remplir et à imprimer.").format(
+        link=f'<a href="{html.escape(letters_url(settings))}">', end="</a>")
+    return page(N_("Merci, votre signature est confirmée"), f"""
+<p>{counts}</p>
+{progress_block(count, goal, words)}{partner_block(settings, choice, words)}\
+{share_block(settings, portal_url, words)}
+<h2>{html.escape(write)}</h2>
+<p>{letters}</p>
+""", portal_url, words=words)

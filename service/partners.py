@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from common import config as portal_config
 
-from .markup import PETITION_FIELDS
+from .markup import FRENCH, PETITION_FIELDS
 from .settings import origin_of
 from .storage import Database, links, signatures
 
@@ -120,16 +120,17 @@ def seal_for_partner(partner: Partner, name: str, email: str, postcode: str) -> 
     return base64.b64encode(sealed).decode("ascii")
 
 
-def mail_notice(partner: Partner | None, news: bool) -> str:
+def mail_notice(partner: Partner | None, news: bool, words=FRENCH) -> str:
     """The postscript of the confirmation mail that names the partner as a recipient: only
-    when its box was ticked."""
+    when its box was ticked. `words`: the language of the form."""
     if partner is None or not news:
         return ""
-    return (f"\nP.-S. : vous avez aussi demandé à recevoir des nouvelles de {partner.name}.\n"
-            f"Une fois votre signature confirmée, {partner.name} recevra votre nom et votre\n"
-            f"adresse électronique, dans un fichier chiffré pour cette organisation seule.\n"
-            f"L’équipe de la campagne ne peut pas le lire. Pour ne plus recevoir ses\n"
-            f"nouvelles, adressez-vous à {partner.name}.\n")
+    return "\n" + words.gettext(
+        "P.-S. : vous avez aussi demandé à recevoir des nouvelles de {name}.\n"
+        "Une fois votre signature confirmée, {name} recevra votre nom et votre\n"
+        "adresse électronique, dans un fichier chiffré pour cette organisation seule.\n"
+        "L’équipe de la campagne ne peut pas le lire. Pour ne plus recevoir ses\n"
+        "nouvelles, adressez-vous à {name}.\n").format(name=partner.name)
 
 
 # -- reading the database --------------------------------------------------------------------

@@ -3,7 +3,8 @@
 `python -m service publier-compteur SITE [--kit DIST]` writes the confirmed count, its date,
 the current step of the goal and the count by partner into `compteur.json` beside the
 petition page, and rewrites the count written in the pages that show it (the petition page
-and the home page), so that a reader without JavaScript sees it too. With `--kit`, the mirror
+and the home page, and their counterparts in each other language's edition, `en/…`, in
+that language's words), so that a reader without JavaScript sees it too. With `--kit`, the mirror
 kit made from this site (`make mirror`: archives, SHA256SUMS, manifest.json) is made again
 from the updated site, so that partners fetch a tree whose checksums hold
 (`sha256sum -c`). The kit is refreshed only if the site is the one it was made from: any
@@ -22,7 +23,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, format_number, progress_text
+from common.words import LANGUAGES, SOURCE_LANGUAGE, translations
+
+from .markup import COUNT_BAR_ID, COUNT_LABEL_ID, FRENCH, format_number, progress_text
+from .settings import ROOT
 
 COUNT_FILE = "compteur.json"
 HOME_PAGE = "index.html"
@@ -40,17 +44,18 @@ def count_record(count: int, goal: int, goals: tuple[int, ...], day: dt.date,
             "partners": dict(sorted(by_partner.items()))}
 
 
-def rewrite_counter(text: str, count: int, goal: int, day: dt.date) -> tuple[str, bool]:
-    """The page with its count sentence and `<progress>` bar (value and max) updated;
-    whether both were found."""
-    label = html.escape(progress_text(count, goal, day))
+def rewrite_counter(text: str, count: int, goal: int, day: dt.date,
+                    words=FRENCH) -> tuple[str, bool]:
+    """The page with its count sentence and `<progress>` bar (value and max) updated, in
+    the page's language (`words`); whether both were found."""
+    label = html.escape(progress_text(count, goal, day, words))
     text, found = re.subn(rf'(<p [^>]*id="{COUNT_LABEL_ID}"[^>]*>)[^<]*(</p>)',
                           lambda m: m.group(1) + label + m.group(2), text)
 
     def bar(match: re.Match) -> str:
         tag = re.sub(r'value="\d+"', f'value="{min(count, goal)}"', match.group(1))
         tag = re.sub(r'max="\d+"', f'max="{goal}"', tag)
-        return tag + html.escape(format_number(count)) + match.group(2)
+        return tag + html.escape(format_number(count, words)) + match.group(2)
 
     text, found_bar = re.subn(rf'(<progress [^>]*id="{COUNT_BAR_ID}"[^>]*>)[^<]*(</progress>)',
                               bar, text)
@@ -142,10 +147,16 @@ def publish_count(site: Path, page: str, record: dict, kit: Path | None = None) 
     home = site / HOME_PAGE
     if home.is_file() and home != petition:
         pages[HOME_PAGE] = home
+    languages = {name: SOURCE_LANGUAGE for name in pages}
+    for lang in LANGUAGES:  # the editions' petition and home pages, when they show a count
+        for name in (f"{lang}/{page}", f"{lang}/{HOME_PAGE}"):
+            if lang != SOURCE_LANGUAGE and (site / name).is_file():
+                pages[name], languages[name] = site / name, lang
+    words = {lang: translations(ROOT, lang) for lang in set(languages.values())}
     updated = {}
     for name, path in pages.items():
         text, found = rewrite_counter(path.read_text(encoding="utf-8"), record["count"],
-                                      record["goal"], day)
+                                      record["goal"], day, words[languages[name]])
         if found:
             updated[name] = text
         elif name == page:

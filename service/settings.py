@@ -52,6 +52,11 @@ class Campaign:
     text: str = ""
     demands: tuple[str, ...] = ()
 
+    def title_in(self, words) -> str:
+        """The petition's title in the language of `words`: its catalogue's translation
+        (`make words` takes the title from data/petition.yml), the French title otherwise."""
+        return words.gettext(self.title) if self.title else self.title
+
     def goal_at(self, count: int) -> int:
         """The goal shown for `count`: it steps up once reached."""
         from .markup import goal_for
@@ -84,6 +89,13 @@ class Settings:
     # Peers whose X-Forwarded-For is believed (nginx/Caddy in front): addresses or networks.
     trusted_proxies: tuple = ()
     max_body: int = 65_536            # bytes of a form post
+    # The petition page in each language other than French (its edition under /<lang>/),
+    # where a signer who wrote in that language comes back to.
+    editions: dict = field(default_factory=dict)
+
+    def petition_url(self, lang: str) -> str:
+        """The petition page in `lang` (the French page when that edition has none)."""
+        return self.editions.get(lang, self.portal_url)
 
 
 def origin_of(url: str) -> str:
@@ -208,8 +220,8 @@ def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -
                             "(par exemple https://agir.exemple.org/), utilisée dans les liens "
                             "des courriels")
     public_url = public_url.rstrip("/") + "/"
-    portal_url = env.get("SERVICE_PORTAL_URL") or (
-        portal_address(root, env).rstrip("/") + "/agir/petition.html")
+    site = portal_address(root, env).rstrip("/") + "/"
+    portal_url = env.get("SERVICE_PORTAL_URL") or f"{site}agir/petition.html"
     extra = {origin_of(o) for o in env.get("SERVICE_ALLOWED_ORIGINS", "").split() if o}
     if "" in extra:
         raise SettingsError("SERVICE_ALLOWED_ORIGINS : chaque origine doit être une adresse "
@@ -249,7 +261,18 @@ def load_settings(env: dict[str, str] | None = None, root: Path | None = None) -
         retry_max=_number(env, "SERVICE_RETRY_MAX", 3600.0, float),
         run_worker=_flag(env, "SERVICE_WORKER", True),
         trusted_proxies=_proxies(env),
+        editions=editions(site, portal_url),
     )
+
+
+def editions(site: str, portal_url: str) -> dict[str, str]:
+    """The petition page of each edition: the same path under `/<lang>/` (how the site
+    places its editions); none when the petition page is not on the portal's site."""
+    from common.words import LANGUAGES, SOURCE_LANGUAGE
+    if not portal_url.startswith(site):
+        return {}
+    return {lang: f"{site}{lang}/{portal_url[len(site):]}" for lang in LANGUAGES
+            if lang != SOURCE_LANGUAGE}
 
 
 def _proxies(env) -> tuple:

@@ -25,7 +25,6 @@ import pytest
 from linkcheck.archive_client import Settings, user_agent
 from macros.citations.archives import parse_archives
 from macros.floor.errors import ContentError
-from support import portal
 from support.sites import ROOT, make_site, script
 
 TODAY = "2026-12-07"
@@ -278,6 +277,9 @@ def test_a_run_records_exactly_what_the_archives_said_and_retries_what_it_should
     with archive_server() as server:
         base = server.base
         project = make_site(tmp_path, bib={"sources.bib": _bib(base)})
+        config = project / "mkdocs.yml"  # the campaign's short name names the user agent
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "extra:\n", "extra:\n  campaign:\n    slug: score-caf\n", 1), encoding="utf-8")
         result = subprocess.run(_command(project, "--summary", str(tmp_path / "resume.md")),
                                 cwd=ROOT, env=_env(base), capture_output=True, text=True,
                                 timeout=HANG_LIMIT)
@@ -307,8 +309,7 @@ def test_a_run_records_exactly_what_the_archives_said_and_retries_what_it_should
         assert _requests(server, "/save", "gone") == []
         # an honest User-Agent on every request
         agents = {r.headers["User-Agent"] for r in server.log}
-        assert len(agents) == 1 and agents.pop().startswith(
-            user_agent(portal.CONFIG.site_name, "").split(" ")[0] + " (+")
+        assert len(agents) == 1 and agents.pop().startswith("score-caf-archive-sources/1.0 (+")
         # progress, in French, and the summary by source
         out = result.stdout
         assert f"[1/7] {base}/site/a" in out and f"[7/7] {base}/site/moved" in out

@@ -50,23 +50,21 @@ def test_investigation_has_the_announced_shape():
     assert [p.chart for p in pages if p.chart] == ["serie-0000", "serie-0010"]
 
 
-def test_charts_come_with_metadata_and_a_module_in_a_copy_of_macros(tmp_path):
+def test_charts_come_with_metadata_and_a_module_in_the_charts_folder(tmp_path):
     project = generate.portal_project(20, seed=1, charts=True)
     ids = ["serie-0000", "serie-0010"]
     assert sorted(p for p in project.files if p.startswith("data/")) == \
         [f"data/{i}.{ext}" for i in ids for ext in ("csv", "yml")]
-    assert [p for p in project.files if p.startswith("macros/")] == \
-        [f"macros/charts/{i}.py" for i in ids]
+    assert [p for p in project.files if p.startswith("charts/")] == \
+        [f"charts/{i}.py" for i in ids]
     _, pages = generate.investigations(20, seed=1, charts=True)
     # The chart's source is a generated key, cited on the page that shows the chart.
     assert f"source: {pages[10].cited[0]}\n" in project.files["data/serie-0010.yml"]
     root = generate.write_project(project, tmp_path / "portal")
-    assert (root / "macros").is_dir() and not (root / "macros").is_symlink()
-    assert (root / "macros" / "charts" / "serie-0010.py").is_file()
-    assert not (generate.ROOT / "macros" / "charts" / "serie-0010.py").exists()
-    # Without charts, the real package is linked, never written into.
-    plain = generate.write_project(generate.portal_project(3, seed=1), tmp_path / "plain")
-    assert (plain / "macros").is_symlink()
+    assert (root / "charts" / "serie-0010.py").is_file()
+    assert not (generate.ROOT / "charts" / "serie-0010.py").exists()
+    # The real package is linked, never written into.
+    assert (root / "macros").is_symlink()
 
 
 def test_baseline_turns_citations_into_footnotes():

@@ -15,7 +15,7 @@ from macros.charts._dataset import parse_table, read_metadata
 from macros.charts._figure import data_table
 from macros.charts._registry import chart_ids, load_chart_module
 from macros.charts._render import render_svg, slim_svg, stable_svg, vega_lite_spec
-from macros.charts._style import COLOURS, SLATE, WHITE, contrast
+from macros.charts._style import COLOURS, NEUTRALS, SLATE, WHITE, contrast
 from macros.floor.errors import ContentError
 from support.chart_sites import CHARTS, FIXTURES, charts_dir, fixture_sources
 from support.sites import ROOT
@@ -166,9 +166,11 @@ def test_colours_meet_wcag_aa_in_light_and_dark_mode(colour):
     assert contrast(colour.dark, SLATE) >= minimum
 
 
-def test_the_stylesheet_swaps_every_colour_in_dark_mode():
+def test_the_stylesheet_swaps_every_neutral_colour_in_dark_mode():
+    """The campaign's own colours are swapped by what the build writes from
+    `extra.campaign.colors` (tests/test_palette.py)."""
     css = (ROOT / "overrides" / "assets" / "charts.css").read_text("utf-8")
-    for colour in COLOURS:
+    for colour in NEUTRALS:
         for attribute in ("fill", "stroke"):
             rule = (f'[data-md-color-scheme="slate"] .chart svg [{attribute}="{colour.light}"] '
                     f"{{ {attribute}: {colour.dark}; }}")
@@ -255,7 +257,7 @@ def test_a_chart_module_mistake_is_named_and_nothing_is_fetched(tmp_path):
     with pytest.raises(ContentError) as error:
         render_cached(RenderCache(tmp_path), "k", "x", lambda: remote)
     assert str(error.value.problems[0]).startswith(
-        "macros/charts/x.py: le graphique n’a pas pu être dessiné : ")
+        "x.py: le graphique n’a pas pu être dessiné : ")
     assert "External data url not allowed: https://example.org/x.csv" in str(error.value)
     assert not list(tmp_path.iterdir())  # nothing cached
 
@@ -323,7 +325,7 @@ def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_
         messages.append(str(error.value))
         assert not list((project / ".cache" / "charts").glob("*.svg"))
     assert messages[0] == messages[1]
-    assert "macros/charts/casse.py: le graphique n’a pas pu être dessiné : " in messages[0]
+    assert "charts/casse.py: le graphique n’a pas pu être dessiné : " in messages[0]
     assert "External data url not allowed: https://e.org/x.csv" in messages[0]
 
 

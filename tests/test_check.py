@@ -129,6 +129,27 @@ def test_make_fix_typography_rewrites_files_then_check_is_clean(tmp_path):
     assert "C’est ainsi…" in (project / "docs" / ARTICLE).read_text()
 
 
+def test_check_says_when_fix_typography_would_mend_what_it_lists(tmp_path):
+    """Four problems `make fix-typography` mends, one it leaves (an unbalanced straight
+    quote), one it cannot (an unknown source): the check counts the four and names the
+    command; with nothing to mend, it does not mention it."""
+    text = (FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@nope]")
+            + "\nC'est ainsi... Il a dit «non».\n\nUn \"mot.\n")
+    project = make_site(tmp_path, docs={ARTICLE: text})
+    result = subprocess.run([*CHECK, "--root", str(project)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "4 de ces problèmes de typographie se corrigent tout seuls : lancez "
+        "`make fix-typography`, qui les corrige puis revérifie."), result.stderr
+    (project / "docs" / ARTICLE).write_text(FIXTURE_ARTICLE.replace("[@dubois_2021]", "[@nope]")
+                                            + "\nUn \"mot.\n", encoding="utf-8")
+    result = subprocess.run([*CHECK, "--root", str(project)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1
+    assert "fix-typography" not in result.stdout + result.stderr
+
+
 NEW_ARTICLE = script("new_article")
 
 
@@ -162,6 +183,35 @@ def test_new_article_is_refused_until_written_and_is_never_overwritten(tmp_path)
     assert again.returncode == 2
     assert "existe déjà : rien n’a été écrasé" in again.stderr
     assert path.read_text() == "modifié"
+
+
+def test_new_article_sections_come_from_the_configuration(tmp_path):
+    """Issue 30: the skeleton's sections are `extra.campaign.article_sections`, in order; a
+    wrong setting is refused with its file and line, and nothing is written."""
+    project = make_site(tmp_path)
+    config = project / "mkdocs.yml"
+    written = config.read_text(encoding="utf-8")
+    config.write_text(written.replace("extra:\n", "extra:\n  campaign:\n    article_sections:\n"
+                                      "      - Les faits\n      - La réponse de la caisse\n",
+                                      1), encoding="utf-8")
+    made = subprocess.run([*NEW_ARTICLE, "Le score", "--root", str(project)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    text = (project / "docs" / "enquetes" / "le-score.md").read_text(encoding="utf-8")
+    body = text.split("-->\n", 1)[1]
+    assert body == "\n## Les faits\n\nTexte à écrire.\n\n## La réponse de la caisse\n\n" \
+        "Texte à écrire.\n"
+    config.write_text(written.replace("extra:\n", "extra:\n  campaign:\n    article_sections:\n"
+                                      "      - Les faits\n      -\n", 1), encoding="utf-8")
+    refused = subprocess.run([*NEW_ARTICLE, "Autre", "--root", str(project)], cwd=ROOT,
+                             capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "mkdocs.yml:14: titre de section vide ou invalide : «  » — écrivez une liste de titres, "
+        "un par ligne : `- Ce que l’on sait` (sans « ## », la commande les ajoute)\n")
+    assert not (project / "docs" / "enquetes" / "autre.md").exists()
+    code, out = run_check(project)  # the check refuses it too, in the same words
+    assert code == 1 and refused.stderr.strip() in out
 
 
 def test_missing_inherited_configuration_is_reported(tmp_path):

@@ -5,7 +5,6 @@ CRLF) build. No test depends on the day it runs: future dates are in 2999."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import textwrap
 
@@ -37,12 +36,8 @@ def run_check(project):
 
 
 def with_chart_module(project, name: str, code: str) -> None:
-    """A private copy of the macros package with one more chart module (the fixture site
-    links the real one, which tests never write into)."""
-    (project / "macros").unlink()
-    shutil.copytree(ROOT / "macros", project / "macros",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "macros" / "charts" / f"{name}.py").write_text(code, encoding="utf-8")
+    """One more chart module in the fixture's own charts/ folder (a copy)."""
+    (project / "charts" / f"{name}.py").write_text(code, encoding="utf-8")
 
 
 CHART_DATA = {
@@ -105,17 +100,17 @@ CASES = {
     "chart with its data but no module (check and build agree on which charts exist)": (
         {"docs": {ARTICLE: CHART_PAGE}, "data": CHART_DATA}, None,
         "docs/enquetes/une-enquete.md:13: graphique inconnu `essai` — data/essai.csv existe mais "
-        "pas son module : ajoutez macros/charts/essai.py"),
+        "pas son module : ajoutez charts/essai.py"),
     "chart module syntax error": (
         {"docs": {ARTICLE: CHART_PAGE}, "data": CHART_DATA},
         lambda p: with_chart_module(p, "essai", CHART_OK.replace("def build(rows):",
                                                                  "def build(rows)")),
-        "macros/charts/essai.py:6:16: erreur de syntaxe Python : « def build(rows) »"),
+        "charts/essai.py:6:16: erreur de syntaxe Python : « def build(rows) »"),
     "chart module exception": (
         {"docs": {ARTICLE: CHART_PAGE}, "data": CHART_DATA},
         lambda p: with_chart_module(p, "essai", CHART_OK.replace(
             "return alt.Chart", "rows[99]\n    return alt.Chart")),
-        "macros/charts/essai.py:7: le graphique n’a pas pu être dessiné : IndexError : list "
+        "charts/essai.py:7: le graphique n’a pas pu être dessiné : IndexError : list "
         "index out of range — vérifiez build(rows)"),
     "unterminated citation": (
         {"docs": {ARTICLE: FIXTURE_ARTICLE + "\nAutre fait [@dubois_2021, p. 3.\n"}}, None,

@@ -11,7 +11,9 @@ from urllib.parse import unquote
 import pypdf
 import pytest
 
-from macros.action.letters import BY_HAND, FIELDS
+from common.config import LETTERS_DATA
+from macros.action.letter_fields import load_letter_fields, parse_letter_fields
+from macros.action.letters import BY_HAND
 from macros.action.recipients import load_recipients, parse_recipients
 from macros.floor.errors import ContentError
 from support.browser import serve
@@ -126,7 +128,7 @@ def test_printed_letters_each_fill_their_own_sheet_and_explanations_print_apart(
 def test_every_placeholder_has_a_field_or_is_marked_to_complete_by_hand(site):
     article = site.article(PAGE)
     form_fields = {tag["data-fills"] for tag in article.select("#letter-form [data-fills]")}
-    assert form_fields == set(FIELDS)
+    assert form_fields == set(load_letter_fields(ROOT, LETTERS_DATA).fields)
     for letter in article.select("section.letter"):
         for field in letter.select(".letter-field"):
             assert field["data-field"] in form_fields
@@ -169,7 +171,8 @@ def test_the_mail_link_names_its_recipient_where_one_is_known(site):
 def test_the_filled_mail_goes_to_the_recipient(browser, served):
     page = browser.new_page()
     page.goto(served + PAGE)
-    page.get_by_label("Date de la décision de France Travail").fill("2026-10-01")
+    fields = load_letter_fields(ROOT, LETTERS_DATA).fields
+    page.get_by_label(fields["date_decision"].label).fill("2026-10-01")
     page.get_by_label("Documents demandés").fill("les règles du traitement")
     href = page.locator('.letter-actions[data-letter="lettre-cada"] .letter-mailto') \
         .get_attribute("href")
@@ -195,7 +198,7 @@ def test_an_unknown_recipient_fails_the_build(tmp_path):
                               .read_text(encoding="utf-8")})
     leave_out_of_nav(project, "/agir/*.md")
     result = mkdocs_build(project, tmp_path / "site")
-    assert_fails_cleanly(result, "docs/agir/droits.md: destinataire inconnu `cadda`",
+    assert_fails_cleanly(result, "docs/agir/droits.md:5: destinataire inconnu `cadda`",
                          "vouliez-vous dire `cada` ?")
 
 
@@ -209,3 +212,78 @@ def test_home_page_action_section_leads_to_the_petition_and_the_letters(site):
             break
         links |= {a["href"] for a in sibling.select("a[href]")}
     assert {"agir/petition.html", "agir/droits.html"} <= links
+
+
+LETTER_FIELDS = """\
+groupes:
+  - titre: Vous
+    champs:
+      nom:
+        libellé: Nom et prénom
+        blanc: "[nom]"
+        autocomplete: name
+      numero_allocataire:
+        libellé: Numéro d’allocataire CAF
+        blanc: "[numéro d’allocataire]"
+  - titre: Le contrôle
+    champs:
+      date_controle:
+        libellé: Date du contrôle
+        blanc: "[date du contrôle]"
+        saisie: date
+      motif:
+        libellé: Ce que la caisse vous reproche
+        blanc: "[motif]"
+        saisie: lignes
+"""
+
+
+def test_the_letters_form_is_what_the_data_file_says(tmp_path):
+    """Issue 30: another campaign's fields and labels, from its data/lettres.yml: the page
+    shows its groups, labels, kinds of input and blanks, and nothing of France Travail."""
+    page = ("---\ntitle: Lettres\n---\n\n{{ letter_form() }}\n\n"
+            '<section class="letter" id="lettre" markdown>\n\n{{ letter_field("nom") }}, '
+            'n° {{ letter_field("numero_allocataire") }}, contrôle du '
+            '{{ letter_field("date_controle") }}.\n\n</section>\n')
+    project = make_site(tmp_path, docs={"agir/droits.md": page},
+                        data={"lettres.yml": LETTER_FIELDS})
+    leave_out_of_nav(project, "/agir/*.md")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    html = (tmp_path / "site" / "agir" / "droits.html").read_text(encoding="utf-8")
+    form = re.search(r'<form class="letter-form".*?</form>', html, re.S).group(0)
+    assert re.findall(r"<legend>(.*?)</legend>", form) == ["Vous", "Le contrôle"]
+    assert re.findall(r'<label for="letter-[a-z_]+">(.*?)</label>', form) == [
+        "Nom et prénom", "Numéro d’allocataire CAF", "Date du contrôle",
+        "Ce que la caisse vous reproche"]
+    assert 'name="nom" data-fills="nom" autocomplete="name" type="text"' in form
+    assert 'name="date_controle" data-fills="date_controle" type="date"' in form
+    assert '<textarea id="letter-motif" name="motif" data-fills="motif" rows="3">' in form
+    assert 'data-field="numero_allocataire" data-blank="[numéro d’allocataire]"' in html
+    letter = re.search(r'<section class="letter".*?</section>', html, re.S).group(0)
+    assert "France Travail" not in form + letter
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("champs: {}\n", "data/lettres.yml:1: liste `groupes:` manquante — écrivez `groupes:`, "
+     "puis pour chaque groupe `- titre: …` et ses `champs:` ; voir l’en-tête de "
+     "macros/action/letter_fields.py pour le format"),
+    (LETTER_FIELDS.replace("        blanc: \"[nom]\"\n", ""),
+     "data/lettres.yml:4: champ `nom` : `blanc` manquant — écrivez `blanc: …` (libellé : ce "
+     "que demande le formulaire ; blanc : ce que montre la lettre imprimée, entre crochets)"),
+    (LETTER_FIELDS.replace("saisie: date", "saisie: jour"),
+     "data/lettres.yml:13: champ `date_controle` : `saisie` inconnue « jour » — écrivez "
+     "`saisie: texte`, `saisie: date` ou `saisie: lignes` (plusieurs lignes)"),
+    (LETTER_FIELDS.replace("numero_allocataire:", "Numéro:"),
+     "data/lettres.yml:8: champ `Numéro` : nom invalide « Numéro » — lettres minuscules sans "
+     "accent, chiffres et `_`, par exemple `date_decision`"),
+    (LETTER_FIELDS.replace("libellé: Nom et prénom", "label: Nom et prénom"),
+     "data/lettres.yml:4: champ `nom` : clé inconnue `label` — clés possibles : `libellé`, "
+     "`blanc`, `saisie`, `autocomplete`"),
+    (LETTER_FIELDS.replace("date_controle:", "nom:"),
+     "data/lettres.yml:13: champ `nom` : écrit deux fois — gardez un seul champ de ce nom"),
+])
+def test_a_mistake_in_the_letters_data_is_named_with_its_line(text, expected):
+    with pytest.raises(ContentError) as error:
+        parse_letter_fields(text, "data/lettres.yml")
+    assert expected in str(error.value), str(error.value)

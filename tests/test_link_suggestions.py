@@ -102,7 +102,7 @@ def test_the_portal_own_page_gets_the_link_to_write_there(tmp_path, typed, expec
     the page (not a path from docs/), and pasted, `make check` passes."""
     project = tmp_path / "portail"
     project.mkdir()
-    for name in ("docs", "bibliography", "data"):
+    for name in ("docs", "bibliography", "data", "charts"):
         shutil.copytree(ROOT / name, project / name)
     for name in ("macros", "overrides"):
         (project / name).symlink_to(ROOT / name)

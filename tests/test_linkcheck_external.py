@@ -57,6 +57,7 @@ class _Internet(BaseHTTPRequestHandler):
         with server.lock:
             server.counts[path] += 1
             count = server.counts[path]
+            server.agents.add(self.headers.get("User-Agent", ""))
         # The checker hangs up on purpose on an endless body.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._route(path, count)
@@ -108,6 +109,7 @@ def internet():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Internet)
     server.daemon_threads = True
     server.counts = collections.Counter()
+    server.agents = set()
     server.lock = threading.Lock()
     server.release = threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -410,6 +412,9 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     server, base = web
     project = make_site(tmp_path, docs={"enquetes/une-enquete.md": ARTICLE.replace("{BASE}", base)},
                         bib={"sources.bib": BIB.replace("{BASE}", base)})
+    config = project / "mkdocs.yml"  # the campaign's short name names the user agent
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "extra:\n", "extra:\n  campaign:\n    slug: score-caf\n", 1), encoding="utf-8")
     (project / "data").mkdir()
     (project / "data" / "linkcheck-ignore.yml").write_text(
         "- prefix: https://forge.example.org/\n  reason: Forge d’exemple.\n"
@@ -431,6 +436,7 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                             timeout=HANG_LIMIT)
     assert result.returncode == 1, result.stdout + result.stderr
+    assert server.agents == {"score-caf-linkcheck/1.0 (+verification des sources)"}
     report = json.loads((tmp_path / "report" / "rapport.json").read_text(encoding="utf-8"))
     sources = {s["key"]: s for s in report["sources"]}
     assert sources["disparu_2024"]["status"] == "broken"

@@ -14,12 +14,12 @@ import json
 import shutil
 import subprocess
 import tarfile
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from common.config import PortalConfig
 from macros.floor.french import format_day
 from scripts import mirror
 from support import portal
@@ -121,11 +121,30 @@ def unpacked(kit, manifest, tmp_path_factory):
 
 
 def test_kit_contains_archives_checksums_manifest_and_guide(kit, manifest):
-    name = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["name"]
-    top = f"{name}-{manifest['version']}"
+    """Issue 30: the archives are named after the campaign's short name (`extra.campaign.slug`)
+    and the guide is written for this campaign: its name and address, no template mark."""
+    slug = PortalConfig.read(ROOT / "mkdocs.yml").campaign_slug
+    top = f"{slug}-{manifest['version']}"
+    assert manifest["name"] == slug
     assert sorted(p.name for p in kit.iterdir()) == sorted(
         [f"{top}.tar.gz", f"{top}.zip", "SHA256SUMS", "manifest.json", "MIRRORING.md"])
-    assert (kit / "MIRRORING.md").read_bytes() == (ROOT / "MIRRORING.md").read_bytes()
+    guide = (kit / "MIRRORING.md").read_text(encoding="utf-8")
+    assert guide == mirror.mirroring_guide((ROOT / "MIRRORING.md").read_text(encoding="utf-8"),
+                                           slug, manifest["origin_url"])
+    assert f"tar -xzf {slug}-VERSION.tar.gz" in guide
+    assert f"--directory-prefix=copie {manifest['origin_url']}index.html" in guide
+    assert "{slug}" not in guide and "{site_url}" not in guide and "<!--" not in guide
+
+
+def test_the_guide_template_names_no_campaign():
+    """What ships in the kit is written from the configuration: the template holds no
+    campaign's folder or address of its own."""
+    template = (ROOT / "MIRRORING.md").read_text(encoding="utf-8")
+    assert "france-travail" not in template and "example.org/" not in template.replace(
+        "https://example.org/", "")
+    guide = mirror.mirroring_guide(template, "score-caf", "https://score-caf.exemple.fr")
+    assert "rsync -a --delete score-caf-VERSION/ serveur:/var/www/miroirs/score-caf/" in guide
+    assert "https://score-caf.exemple.fr/index.html" in guide
 
 
 def test_two_builds_of_one_commit_are_byte_identical(kits, unpacked, tmp_path):

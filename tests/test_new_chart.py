@@ -1,22 +1,17 @@
 """`make new-chart ID=… SOURCE=…`: three files from a template that build as they are,
 and nothing overwritten."""
 
-import shutil
 import subprocess
 
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
 NEW_CHART = script("new_chart")
-FILES = ("data/mon-graphique.csv", "data/mon-graphique.yml", "macros/charts/mon-graphique.py")
+FILES = ("data/mon-graphique.csv", "data/mon-graphique.yml", "charts/mon-graphique.py")
 
 
 def project_with_own_macros(tmp_path):
-    """A fixture site with a copy of macros/ (the template writes a chart module there)."""
-    project = make_site(tmp_path)
-    (project / "macros").unlink()
-    shutil.copytree(ROOT / "macros", project / "macros",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    return project
+    """A fixture site (its charts/ folder is its own: the template writes a module there)."""
+    return make_site(tmp_path)
 
 
 def new_chart(project, *args):
@@ -49,7 +44,7 @@ def test_new_chart_never_overwrites(tmp_path):
     assert "data/mon-graphique.yml existe déjà : rien n’a été écrit" in out
     assert (project / "data" / "mon-graphique.yml").read_text("utf-8") == "title: à garder\n"
     assert not (project / "data" / "mon-graphique.csv").exists()
-    assert not (project / "macros" / "charts" / "mon-graphique.py").exists()
+    assert not (project / "charts" / "mon-graphique.py").exists()
 
 
 def test_new_chart_refuses_a_bad_id_or_an_unknown_source(tmp_path):

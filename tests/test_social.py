@@ -14,7 +14,8 @@ from PIL import Image
 
 from common.config import PortalConfig
 from macros.pages.frontmatter import split_front_matter
-from macros.sitewide.share_image import Card, ShareImages, render_card
+from macros.sitewide.palette import read_palette
+from macros.sitewide.share_image import Card, CardColours, ShareImages, render_card
 from macros.sitewide.social import clip, first_paragraph, page_description, plain_text, squeeze
 from support import portal
 from support.sites import ROOT
@@ -142,17 +143,21 @@ def test_share_images_are_deterministic_bytes(site, tmp_path):
     dossier = front_matter(f"{src.split('/')[0]}/index.md")["title"]
     card = Card(front_matter(src)["title"], f"Enquête · {dossier}", SITE_NAME)
     published = (site.dir / "assets/partage" / src.replace(".md", ".png")).read_bytes()
-    assert render_card(card) == published
-    images = ShareImages(tmp_path / "cache")
+    # The campaign's colours, from mkdocs.yml (`extra.campaign.colors`).
+    colours = CardColours.of(read_palette(PortalConfig.read(ROOT / "mkdocs.yml").colors,
+                                          lambda *keys: ("mkdocs.yml", None))[0])
+    assert render_card(card, colours=colours) == published
+    assert render_card(card) != published  # the default palette is not the campaign's
+    images = ShareImages(tmp_path / "cache", colours=colours)
     assert images.png(card) == published and images.drawn == 1
     assert images.png(card) == published and images.drawn == 1  # from the cache
     assert len(list((tmp_path / "cache").glob("*.png"))) == 1
     other = Card(card.title + " (suite)", card.kicker, card.footer)
     assert images.key(other) != images.key(card)
     # Drawn by two threads: the same bytes, in the order asked.
-    fresh = ShareImages(tmp_path / "other-cache")
-    assert fresh.many([other, card, other]) == [render_card(other), published,
-                                                render_card(other)]
+    fresh = ShareImages(tmp_path / "other-cache", colours=colours)
+    assert fresh.many([other, card, other]) == [render_card(other, colours=colours), published,
+                                                render_card(other, colours=colours)]
 
 
 def test_share_images_drawn_ahead_in_another_process_are_the_images_drawn_in_place(tmp_path):

@@ -100,6 +100,27 @@ def test_pull_request_and_issue_templates_are_in_french():
         assert "Page" in (ROOT / ".github/ISSUE_TEMPLATE" / name).read_text(encoding="utf-8")
 
 
+def test_the_templates_name_no_campaign():
+    """Issue 30: a fork about another campaign keeps its templates: they name no dossier of
+    this one (its folder, or its title in the navigation) and not the site's name."""
+    from common.config import PortalConfig
+
+    config = PortalConfig.read(ROOT / "mkdocs.yml")
+    titles = [title for entry in config.nav if isinstance(entry, dict)
+              for title, target in entry.items()
+              if isinstance(target, str) and target.split("/")[0] in config.dossiers]
+    names = [*config.dossiers, *titles, config.site_name]
+    assert titles  # the dossier's title was found: the test checks something
+    templates = [".github/pull_request_template.md", ".gitlab/merge_request_templates/Default.md",
+                 *(p.relative_to(ROOT).as_posix() for folder in (".github/ISSUE_TEMPLATE",
+                                                                 ".gitlab/issue_templates")
+                   for p in sorted((ROOT / folder).glob("*.md")))]
+    for path in templates:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        for name in names:
+            assert name not in text, (path, name)
+
+
 def test_pre_commit_runs_lint_yaml_and_content_checks():
     hooks = {hook["id"]: hook for repo in load(".pre-commit-config.yaml")["repos"]
              for hook in repo["hooks"]}

@@ -19,6 +19,7 @@ from common.config import PortalConfig
 from ..floor.errors import ContentError, Problem
 from ..pages.listings import relative_link
 from .coalition import build_partner, register_coalition_macros
+from .letter_fields import load_letter_fields
 from .letters import (
     check_contact,
     contact_html,
@@ -126,14 +127,25 @@ def register_action_macros(env, session, deferred) -> None:
     def contact_details(subject: str = "") -> str:
         return contact_html(contact_or_fail(), subject)
 
+    def letter_config() -> PortalConfig:
+        return PortalConfig.from_mkdocs(env.conf)
+
+    letter_form_data = functools.cache(
+        lambda: load_letter_fields(letter_config().root, letter_config().letters_data))
+
     def a_letter_field(name: str) -> str:
-        return letter_field(name, f"docs/{env.page.file.src_uri}")
+        return letter_field(name, f"docs/{env.page.file.src_uri}", letter_form_data(),
+                            letter_config().letters_data)
+
+    def a_letter_form() -> str:
+        return letter_form(_asset(env, "letters.js"), letter_form_data(),
+                           f"docs/{env.page.file.src_uri}", letter_config().letters_data)
 
     for name, macro in (("petition", petition), ("share_links", share_links),
                         ("contact_details", contact_details), ("letter_field", a_letter_field),
                         ("testimony_form", testimony_form)):
         env.macro(deferred(macro), name)
-    env.macro(lambda: letter_form(_asset(env, "letters.js")), "letter_form")
+    env.macro(deferred(a_letter_form), "letter_form")
     register_coalition_macros(env, session, deferred)
     recipients = functools.cache(
         lambda: load_recipients(PortalConfig.from_mkdocs(env.conf).root))

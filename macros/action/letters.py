@@ -1,9 +1,10 @@
 """Letter templates to exercise one's rights, and the contact details of the team.
 
 A letter is written in the page (Markdown), with `{{ letter_field("nom") }}` where the
-reader's details go, `{{ letter_recipient("cada") }}` for a recipient of
-data/destinataires.yml (macros/action/recipients.py) and `{{ by_hand("…") }}` for what only the
-reader can write on paper. Without JavaScript the fields print as blanks; with it, the form
+reader's details go (the fields and their labels: data/lettres.yml, letter_fields.py),
+`{{ letter_recipient("cada") }}` for a recipient of data/destinataires.yml
+(macros/action/recipients.py) and `{{ by_hand("…") }}` for what only the reader can write
+on paper. Without JavaScript the fields print as blanks; with it, the form
 rendered by `{{ letter_form() }}` fills them in the browser (assets/letters.js) and
 prepares a mailto link, to the recipient when their e-mail is known. Nothing is sent.
 """
@@ -16,63 +17,60 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ..floor.errors import ContentError, Problem, did_you_mean
+from common.config import LETTERS_DATA, RECIPIENTS_DATA
+
+from ..floor.errors import ContentError, Problem
 from ..floor.french import format_day
+from .letter_check import missing_form, unknown_field_hint, unknown_recipient_hint
+from .letter_fields import LetterField, LetterForm
 
 if TYPE_CHECKING:
     from .recipients import Recipient
 
-# name -> (label of the form field, blank printed in the letter), in the form's order.
-FIELDS = {
-    "nom": ("Nom et prénom", "[nom et prénom]"),
-    "identifiant": ("Identifiant France Travail", "[identifiant France Travail]"),
-    "adresse": ("Adresse postale", "[adresse postale]"),
-    "agence": ("Agence France Travail", "[agence France Travail]"),
-    "agence_adresse": ("Adresse de l’agence", "[adresse de l’agence]"),
-    "date": ("Date de la lettre", "[date]"),
-    "date_decision": ("Date de la décision de France Travail", "[date de la décision]"),
-    "decision": ("La décision, en quelques mots (radiation, sanction, demande de "
-                 "justificatifs, contrôle…)", "[décrivez la décision]"),
-    "date_demande": ("Date de votre demande de documents", "[date de la demande]"),
-    "documents": ("Documents demandés", "[documents demandés]"),
-}
-# Fields about the reader, then about the decision or request a letter is about.
-_GROUPS = (("Vous", ("nom", "identifiant", "adresse", "agence", "agence_adresse", "date")),
-           ("La décision ou la demande", ("date_decision", "decision", "date_demande",
-                                          "documents")))
-_DATES = {"date", "date_decision", "date_demande"}
-_TEXTAREAS = {"adresse", "agence_adresse", "documents"}
-_AUTOCOMPLETE = {"nom": "name", "adresse": "street-address"}
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 BY_HAND = "à compléter à la main"
 
 
-def letter_field(name: str, page: str) -> str:
-    if name not in FIELDS:
+def _no_form(page: str, letters_data: str) -> ContentError:
+    return ContentError([missing_form(letters_data, page, None)])
+
+
+def letter_field(name: str, page: str, form: LetterForm | None,
+                 letters_data: str = LETTERS_DATA) -> str:
+    """A blank of a letter, filled by the form in the browser (data/lettres.yml)."""
+    if form is None:
+        raise _no_form(page, letters_data)
+    fields = form.fields
+    if name not in fields:
         raise ContentError([Problem(page, f"champ de lettre inconnu `{name}`", None,
-                                    did_you_mean(name, FIELDS, "champs connus"))])
-    blank = FIELDS[name][1]
+                                    unknown_field_hint(name, fields, letters_data))])
+    blank = fields[name].blank
     return (f'<span class="letter-field" data-field="{name}" '
             f'data-blank="{html.escape(blank)}">{html.escape(blank)}</span>')
 
 
-def _control(name: str) -> str:
+def _control(field: LetterField) -> str:
+    name = field.name
     attrs = f'id="letter-{name}" name="{name}" data-fills="{name}"'
-    if name in _AUTOCOMPLETE:
-        attrs += f' autocomplete="{_AUTOCOMPLETE[name]}"'
-    if name in _TEXTAREAS:
+    if field.autocomplete:
+        attrs += f' autocomplete="{html.escape(field.autocomplete)}"'
+    if field.kind == "lignes":
         return f'<textarea {attrs} rows="3"></textarea>'
-    return f'<input {attrs} type="{"date" if name in _DATES else "text"}">'
+    return f'<input {attrs} type="{"date" if field.kind == "date" else "text"}">'
 
 
-def letter_form(script_src: str) -> str:
-    """The form that fills the letters; hidden until the script runs."""
+def letter_form(script_src: str, form: LetterForm | None, page: str = "",
+                letters_data: str = LETTERS_DATA) -> str:
+    """The form that fills the letters, group by group as data/lettres.yml says; hidden
+    until the script runs."""
+    if form is None:
+        raise _no_form(page, letters_data)
     groups = []
-    for legend, names in _GROUPS:
-        rows = [f'<p><label for="letter-{name}">{FIELDS[name][0]}</label>\n{_control(name)}</p>'
-                for name in names]
-        groups.append(f"<fieldset>\n<legend>{legend}</legend>\n" + "\n".join(rows)
-                      + "\n</fieldset>")
+    for legend, fields in form.groups:
+        rows = [f'<p><label for="letter-{f.name}">{html.escape(f.label, quote=False)}</label>'
+                f"\n{_control(f)}</p>" for f in fields]
+        groups.append(f"<fieldset>\n<legend>{html.escape(legend, quote=False)}</legend>\n"
+                      + "\n".join(rows) + "\n</fieldset>")
     return (
         '<form class="letter-form" id="letter-form" hidden>\n'
         '<p class="letter-form__note">Ces informations restent dans votre navigateur : '
@@ -165,8 +163,7 @@ def register_letter_macros(env, deferred, recipients: Callable[[], dict[str, Rec
         known = recipients()
         if key not in known:
             raise ContentError([Problem(page(), f"destinataire inconnu `{key}`", None,
-                                        did_you_mean(key, known, "destinataires connus")
-                                        or "ajoutez-le dans data/destinataires.yml")])
+                                        unknown_recipient_hint(key, known, RECIPIENTS_DATA))])
         return known[key]
 
     def actions(letter_id: str, recipient: str | None = None) -> str:

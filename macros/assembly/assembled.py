@@ -15,6 +15,7 @@ from ..citations.preserved import orphan_notice, orphan_records, unarchived_noti
 from ..floor.errors import ContentError
 from ..floor.log import advisory
 from ..floor.memo import Memo
+from .collect import chart_colours
 from .pipeline import PagePipeline
 from .portal import Portal
 from .publication import Publication
@@ -43,7 +44,9 @@ class Assembled:
         action = Action.with_petition(portal.content.petition, config.docs_dir, config)
         # Placeholders are refused here, before any page is built, in a publishing build.
         publication = Publication.load(conf, portal, action)
-        charts = Charts(portal.root, portal.sources)
+        palette = portal.content.palette
+        charts = Charts(portal.root, portal.sources, portal.root / config.charts_dir,
+                        colours=chart_colours(palette))
         if draw_ahead:  # drawn in second processes while the pages are built
             charts.prerender(portal.corpus.chart_ids())
             publication.images.prerender(publication.cards(portal).values())

@@ -17,14 +17,30 @@ from pathlib import Path
 
 import yaml
 
-from common.config import CONFIG_FILE, PortalConfig, read_mkdocs_yml
+from common.config import (
+    CONFIG_FILE,
+    RECIPIENTS_DATA,
+    PortalConfig,
+    key_line,
+    read_mkdocs_yml,
+)
 from common.form_markup import PRIVACY_ANCHOR
 
+from ..action.letter_check import letter_problems
+from ..action.letter_fields import load_letter_fields
 from ..action.letters import check_contact
 from ..action.partners import PARTNERS_DATA, Partner, check_partner_setting, load_partners
 from ..action.petition import Petition, load_petition
+from ..action.recipients import load_recipients
 from ..action.share import check_share_links
-from ..charts import CHARTS_DIR, chart_ids, check_chart, checked_files, unknown_chart
+from ..charts import (
+    CAMPAIGN,
+    CAMPAIGN_TINT,
+    chart_ids,
+    check_chart,
+    checked_files,
+    unknown_chart,
+)
 from ..citations.archives import ArchiveRecord, load_archives
 from ..citations.bibliography_page import uncited
 from ..citations.findability import unfindable_sources
@@ -34,7 +50,9 @@ from ..floor.errors import ContentError, Problem, did_you_mean
 from ..floor.memo import Memo
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
+from ..sitewide.campaign import campaign_problems
 from ..sitewide.mirrors import Mirror, load_mirrors
+from ..sitewide.palette import Palette, default_palette
 from ..sitewide.redirects import load_redirects
 
 # The fix for a page outside the navigation: the same from `make check` and from MkDocs.
@@ -52,6 +70,13 @@ class Content:
     mirrors: list[Mirror] = field(default_factory=list)
     archives: dict[str, ArchiveRecord] = field(default_factory=dict)  # data/archives.yml
     partners: list[Partner] = field(default_factory=list)
+    palette: Palette = field(default_factory=default_palette)
+
+
+def chart_colours(palette: Palette) -> dict[str, str]:
+    """The chart kit's campaign colours -> this campaign's (`extra.campaign.colors`)."""
+    return {CAMPAIGN.light.lower(): palette.light["chart"],
+            CAMPAIGN_TINT.light.lower(): palette.light["chart_tint"]}
 
 
 def _caught(read: Callable, problems: list[Problem], default=None):
@@ -108,8 +133,52 @@ def omitted_problems(nav, not_in_nav, pages: Collection[str],
                     + ", ".join(f"`{page}`" for page in omitted), None, OMITTED_HINT)]
 
 
-def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path = CHARTS_DIR,
-                   draft_specs: bool = False, memo: Memo | None = None) -> list[Problem]:
+def unlisted_folder_problems(nav, corpus: Corpus, dossiers: Collection[str],
+                             line: int | None = None, config_label: str = "mkdocs.yml",
+                             ) -> list[Problem]:
+    """Dossiers no entry of `nav` leads into: a folder of docs/ declared in `extra.dossiers`
+    with no page in `nav`. Its pages are left over from a dossier the navigation no longer
+    lists (hidden by `not_in_nav`, or linked from nowhere). Advice while one works, refused
+    when publishing (rules.py). (A dated page outside the dossiers is refused by every
+    build: its `date` is an unknown field there.)"""
+    if not nav:
+        return []
+    listed = {posixpath.normpath(p).split("/")[0] for p in _nav_paths(nav)
+              if "://" not in p and "/" in posixpath.normpath(p)}
+    folders: dict[str, list[str]] = {}
+    for page in sorted(corpus.texts):
+        if "/" in page and page.split("/")[0] not in listed:
+            folders.setdefault(page.split("/")[0], []).append(page)
+    problems = []
+    for folder, found in folders.items():
+        if folder not in dossiers:
+            continue
+        shown = ", ".join(f"`{page}`" for page in found[:5]) + (" …" if len(found) > 5 else "")
+        problems.append(Problem(
+            config_label, f"page(s) d’un dossier que la navigation ne liste pas : `{folder}/` "
+            f"({len(found)} page{'s' if len(found) > 1 else ''} : {shown})", line,
+            f"ajoutez `{folder}/index.md` à `nav`, ou retirez le dossier docs/{folder}/ "
+            "(une construction de publication le refuse)"))
+    return problems
+
+
+def letter_check(corpus: Corpus, docs_label: str, root: Path, config: PortalConfig,
+                 ) -> list[Problem]:
+    """The letters' fields and recipients, as the pages name them (action/letter_check.py)."""
+    problems: list[Problem] = []
+    form = _caught(lambda: load_letter_fields(root, config.letters_data), problems, False)
+    fields = None if form is False else (
+        {name: field.line for name, field in form.fields.items()} if form else {})
+    found = _caught(lambda: load_recipients(root), problems)
+    recipients = None if found is None else {
+        key: key_line(root / RECIPIENTS_DATA, key) for key in found}
+    return problems + letter_problems(corpus.texts, docs_label, fields, recipients,
+                                      config.letters_data, RECIPIENTS_DATA)
+
+
+def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Path,
+                   draft_specs: bool = False, memo: Memo | None = None,
+                   colours: Mapping[str, str] | None = None) -> list[Problem]:
     """Each chart a page shows: its module, table and metadata, read as the build reads them.
     `draft_specs`: also run the module's build(rows) for charts whose drawing is not cached
     (what the build does; a cached drawing was made from the same code and data)."""
@@ -123,21 +192,22 @@ def chart_problems(corpus: Corpus, root: Path, sources: Mapping, charts_dir: Pat
                 continue
             seen.add(chart_id)
             if chart_id not in known:
-                problems.append(unknown_chart(chart_id, known, page.file_path, line, root))
+                problems.append(unknown_chart(chart_id, known, page.file_path, line, root,
+                                              charts_dir))
                 continue
-            key = (chart_id, charts_dir, draft_specs,
+            key = (chart_id, charts_dir, draft_specs, tuple(sorted((colours or {}).items())),
                    stamps(checked_files(chart_id, root, charts_dir)))
             cached = checked.get(key)
             if cached is None or cached[0] is not sources:
                 cached = checked[key] = (sources, check_chart(chart_id, root, sources,
-                                                              charts_dir, draft_specs))
+                                                              charts_dir, draft_specs, colours))
             problems += cached[1]
     return problems
 
 
 def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_in_nav=None,
             today: dt.date | None = None, known_names: Collection[str] | None = None,
-            changed: Mapping[str, dt.date] | None = None, charts_dir: Path = CHARTS_DIR,
+            changed: Mapping[str, dt.date] | None = None, charts_dir: Path | None = None,
             draft_specs: bool = False, memo: Memo | None = None,
             ) -> tuple[Content, list[Problem]]:
     """Every content file read and checked; the content, and every problem found. `memo`:
@@ -160,8 +230,15 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
     if nav:
         problems += nav_problems(nav, corpus.texts, lambda target: _nav_entry(config, target))
         problems += omitted_problems(nav, not_in_nav, corpus.texts)
-    problems += chart_problems(corpus, root, sources, charts_dir, draft_specs, memo)
-    content = Content(sources, corpus, archives=archives)
+        problems += unlisted_folder_problems(nav, corpus, config.dossiers,
+                                             _config_line(config, "nav"))
+    problems += letter_check(corpus, docs_label, root, config)
+    palette, found = campaign_problems(config, lambda *keys: _config_where(config, *keys),
+                                       _config_value(config, "theme"))
+    problems += found
+    problems += chart_problems(corpus, root, sources, charts_dir or root / config.charts_dir,
+                               draft_specs, memo, chart_colours(palette))
+    content = Content(sources, corpus, archives=archives, palette=palette)
     redirects, mirrors = config.redirects_data, config.mirrors_data
     content.redirects = _caught(lambda: load_redirects(root / redirects, redirects,
                                                        set(corpus.texts)), problems, {})
@@ -179,7 +256,8 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
         problems.append(Problem(config.bibliography_dir, f"{len(not_cited)} source(s) citée(s) "
                                 "nulle part : " + ", ".join(f"{s.key} ({s.path}:{s.line})"
                                                             for s in not_cited), None,
-                                "citez-la dans une page avec [@clé], ou retirez-la"))
+                                "citez-la dans une page avec [@clé], ou retirez-la (une "
+                                "construction de publication les refuse)"))
     problems += unfindable_sources(sources)  # not publishable (rules.py)
     return content, _unique(_without_knock_ons(problems, bibliography.broken))
 
@@ -207,6 +285,26 @@ def readme_problems(pages: Collection[str], docs_label: str) -> list[Problem]:
                                     "fusionnez les deux pages dans `index.md`, ou renommez "
                                     "`README.md` (par exemple `presentation.md`)"))
     return problems
+
+
+def _config_line(config: PortalConfig, *keys) -> int | None:
+    return _config_where(config, *keys)[1]
+
+
+def _config_value(config: PortalConfig, key: str):
+    """A setting PortalConfig does not carry (the theme's), as mkdocs.yml writes it."""
+    try:
+        return read_mkdocs_yml(config.config_file).data.get(key)
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def _config_where(config: PortalConfig, *keys) -> tuple[str, int | None]:
+    """The file (mkdocs.yml, or one it INHERITs) and line of a setting."""
+    try:
+        return read_mkdocs_yml(config.config_file).where(*keys)
+    except (OSError, yaml.YAMLError):
+        return CONFIG_FILE, None
 
 
 def _nav_entry(config: PortalConfig, target: str) -> tuple[str, int | None]:

@@ -15,6 +15,7 @@ from ..floor.log import advisory
 from ..floor.memo import Memo
 from ..pages.corpus import Corpus
 from ..pages.gitdates import last_commit_dates
+from ..sitewide.placeholders import build_mode
 from .collect import Content, collect
 from .rules import UNFINISHED, advice, refused, severity_of, unfinished_by_page
 
@@ -47,10 +48,13 @@ class Portal:
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
             changed=last_commit_dates(root, docs_label), memo=memo)
-        refusals = refused(problems)
-        unfinished = unfinished_by_page(refusals) if drafts else {}
-        raise_if_any(p for p in refusals if not drafts or severity_of(p) != UNFINISHED)
-        for problem in advice(problems):  # with the mistakes, it could be one of their effects
+        publishing = build_mode(config.build) == "publish"
+        refusals = refused(problems, publishing)
+        unfinished = unfinished_by_page(refusals, publishing) if drafts else {}
+        raise_if_any(p for p in refusals
+                     if not drafts or severity_of(p, publishing) != UNFINISHED)
+        # With the mistakes, advice could be one of their effects: said after.
+        for problem in advice(problems, publishing):
             advisory.warning("%s", problem)
         return cls(root, docs, config.bib_dir, content.sources, content.corpus,
                    redirects=content.redirects, content=content, unfinished=unfinished)

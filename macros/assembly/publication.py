@@ -26,7 +26,7 @@ from ..sitewide.placeholders import (
     publishing_refused,
     warning_text,
 )
-from ..sitewide.share_image import Card, ShareImages
+from ..sitewide.share_image import Card, CardColours, ShareImages
 from ..sitewide.skeleton import campaign_texts, find_skeleton_text
 from ..sitewide.social import (
     HOME_PAGE,
@@ -100,7 +100,9 @@ class Publication:
             petition_page=action.petition_page if announced else None,
             petition_title=petition.title if petition else "",
             frozen_name=str(frozen.get("version") or ""), frozen_date=frozen_date,
-            versions=versions, images=ShareImages(portal.root / CACHE_DIR))
+            versions=versions, images=ShareImages(
+                portal.root / CACHE_DIR,
+                colours=CardColours.of(portal.content.palette) if portal.content else None))
 
     # -- Banners -----------------------------------------------------------------------
 

@@ -15,6 +15,12 @@ with it here, from the rule it breaks:
 - `ADVICE`: worth knowing, never a reason to refuse (a source cited nowhere). Said by
   `make check` and by the build alike.
 
+A rule may be stricter in a publishing build (`publish`: its verdict when `extra.build` is
+`publish`, as in `make publish`, `make release`, `make mirror` and the CI on main, and in
+`PORTAL_BUILD=publish make check`): what a new campaign leaves behind (a source cited
+nowhere, a recipient no letter writes to, a letter field no letter uses, pages of a dossier
+the navigation no longer lists) is advice while one works, and refused when publishing.
+
 A rule's `message` is how its problems' messages start, `…` standing for the value; a rule
 with `where` holds every problem of the files under that path (the data files, whose
 readers have many messages). A problem that matches no rule is an error.
@@ -38,6 +44,7 @@ class Rule:
     severity: str
     message: str  # the start of the message, `…` for any value
     where: str = ""  # a path prefix: every problem of those files
+    publish: str = ""  # the verdict in a publishing build, when stricter
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
@@ -95,6 +102,13 @@ RULES: tuple[Rule, ...] = (
     Rule("macro-commentaire", ERROR, "« {# » ouvre un commentaire de macro jamais refermé"),
     Rule("graphique-inconnu", ERROR, "graphique inconnu `…`"),
     Rule("dossier-inconnu", ERROR, "dossier inconnu `…`"),
+    # -- Letters (macros/action/letter_check.py: data/lettres.yml, destinataires.yml) --
+    Rule("champ-de-lettre-inconnu", ERROR, "champ de lettre inconnu `…`"),
+    Rule("destinataire-inconnu", ERROR, "destinataire inconnu `…`"),
+    Rule("destinataire-sans-lettre", ADVICE, "destinataire `…` : aucune lettre ne lui écrit",
+         publish=UNFINISHED),
+    Rule("champ-de-lettre-inutilise", ADVICE, "champ de lettre `…` : aucune lettre ne "
+         "l’utilise", publish=UNFINISHED),
     # -- Links between pages (macros/pages/links.py; MkDocs says the same) -------------
     Rule("page-introuvable", ERROR, "lien vers une page introuvable : `…`"),
     Rule("fichier-introuvable", ERROR, "lien vers un fichier introuvable : `…`"),
@@ -107,18 +121,26 @@ RULES: tuple[Rule, ...] = (
     Rule("nav-introuvable", ERROR, "entrée de `nav` vers une page introuvable : `…`"),
     Rule("hors-navigation", ERROR, "page(s) hors de la navigation : …"),
     Rule("dossier-introuvable", ERROR, "dossier introuvable : `…`"),
+    Rule("dossier-hors-navigation", ADVICE, "page(s) d’un dossier que la navigation ne "
+         "liste pas : …", publish=UNFINISHED),
     # -- Sources a reader could not find or date (macros/citations/findability.py) -----
     Rule("source-sans-adresse", UNFINISHED, "`…` (@…) : source en ligne sans adresse"),
     Rule("source-sans-date", UNFINISHED, "`…` (@…) : source en ligne sans date"),
     Rule("source-annee-seule", UNFINISHED, "`…` (@…) : source en ligne datée de l’année seule"),
     # -- Advice ------------------------------------------------------------------------
-    Rule("source-non-citee", ADVICE, "… source(s) citée(s) nulle part : …"),
+    Rule("source-non-citee", ADVICE, "… source(s) citée(s) nulle part : …",
+         publish=UNFINISHED),
     # -- Whole families: every problem of these files ----------------------------------
     Rule("bibtex", ERROR, "", where="bibliography/"),
     Rule("donnees", ERROR, "", where="data/"),
-    Rule("module-de-graphique", ERROR, "", where="macros/charts/"),
+    Rule("module-de-graphique", ERROR, "", where="charts/"),
     Rule("configuration", ERROR, "", where="mkdocs.yml"),
 )
+
+# The rules `make fix-typography` may mend (macros/pages/typography.py: fix).
+TYPOGRAPHY = frozenset({"espace-ordinaire", "espace-manquante", "espace-apres-guillemet",
+                        "espace-avant-guillemet", "apostrophe-droite", "trois-points",
+                        "guillemets-droits"})
 
 # A problem no rule names: refused, like an error.
 UNLISTED = Rule("autre", ERROR, "")
@@ -132,23 +154,26 @@ def rule_of(problem: Problem) -> Rule:
     return UNLISTED
 
 
-def severity_of(problem: Problem) -> str:
-    return rule_of(problem).severity
+def severity_of(problem: Problem, publishing: bool = False) -> str:
+    rule = rule_of(problem)
+    return rule.publish if publishing and rule.publish else rule.severity
 
 
-def refused(problems: Iterable[Problem]) -> list[Problem]:
-    """What `make check` and the build refuse: errors and unfinished pages."""
-    return [p for p in problems if severity_of(p) != ADVICE]
+def refused(problems: Iterable[Problem], publishing: bool = False) -> list[Problem]:
+    """What `make check` and the build refuse: errors and unfinished pages (and, in a
+    publishing build, what its rule refuses when publishing)."""
+    return [p for p in problems if severity_of(p, publishing) != ADVICE]
 
 
-def advice(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if severity_of(p) == ADVICE]
+def advice(problems: Iterable[Problem], publishing: bool = False) -> list[Problem]:
+    return [p for p in problems if severity_of(p, publishing) == ADVICE]
 
 
-def unfinished_by_page(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+def unfinished_by_page(problems: Iterable[Problem], publishing: bool = False,
+                       ) -> dict[str, list[Problem]]:
     """The preview's drafts: each page's unfinished points, by the page's file label."""
     found: dict[str, list[Problem]] = {}
     for problem in problems:
-        if severity_of(problem) == UNFINISHED:
+        if severity_of(problem, publishing) == UNFINISHED:
             found.setdefault(problem.path, []).append(problem)
     return found

@@ -19,6 +19,7 @@ from ..citations.export import publish_documents, write_exports
 from ..pages.news import news_items
 from ..sitewide.compact import compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
+from ..sitewide.palette import write_palette
 from ..sitewide.redirects import page_url, redirect_html
 from ..sitewide.search import index_folder
 from ..sitewide.theme_css import prune_theme_css
@@ -49,6 +50,7 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
     portal = built.portal
     urls = page_urls(portal)
     pages = compact_site(site_dir, started if quick else None)
+    write_palette(site_dir, portal.content.palette)  # extra.campaign.colors
     if not config.version:  # frozen versions keep Material's whole stylesheet
         # Zensical puts its stylesheets one level down (modern/, classic/).
         prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -31,9 +31,24 @@ def library_versions() -> str:
     return f"altair {version('altair')}, vl-convert-python {version('vl-convert-python')}"
 
 
-def vega_lite_spec(chart) -> dict:
-    """The chart's spec with the portal's look; the same for SVG and the interactive version."""
+def recoloured(value, colours: Mapping[str, str]):
+    """`value` (a spec, or a part of it) with each colour of `colours` replaced."""
+    if isinstance(value, str):
+        return colours.get(value.lower(), value)
+    if isinstance(value, list):
+        return [recoloured(item, colours) for item in value]
+    if isinstance(value, dict):
+        return {key: recoloured(item, colours) for key, item in value.items()}
+    return value
+
+
+def vega_lite_spec(chart, colours: Mapping[str, str] | None = None) -> dict:
+    """The chart's spec with the portal's look; the same for SVG and the interactive version.
+    `colours`: the kit's campaign colours (CAMPAIGN, CAMPAIGN_TINT) -> the campaign's own
+    (`extra.campaign.colors`)."""
     spec = chart.to_dict()
+    if colours:
+        spec = recoloured(spec, colours)
     config = spec.get("config", {})
     for name, value in CONFIG.items():
         # Ours first, then what the chart itself configures (Altair adds a `view` size).
@@ -154,16 +169,18 @@ def module_line(error: BaseException, module_path: Path | None) -> int | None:
                  if Path(frame.filename).resolve() == module_path.resolve()), None)
 
 
-def drawing_problem(chart_id: str, reason: str, line: int | None) -> Problem:
-    """A chart module whose build(rows) failed, or whose spec vl-convert refused."""
-    return Problem(f"macros/charts/{chart_id}.py", f"le graphique n’a pas pu être dessiné : "
+def drawing_problem(label: str, reason: str, line: int | None) -> Problem:
+    """A chart module (`label`) whose build(rows) failed, or whose spec vl-convert refused."""
+    return Problem(label, f"le graphique n’a pas pu être dessiné : "
                    f"{reason}", line, "vérifiez build(rows) : les noms de colonnes de COLUMNS, "
                    "et des données prises dans rows (alt.Data(values=…)), jamais à une adresse")
 
 
 def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callable[[], dict],
-                  drawing: Future | None = None, module_path: Path | None = None) -> Rendered:
-    """`drawing`: `draw`'s answer coming from another process (Charts.prerender)."""
+                  drawing: Future | None = None, module_path: Path | None = None,
+                  label: str = "") -> Rendered:
+    """`drawing`: `draw`'s answer coming from another process (Charts.prerender); `label`:
+    how messages name the chart module."""
     hit = cache.get(key)
     if hit:
         return hit
@@ -175,7 +192,7 @@ def render_cached(cache: RenderCache, key: str, chart_id: str, make_spec: Callab
         here = True
         spec, svg, reason, line = draw(chart_id, make_spec, module_path)
     if reason:  # a mistake in the chart module: named, without a traceback
-        raise ContentError([drawing_problem(chart_id, reason, line)])
+        raise ContentError([drawing_problem(label or f"{chart_id}.py", reason, line)])
     rendered = Rendered(svg, spec)
     cache.put(key, rendered)
     log.info("graphique `%s` rendu en SVG (mis en cache)", chart_id)

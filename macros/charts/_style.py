@@ -1,9 +1,14 @@
 """The look shared by every chart: colours that keep WCAG AA contrast, fonts, sizes.
 
-Each colour has a light-mode value (the one written into the SVG) and a dark-mode
-value that overrides/assets/charts.css swaps in on Material's slate scheme, by
-matching the exact `fill`/`stroke` attribute. tests/test_charts_unit.py checks the
-contrast of both against their background and that the stylesheet knows every pair.
+Each neutral colour (INK, SECONDARY, GRID) has a light-mode value (the one written into the
+SVG) and a dark-mode value that overrides/assets/charts.css swaps in on Material's slate
+scheme, by matching the exact `fill`/`stroke` attribute. tests/test_charts_unit.py checks
+the contrast of both against their background and that the stylesheet knows every pair.
+
+The campaign's colours (CAMPAIGN, CAMPAIGN_TINT) are the campaign's, not the kit's: a chart
+module names them, and the build replaces them in every spec by `chart` and `chart_tint` of
+`extra.campaign.colors` (macros/sitewide/palette.py checks their contrast and writes their
+dark-mode swap into the built charts.css). Their values here are the default palette's.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ class Colour:
 
 
 INK = Colour("#1a1a1a", "#e6e8ef", "text")
-CAMPAIGN = Colour("#7a1631", "#ff8fab", "graphic")
-CAMPAIGN_TINT = Colour("#f3d5de", "#4d2232", "decoration")  # range fill, outlined in CAMPAIGN
+CAMPAIGN = Colour("#1f4e79", "#8cc4ff", "graphic")
+CAMPAIGN_TINT = Colour("#d4e3f1", "#233a52", "decoration")  # range fill, outlined in CAMPAIGN
 SECONDARY = Colour("#5e5e5e", "#a9adb8", "graphic")
 GRID = Colour("#d9d9d9", "#3b3e4b", "decoration")
 
+NEUTRALS = (INK, SECONDARY, GRID)  # swapped by overrides/assets/charts.css
 COLOURS = (INK, CAMPAIGN, CAMPAIGN_TINT, SECONDARY, GRID)
 
 FONT = "Helvetica, Arial, sans-serif"  # Material with `font: false` uses the system fonts

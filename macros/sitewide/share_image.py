@@ -20,13 +20,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .palette import Palette, default_palette
+
 WIDTH, HEIGHT = 1200, 630
 FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
-# The portal's colours (overrides/assets/portal.css): primary, its dark shade, and the
-# dark scheme's accent, readable on both.
-BACKGROUND = (122, 22, 49)    # #7a1631
-BAND = (92, 15, 36)           # #5c0f24
-ACCENT = (255, 143, 171)      # #ff8fab
 TEXT = (255, 255, 255)
 MARGIN = 80
 TITLE_SIZES = (68, 60, 52, 46, 40)
@@ -36,6 +33,28 @@ DRAWING_VERSION = "3"
 # Fewer images to draw than this: drawn at the end of the build. Starting a drawing process
 # costs about as much as drawing a few.
 PRERENDER_MIN = 8
+
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class CardColours:
+    """The campaign's colours on a card (`extra.campaign.colors`, macros/sitewide/palette.py):
+    the light scheme's primary (background) and its dark shade (band), and the dark scheme's
+    accent (kicker), readable on both."""
+
+    background: RGB
+    band: RGB
+    accent: RGB
+
+    @classmethod
+    def of(cls, palette: Palette) -> CardColours:
+        return cls(palette.rgb("light", "primary"), palette.rgb("light", "primary_dark"),
+                   palette.rgb("dark", "accent"))
+
+
+DEFAULT_COLOURS = CardColours.of(default_palette())
 
 
 @dataclass(frozen=True)
@@ -95,15 +114,17 @@ def layout_title(title: str, font_path: Path = FONT) -> tuple[int, list[str]]:
                                     TITLE_LINES)
 
 
-def render_card(card: Card, font_path: Path = FONT) -> bytes:
+def render_card(card: Card, font_path: Path = FONT, colours: CardColours | None = None,
+                ) -> bytes:
     """The card as PNG bytes (no metadata, no timestamp: the same card gives the same bytes)."""
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    colours = colours or DEFAULT_COLOURS
+    image = Image.new("RGB", (WIDTH, HEIGHT), colours.background)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, HEIGHT - 110, WIDTH, HEIGHT), fill=BAND)
-    draw.rectangle((MARGIN, 70, MARGIN + 90, 78), fill=ACCENT)
-    draw.text((MARGIN, 96), card.kicker.upper(), font=_font(30, font_path), fill=ACCENT)
+    draw.rectangle((0, HEIGHT - 110, WIDTH, HEIGHT), fill=colours.band)
+    draw.rectangle((MARGIN, 70, MARGIN + 90, 78), fill=colours.accent)
+    draw.text((MARGIN, 96), card.kicker.upper(), font=_font(30, font_path), fill=colours.accent)
     size, lines = layout_title(card.title, font_path)
     font = _font(size, font_path)
     line_height = round(size * 1.22)
@@ -135,6 +156,7 @@ class ShareImages:
 
     cache_dir: Path
     font_path: Path = FONT
+    colours: CardColours | None = None  # None: the default palette's
     drawn: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -142,7 +164,9 @@ class ShareImages:
         from PIL import __version__ as pillow_version
 
         digest = hashlib.sha256()
-        for part in (DRAWING_VERSION, pillow_version, card.title, card.kicker, card.footer):
+        colours = self.colours or DEFAULT_COLOURS
+        for part in (DRAWING_VERSION, pillow_version, card.title, card.kicker, card.footer,
+                     repr((colours.background, colours.band, colours.accent))):
             digest.update(part.encode("utf-8") + b"\0")
         digest.update(_file_digest(self.font_path))
         return digest.hexdigest()
@@ -168,7 +192,7 @@ class ShareImages:
                                    mp_context=multiprocessing.get_context("spawn"))
         for key, card in todo.items():
             self.drawing[key] = pool.submit(draw_into, card, self.font_path,
-                                            self.cache_dir / f"{key}.png")
+                                            self.cache_dir / f"{key}.png", self.colours)
         pool.shutdown(wait=False)  # the process ends once the queue is drawn
 
     def _drawn_apart(self, key: str) -> bytes | None:
@@ -186,7 +210,7 @@ class ShareImages:
         cached = self.cache_dir / f"{key}.png"
         if cached.is_file():
             return cached.read_bytes()
-        data = self._drawn_apart(key) or draw_into(card, self.font_path, cached)
+        data = self._drawn_apart(key) or draw_into(card, self.font_path, cached, self.colours)
         with self._lock:
             self.drawn += 1
         return data
@@ -199,10 +223,11 @@ class ShareImages:
             return list(pool.map(self.png, cards))
 
 
-def draw_into(card: Card, font_path: Path, cached: Path) -> bytes:
+def draw_into(card: Card, font_path: Path, cached: Path, colours: CardColours | None = None,
+              ) -> bytes:
     """The card drawn and kept at `cached` (in the build's process, or in the drawing process
     `prerender` starts: what it draws is in the cache even for a process that never asks)."""
-    data = render_card(card, font_path)
+    data = render_card(card, font_path, colours)
     cached.parent.mkdir(parents=True, exist_ok=True)
     # Written beside, then renamed: a build running alongside never reads half a file.
     partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")

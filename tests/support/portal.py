@@ -49,7 +49,7 @@ def chart_ids() -> list[str]:
     """The charts this portal has (a module and its data)."""
     from macros.charts import chart_ids as ids
 
-    return [i for i in ids() if (ROOT / "data" / f"{i}.csv").exists()]
+    return [i for i in ids(ROOT / CONFIG.charts_dir) if (ROOT / "data" / f"{i}.csv").exists()]
 
 
 def filled_in(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -150,6 +151,9 @@ def make_site(tmp: Path, docs: dict[str, str] | None = None,
     (project / "bibliography").mkdir()
     for name in ("macros", "overrides"):
         (project / name).symlink_to(ROOT / name)
+    # The campaign's chart modules: content, copied (a test may add its own beside them).
+    shutil.copytree(ROOT / "charts", project / "charts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (project / "mkdocs.yml").write_text(textwrap.dedent(f"""\
         INHERIT: {ROOT / "mkdocs.yml"}
         site_url: https://fixture.example.org/

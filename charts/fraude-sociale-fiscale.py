@@ -6,7 +6,7 @@ and an outlined lighter segment up to the high one; the label states the range.
 
 import altair as alt
 
-from ._style import CAMPAIGN, CAMPAIGN_TINT, INK
+from macros.charts import CAMPAIGN, CAMPAIGN_TINT, INK
 
 COLUMNS = {"fraude": "texte", "bas": "nombre", "haut": "nombre"}
 LABELS = {"fraude": "Fraude estimée", "bas": "Estimation basse (Md€)",

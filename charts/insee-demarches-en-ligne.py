@@ -3,7 +3,7 @@ and the share of adults who gave up. Horizontal bars, one row per year, labelled
 
 import altair as alt
 
-from ._style import CAMPAIGN, INK, SECONDARY
+from macros.charts import CAMPAIGN, INK, SECONDARY
 
 COLUMNS = {"indicateur": "texte", "annee": "entier", "part": "nombre"}
 LABELS = {"indicateur": "Indicateur", "annee": "Année", "part": "Part des adultes (%)"}

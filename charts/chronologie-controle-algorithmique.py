@@ -8,7 +8,7 @@ import textwrap
 
 import altair as alt
 
-from ._style import CAMPAIGN, INK, SECONDARY
+from macros.charts import CAMPAIGN, INK, SECONDARY
 
 COLUMNS = {"annee": "entier", "evenement": "texte", "acteur": "texte", "sources": "sources"}
 LABELS = {"annee": "Année", "evenement": "Événement", "acteur": "Acteur", "sources": "Sources"}
