@@ -567,8 +567,9 @@ def plan(root: Path, c: Campaign) -> Plan:
 
 
 def apply(root: Path, todo: Plan, verify: Callable[[Path], list[str]]) -> None:
-    """Remove and write everything, then `verify`; put every file back if anything fails."""
-    touched = sorted(set(todo.removed) | set(todo.written))
+    """Remove and write everything, then the catalogues of words, then `verify`; put every
+    file back if anything fails."""
+    touched = sorted(set(todo.removed) | set(todo.written) | set(root.glob("locales/*/*/*.po")))
     with tempfile.TemporaryDirectory(prefix="new-campaign-") as aside:
         saved = {}
         for path in touched:
@@ -584,6 +585,7 @@ def apply(root: Path, todo: Plan, verify: Callable[[Path], list[str]]) -> None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
             _remove_empty_folders(root, todo.folders)
+            update_words(root)
             problems = verify(root)
             if problems:
                 raise Refused("le portail obtenu ne passerait pas la vérification ; rien n’a "
@@ -597,6 +599,51 @@ def apply(root: Path, todo: Plan, verify: Callable[[Path], list[str]]) -> None:
                     path.unlink()
             _remove_empty_folders(root, todo.folders)
             raise
+
+
+def update_words(root: Path) -> list[str]:
+    """The catalogues of the other languages (locales/, `make words`) brought up to date
+    with the new names: the old campaign's strings set aside as obsolete, the new
+    campaign's texts (its name, its petition's title) given their French words until a
+    translator writes them (an English page then shows the French name, never nothing).
+    Returns the catalogues written."""
+    from babel.messages.pofile import read_po, write_po
+
+    from common.words import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, catalogue_path
+    from scripts import words
+
+    if not (root / words.MAPPING_FILE).is_file():
+        return []
+
+    def read(path: Path, lang: str):
+        with path.open("rb") as po:
+            return read_po(po, locale=lang, domain=DOMAIN)
+
+    paths = {lang: catalogue_path(root, lang) for lang in LANGUAGES if lang != SOURCE_LANGUAGE}
+    obsolete_before = {lang: set(read(path, lang).obsolete) if path.is_file() else set()
+                       for lang, path in paths.items()}
+    words.update(root)
+    written = []
+    for lang, path in paths.items():
+        if not path.is_file():
+            continue
+        catalog = read(path, lang)
+        # The old campaign's own words (its name, its petition's title) go with it.
+        for key in set(catalog.obsolete) - obsolete_before[lang]:
+            del catalog.obsolete[key]
+        for message in catalog:
+            campaign_text = any(not str(place).endswith(".py") and "overrides/" not in str(place)
+                                for place, _ in message.locations)
+            # (a near match Babel took for the old campaign's text: its words, not ours)
+            if message.id and isinstance(message.id, str) and campaign_text \
+                    and (not message.string or message.fuzzy):
+                message.string = message.id
+                message.flags.discard("fuzzy")
+        with path.open("wb") as po:
+            write_po(po, catalog, width=96, sort_by_file=True, include_lineno=False)
+        written.append(path.relative_to(root).as_posix())
+    words.update(root)  # the catalogue's own layout again
+    return written
 
 
 def _remove_empty_folders(root: Path, folders: list[str]) -> None:
