@@ -106,6 +106,7 @@ def served(tmp_path_factory):
     (project / "data").mkdir()
     (project / "data" / "petition.yml").write_text(PETITION.format(base=base), encoding="utf-8")
     shutil.copy(LETTERS / "destinataires.yml", project / "data")
+    shutil.copy(LETTERS / "lettres.yml", project / "data")  # the letters' fields
     result = mkdocs_build(project, site_dir)
     assert result.ok, result.output
     thread = threading.Thread(target=server.serve_forever, daemon=True)
