@@ -456,7 +456,7 @@ SKELETON: dict[str, Writer] = {
     "{docs}/a-propos.md": lambda c, _: about(c),
     "{docs}/versions.md": lambda c, _: versions(c),
     "{docs}/miroirs.md": mirrors_page,
-    "{bib}/sources.bib": lambda c, _: bibliography_file(c),
+    "{bib}/rapports.bib": lambda c, _: bibliography_file(c),  # the example is a report
     "{petition}": petition_data,
     "{mirrors}": lambda c, _: mirrors_data(c),
     "{partners}": partners_data,

@@ -54,7 +54,7 @@ def test_skeleton_replaces_the_content_and_checks_clean(clone, capsys):
         "rechercher.md", "sources.md", "versions.md", "agir/index.md", "agir/petition.md",
         "agir/temoignages.md", "agir/partenaires.md", f"{trial.SLUG}/index.md",
         f"{trial.SLUG}/premiere-enquete.md"])
-    assert [p.name for p in (clone / "bibliography").iterdir()] == ["sources.bib"]
+    assert [p.name for p in (clone / "bibliography").iterdir()] == ["rapports.bib"]
     assert sorted(p.name for p in (clone / "data").iterdir()) == [
         "archives.yml", "linkcheck-ignore.yml", "miroirs.yml", "partenaires.yml",
         "petition.yml"]
