@@ -113,6 +113,9 @@ class Campaign:
     org: str     # who publishes it, e.g. « Collectif Changer de cap »
     dossier: str = "Le dossier"  # the dossier's name in the menu
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
+    # What the action service keeps (data/petition.yml, `service`), told by the notices.
+    testimony_days: int = 365
+    delete_after: dt.date | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -286,9 +289,7 @@ jamais enregistrée.
 **Comment.** Le témoignage et le moyen de vous joindre sont chiffrés dès leur arrivée avec
 la clé publique de l’équipe : ni le serveur ni sa base de données ne peuvent les relire.
 
-**Combien de temps.** Un témoignage est effacé du serveur au bout du délai fixé dans
-`data/petition.yml` (`testimony_days`), et toutes les données du service à la fin de la
-campagne (`delete_after`).
+**Combien de temps.** {retention(c)}
 
 **Le faire effacer.** Écrivez-nous en donnant la référence affichée après l’envoi : nous
 effaçons le témoignage. Vous pouvez aussi saisir la CNIL.
@@ -297,6 +298,18 @@ effaçons le témoignage. Vous pouvez aussi saisir la CNIL.
 
 {{{{ contact_details("Témoignage") }}}}
 """
+
+
+def retention(c: Campaign) -> str:
+    """The testimonies' notice: how long the service keeps them (data/petition.yml)."""
+    from macros.floor.french import format_date
+
+    end = ""
+    if c.delete_after:
+        day = format_date(c.delete_after.year, c.delete_after.month, c.delete_after.day)
+        end = f", et toutes les données du service le {day} au plus tard"
+    return (f"Un témoignage est effacé du serveur au bout de {c.testimony_days} jours{end} "
+            "(durées réglées dans `data/petition.yml`, section `service`).")
 
 
 def about(c: Campaign) -> str:
@@ -397,7 +410,6 @@ def petition_data(c: Campaign, current: str) -> str:
                       "rétablissez le fichier d’origine (git checkout data/petition.yml) "
                       "puis relancez make new-campaign.")
     kept = current[start + 1:]
-    kept = re.sub(r"(?m)^goal: .*$", "goal: 1000", kept, count=1)
     kept = re.sub(r"(?m)^count: .*$", "count: 0", kept, count=1)
     kept = re.sub(r"(?m)^count_date: .*$", f"count_date: {c.today.isoformat()}", kept, count=1)
     kept = re.sub(r'(?m)^(  url: )"https://[^"]*"',
@@ -544,10 +556,25 @@ def _matching(root: Path, content: Content) -> list[Path]:
                   if p.is_file() and p not in keep and "__pycache__" not in p.parts)
 
 
+def _yaml_mapping(path: Path) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def plan(root: Path, c: Campaign) -> Plan:
     config = PortalConfig.read(root / CONFIG_FILE)
     old_dossiers = list(config.dossiers)
     folders = names(root, config, c.slug)
+    service = (_yaml_mapping(root / config.petition_data).get("service") or {})
+    if isinstance(service.get("testimony_days"), int):
+        c = dataclasses.replace(c, testimony_days=service["testimony_days"])
+    if isinstance(service.get("delete_after"), dt.date):
+        c = dataclasses.replace(c, delete_after=service["delete_after"])
     removed = [p for entry in content(folders) for p in _matching(root, entry)]
     written: dict[Path, str] = {}
     for pattern, writer in SKELETON.items():

@@ -170,7 +170,8 @@ def test_skeleton_is_refused_for_publication_naming_what_is_left(converted, tmp_
             f"docs/{trial.SLUG}/premiere-enquete.md:2: texte du modèle « À REMPLIR » encore "
             "en place : « title: \"Titre de la première enquête (À REMPLIR)\" » — écrivez à "
             "sa place le texte de la campagne",
-            "data/petition.yml:4: texte du modèle « À REMPLIR » encore en place"):
+            "data/petition.yml: texte du modèle « À REMPLIR » encore en place dans `title` — "
+            "écrivez à sa place le texte de la campagne"):
         assert expected in out, out
     assert not (tmp_path / "www").exists()
 

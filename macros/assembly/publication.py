@@ -27,7 +27,7 @@ from ..sitewide.placeholders import (
     warning_text,
 )
 from ..sitewide.share_image import Card, CardColours, ShareImages
-from ..sitewide.skeleton import campaign_texts, find_skeleton_text
+from ..sitewide.skeleton import campaign_texts, find_skeleton_text, petition_skeleton_text
 from ..sitewide.social import (
     HOME_PAGE,
     Publisher,
@@ -79,7 +79,12 @@ class Publication:
             where=lambda *keys: written().where(*keys))
         # Text left by `make new-campaign` (« À REMPLIR ») is a placeholder too.
         problems += find_skeleton_text(campaign_texts(
-            portal.root, ("docs", config.bibliography_dir, "data")))
+            portal.root, ("docs", config.bibliography_dir, "data"),
+            skip=(action.petition_label,)))
+        if petition is not None:
+            problems += petition_skeleton_text(action.petition_label, {
+                "title": petition.title, "addressee": petition.addressee,
+                "text": petition.text, "demands": petition.demands})
         if problems and mode == "publish":
             raise publishing_refused(problems)
         if problems:

@@ -35,14 +35,31 @@ def find_skeleton_text(texts: Mapping[str, str]) -> list[Problem]:
     return problems
 
 
-def campaign_texts(root: Path, folders: Iterable[str]) -> dict[str, str]:
-    """The pages, sources and data files of a portal, by their label (`docs/index.md`)."""
+def petition_skeleton_text(label: str, fields: Mapping[str, object]) -> list[Problem]:
+    """The petition's texts (already read by the build: its file is read once), field by
+    field: `title`, `addressee`, `text`, `demands`."""
+    problems = []
+    for name, value in fields.items():
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        if any(MARKER in str(text) for text in texts):
+            problems.append(Problem(label, f"texte du modèle « {MARKER} » encore en place "
+                                    f"dans `{name}`", hint=HINT))
+    return problems
+
+
+def campaign_texts(root: Path, folders: Iterable[str],
+                   skip: Iterable[str] = ()) -> dict[str, str]:
+    """The pages, sources and data files of a portal, by their label (`docs/index.md`),
+    but those of `skip` (labels)."""
     texts = {}
+    skipped = set(skip)
     for folder in folders:
         base = root / folder
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*")):
+            if path.relative_to(root).as_posix() in skipped:
+                continue
             if path.suffix in (".md", ".yml", ".yaml", ".bib") and path.is_file():
                 try:
                     texts[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
