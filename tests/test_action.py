@@ -8,7 +8,6 @@ import textwrap
 
 import pytest
 
-from common.config import LETTERS_DATA
 from macros.action.letter_fields import load_letter_fields
 from macros.action.letters import check_contact, letter_field
 from macros.action.petition import is_allowed_url, parse_petition, progress_text, render_petition
@@ -137,7 +136,8 @@ def test_contact_and_letter_field_errors():
         check_contact({"email": "pas-une-adresse"})
     with pytest.raises(ContentError, match=re.escape(
             "champ de lettre inconnu `nome` — vouliez-vous dire `nom` ?")):
-        letter_field("nome", "docs/agir/droits.md", load_letter_fields(ROOT, LETTERS_DATA))
+        letter_field("nome", "docs/agir/droits.md",
+                     load_letter_fields(ROOT / "tests" / "fixtures" / "letters", "lettres.yml"))
 
 
 # --- The real portal ----------------------------------------------------------------------

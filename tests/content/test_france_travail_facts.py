@@ -96,3 +96,16 @@ def test_the_built_petition_shows_the_correction(site):
     assert "de plus en plus souvent le seul chemin proposé" in text
 
 
+
+
+def test_the_sources_the_fact_check_found_wanting_are_gone_or_completed():
+    from macros.citations.sources import load_sources
+
+    sources = load_sources(ROOT / "bibliography", ROOT)
+    for key in ("basta_2025_robots", "lqdn_robots_2025", "redaction_2024_france_travail_viseur",
+                "tesquet_ia_precaires", "dragan_tracer_traquer",
+                "tribunal_constitutionnel_pologne_2019"):
+        assert key not in sources, key
+    assert sources["france_inter_2019"].date.french() == "2 novembre 2019"
+    assert sources["lqdn_droit_de_reponse_2024"].fields["url"].startswith(
+        "https://www.laquadrature.net/2024/06/25/")
