@@ -16,7 +16,7 @@ CONTAINER ?= podman
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint check fix-typography new-article clean lock chromium release export-versions
+.PHONY: help serve build test lint check fix-typography new-article new-campaign clean lock chromium release export-versions
 .PHONY: words
 .PHONY: linkcheck linkcheck-external archive-sources
 .PHONY: bench
@@ -65,6 +65,10 @@ fix-typography: $(STAMP) ## Corrige la typographie française là où c’est sa
 new-article: $(STAMP) ## Crée une enquête : make new-article TITLE="Titre" [DOSSIER=…]
 	@test -n "$(TITLE)" || { echo 'Usage : make new-article TITLE="Titre de l’enquête"'; exit 2; }
 	$(BIN)/python -m scripts.new_article "$(TITLE)" --dossier "$(DOSSIER)"
+
+new-campaign: $(STAMP) ## Vide le portail et crée le squelette d’une autre campagne (questions ; ou TITLE="…" SLUG=… ORG="…" [DOSSIER="…"] [CONFIRM=oui])
+	@$(BIN)/python -m scripts.new_campaign --title "$(TITLE)" --slug "$(SLUG)" --org "$(ORG)" \
+		--dossier "$(DOSSIER)" $(if $(filter oui,$(CONFIRM)),--confirm)
 
 linkcheck: build ## Vérifie hors ligne chaque lien interne, ancre, flux et entrée du plan de site/
 	$(BIN)/python -m scripts.linkcheck internal site

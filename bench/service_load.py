@@ -33,10 +33,12 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
+from common.config import PortalConfig
 from scripts.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
-PORTAL_ORIGIN = "https://portail-france-travail.example.org"
+# The portal's address, whose forms the service accepts (read as the service reads it).
+PORTAL_ORIGIN = PortalConfig.read(ROOT / "mkdocs.yml").site_url.rstrip("/")
 TARGETS = {"signatures_per_second_min": 1000, "p99_ms_max": 200, "missing_max": 0}
 LIMITER_CLIENTS = 100_000
 TIME_LIMIT = 900.0  # seconds: the whole run gives up after this

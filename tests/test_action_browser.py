@@ -22,6 +22,7 @@ import pytest
 from support.browser import _QuietHandler
 from support.sites import ROOT, make_site, mkdocs_build
 
+LETTERS = ROOT / "tests" / "fixtures" / "letters"
 pytestmark = pytest.mark.browser
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -91,10 +92,12 @@ def served(tmp_path_factory):
     recorder = Recorder()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(site_dir, recorder))
     base = f"http://127.0.0.1:{server.server_address[1]}/"
+    # The portal's action pages, and the letters of the fixture (the campaign may have none).
     agir = ROOT / "docs" / "agir"
-    project = make_site(tmp, docs={f"agir/{p.name}": p.read_text(encoding="utf-8")
-                                   for p in agir.glob("*.md")},
-                        bib={"juridique.bib": (ROOT / "bibliography" / "juridique.bib")
+    docs = {f"agir/{p.name}": p.read_text(encoding="utf-8") for p in agir.glob("*.md")}
+    docs["agir/droits.md"] = (LETTERS / "droits.md").read_text(encoding="utf-8")
+    project = make_site(tmp, docs=docs,
+                        bib={"juridique.bib": (LETTERS / "juridique.bib")
                              .read_text(encoding="utf-8")})
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace(
@@ -102,7 +105,8 @@ def served(tmp_path_factory):
     ).replace("/enquetes/*.md\n", "/enquetes/*.md\n  /agir/*.md\n"), encoding="utf-8")
     (project / "data").mkdir()
     (project / "data" / "petition.yml").write_text(PETITION.format(base=base), encoding="utf-8")
-    shutil.copy(ROOT / "data" / "destinataires.yml", project / "data")
+    shutil.copy(LETTERS / "destinataires.yml", project / "data")
+    shutil.copy(LETTERS / "lettres.yml", project / "data")  # the letters' fields
     result = mkdocs_build(project, site_dir)
     assert result.ok, result.output
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -108,7 +108,7 @@ def test_make_build_says_a_broken_mkdocs_yml_in_french(tmp_path):
     assert expected in checked.stdout
     assert (project / "site" / "index.html").read_text(encoding="utf-8") == "avant"
     assert sorted(p.name for p in project.iterdir()) == [
-        "bibliography", "docs", "macros", "mkdocs.yml", "overrides", "site"]
+        "bibliography", "charts", "docs", "macros", "mkdocs.yml", "overrides", "site"]
 
 
 def test_malformed_reply_names_the_file(tmp_path):

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from support.browser import serve
-from support.chart_sites import CHARTS, chart_site
-from support.sites import ROOT, Site, mkdocs_build
+from support.chart_sites import CHARTS, FIXTURES, chart_site
+from support.sites import Site, mkdocs_build
 
 pytestmark = pytest.mark.browser
 PAGE = "sous-chemin/enquetes/une-enquete.html"
@@ -63,7 +63,7 @@ def test_only_pages_with_a_chart_load_the_chart_script(chart_build):
 def test_the_data_table_has_the_values_of_the_csv(chart_build, chart_id):
     site = Site(chart_build.site_dir)
     figure = site.article("enquetes/une-enquete.html").select_one(f"figure#graphique-{chart_id}")
-    rows = list(csv.reader(io.StringIO((ROOT / "data" / f"{chart_id}.csv").read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO((FIXTURES / f"{chart_id}.csv").read_text("utf-8"))))
     body = figure.select("details.chart-data tbody tr")
     assert len(body) == len(rows) - 1 and len(figure.select("thead th")) == len(rows[0])
     notes = {li["id"]: li for li in site.article("enquetes/une-enquete.html")
@@ -104,7 +104,7 @@ def test_the_csv_link_downloads_the_file(browser, served):
         download = info.value
         assert download.suggested_filename == f"{chart_id}.csv"
         assert download.url == served + f"sous-chemin/donnees/{chart_id}.csv"
-        expected = (ROOT / "data" / f"{chart_id}.csv").read_bytes()
+        expected = (FIXTURES / f"{chart_id}.csv").read_bytes()
         assert download.path().read_bytes() == expected
     context.close()
 
@@ -157,7 +157,7 @@ def test_the_csv_link_works_from_disk(browser, chart_build):
         href = page.locator(f"#graphique-{chart_id} .chart-download a").evaluate("a => a.href")
         assert href == (chart_build.site_dir / "donnees" / f"{chart_id}.csv").as_uri()
         assert (chart_build.site_dir / "donnees" / f"{chart_id}.csv").read_bytes() == \
-            (ROOT / "data" / f"{chart_id}.csv").read_bytes()
+            (FIXTURES / f"{chart_id}.csv").read_bytes()
     assert page.locator("figure.chart svg").first.is_visible()
     context.close()
 

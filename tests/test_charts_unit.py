@@ -16,12 +16,10 @@ from macros.charts._figure import data_table
 from macros.charts._registry import chart_ids, load_chart_module
 from macros.charts._render import render_svg, slim_svg, stable_svg, vega_lite_spec
 from macros.charts._style import COLOURS, NEUTRALS, SLATE, WHITE, contrast
-from macros.citations.sources import load_sources
 from macros.floor.errors import ContentError
-from support.chart_sites import CHARTS
+from support.chart_sites import CHARTS, FIXTURES, charts_dir, fixture_sources
 from support.sites import ROOT
 
-MODULES = ROOT / "charts"  # the campaign's chart modules (content, beside data/)
 SOURCES = {"lqdn_2021": object(), "dubois_2021": object()}
 COLUMNS = {"annee": "entier", "montant": "nombre", "sources": "sources"}
 
@@ -132,9 +130,9 @@ def test_a_slim_chart_keeps_its_text_and_colours(chart_id):
 
 
 def _spec(chart_id):
-    module = load_chart_module(chart_id, MODULES)
-    sources = load_sources(ROOT / "bibliography", ROOT)
-    table = parse_table((ROOT / "data" / f"{chart_id}.csv").read_text("utf-8"), "x",
+    module = load_chart_module(chart_id, FIXTURES)
+    sources = fixture_sources()
+    table = parse_table((FIXTURES / f"{chart_id}.csv").read_text("utf-8"), "x",
                         module.COLUMNS, sources)
     return vega_lite_spec(module.build([dict(r) for r in table.rows]))
 
@@ -157,8 +155,8 @@ def test_two_renders_give_the_same_bytes(two_renders, chart_id):
     assert 'fill="white"' not in first  # transparent: dark mode shows through
 
 
-def test_the_three_charts_exist():
-    assert set(CHARTS) <= set(chart_ids(MODULES))
+def test_the_registry_finds_the_chart_modules_not_the_kit(tmp_path):
+    assert chart_ids(charts_dir(tmp_path)) == sorted(CHARTS)
 
 
 @pytest.mark.parametrize("colour", COLOURS, ids=lambda c: c.light)
@@ -187,8 +185,8 @@ def test_the_charts_use_only_palette_colours(two_renders, chart_id):
 
 
 def test_the_data_table_has_the_csv_values():
-    csv_text = (ROOT / "data" / "fraude-sociale-fiscale.csv").read_text("utf-8")
-    module = load_chart_module("fraude-sociale-fiscale", MODULES)
+    csv_text = (FIXTURES / "fraude-sociale-fiscale.csv").read_text("utf-8")
+    module = load_chart_module("fraude-sociale-fiscale", FIXTURES)
     table = parse_table(csv_text, "x", module.COLUMNS, {})
     soup = BeautifulSoup(data_table(table, module.COLUMNS, {}, "T"), "html.parser")
     rows = [[cell.get_text() for cell in row.find_all(["th", "td"])]
@@ -196,8 +194,8 @@ def test_the_data_table_has_the_csv_values():
     assert rows == list(csv.reader(io.StringIO(csv_text)))
 
 
-def test_an_unknown_chart_id_gets_suggestions():
-    charts = Charts(ROOT, {}, MODULES)
+def test_an_unknown_chart_id_gets_suggestions(tmp_path):
+    charts = Charts(tmp_path, {}, charts_dir=charts_dir(tmp_path))
     with pytest.raises(ContentError) as error:
         charts.figure("fraude-sociale", "docs/a.md", 3, lambda p: p)
     assert str(error.value.problems[0]) == (
@@ -236,8 +234,9 @@ def test_the_second_figure_comes_from_the_cache(tmp_path):
     (tmp_path / "data").mkdir()
     for suffix in (".csv", ".yml"):
         name = f"fraude-sociale-fiscale{suffix}"
-        (tmp_path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
-    charts = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT), MODULES)
+        (tmp_path / "data" / name).write_bytes((FIXTURES / name).read_bytes())
+    kit = charts_dir(tmp_path / "kit")
+    charts = Charts(tmp_path, fixture_sources(), charts_dir=kit)
     first = charts.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p)
     assert charts.drawn == 1
     second = charts.figure("fraude-sociale-fiscale", "docs/b.md", 1, lambda p: "../" + p)
@@ -245,7 +244,7 @@ def test_the_second_figure_comes_from_the_cache(tmp_path):
     assert first == second
     assert len(list((tmp_path / ".cache" / "charts").glob("*.svg"))) == 1
     # A second build (a new object, the same cache folder) draws nothing.
-    again = Charts(tmp_path, load_sources(ROOT / "bibliography", ROOT), MODULES)
+    again = Charts(tmp_path, fixture_sources(), charts_dir=kit)
     assert again.figure("fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p) == first
     assert again.drawn == 0
 
@@ -268,15 +267,16 @@ def _chart_project(path: Path) -> Path:
     for chart_id in ("fraude-sociale-fiscale", "insee-demarches-en-ligne"):
         for suffix in (".csv", ".yml"):
             name = f"{chart_id}{suffix}"
-            (path / "data" / name).write_bytes((ROOT / "data" / name).read_bytes())
+            (path / "data" / name).write_bytes((FIXTURES / name).read_bytes())
     return path
 
 
 def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp_path):
-    sources = load_sources(ROOT / "bibliography", ROOT)
+    sources = fixture_sources()
+    kit = charts_dir(tmp_path / "kit")
     ids = ["insee-demarches-en-ligne", "fraude-sociale-fiscale", "pas-de-module"]
-    in_place = Charts(_chart_project(tmp_path / "a"), sources, MODULES)
-    ahead = Charts(_chart_project(tmp_path / "b"), sources, MODULES)
+    in_place = Charts(_chart_project(tmp_path / "a"), sources, charts_dir=kit)
+    ahead = Charts(_chart_project(tmp_path / "b"), sources, charts_dir=kit)
     ahead.prerender(ids, minimum=1)
     # Both charts are being drawn elsewhere; the unknown id is left for `figure` to report.
     assert len(ahead.drawing) == 2
@@ -294,19 +294,20 @@ def test_charts_drawn_ahead_in_another_process_are_the_charts_drawn_in_place(tmp
     # Cached now: nothing left to draw ahead; below the minimum, nothing is started.
     ahead.prerender(ids, minimum=1)
     assert not ahead.drawing
-    Charts(_chart_project(tmp_path / "c"), sources, MODULES).prerender(ids)
+    Charts(_chart_project(tmp_path / "c"), sources, charts_dir=kit).prerender(ids)
     assert not (tmp_path / "c" / ".cache").exists()
 
 
 def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_path):
     """The spec is built in the drawing process: an error there comes back in plain words,
     the same words as in place, and nothing is cached."""
-    sources = load_sources(ROOT / "bibliography", ROOT)
-    charts_dir = tmp_path / "charts"
-    charts_dir.mkdir()
-    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")  # the project's root
-    module = (MODULES / "fraude-sociale-fiscale.py").read_text("utf-8")
-    (charts_dir / "casse.py").write_text(
+    sources = fixture_sources()
+    kit = tmp_path / "charts"
+    kit.mkdir()
+    for name in ("_style.py", "_render.py"):
+        (kit / name).write_bytes((ROOT / "macros" / "charts" / name).read_bytes())
+    module = (FIXTURES / "fraude-sociale-fiscale.py").read_text("utf-8")
+    (kit / "casse.py").write_text(
         module + "\n\ndef build(rows):\n    return alt.Chart(alt.Data(url='https://e.org/x.csv'))"
                  ".mark_point().encode(x='bas:Q')\n", "utf-8")
     messages = []
@@ -315,8 +316,8 @@ def test_a_chart_module_mistake_drawn_ahead_is_named_as_when_drawn_in_place(tmp_
         (project / "data").mkdir(parents=True)
         for suffix in (".csv", ".yml"):
             (project / "data" / f"casse{suffix}").write_bytes(
-                (ROOT / "data" / f"fraude-sociale-fiscale{suffix}").read_bytes())
-        charts = Charts(project, sources, charts_dir=charts_dir)
+                (FIXTURES / f"fraude-sociale-fiscale{suffix}").read_bytes())
+        charts = Charts(project, sources, charts_dir=kit)
         charts.prerender(["casse"], minimum=minimum)
         assert len(charts.drawing) == (1 if folder == "ahead" else 0)
         with pytest.raises(ContentError) as error:

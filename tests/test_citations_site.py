@@ -5,11 +5,14 @@ import re
 
 from pybtex.database import parse_file
 
-from macros.citations.sources import GROUPS
-from support.sites import ROOT
+from macros.citations.sources import GROUPS, TYPE_GROUPS
+from support import portal
 
-INVESTIGATIONS = sorted(p.stem for p in (ROOT / "docs" / "france-travail").glob("*.md")
-                        if p.name != "index.md")
+# The investigations' addresses (`dossier/page.html`), read from the sources.
+INVESTIGATIONS = portal.investigation_urls()
+# Those still holding make new-campaign's skeleton: a line or two of text, one source.
+SKELETON = {url for url, path in zip(INVESTIGATIONS, portal.investigations(), strict=True)
+            if "À REMPLIR" in path.read_text(encoding="utf-8")}
 
 
 def notes_of(article):
@@ -18,9 +21,9 @@ def notes_of(article):
 
 def test_calls_are_numbered_in_order_of_first_citation_and_reused(engine_site):
     for stem in INVESTIGATIONS:
-        article = engine_site.article(f"france-travail/{stem}.html")
+        article = engine_site.article(stem)
         calls = article.select("sup.note-call a")
-        assert len(calls) >= 8, stem
+        assert len(calls) >= (1 if stem in SKELETON else 8), stem
         first_seen, number_of = [], {}
         for call in calls:
             key = call["href"].removeprefix("#note-")
@@ -34,14 +37,14 @@ def test_calls_are_numbered_in_order_of_first_citation_and_reused(engine_site):
 def test_some_source_is_cited_twice_with_one_number(engine_site):
     reused = 0
     for stem in INVESTIGATIONS:
-        hrefs = [a["href"] for a in engine_site.article(f"france-travail/{stem}.html")
+        hrefs = [a["href"] for a in engine_site.article(stem)
                  .select("sup.note-call a")]
         reused += len(hrefs) - len(set(hrefs))
     assert reused > 0
 
 
 def test_every_call_leads_to_its_note(engine_site):
-    article = engine_site.article("france-travail/score-de-suspicion.html")
+    article = engine_site.article(portal.main_investigation())
     calls = article.select("sup.note-call a")
     assert calls
     for call in calls:
@@ -52,7 +55,7 @@ def test_every_call_leads_to_its_note(engine_site):
 
 def test_back_links_reach_every_call(engine_site):
     for stem in INVESTIGATIONS:
-        article = engine_site.article(f"france-travail/{stem}.html")
+        article = engine_site.article(stem)
         ids = {tag["id"] for tag in article.find_all(id=True)}
         for note in notes_of(article):
             key = note["id"].removeprefix("note-")
@@ -68,7 +71,7 @@ def test_notes_show_links_and_no_guessed_archived_copy(engine_site):
     archive's calendar, worded as a search, and carries the Robust Links attributes."""
     searched = 0
     for stem in INVESTIGATIONS:
-        for note in notes_of(engine_site.article(f"france-travail/{stem}.html")):
+        for note in notes_of(engine_site.article(stem)):
             url = note.select_one("a.source-url")
             if url:
                 assert url["href"].startswith(("http://", "https://"))
@@ -80,7 +83,7 @@ def test_notes_show_links_and_no_guessed_archived_copy(engine_site):
                 assert search.get_text() == "chercher une copie archivée"
                 assert search["href"] == "https://web.archive.org/web/*/" + url["href"]
                 searched += 1
-    assert searched > 0
+    assert searched > 0 or set(INVESTIGATIONS) <= SKELETON  # the skeleton's source: no url
     guessed = re.compile(r"web\.archive\.org/web/\d")
     for page in engine_site.dir.rglob("*"):
         if page.suffix in (".html", ".json", ".bib", ".xml") and page.is_file():
@@ -91,10 +94,9 @@ def test_bibliography_groups_sources_and_says_who_cites_them(engine_site):
     soup = engine_site.soup("sources.html")
     headings = [h.get_text().rstrip("#") for h in soup.select("article h2")]
     expected = [label for label in GROUPS.values() if label in headings]
-    assert headings == expected
-    assert len(headings) >= 5
+    assert headings == expected and headings
     entries = soup.select("ul.bibliography > li")
-    assert len(entries) >= 30
+    assert entries
     for entry in entries:
         links = entry.select(".cited-in a")
         assert links, entry["id"]
@@ -118,7 +120,9 @@ def test_bibliography_is_published_as_bibtex_and_csl_json(engine_site):
     bib = parse_file(engine_site.dir / "sources" / "bibliographie.bib", "bibtex")
     csl = json.loads((engine_site.dir / "sources" / "bibliographie.json")
                      .read_text(encoding="utf-8"))
-    assert len(bib.entries) >= 30
+    listed = {li["id"].removeprefix("source-") for li in engine_site.soup("sources.html")
+              .select("ul.bibliography > li")}
+    assert listed <= set(bib.entries)
     assert sorted(item["id"] for item in csl) == sorted(bib.entries)
     assert all(item["title"] and item["type"] for item in csl)
     page = engine_site.soup("sources.html")
@@ -126,10 +130,9 @@ def test_bibliography_is_published_as_bibtex_and_csl_json(engine_site):
     assert page.select_one('a[href="sources/bibliographie.json"][download]')
 
 
-def test_at_least_thirty_real_sources_with_required_kinds():
+def test_every_source_falls_in_a_group_of_the_bibliography_page():
     bib = {}
-    for path in (ROOT / "bibliography").glob("*.bib"):
+    for path in portal.CONFIG.bib_dir.glob("*.bib"):
         bib.update(parse_file(path, "bibtex").entries)
-    assert len(bib) >= 30
-    types = {entry.type.lower() for entry in bib.values()}
-    assert {"report", "legislation", "jurisdiction", "book", "unpublished"} <= types
+    assert bib
+    assert {entry.type.lower() for entry in bib.values()} <= set(TYPE_GROUPS)

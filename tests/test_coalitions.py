@@ -14,6 +14,7 @@ from common.goal import goal_for, goal_steps
 from macros.action.partners import Partner, check_partner_setting, parse_partners, snippet
 from macros.floor.errors import ContentError
 from service.departements import departement
+from support import portal
 from support.sites import build_env, leave_out_of_nav, make_site, mkdocs_build
 
 KEY = "Jm3RYS1Bx1WJnZq3Nmy3gBG5+4c3k7XWyw7WyL1WL2c="  # any 32 bytes in base64
@@ -327,11 +328,10 @@ def test_the_real_portal_shows_the_count_on_its_home_page_and_lists_partners(sit
     petition page (count published beside the petition page), the Partenaires page says
     none is declared yet, and the empty list travels with the site."""
     home = site.article("index.html")
-    assert home.select_one("#petition-progress-label").get_text() == (
-        "0 signature sur un objectif de 10\u202f000, au 23 novembre 2026")
+    assert home.select_one("#petition-progress-label").get_text() == portal.progress_label()
     assert home.select_one(".petition-progress")["data-count-url"] == "agir/compteur.json"
     bar = home.select_one("progress#petition-progress-bar")
-    assert (bar["max"], bar["value"]) == ("10000", "0")
+    assert (bar["max"], bar["value"]) == (str(portal.first_goal()), "0")
     partners_page = site.article("agir/partenaires.html").get_text(" ")
     assert "Aucun partenaire n’est encore déclaré." in partners_page
     assert json.loads(site.path("agir/partenaires.json").read_text()) == []

@@ -20,12 +20,15 @@ from macros.pages.easyread import (
     unexplained,
 )
 from macros.pages.frontmatter import split_front_matter
+from support import portal
 from support.browser import serve
 from support.reader import run_query
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, script
 
-PAGES = sorted((ROOT / "docs" / "france-travail").glob("*.md"))
-PAGES = [p for p in PAGES if p.name != "index.md"] + [ROOT / "docs" / "agir" / "petition.md"]
+# The investigations and the petition, once written: make new-campaign's skeleton (« À
+# REMPLIR ») has no block yet, and is refused at publication until it is written.
+PAGES = [p for p in [*portal.investigations(), ROOT / "docs" / "agir" / "petition.md"]
+         if "À REMPLIR" not in p.read_text(encoding="utf-8")]
 
 
 def block_of(path):
@@ -80,18 +83,25 @@ def test_hard_words_are_measured_as_french_is_written():
 
 @pytest.mark.browser
 def test_the_block_is_a_region_printed_and_found_by_search(site, browser):
+    with_block = [p for p in PAGES if p.parent.name in portal.DOSSIERS]
+    if not with_block:
+        pytest.skip("no investigation written yet (make new-campaign's skeleton)")
+    path = with_block[0]
+    url = path.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
+    # A sentence of its block, found by the search on that page first.
+    query = max(block_of(path).replace("\n", " ").split(". "), key=len)
     with serve(site.dir) as base:
         page = browser.new_page()
-        page.goto(base + "france-travail/score-de-suspicion.html")
+        page.goto(base + url)
         region = page.get_by_role("region", name=HEADING)
         assert region.is_visible()
         page.emulate_media(media="print")
         assert region.is_visible()
         page.emulate_media(media="screen")
         page.goto(base + "rechercher.html")
-        found = run_query(page, "tricher pour avoir de l’argent")
+        found = run_query(page, query)
         page.close()
-    assert found and found[0].endswith("france-travail/score-de-suspicion.html"), found
+    assert found and found[0].endswith(url), (query, found)
 
 
 def test_make_check_names_the_file_and_line_of_a_hard_block(tmp_path):

@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 
+from scripts.new_campaign import already_converted
 from support.sites import ROOT
 
 GUIDES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "MIRRORING.md",
@@ -75,6 +76,16 @@ def test_every_make_command_shown_exists(guide):
     assert commands(guide.read_text(encoding="utf-8")) - make_targets() == set()
 
 
+# A portal made by make new-campaign keeps the guides of the generator, whose examples come
+# from its first portal, the France Travail dossier (README.md says so): its pages, sources
+# and data are not this portal's, so only the generator's own files are checked there.
+CONVERTED = bool(already_converted(ROOT))
+CONTENT_FOLDERS = ("docs", "data", "bibliography", "documents")
+first_portal_examples = pytest.mark.skipif(
+    CONVERTED, reason="made by make new-campaign: the guides' examples are the first portal's")
+
+
+@first_portal_examples
 @pytest.mark.parametrize("guide", GUIDES, ids=guide_id)
 def test_every_source_key_shown_exists(guide):
     assert citation_keys(guide.read_text(encoding="utf-8")) - bib_keys() - EXAMPLE_KEYS == set()
@@ -83,7 +94,9 @@ def test_every_source_key_shown_exists(guide):
 @pytest.mark.parametrize("guide", GUIDES, ids=guide_id)
 def test_every_repository_file_shown_exists(guide):
     missing = {path for path in repository_paths(guide.read_text(encoding="utf-8"))
-               if not (ROOT / path).exists() and not (guide.parent / path).exists()}
+               if not (ROOT / path).exists() and not (guide.parent / path).exists()
+               and not (CONVERTED and (path.split("/")[0] in CONTENT_FOLDERS
+                                       or path.startswith("tests/content/")))}
     assert missing - EXAMPLE_PATHS == set()
 
 
@@ -94,6 +107,7 @@ def test_every_portal_variable_shown_is_read_by_the_code(guide):
     assert {v for v in named if not re.search(rf"\b{v}\b", code)} == set()
 
 
+@first_portal_examples
 def test_the_extractors_find_what_the_guides_show():
     """The extraction itself, on the guides' own sentences (it must not find nothing)."""
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ def vnu_errors(paths) -> list[dict]:
 
 def test_every_built_page_is_valid_html(site):
     pages = site.pages()
-    assert len(pages) > 15
+    assert len(pages) >= len(list((ROOT / "docs").rglob("*.md")))  # each page of docs/
     errors = [f"{m['url'].rsplit(str(site.dir), 1)[-1]}:{m.get('lastLine')}: {m['message']}"
               for m in vnu_errors(pages)]
     assert not errors, "\n".join(errors)

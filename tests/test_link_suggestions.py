@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from support import portal
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
 SECOND = "enquetes/deuxieme-enquete.md"
@@ -69,19 +70,31 @@ def test_each_suggested_link_works_when_pasted(tmp_path):
     assert 'href="une-enquete.html"' in html and 'href="../sources.html"' in html
 
 
-PAGE = "docs/france-travail/de-la-caf-a-france-travail.md"
+def sibling_link() -> tuple[str, str, str]:
+    """A page of a dossier with a link, written once, to another page of the same dossier:
+    (its file, its dossier, the linked page's name), read from the portal's sources."""
+    for dossier in portal.DOSSIERS:
+        folder = ROOT / "docs" / dossier
+        for page in sorted(folder.glob("*.md")):
+            text = page.read_text(encoding="utf-8")
+            for other in sorted(folder.glob("*.md")):
+                if other != page and text.count(f"({other.name})") == 1:
+                    return page.relative_to(ROOT).as_posix(), dossier, other.name
+    raise AssertionError("no dossier page links to another page of its dossier")
+
+
+PAGE, DOSSIER, TARGET = sibling_link()
+TYPO = TARGET[:-6] + TARGET[-5:]  # a letter left out: `score-de-suspicon.md`
 
 
 @pytest.mark.parametrize("typed, expected, suggested", [
-    ("(score-de-suspicon.md)",
-     "lien vers une page introuvable : `score-de-suspicon.md` — vouliez-vous dire "
-     "`score-de-suspicion.md` ?", "score-de-suspicion.md"),
-    ("(/france-travail/score-de-suspicon.md)",
-     "lien absolu : `/france-travail/score-de-suspicon.md` — vouliez-vous dire "
-     "`score-de-suspicion.md` ?", "score-de-suspicion.md"),
-    ("(/france-travail/score-de-suspicion.md)",
-     "lien absolu : `/france-travail/score-de-suspicion.md` — écrivez le lien relatif à la "
-     "page : `score-de-suspicion.md`", "score-de-suspicion.md"),
+    (f"({TYPO})",
+     f"lien vers une page introuvable : `{TYPO}` — vouliez-vous dire `{TARGET}` ?", TARGET),
+    (f"(/{DOSSIER}/{TYPO})",
+     f"lien absolu : `/{DOSSIER}/{TYPO}` — vouliez-vous dire `{TARGET}` ?", TARGET),
+    (f"(/{DOSSIER}/{TARGET})",
+     f"lien absolu : `/{DOSSIER}/{TARGET}` — écrivez le lien relatif à la page : `{TARGET}`",
+     TARGET),
 ])
 def test_the_portal_own_page_gets_the_link_to_write_there(tmp_path, typed, expected,
                                                          suggested):
@@ -96,13 +109,13 @@ def test_the_portal_own_page_gets_the_link_to_write_there(tmp_path, typed, expec
     (project / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
     page = project / PAGE
     text = page.read_text(encoding="utf-8")
-    assert text.count("(score-de-suspicion.md)") == 1
-    page.write_text(text.replace("(score-de-suspicion.md)", typed), encoding="utf-8")
-    line = text[:text.index("(score-de-suspicion.md)")].count("\n") + 1
+    assert text.count(f"({TARGET})") == 1
+    page.write_text(text.replace(f"({TARGET})", typed), encoding="utf-8")
+    line = text[:text.index(f"({TARGET})")].count("\n") + 1
     code, out = check(project)
     assert code == 1
     assert f"{PAGE}:{line}: {expected}" in out.splitlines(), out
-    page.write_text(text.replace("(score-de-suspicion.md)", f"({suggested})"),
+    page.write_text(text.replace(f"({TARGET})", f"({suggested})"),
                     encoding="utf-8")
     code, out = check(project)
     assert code == 0, out

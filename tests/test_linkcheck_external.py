@@ -22,6 +22,7 @@ from linkcheck.http import Checker, HostLimiter, Result, Settings, retry_after
 from linkcheck.ignore import IgnoreRule, load_ignore
 from linkcheck.report import build_report, render_markdown
 from macros.floor.errors import ContentError
+from support import portal
 from support.sites import FIXTURE_ARTICLE, ROOT, make_site, mkdocs_build, script
 
 # Small limits, so that the slow and the endless answers are cut short quickly.
@@ -457,7 +458,7 @@ def test_the_command_reports_claims_that_lost_their_evidence(web, tmp_path):
     assert page[f"{base}/deleted"]["keys"] == ["disparu_2024"]
     # the forge: its address once, not the edit and history page of every page
     forge = [e for e in report["links"] if e["url"].startswith("https://forge.example.org/")]
-    assert [e["url"] for e in forge] == ["https://forge.example.org/campagne/portail-france-travail"]
+    assert [e["url"] for e in forge] == [portal.REPO_URL]
     assert "enquetes/une-enquete.html" in forge[0]["pages"]
     # nothing was asked off this machine: every other address is on the ignore list
     strays = [e for e in report["links"]

@@ -22,6 +22,7 @@ import pytest
 from common.config import PortalConfig
 from macros.floor.french import format_day
 from scripts import mirror
+from support import portal
 from support.publishing import ORGANISATION, publishable_site
 from support.sites import FIXTURE_ARTICLE, NETGUARD, ROOT, build_env, importable, make_site, script
 
@@ -51,6 +52,12 @@ def copy_project(dest: Path) -> Path:
         if source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
+            if name.endswith((".md", ".yml", ".bib")) and name.startswith(("docs/", "data/",
+                                                                           "bibliography/")):
+                # A kit is a publication: a new campaign's skeleton text written first.
+                text = source.read_text(encoding="utf-8")
+                if portal.filled_in(text) != text:
+                    (dest / name).write_text(portal.filled_in(text), encoding="utf-8")
     return dest
 
 

@@ -10,10 +10,11 @@ import pytest
 
 from macros.floor.errors import ContentError
 from macros.sitewide.mirrors import Mirror, load_mirrors, parse_mirrors, render_mirrors
+from support import portal
 from support.sites import ROOT, Site, build_env, make_site, mkdocs_build, script
 
 LABEL = "data/miroirs.yml"
-ORIGIN = "https://portail-france-travail.example.org/"
+ORIGIN = portal.SITE_URL
 
 VALID = textwrap.dedent("""\
     - nom: Miroir de l’association X

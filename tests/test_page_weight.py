@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from support import portal
 from support.browser import serve
 from support.reader import Traffic, artifact_dir, investigation, page_kinds
 
@@ -56,7 +57,7 @@ def test_every_investigation_and_no_script_exceeds_its_budget(site, browser):
     """All investigations, not only the heaviest HTML: one with a chart loads more."""
     with serve(site.dir) as base:
         context = browser.new_context()
-        for path in sorted((site.dir / "france-travail").glob("*.html")):
+        for path in sorted((site.dir / portal.DOSSIER).glob("*.html")):
             if path.name == "index.html":
                 continue
             page = context.new_page()

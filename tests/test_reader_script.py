@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from support import portal
 from support.browser import serve
 
 pytestmark = pytest.mark.browser
 
-PAGE = "france-travail/score-de-suspicion.html"
+PAGE = portal.main_investigation()
 
 
 @pytest.fixture
@@ -63,6 +64,8 @@ def test_back_to_top_and_the_table_of_contents_follow_the_reading(page):
     top = page.locator("[data-md-component=top]")
     hidden = "document.querySelector('[data-md-component=top]').hidden"
     assert page.evaluate(hidden)  # Material fades a [hidden] button out
+    # Room to scroll, however short the investigation (a new campaign's is a skeleton).
+    page.evaluate("document.querySelector('article').style.paddingBottom = '6000px'")
     page.evaluate("window.scrollTo(0, 4000)")
     page.wait_for_timeout(100)
     page.evaluate("window.scrollTo(0, 3500)")  # scrolling back up

@@ -35,6 +35,7 @@ from service.storage import (
     testimonies,
     utcnow,
 )
+from support import portal
 from support.service import (
     PORTAL_ORIGIN,
     Inbox,
@@ -121,8 +122,7 @@ def test_sign_then_confirm_by_mail_then_counted(service, inbox):
     assert "<h1>Vérifiez votre messagerie</h1>" in answer.text
     assert "set-cookie" not in {k.lower() for k in answer.headers}
     mail = inbox.wait_for(address)[0]
-    assert mail["Subject"] == ("Confirmez votre signature\u00a0: Pour que France Travail respecte "
-                               "les droits des personnes sans emploi")
+    assert mail["Subject"] == f"Confirmez votre signature\u00a0: {portal.petition()['title']}"
     assert mail["From"] == "petition@portail.test"
     link = confirmation_link(mail)
     assert link.startswith(service.url + "confirmer?jeton=")

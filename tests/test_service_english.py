@@ -24,11 +24,13 @@ from bs4 import BeautifulSoup
 from common.form_markup import petition_form
 from common.words import translations
 from service.forms import message, refusal
+from support import portal
 from support.service import Service, confirmation_link, get, post
 from support.sites import ROOT
 
 ENGLISH = translations(ROOT, "en")
-TITLE = "For France Travail to respect the rights of people out of work"
+# The petition's title in English, from the catalogue (whatever the campaign).
+TITLE = ENGLISH.gettext(portal.petition()["title"])
 # French sentences of the service that must never appear on an English answer.
 FRENCH_WORDS = ("Vérifiez", "Votre envoi", "Retour à la pétition", "Merci", "Confirmez",
                 "Ce service ne dépose", "signature est", "À corriger", "Nom et prénom")

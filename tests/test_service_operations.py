@@ -30,10 +30,9 @@ from service.ratelimit import (
     rate_limits,
 )
 from service.settings import SettingsError, load_settings
-from support.service import Answer, Service
+from support.service import PORTAL_ORIGIN, Answer, Service
 from support.sites import ROOT
 
-PORTAL_ORIGIN = "https://portail-france-travail.example.org"
 SERVICE_HOST, CLIENT, PROXY = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 # Every answer, whatever wrote it, carries these; HTML also carries the CSP.
 COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}

@@ -22,6 +22,7 @@ from service.forms import REFUSALS
 from service.mailbox import mailbox_key
 from service.ratelimit import keyed
 from service.storage import links, make_engine, outbox, signatures
+from support import portal
 from support.service import (
     Inbox,
     Service,
@@ -91,8 +92,8 @@ def test_same_answer_for_a_new_a_pending_and_a_confirmed_address(service, inbox)
     assert "déjà" not in confirmed.text
     # The owner of the confirmed address is told by mail, once a day at most.
     notice = inbox.wait_for(address, count=3)[-1]
-    assert notice["Subject"] == ("Votre signature est déjà comptée\u00a0: Pour que France "
-                                 "Travail respecte les droits des personnes sans emploi")
+    assert notice["Subject"] == ("Votre signature est déjà comptée\u00a0: "
+                                 + portal.petition()["title"])
     assert ("Cette adresse a déjà signé et confirmé\u00a0: sa signature est comptée, une "
             "seule fois." in notice.get_content())
     assert "jeton=" not in notice.get_content()

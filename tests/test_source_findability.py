@@ -8,6 +8,8 @@ from __future__ import annotations
 import subprocess
 import textwrap
 
+import pytest
+
 from macros.citations.findability import unfindable_sources
 from macros.citations.sources import load_sources
 from support.publishing import publishing_env
@@ -114,14 +116,6 @@ def test_the_examples_of_the_hints_work_when_pasted(tmp_path):
 def test_the_portals_bibliography_lets_every_reader_find_and_date_its_sources():
     sources = load_sources(ROOT / "bibliography", ROOT)
     assert unfindable_sources(sources) == []
-    # The sources the fact-check found undatable or unfindable are gone or completed.
-    for key in ("basta_2025_robots", "lqdn_robots_2025", "redaction_2024_france_travail_viseur",
-                "tesquet_ia_precaires", "dragan_tracer_traquer",
-                "tribunal_constitutionnel_pologne_2019"):
-        assert key not in sources, key
-    assert sources["france_inter_2019"].date.french() == "2 novembre 2019"
-    assert sources["lqdn_droit_de_reponse_2024"].fields["url"].startswith(
-        "https://www.laquadrature.net/2024/06/25/")
 
 
 def test_make_check_reports_them_as_errors(tmp_path):
@@ -147,6 +141,9 @@ def test_the_build_refuses_them_as_make_check_does(tmp_path):
 def test_the_real_portal_passes_a_publishing_build(tmp_path):
     """Once the organisation's settings are given, the portal's content itself (its
     bibliography included) is publishable: nothing of it is refused."""
+    if any("À REMPLIR" in page.read_text(encoding="utf-8")
+           for page in (ROOT / "docs").rglob("*.md")):
+        pytest.skip("make new-campaign's skeleton: refused until written (test_new_campaign)")
     env = publishing_env(PORTAL_SERVICE_URL="https://agir.collectif-droits.fr/")
     result = mkdocs_build(ROOT, tmp_path / "site", env)
     assert result.ok, result.output

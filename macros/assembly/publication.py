@@ -28,6 +28,7 @@ from ..sitewide.placeholders import (
     warning_text,
 )
 from ..sitewide.share_image import Card, CardColours, ShareImages
+from ..sitewide.skeleton import campaign_texts, find_skeleton_text, petition_skeleton_text
 from ..sitewide.social import (
     HOME_PAGE,
     Publisher,
@@ -81,6 +82,14 @@ class Publication:
             petition_endpoint=petition.form_action if announced else None,
             petition_label=action.petition_label, petition_line=petition_line,
             where=lambda *keys: written().where(*keys))
+        # Text left by `make new-campaign` (« À REMPLIR ») is a placeholder too.
+        problems += find_skeleton_text(campaign_texts(
+            portal.root, ("docs", config.bibliography_dir, "data"),
+            skip=(action.petition_label,)))
+        if petition is not None:
+            problems += petition_skeleton_text(action.petition_label, {
+                "title": petition.title, "addressee": petition.addressee,
+                "text": petition.text, "demands": petition.demands})
         if problems and mode == "publish":
             raise publishing_refused(problems)
         if problems:

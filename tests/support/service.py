@@ -25,9 +25,11 @@ from pathlib import Path
 from scripts import processes
 from scripts.pgcluster import PostgresCluster as PostgresCluster
 
+from .portal import SITE_URL
 from .sites import ROOT
 
-PORTAL_ORIGIN = "https://portail-france-travail.example.org"
+# The portal's own address (its default in mkdocs.yml), whose forms the service accepts.
+PORTAL_ORIGIN = SITE_URL.rstrip("/")
 
 
 def free_port() -> int:

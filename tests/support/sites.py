@@ -151,9 +151,11 @@ def make_site(tmp: Path, docs: dict[str, str] | None = None,
     (project / "bibliography").mkdir()
     for name in ("macros", "overrides"):
         (project / name).symlink_to(ROOT / name)
-    # The campaign's chart modules: content, copied (a test may add its own beside them).
-    shutil.copytree(ROOT / "charts", project / "charts",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    # Chart modules of the fixture's own (tests/fixtures/charts/, whatever the campaign's
+    # are), copied: a test may add its own beside them.
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "charts",
+                    project / "charts", ignore=shutil.ignore_patterns("__pycache__", "*.csv",
+                                                                     "*.yml", "*.bib", "*.md"))
     (project / "mkdocs.yml").write_text(textwrap.dedent(f"""\
         INHERIT: {ROOT / "mkdocs.yml"}
         site_url: https://fixture.example.org/
