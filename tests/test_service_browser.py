@@ -151,6 +151,23 @@ def test_the_built_english_page_holds_the_english_form(portal):
     assert 'id="donnees-personnelles"' in (site_dir / "agir/petition.html").read_text("utf-8")
     for french_word in ("Nom et prénom", "Signer la pétition", "Vos données", "par courriel"):
         assert french_word not in str(page.find("article")), french_word
+    # The English home page opens with the same count, leading to the English form.
+    home = BeautifulSoup((site_dir / "en/index.html").read_text("utf-8"), "html.parser")
+    assert ENGLISH_COUNT.fullmatch(home.find(id=COUNT_LABEL_ID).get_text())
+    assert home.select_one(f"#{SIGN_BOX_ID} a")["href"] == "agir/petition.html#signer"
+
+
+def test_the_live_count_speaks_english_on_the_english_page(browser, portal):
+    """With JavaScript on, petition-count.js rewrites the count from the live file in the
+    page's language, with its numbers and dates."""
+    portal_url, *_ = portal
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(portal_url + ENGLISH_PAGE)
+    page.wait_for_selector('.petition-progress[data-live="true"]', timeout=10_000)
+    label = page.locator(f"#{COUNT_LABEL_ID}").inner_text()
+    context.close()
+    assert ENGLISH_COUNT.fullmatch(label), label
 
 
 def test_the_built_english_form_as_posted_is_answered_in_english(portal, tmp_path):
