@@ -75,13 +75,18 @@ def format_day(day, words: gettext.NullTranslations = FRENCH) -> str:
     return format_date(day, "d MMMM y", locale=lang)
 
 
+def progress_words(count: int, words: gettext.NullTranslations = FRENCH) -> str:
+    """The count's sentence for `count`, its `{count}`, `{goal}` and `{day}` still to fill
+    (petition-count.js fills them in a browser, from the singular and the plural)."""
+    return words.ngettext("{count} signature sur un objectif de {goal}, au {day}",
+                          "{count} signatures sur un objectif de {goal}, au {day}", count)
+
+
 def progress_text(count: int, goal: int, day, words: gettext.NullTranslations = FRENCH) -> str:
     """« 1 234 signatures sur un objectif de 10 000, au 23 novembre 2026 »."""
-    return words.ngettext("{count} signature sur un objectif de {goal}, au {day}",
-                          "{count} signatures sur un objectif de {goal}, au {day}",
-                          count).format(count=format_number(count, words),
-                                        goal=format_number(goal, words),
-                                        day=format_day(day, words))
+    return progress_words(count, words).format(count=format_number(count, words),
+                                               goal=format_number(goal, words),
+                                               day=format_day(day, words))
 
 
 def with_count(page: str, count: int, goal: int, day,

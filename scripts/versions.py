@@ -31,8 +31,10 @@ import tempfile
 from pathlib import Path
 
 from common.config import PortalConfig
+from common.words import LANGUAGES, translations
 from macros.floor.dirs import replace_dir
-from macros.sitewide.frozen import VERSIONS_DIR
+from macros.floor.language import edition_path, language_of
+from macros.sitewide.frozen import VERSIONS_DIR, removed_page
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 BRANCH = "versions"
@@ -87,27 +89,6 @@ def released(root: Path, branch: str) -> list[str]:
 
 # -- Joining the frozen versions to the current portal ---------------------------------
 
-REMOVED_PAGE = """<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Page retirée du portail</title>
-</head>
-<body>
-<main>
-<h1>Page retirée du portail</h1>
-<p>Cette page existait dans une version figée du portail ; elle ne fait plus partie du
-portail actuel.</p>
-<ul>
-<li><a href="{home}">Accueil du portail actuel</a></li>{versions}
-</ul>
-</main>
-</body>
-</html>
-"""
-
 
 def join(site: Path, frozen: Path) -> list[str]:
     """Move the extracted `frozen` versions folder into the built `site` as versions/.
@@ -127,14 +108,17 @@ def join(site: Path, frozen: Path) -> list[str]:
             if wanted.startswith("../") or (site / wanted).exists():
                 continue
             removed.add(wanted)
+    root = Path(__file__).resolve().parents[1]
+    words = {lang: translations(root, lang).gettext for lang in LANGUAGES}
     for wanted in sorted(removed):
         up = "../" * wanted.count("/")
-        listing = (f'\n<li><a href="{up}versions.html">Les versions figées du portail</a></li>'
-                   if (site / "versions.html").is_file() else "")
+        lang = language_of(wanted)  # an edition's page: its language, its edition's home
+        home = edition_path("index.md", lang).removesuffix(".md") + ".html"
+        home = f"{up}{home}" if (site / home).is_file() else f"{up}index.html"
+        versions = f"{up}versions.html" if (site / "versions.html").is_file() else None
         stub = site / wanted
         stub.parent.mkdir(parents=True, exist_ok=True)
-        stub.write_text(REMOVED_PAGE.format(home=f"{up}index.html", versions=listing),
-                        encoding="utf-8")
+        stub.write_text(removed_page(home, versions, lang, words[lang]), encoding="utf-8")
     return sorted(removed)
 
 

@@ -194,6 +194,41 @@ def test_the_data_table_has_the_csv_values():
     assert rows == list(csv.reader(io.StringIO(csv_text)))
 
 
+def test_the_figure_speaks_the_language_of_its_page(tmp_path):
+    """On an English page: the figure's own words from the English catalogue, the decimal
+    point kept; the chart's title and column labels stay the chart module's (French here)."""
+    from common.words import translations
+
+    (tmp_path / "data").mkdir()
+    for name in ("fraude-sociale-fiscale.csv", "fraude-sociale-fiscale.yml"):
+        (tmp_path / "data" / name).write_bytes((FIXTURES / name).read_bytes())
+    (tmp_path / "data" / "fraude-sociale-fiscale.csv").write_text(
+        "fraude,bas,haut\nFraude aux prestations sociales,2.5,2.5\nFraude fiscale,80,100\n",
+        encoding="utf-8")
+    charts = Charts(tmp_path, fixture_sources(), charts_dir=charts_dir(tmp_path))
+    english = BeautifulSoup(charts.figure(
+        "fraude-sociale-fiscale", "docs/en/a.md", 1, lambda p: "../" + p,
+        translations(ROOT, "en").gettext, "en"), "html.parser")
+    french = BeautifulSoup(charts.figure(
+        "fraude-sociale-fiscale", "docs/a.md", 1, lambda p: "../" + p), "html.parser")
+    source = english.select_one(".chart-source").get_text()
+    assert source.startswith("Source: ") and "data: 2021 · licence CC BY-SA 4.0" in source
+    assert english.select_one(".chart-description").get_text().endswith(
+        "Unit: milliards d’euros par an.")
+    assert english.select_one("details summary").get_text() == "The chart’s data as a table"
+    assert english.select_one(".chart-interactive-button").get_text() == "Interactive version"
+    assert english.select_one(".chart-download a").get_text() == \
+        "Download the data (CSV, 1\u00a0KB)"
+    assert [td.get_text() for td in english.select("tbody tr")[0].find_all("td")] == \
+        ["Fraude aux prestations sociales", "2.5", "2.5"]
+    # French as it always was.
+    assert french.select_one("details summary").get_text() == \
+        "Les données du graphique en tableau"
+    assert french.select_one(".chart-source").get_text().startswith("Source\u00a0: ")
+    assert [td.get_text() for td in french.select("tbody tr")[0].find_all("td")][1] == "2,5"
+    assert "Télécharger" not in str(english) and "Unité" not in str(english)
+
+
 def test_an_unknown_chart_id_gets_suggestions(tmp_path):
     charts = Charts(tmp_path, {}, charts_dir=charts_dir(tmp_path))
     with pytest.raises(ContentError) as error:

@@ -198,12 +198,18 @@ def test_the_sign_box_goes_under_the_page_title_or_first():
 
 
 def test_no_sign_box_without_a_petition_page_or_elsewhere():
-    from types import SimpleNamespace
+    from macros.action import Action
 
-    no_page = SimpleNamespace(petition=object(), petition_page=None)
+    def action(petition, page):
+        return Action(petition, "data/petition.yml", page, [], None)
+
+    no_page = action(object(), None)
     assert sign_box(no_page, "index.md", "index.html") == ""
-    no_petition = SimpleNamespace(petition=None, petition_page="agir/petition.md")
+    no_petition = action(None, "agir/petition.md")
     assert sign_box(no_petition, "index.md", "index.html") == ""
+    # An edition without its own petition page shows no box (French words under an
+    # English title would be worse than none).
+    assert sign_box(action(object(), "agir/petition.md"), "en/index.md", "en/index.html") == ""
 
 
 def test_a_page_without_summary_is_described_by_its_text_not_by_the_sign_box(tmp_path):

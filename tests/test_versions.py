@@ -143,6 +143,33 @@ def test_a_page_gone_from_the_current_portal_gets_a_page_saying_so(tree):
     assert [a["href"] for a in stub.select("a")] == ["../index.html", "../versions.html"]
 
 
+def test_a_gone_english_page_gets_its_page_in_english(tmp_path):
+    """The English edition's page removed since a frozen version: the stub at its address
+    speaks English and leads to the English home; a French one stays French."""
+    from scripts.versions import join
+
+    site, frozen = tmp_path / "site", tmp_path / "frozen"
+    for name in ("index.html", "en/index.html", "versions.html"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    for name in ("en/old.html", "old.html"):
+        page = frozen / "2024-07" / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        up = "../" * name.count("/")
+        page.write_text(f'<a class="portal-frozen__current" href="../../{up}{name}">x</a>',
+                        encoding="utf-8")
+    assert join(site, frozen) == ["en/old.html", "old.html"]
+    english = BeautifulSoup((site / "en/old.html").read_text("utf-8"), "html.parser")
+    assert english.html["lang"] == "en"
+    assert english.h1.get_text() == "Page removed from the portal"
+    assert [(a["href"], a.get_text()) for a in english.select("a")] == [
+        ("../en/index.html", "Home page of the current portal"),
+        ("../versions.html", "The portal’s frozen versions (in French)")]
+    assert "figée" not in str(english)
+    french = BeautifulSoup((site / "old.html").read_text("utf-8"), "html.parser")
+    assert french.html["lang"] == "fr" and french.h1.get_text() == "Page retirée du portail"
+
+
 def test_no_broken_link_in_the_whole_tree(tree):
     problems = check_site(tree, SITE_URL)
     assert problems == [], "\n".join(map(str, problems))

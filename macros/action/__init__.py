@@ -8,15 +8,21 @@ The rendering itself is done by petition.py, share.py and letters.py.
 from __future__ import annotations
 
 import functools
+import gettext
 import json
-from dataclasses import dataclass
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
 from common.config import PortalConfig
+from common.form_markup import FRENCH
+from common.words import translations
 
 from ..floor.errors import ContentError, Problem
+from ..floor.language import EDITIONS, SOURCE, edition_path, language_of, source_path
 from ..pages.listings import relative_link
 from .coalition import build_partner, register_coalition_macros
 from .letter_fields import load_letter_fields
@@ -35,6 +41,7 @@ from .petition import (
     is_allowed_url,
     load_petition,
     render_petition,
+    render_petition_edition,
     sign_box_html,
     testimony_form_html,
 )
@@ -49,6 +56,20 @@ class Action:
     petition_page: str | None  # .md path under docs/ of the petition page, when it exists
     share_links: list[dict]
     contact: dict | None
+    # Each edition whose petition page exists (`en/agir/petition.md`): its words, read once
+    # per build (common/words.py). The petition, home and count of that edition speak them.
+    editions: Mapping[str, gettext.NullTranslations] = field(default_factory=dict)
+
+    def words(self, lang: str) -> gettext.NullTranslations:
+        """The words of `lang` for the petition's pages (French for a language without its
+        own petition page)."""
+        return self.editions.get(lang, FRENCH)
+
+    def petition_page_in(self, lang: str) -> str | None:
+        """The petition page in `lang`, when written (French: the petition page)."""
+        if lang == SOURCE or lang not in self.editions or self.petition_page is None:
+            return self.petition_page if lang == SOURCE else None
+        return edition_path(self.petition_page, lang)
 
     @property
     def call_to_action(self) -> str:
@@ -77,7 +98,10 @@ class Action:
         # (macros/sitewide/placeholders.py).
         contact = check_contact(config.contact) if config.contact_given else None
         links = check_share_links(config.share_links)
-        return cls(petition, label, page if (docs_dir / page).exists() else None, links, contact)
+        editions = {lang: translations(config.root, lang) for lang in EDITIONS
+                    if (docs_dir / edition_path(page, lang)).exists()}
+        return cls(petition, label, page if (docs_dir / page).exists() else None, links,
+                   contact, editions)
 
 
 def _asset(env, name: str) -> str:
@@ -101,18 +125,29 @@ def register_action_macros(env, session, deferred) -> None:
         return session.action.contact
 
     def petition() -> str:
-        """The petition page: text, demands, progress bar, form (or how to sign), privacy."""
+        """The petition page: text, demands, progress bar, form (or how to sign), privacy.
+        On an edition's page (`en/…`), the form and the notice's anchor in its language: the
+        page's own text says the petition (render_petition_edition)."""
         action = session.action
         if action.petition is None:
             raise ContentError([Problem(action.petition_label, "fichier de la pétition "
                                         "introuvable", hint=f"créez {action.petition_label} "
                                         "(voir CONTRIBUTING.md)")])
+        src_uri = env.page.file.src_uri
+        lang = language_of(src_uri)
+        words = action.words(lang)
+        _ = words.gettext
         if action.petition.form_action:  # the contact is where rights are exercised
-            contact = (contact_html(action.contact, "Données personnelles (pétition)")
+            contact = (contact_html(action.contact, _("Données personnelles (pétition)"), _)
                        if action.contact else "")
         else:
-            contact = contact_html(contact_or_fail(), "Signer la pétition")
-        return render_petition(action.petition, contact, partner=build_partner(session))
+            contact = contact_html(contact_or_fail(), _("Signer la pétition"), _)
+        if lang == SOURCE:
+            return render_petition(action.petition, contact, partner=build_partner(session))
+        french = posixpath.relpath(source_path(src_uri).removesuffix(".md") + ".html",
+                                   posixpath.dirname(src_uri) or ".")
+        return render_petition_edition(action.petition, words, french, contact,
+                                       partner=build_partner(session))
 
     def testimony_form() -> str:
         """The testimony form to the action service; without a service, the contact."""
@@ -157,20 +192,25 @@ HOME_PAGE = "index.md"
 
 def sign_box(action: Action, src_uri: str, page_url: str) -> str:
     """The count and a link to the form, for the top of the petition page and of the home
-    page (a phone's first screen); "" for any other page, or without a petition page."""
-    petition, target = action.petition, action.petition_page
-    if petition is None or target is None or src_uri not in (target, HOME_PAGE):
+    page (a phone's first screen), in the page's language; "" for any other page, or without
+    a petition page (in that language)."""
+    lang = language_of(src_uri)
+    petition, target = action.petition, action.petition_page_in(lang)
+    if petition is None or target is None \
+            or src_uri not in (target, edition_path(HOME_PAGE, lang)):
         return ""
+    words = action.words(lang)
     script = get_relative_url("assets/petition-count.js", page_url)
-    if src_uri == target:
-        return sign_box_html(petition, f"#{SIGN_ANCHOR}", script)
-    petition_url = target.removesuffix(".md") + ".html"
     count_url = petition.live_count_url
-    if count_url == PUBLISHED_COUNT:  # beside the petition page, not beside this one
+    if count_url == PUBLISHED_COUNT:  # beside the French petition page, whatever this one
+        french = action.petition_page.removesuffix(".md") + ".html"
         count_url = get_relative_url(
-            f"{petition_url.rpartition('/')[0]}/{PUBLISHED_COUNT}".lstrip("/"), page_url)
+            f"{french.rpartition('/')[0]}/{PUBLISHED_COUNT}".lstrip("/"), page_url)
+    if src_uri == target:
+        return sign_box_html(petition, f"#{SIGN_ANCHOR}", script, count_url, words)
+    petition_url = target.removesuffix(".md") + ".html"
     return sign_box_html(petition, f"{get_relative_url(petition_url, page_url)}#{SIGN_ANCHOR}",
-                         script, count_url)
+                         script, count_url, words)
 
 
 def with_sign_box(markdown: str, box: str) -> str:

@@ -141,16 +141,18 @@ def check_contact(contact, label: str = "mkdocs.yml") -> dict:
     return {"email": email, "postal": str(contact.get("postal") or "").strip()}
 
 
-def contact_html(contact: dict, subject: str = "") -> str:
-    """How to reach the team: e-mail, and post when an address is configured."""
+def contact_html(contact: dict, subject: str = "", _=str) -> str:
+    """How to reach the team: e-mail, and post when an address is configured; `_`: the
+    words of the page's language (French as written)."""
     href = f"mailto:{contact['email']}"
     if subject:
         href += f"?subject={quote(subject)}"
-    lines = [f'<li>par courriel : <a href="{html.escape(href)}">'
+    by_mail, by_post = _("par courriel\u00a0:"), _("par courrier\u00a0:")
+    lines = [f'<li>{by_mail} <a href="{html.escape(href)}">'
              f"{html.escape(contact['email'])}</a></li>"]
     if contact["postal"]:
         postal = "<br>".join(html.escape(line.strip()) for line in contact["postal"].splitlines())
-        lines.append(f"<li>par courrier : <address>{postal}</address></li>")
+        lines.append(f"<li>{by_post} <address>{postal}</address></li>")
     return '<ul class="contact">\n' + "\n".join(lines) + "\n</ul>\n"
 
 

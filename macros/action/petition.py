@@ -10,6 +10,7 @@ shared with the service, so the form it shows again after a refusal is the same 
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import html
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,14 +19,17 @@ from urllib.parse import urlsplit
 from common.form_markup import (
     COUNT_BAR_ID,
     COUNT_LABEL_ID,
+    FRENCH,
     PETITION_FIELDS,
     PRIVACY_ANCHOR,
     petition_form,
+    progress_words,
     testimony_form,
 )
 from common.form_markup import format_number as format_number
 from common.form_markup import progress_text as progress_text
 from common.goal import GOAL_HINT, goal_for, goal_steps
+from common.words import N_, SOURCE_LANGUAGE, language_of
 
 from ..floor.errors import ContentError, Problem, did_you_mean, raise_if_any
 from ..floor.french import format_day
@@ -312,46 +316,60 @@ def load_petition(path: Path, label: str) -> Petition | None:
 
 
 def progress_html(petition: Petition, script_src: str = "", count_url: str | None = None,
-                  with_note: bool = True) -> str:
+                  with_note: bool = True, words: gettext.NullTranslations = FRENCH) -> str:
     """The bar, readable without JavaScript. With a count address (`count_url`, by default
-    the petition's own, relative to the petition page), the script may update it."""
+    the petition's own, relative to the petition page), the script may update it. `words`:
+    the page's language (the count's note, written in French, is the French page's only)."""
     count_url = petition.live_count_url if count_url is None else count_url
     live = (f' data-count-url="{html.escape(count_url)}"'
             f' data-goal="{petition.goal}"' if count_url else "")
+    lang = language_of(words)
+    if count_url and lang != SOURCE_LANGUAGE:  # the script's words (French: its own)
+        live += (f' data-lang="{html.escape(lang)}"'
+                 f' data-one="{html.escape(progress_words(1, words))}"'
+                 f' data-many="{html.escape(progress_words(2, words))}"')
     script = (f'<script src="{html.escape(script_src)}" defer></script>\n'
               if count_url and script_src else "")
     note = (f'<div class="petition-progress__note" markdown>\n\n'
             f"{markdown_block(petition.count_note).strip()}\n\n</div>\n"
             if petition.count_note and with_note else "")
+    text = progress_text(petition.count, petition.goal, petition.count_date, words)
     # `markdown`: the note inside is Markdown; without it, plain HTML (a stashed block).
     return (
         f'<div class="petition-progress"{live}{" markdown" if note else ""}>\n'
         f'<p class="petition-progress__label" id="{COUNT_LABEL_ID}">'
-        f'{html.escape(progress_text(petition.count, petition.goal, petition.count_date))}</p>\n'
+        f"{html.escape(text)}</p>\n"
         f'<progress id="{COUNT_BAR_ID}" max="{petition.goal}" '
         f'value="{min(petition.count, petition.goal)}" '
         f'aria-labelledby="{COUNT_LABEL_ID}">'
-        f"{html.escape(format_number(petition.count))}</progress>\n"
+        f"{html.escape(format_number(petition.count, words))}</progress>\n"
         f"{note}</div>\n{script}"
     )
 
 
 def sign_box_html(petition: Petition, sign_href: str, script_src: str = "",
-                  count_url: str | None = None) -> str:
+                  count_url: str | None = None,
+                  words: gettext.NullTranslations = FRENCH) -> str:
     """The first thing a phone shows on the petition and home pages: the count against the
-    goal and a link to the form (`sign_href`: `#signer`, or the petition page's)."""
+    goal and a link to the form (`sign_href`: `#signer`, or the petition page's), in the
+    page's language (`words`)."""
+    call = words.gettext(petition.call_to_action)
     return (f'<div class="petition-box" id="{SIGN_BOX_ID}">\n'
-            f"{progress_html(petition, script_src, count_url, with_note=False)}"
+            f"{progress_html(petition, script_src, count_url, with_note=False, words=words)}"
             f'<p class="petition-box__sign"><a class="md-button md-button--primary" '
-            f'href="{html.escape(sign_href)}">{html.escape(petition.call_to_action)}</a></p>\n'
+            f'href="{html.escape(sign_href)}">{html.escape(call)}</a></p>\n'
             f"</div>\n")
 
 
-def form_html(petition: Petition, partner: tuple[str, str, bool] | None = None) -> str:
+def form_html(petition: Petition, partner: tuple[str, str, bool] | None = None,
+              words: gettext.NullTranslations = FRENCH) -> str:
     """A plain form POSTed to the signature service: it works with JavaScript off. A
-    mirror's build (PORTAL_PARTNER) marks its signatures with the partner's code."""
+    mirror's build (PORTAL_PARTNER) marks its signatures with the partner's code. `words`:
+    the page's language, which the form tells the service (a hidden `lang` field); the call
+    to action of data/petition.yml is translated when the catalogue has it."""
     return petition_form(petition.form_action, names=petition.field_names,
-                         call_to_action=petition.call_to_action, partner=partner)
+                         call_to_action=words.gettext(petition.call_to_action),
+                         partner=partner, words=words)
 
 
 def testimony_form_html(petition: Petition) -> str:
@@ -389,3 +407,30 @@ def render_petition(petition: Petition, contact: str = "",
         f"## Vos données personnelles {{ #{PRIVACY_ANCHOR} }}\n\n"
         f"{markdown_block(petition.privacy).strip()}\n{rights}"
     )
+
+
+# The edition's petition page (docs/en/agir/petition.md) says the petition in its own words;
+# the macro adds what the service and the French page hold: the form, the notice's anchor.
+SIGN_HEADING = N_("Signer")
+PRIVACY_HEADING = N_("Vos données personnelles")
+PRIVACY_AUTHORITATIVE = N_("La notice complète sur les données personnelles, en français, est "
+                           "celle qui fait foi\u00a0: {link}la lire sur la page française"
+                           "{end}.")
+
+
+def render_petition_edition(petition: Petition, words: gettext.NullTranslations,
+                            french_href: str, contact: str = "",
+                            partner: tuple[str, str, bool] | None = None) -> str:
+    """The petition macro on an edition's page (`words`: its language): the form in that
+    language, under the same anchors as the French page (`#signer`, `#donnees-personnelles`,
+    which the sign box and the form's consent link lead to), then the way to the French
+    notice (`french_href`: the French petition page, relative to this one), which is
+    authoritative. The petition's title, text and demands are the page's own text."""
+    _ = words.gettext
+    sign = (form_html(petition, partner, words) if petition.form_action
+            else how_to_sign_html(petition, contact))
+    rights = f"\n{contact}\n" if contact and petition.form_action else ""
+    link = f'<a href="{html.escape(french_href)}#{PRIVACY_ANCHOR}" hreflang="fr">'
+    return (f"## {_(SIGN_HEADING)} {{ #{SIGN_ANCHOR} }}\n\n{sign}\n"
+            f"## {_(PRIVACY_HEADING)} {{ #{PRIVACY_ANCHOR} }}\n\n"
+            f"<p>{_(PRIVACY_AUTHORITATIVE).format(link=link, end='</a>')}</p>\n{rights}")

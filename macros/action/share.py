@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
+from common.words import N_
+
 from ..floor.errors import Problem, raise_if_any
-from ..floor.language import N_
 from ..floor.markdown_text import inline
 from ..floor.stash import HtmlStash
 from ..floor.urls import is_web_url

@@ -9,6 +9,7 @@ from ..action import register_action_macros
 from ..citations.bibliography_page import render_bibliography
 from ..citations.notes import site_root
 from ..floor.errors import ContentError, Problem, did_you_mean
+from ..floor.language import language_of
 from ..floor.stash import HtmlStash
 from ..pages.listings import teaser_list
 from ..pages.news import news_items, news_list
@@ -89,9 +90,11 @@ def register_macros(env, session: PortalBuild) -> None:
         page = env.page
         record = session.portal.corpus.pages.get(page.file.src_uri)
         line = record.chart_lines.get(str(chart_id)) if record else None
+        lang = language_of(page.file.src_uri)  # the figure's words in the page's language
+        words = session.pipeline.gettext(page.file.src_uri) if session.pipeline else str
         return HtmlStash.mark_block(session.charts.figure(
             str(chart_id), f"docs/{page_path()}", line,
-            lambda path: get_relative_url(path, page.url)))
+            lambda path: get_relative_url(path, page.url), words, lang))
 
     @env.macro
     def mirrors() -> str:

@@ -191,8 +191,10 @@ class Charts:
         pool.shutdown(wait=False)  # the process ends once the queue is drawn
 
     def figure(self, chart_id: str, page_path: str, page_line: int | None,
-               url_for: Callable[[str], str]) -> str:
-        """The figure's HTML; `url_for` turns a site path into a URL relative to the page."""
+               url_for: Callable[[str], str], words: Callable[[str], str] = str,
+               lang: str = "fr") -> str:
+        """The figure's HTML; `url_for` turns a site path into a URL relative to the page;
+        `words`, `lang`: the page's gettext and language (the figure's own words)."""
         prepared = self._prepare(chart_id, page_path, page_line)
         rendered = render_cached(self.cache, prepared.key, chart_id, prepared.spec,
                                  self.drawing.pop(prepared.key, None),
@@ -209,7 +211,7 @@ class Charts:
             csv_url=url_for(f"{SITE_FOLDER}/{chart_id}.csv"),
             csv_bytes=prepared.csv_path.stat().st_size,
             spec_url=url_for(f"{SITE_FOLDER}/{chart_id}.vl.json"),
-            script_url=url_for(SCRIPT) if first_on_page else None)
+            script_url=url_for(SCRIPT) if first_on_page else None, _=words, lang=lang)
 
     def publish(self, site_dir: Path, shown: Iterable[str] = ()) -> None:
         """The CSV (for download) and the spec (for the interactive version) of every chart

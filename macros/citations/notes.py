@@ -9,8 +9,10 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping
 
+from common.words import N_
+
 from ..floor.errors import Problem, did_you_mean, raise_if_any
-from ..floor.language import N_, SOURCE
+from ..floor.language import SOURCE
 from ..floor.stash import HtmlStash
 from .formatting import Conventions, Formatted, formatted_in
 from .sources import Source

@@ -20,12 +20,6 @@ NAMES = {"fr": "Français", "en": "English"}   # each language in its own words
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}        # Open Graph's og:locale
 
 
-def N_(text: str) -> str:
-    """A French string marked for the catalogue where it is written (`make words` finds the
-    call), translated where it is shown: `NOTES = N_("Notes et sources")`, then `_(NOTES)`."""
-    return text
-
-
 def language_of(path: str) -> str:
     """The language of a page of docs/ (or of site/): its first folder, if an edition's."""
     first = path.replace("\\", "/").lstrip("/").split("/", 1)[0]

@@ -12,8 +12,9 @@ import html
 import posixpath
 from collections.abc import Callable, Collection, Mapping
 
+from common.words import N_
+
 from ..floor.language import (
-    N_,
     NAMES,
     SOURCE,
     edition_path,

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
+
+from common.words import N_
 
 from ..floor.errors import Problem, raise_if_any
 from ..floor.language import SOURCE, format_day
@@ -88,3 +91,40 @@ def frozen_banner_html(name: str, day: dt.date | None, page_url: str, _=str,
     return (f'<p class="portal-banner__text">{reading} '
             f'<a class="portal-frozen__current" href="{html.escape(current_page_href(page_url))}">'
             f'{_("Voir cette page dans la version actuelle")}</a></p>')
+
+
+# -- The page a frozen version's « same page today » link finds when the page is gone --------
+
+REMOVED_TITLE = N_("Page retirée du portail")
+
+
+def removed_page(home: str, versions: str | None, lang: str = SOURCE,
+                 _: Callable[[str], str] = str) -> str:
+    """A short self-contained page, in the language of the page that was removed (`lang`,
+    `_` its words): what happened, the way to the current portal's home (`home`) and, when
+    the portal lists them, to its frozen versions (`versions`)."""
+    title = html.escape(_(REMOVED_TITLE))
+    text = html.escape(_("Cette page existait dans une version figée du portail\u00a0; elle "
+                         "ne fait plus partie du portail actuel."))
+    listing = (f'\n<li><a href="{html.escape(versions)}">'
+               f"{html.escape(_('Les versions figées du portail'))}</a></li>"
+               if versions else "")
+    return f"""<!doctype html>
+<html lang="{html.escape(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>{text}</p>
+<ul>
+<li><a href="{html.escape(home)}">{html.escape(_("Accueil du portail actuel"))}</a></li>{listing}
+</ul>
+</main>
+</body>
+</html>
+"""

@@ -5,7 +5,7 @@
    it is the organisation's JSON. Reads {"count": 1234, "date": "2026-12-01"} (date
    optional; "goal", when given, is the current step of a goal that steps up) and updates
    the bar; on any failure (no count published yet, offline copy) the count written in the
-   page stays. */
+   page stays. On an edition's page, the words come from the box (the catalogue's). */
 (function () {
   "use strict";
   var box = document.querySelector(".petition-progress[data-count-url]");
@@ -14,6 +14,9 @@
   var bar = box.querySelector("progress");
   var label = box.querySelector(".petition-progress__label");
   var goal = parseInt(box.getAttribute("data-goal"), 10);
+  // An edition's page gives its language and its sentences (singular, plural) with
+  // {count}, {goal} and {day} to fill; a French page gives none.
+  var lang = box.getAttribute("data-lang");
   var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                 "septembre", "octobre", "novembre", "décembre"];
 
@@ -42,11 +45,20 @@
           Math.floor(data.goal) === data.goal) goal = data.goal;
       if (typeof count !== "number" || !isFinite(count) || count < 0 ||
           Math.floor(count) !== count || !(goal > 0)) return;
-      label.textContent = number(count) + (count < 2 ? " signature" : " signatures") +
-        " sur un objectif de " + number(goal) + ", au " + day(dateOf(data.date));
       bar.max = goal;
       bar.value = Math.min(count, goal);
-      bar.textContent = number(count);
+      if (lang) {  // an edition's page: its words and its language's numbers and dates
+        var words = box.getAttribute(count === 1 ? "data-one" : "data-many") || "";
+        var local = function (n) { return new Intl.NumberFormat(lang).format(n); };
+        label.textContent = words.replace("{count}", local(count)).replace("{goal}", local(goal))
+          .replace("{day}", new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang,
+            {day: "numeric", month: "long", year: "numeric"}).format(dateOf(data.date)));
+        bar.textContent = local(count);
+      } else {
+        label.textContent = number(count) + (count < 2 ? " signature" : " signatures") +
+          " sur un objectif de " + number(goal) + ", au " + day(dateOf(data.date));
+        bar.textContent = number(count);
+      }
       box.setAttribute("data-live", "true");
     })
     .catch(function () { /* keep the build-time count */ });
