@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from macros.sitewide.search import BUNDLE_DIR, UNUSED
+from macros.sitewide.search import BUNDLE_DIR, UNUSED, sort_entry
 from support.browser import serve
 from support.reader import SEARCH_PAGE, Traffic, artifact_dir, run_query
 from support.sites import FIXTURE_ARTICLE, Site, make_site, mkdocs_build
@@ -131,3 +131,16 @@ def test_search_page_explains_itself_from_disk(site, browser):
     href = notice.locator("a").first.get_attribute("href")
     assert (site.dir / href).is_file()
     page.close()
+
+
+def test_the_entry_file_lists_its_languages_in_order(engine_site, tmp_path):
+    """Pagefind writes the languages of its entry file in a hash map's order; the portal sorts
+    them, so that two builds of the same pages give the same bytes (MkDocs and ProperDocs)."""
+    entry = engine_site.path(f"{BUNDLE_DIR}/pagefind-entry.json").read_text(encoding="utf-8")
+    assert entry == json.dumps(json.loads(entry), sort_keys=True, separators=(",", ":"))
+    (tmp_path / "pagefind-entry.json").write_text(
+        '{"version":"1","languages":{"fr":{"page_count":2},"en":{"page_count":1}}}',
+        encoding="utf-8")
+    sort_entry(tmp_path)
+    assert (tmp_path / "pagefind-entry.json").read_text(encoding="utf-8") == (
+        '{"languages":{"en":{"page_count":1},"fr":{"page_count":2}},"version":"1"}')

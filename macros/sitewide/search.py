@@ -57,7 +57,8 @@ SERVICE_CONFIG = {"keep_index_url": True, "exclude_selectors": list(NOT_TEXT)}
 # Pagefind runs allowed for one bundle before the build stops (see index_folder).
 WRITE_ATTEMPTS = 2
 # What made a cached bundle: another Pagefind or other settings make another bundle.
-INDEXER = f"pagefind {version('pagefind-bin')} {json.dumps(SERVICE_CONFIG)}"
+# The portal's own step after Pagefind counts too (sort_entry: "entry sorted").
+INDEXER = f"pagefind {version('pagefind-bin')} {json.dumps(SERVICE_CONFIG)} entry sorted"
 
 
 def pagefind_binary() -> Path:
@@ -238,8 +239,18 @@ def index_folder(site_dir: Path, cache_dir: Path,
         shutil.rmtree(bundle, ignore_errors=True)
         raise _failure(f"Pagefind a laissé des fichiers vides ou illisibles après "
                        f"{WRITE_ATTEMPTS} essais : {', '.join(broken)}")
+    sort_entry(bundle)
     _drop_unused(site_dir)
     cache.store(entries, bundle)
+
+
+def sort_entry(bundle: Path) -> None:
+    """The entry file with its keys in order: Pagefind writes its languages (one index per
+    language since the English edition) in the order of a hash map, which changes from run
+    to run; the same pages must give the same bytes."""
+    entry = bundle / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
 def _write_bundle(pages: list[tuple[str, str]], bundle: Path) -> None:
