@@ -49,6 +49,17 @@ def test_every_page_is_in_its_editions_language(site):
             assert re.search(rf'<html[^>]*\blang="{lang}"', html), page
 
 
+def test_heading_links_carry_no_words_of_one_language(site):
+    """The "#" link beside each heading: Python-Markdown's title is one text for every page,
+    so none (it was French on the English pages); the link says "#" in any language."""
+    headed = 0
+    for page in site.pages():
+        html = page.read_text(encoding="utf-8")
+        headed += html.count('class="headerlink"')
+        assert not re.search(r'<a class="headerlink"[^>]*\btitle=', html), page
+    assert headed > 0
+
+
 def test_dossier_lists_every_investigation_newest_first(site):
     investigations = []
     for path in portal.investigations(portal.DOSSIER):
