@@ -389,11 +389,16 @@ async def http_error(request: Request, error: HTTPException) -> Response:
                              headers=dict(error.headers or {}))
 
 
+CRASH_TEXT = ("Erreur du service : réessayez dans un moment.\n"
+              "Service error: please try again in a moment.\n")
+
+
 class SecurityHeaders:
     """ASGI middleware: the same protective headers on every answer, whoever wrote it (a
     route, a 404, a 405, an error), a CSP on HTML, and no header naming the software.
-    It also answers a route's crash itself (a French 500 with the same headers) before the
-    error goes on to the server's log."""
+    It also answers a route's crash itself (a 500 in French and English, with the same
+    headers: the form's language may not have been read) before the error goes on to the
+    server's log."""
 
     def __init__(self, app):
         self.app = app
@@ -416,8 +421,7 @@ class SecurityHeaders:
                 await guarded({"type": "http.response.start", "status": 500, "headers": [
                     (b"content-type", b"text/plain; charset=utf-8")]})
                 await guarded({"type": "http.response.body",
-                               "body": "Erreur du service : réessayez dans un moment.\n"
-                                       .encode()})
+                               "body": CRASH_TEXT.encode()})
             raise
 
 

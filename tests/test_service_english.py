@@ -261,3 +261,31 @@ def test_published_count_speaks_each_edition_language(tmp_path):
         in french
     assert ">12,345 signatures towards a goal of 20,000, as of 1 December 2026</p>" in english
     assert 'max="20000" value="12345">12,345</progress>' in english
+
+
+def test_a_crash_is_answered_in_both_languages_with_the_same_headers():
+    """A route that crashes before answering: the middleware's 500 says it in French and in
+    English (the form's language may not have been read), with the protective headers, and
+    the error still reaches the server's log (raised again)."""
+    import asyncio
+
+    from service.app import SecurityHeaders
+
+    async def crashing(scope, receive, send):
+        raise RuntimeError("boom")
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        with pytest.raises(RuntimeError, match="boom"):
+            await SecurityHeaders(crashing)({"type": "http"}, None, send)
+
+    asyncio.run(run())
+    start, body = sent
+    assert start["status"] == 500
+    assert (b"x-content-type-options", b"nosniff") in start["headers"]
+    assert body["body"].decode() == ("Erreur du service : réessayez dans un moment.\n"
+                                     "Service error: please try again in a moment.\n")
