@@ -525,7 +525,7 @@ def renamed_config(c: Campaign, text: str, old_dossiers: list[str]) -> str:
     # The editions in other languages: their pages went with the old content (docs/en/);
     # the new portal starts in French, its English edition added when a page is translated
     # (CONTRIBUTING.md, « Traduire une page »: docs/en/index.md, then this nav).
-    text = _replace_once(text, r"^  editions:(?: \{\})?\n(?:    .*\n)*",
+    text = _replace_once(text, r"^  editions:(?: \{\}.*)?\n(?:    .*\n)*",
                          "  editions: {}  # none yet: docs/en/index.md first (CONTRIBUTING.md, "
                          "« Traduire une page »)\n", label)
     if text.startswith(DONE_LINE):
