@@ -145,7 +145,8 @@ def test_english_form_gets_english_pages_and_mail(service, inbox):
     if after:  # the campaign's other action, its words from the catalogue
         assert f"<h2>{html.escape(ENGLISH.gettext(after['title']))}</h2>" in confirmed.text
         assert f">{html.escape(ENGLISH.gettext(after['link']))}</a></p>" in confirmed.text
-        assert html.escape(after["title"]) not in confirmed.text
+        if ENGLISH.gettext(after["title"]) != after["title"]:  # (not a name kept as is)
+            assert html.escape(after["title"]) not in confirmed.text
     assert_english(confirmed.text)
 
     again = get(link)
