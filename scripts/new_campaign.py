@@ -428,6 +428,14 @@ text: |
 demands:
   - {_q(f"{MARKER} : la première demande.")}
 
+# Facultatif : une autre action proposée sur la page qui confirme une signature (un titre,
+# une phrase, les mots du lien et la page du portail où il mène). Par exemple :
+# after_signing:
+#   title: "Écrivez à l’organisme"
+#   text: "Vous pouvez aussi demander vos données :"
+#   link: "choisissez l’un de nos modèles de lettres."
+#   page: agir/droits.md
+
 """
     return head + kept
 
@@ -514,6 +522,12 @@ def renamed_config(c: Campaign, text: str, old_dossiers: list[str]) -> str:
     text = _replace_once(text, r"^    article_sections:\n(?:      - .*\n)+",
                          "    article_sections:\n" + "".join(
                              f"      - {section}\n" for section in ARTICLE_SECTIONS), label)
+    # The editions in other languages: their pages went with the old content (docs/en/);
+    # the new portal starts in French, its English edition added when a page is translated
+    # (CONTRIBUTING.md, « Traduire une page »: docs/en/index.md, then this nav).
+    text = _replace_once(text, r"^  editions:(?: \{\}.*)?\n(?:    .*\n)*",
+                         "  editions: {}  # none yet: docs/en/index.md first (CONTRIBUTING.md, "
+                         "« Traduire une page »)\n", label)
     if text.startswith(DONE_LINE):
         text = text.split("\n", 1)[1]
     return f"{DONE_LINE} ({c.slug}, {c.today.isoformat()}).\n" + text

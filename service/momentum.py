@@ -1,13 +1,14 @@
 """The page a signer sees once the signature is confirmed: thanks, the count against the goal
 (a `<progress>` bar with its sentence, readable without script and by screen readers), the
-portal's share links (plain links, nothing loaded from those sites), one of the letters to
-write, and, when the signer asked for a partner's news, that partner named as a recipient."""
+portal's share links (plain links, nothing loaded from those sites), the campaign's other
+action (`after_signing` of data/petition.yml), and, when the signer asked for a partner's
+news, that partner named as a recipient."""
 
 from __future__ import annotations
 
 import gettext
 import html
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from common.words import N_
 
@@ -46,9 +47,16 @@ def share_block(settings: Settings, portal_url: str, words: Words = FRENCH) -> s
             + f"\n</ul>\n<p>{html.escape(copy)} <code>{html.escape(url)}</code></p>\n")
 
 
-def letters_url(settings: Settings) -> str:
-    """The letters to France Travail: French letters, on the French page in every language."""
-    return settings.portal_url.rsplit("/", 1)[0] + "/droits.html"
+def after_signing_block(settings: Settings, words: Words = FRENCH) -> str:
+    """The other action the campaign offers (`after_signing` of data/petition.yml), in the
+    signer's language; its page is the French one (letters, for one, are written in French)."""
+    if not settings.campaign.after_signing:
+        return ""
+    title, text, link, page = settings.campaign.after_signing
+    _ = words.gettext
+    href = urljoin(settings.portal_url, page)
+    return (f"<h2>{html.escape(_(title))}</h2>\n<p>{html.escape(_(text))} "
+            f'<a href="{html.escape(href)}">{html.escape(_(link))}</a></p>\n')
 
 
 def partner_block(settings: Settings, choice: Attribution | None,
@@ -76,15 +84,8 @@ def confirmed(settings: Settings, count: int, choice: Attribution | None,
     portal_url = portal_url or settings.portal_url
     goal = settings.campaign.goal_at(count)
     counts = _("Votre signature compte désormais.")
-    write = _("Écrivez à France Travail")
-    letters = _("Vous pouvez aussi demander vos données et vos scores, ou l’explication d’une "
-                "décision\u00a0: {link}choisissez l’un de nos modèles de lettres{end}, prêts à "
-                "remplir et à imprimer.").format(
-        link=f'<a href="{html.escape(letters_url(settings))}">', end="</a>")
     return page(N_("Merci, votre signature est confirmée"), f"""
 <p>{counts}</p>
 {progress_block(count, goal, words)}{partner_block(settings, choice, words)}\
-{share_block(settings, portal_url, words)}
-<h2>{html.escape(write)}</h2>
-<p>{letters}</p>
-""", portal_url, words=words)
+{share_block(settings, portal_url, words)}{after_signing_block(settings, words)}""",
+                portal_url, words=words)

@@ -51,6 +51,10 @@ class Campaign:
     addressee: str = ""
     text: str = ""
     demands: tuple[str, ...] = ()
+    # The other action offered once a signature is confirmed (`after_signing` of
+    # data/petition.yml): title, sentence, link's words (French, the catalogue translates
+    # them) and the page's address relative to the petition page; empty: none.
+    after_signing: tuple[str, str, str, str] | tuple = ()
 
     def title_in(self, words) -> str:
         """The petition's title in the language of `words`: its catalogue's translation
@@ -168,7 +172,23 @@ def load_campaign(root: Path = ROOT, petition: str = _config.PETITION_DATA,
                     demands=tuple(str(d).strip() for d in data.get("demands") or []),
                     retention=retention, service_url=str(block.get("url") or ""),
                     origins=origins, goals=steps, partners=partners,
-                    share_links=_share_links(root))
+                    share_links=_share_links(root),
+                    after_signing=_after_signing(root, data.get("after_signing")))
+
+
+def _after_signing(root: Path, block) -> tuple:
+    """`after_signing` of data/petition.yml (checked by the build: macros/action/petition.py),
+    its page as an address relative to the petition page (`droits.html` beside it)."""
+    import posixpath
+
+    if not isinstance(block, dict):
+        return ()
+    texts = [str(block.get(key) or "").strip() for key in ("title", "text", "link", "page")]
+    if not all(texts):
+        return ()
+    petition_page = _config.PortalConfig.read(root / _config.CONFIG_FILE).petition_page
+    page = posixpath.splitext(texts[3])[0] + ".html"
+    return (*texts[:3], posixpath.relpath(page, posixpath.dirname(petition_page) or "."))
 
 
 def _share_links(root: Path) -> tuple:

@@ -278,3 +278,34 @@ def test_field_names_follow_the_signature_service():
         problems_of(VALID + "field_names:\n  mail: x\n")[0]
     assert "nom de champ refusé pour `field_names.email` : « a\"b »" in \
         problems_of(VALID + "field_names:\n  email: 'a\"b'\n")[0]
+
+
+AFTER_SIGNING = textwrap.dedent("""\
+    after_signing:
+      title: "Écrivez à la caisse"
+      text: "Demandez vos données :"
+      link: "nos modèles de lettres"
+      page: agir/droits.md
+    """)
+
+
+def test_the_action_after_signing_is_checked():
+    """`after_signing` (the service's confirmation page, service/momentum.py): four texts, a
+    page of docs/; every mistake named at its line."""
+    assert parse_petition(VALID + AFTER_SIGNING, "p.yml").title == "Une pétition"
+    assert problems_of(VALID + AFTER_SIGNING.replace("  page: agir/droits.md\n",
+                                                     "  page: https://ailleurs.example/\n"
+                                                     "  titel: x\n")) == [
+        "data/petition.yml:17: champ inconnu `after_signing.titel` — vouliez-vous dire "
+        "`title` ?",
+        "data/petition.yml:16: `after_signing.page` doit être une page du portail : "
+        "« https://ailleurs.example/ » — écrivez son chemin dans docs/, par exemple "
+        "`page: agir/droits.md`"]
+    assert problems_of(VALID + AFTER_SIGNING.replace('  link: "nos modèles de lettres"\n',
+                                                     "")) == [
+        "data/petition.yml:12: champ manquant : `after_signing.link` — écrivez `link: …` "
+        "sous `after_signing:`"]
+    assert problems_of(VALID + "after_signing: oui\n") == [
+        "data/petition.yml:12: `after_signing` doit être un bloc de champs : `title`, `text`, "
+        "`link`, `page` — écrivez `after_signing:` puis, en retrait, `title: …`, `text: …`, "
+        "`link: …` et `page: agir/droits.md`, ou retirez le bloc"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import yaml
 
 from support.browser import _QuietHandler
 from support.sites import ROOT, make_site, mkdocs_build
@@ -245,20 +246,27 @@ def test_failing_live_count_keeps_the_build_time_count(browser, served, reply):
         recorder.count_reply = (200, {"count": 1234, "date": "2026-12-01"})
 
 
+def letter_field(key: str, what: str = "libellé") -> str:
+    """A field's label or blank, as the fixture's letters data (the page's) gives it."""
+    data = yaml.safe_load((LETTERS / "lettres.yml").read_text(encoding="utf-8"))
+    fields = {k: v for group in data["groupes"] for k, v in group["champs"].items()}
+    return str(fields[key][what])
+
+
 def test_letter_generator_fills_the_letters_and_a_mailto_link(open_page):
     page = open_page("agir/droits.html")
-    page.get_by_label("Nom et prénom").fill("Camille Martin")
-    page.get_by_label("Identifiant France Travail").fill("1234567A")
-    page.get_by_label("Adresse postale").fill("3 rue des Lilas\n35000 Rennes")
-    page.get_by_label("Agence France Travail").fill("Rennes Nord")
-    page.get_by_label("Date de la lettre").fill("2026-12-03")
+    page.get_by_label(letter_field("nom")).fill("Camille Martin")
+    page.get_by_label(letter_field("identifiant")).fill("1234567A")
+    page.get_by_label(letter_field("adresse")).fill("3 rue des Lilas\n35000 Rennes")
+    page.get_by_label(letter_field("agence")).fill("Rennes Nord")
+    page.get_by_label(letter_field("date")).fill("2026-12-03")
     letter = page.locator("#lettre-acces")
     text = letter.inner_text()
     for value in ("Camille Martin", "1234567A", "3 rue des Lilas\n35000 Rennes",
                   "Le 3 décembre 2026"):
         assert value in text
     assert "Rennes Nord" in page.locator("#lettre-motivation").inner_text()  # to the agency
-    assert "[nom et prénom]" not in text
+    assert letter_field("nom", "blanc") not in text
     href = page.locator('.letter-actions[data-letter="lettre-acces"] .letter-mailto') \
         .get_attribute("href")
     assert href.startswith("mailto:?subject=")
@@ -273,7 +281,7 @@ def test_letters_print_with_blanks_without_javascript(open_page):
     assert not page.locator("#letter-form").is_visible()
     assert not page.locator(".letter-actions").first.is_visible()
     text = page.locator("#lettre-motivation").inner_text()
-    assert "[nom et prénom]" in text and "[identifiant France Travail]" in text
+    assert letter_field("nom", "blanc") in text and letter_field("identifiant", "blanc") in text
     page.emulate_media(media="print")
     assert page.locator("#lettre-motivation").is_visible()
 

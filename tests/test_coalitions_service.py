@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -216,7 +217,14 @@ def test_the_confirmation_page_keeps_the_momentum(signed):
                      r"objectif de \d+ signatures\.</p>", page.text), page.text
     assert 'href="https://bsky.app/intent/compose?text=' in page.text  # the portal's links
     assert "mailto:?subject=" in page.text
-    assert f'href="{portal.SITE_URL}agir/droits.html"' in page.text
+    # The campaign's other action (`after_signing` of data/petition.yml), when it has one.
+    after = portal.petition().get("after_signing")
+    if after:
+        href = portal.SITE_URL + after["page"].removesuffix(".md") + ".html"
+        assert f"<h2>{html.escape(after['title'])}</h2>" in page.text
+        assert f'<a href="{href}">{html.escape(after["link"])}</a></p>' in page.text
+    else:
+        assert page.text.count("<h2>") == 1  # the share links' heading only
     assert "<script" not in page.text
 
 

@@ -330,11 +330,11 @@ def test_report_groups_by_source_and_page_and_says_which_copy_holds_the_evidence
     dead = SourceLink("cour_2020", "https://a.org/rapport.pdf",
                       "https://web.archive.org/web/20240712101010/https://a.org/rapport.pdf",
                       "bibliography/rapports.bib:3",
-                      (CitingPage("Le score", "france-travail/score.html"),), "2024-07-12")
+                      (CitingPage("Le score", "un-dossier/score.html"),), "2024-07-12")
     lost = SourceLink("ccomptes", "https://d.org/gone", None, "bibliography/rapports.bib:9",
-                      (CitingPage("Le score", "france-travail/score.html"),))
+                      (CitingPage("Le score", "un-dossier/score.html"),))
     alive = SourceLink("lqdn_2021", "https://b.org/", None, "bibliography/presse.bib:9",
-                       (CitingPage("Le score", "france-travail/score.html"),))
+                       (CitingPage("Le score", "un-dossier/score.html"),))
     links = {"https://c.org/old": {"index.html"}, "https://b.org/": {"sources.html"}}
     results = {"https://a.org/rapport.pdf": _result("https://a.org/rapport.pdf", "broken", 404),
                "https://b.org/": _result("https://b.org/", "ok", 200),
@@ -349,25 +349,25 @@ def test_report_groups_by_source_and_page_and_says_which_copy_holds_the_evidence
     assert (first["archive"], first["held"]) == (None, False)
     held = report["sources"][1]
     assert (held["key"], held["status"], held["code"]) == ("cour_2020", "broken", 404)
-    assert held["pages"] == [{"title": "Le score", "url": "france-travail/score.html"}]
+    assert held["pages"] == [{"title": "Le score", "url": "un-dossier/score.html"}]
     assert held["archive"].startswith("https://web.archive.org/web/20240712101010/")
     assert held["archive_status"] is None  # the copy was not among the checked links
     assert held["held"] is True
     assert report["sources"][2]["archive"] is None  # alive, no copy recorded
     # 3 cited addresses, one with a verified copy
     assert report["accessibility"] == {"cited": 3, "with_copy": 1, "ratio": 0.3333}
-    assert report["pages"]["france-travail/score.html"] == [
+    assert report["pages"]["un-dossier/score.html"] == [
         {"url": "https://a.org/rapport.pdf", "status": "broken", "code": 404,
          "final_url": None, "keys": ["cour_2020"], "archive_of": []},
         {"url": "https://d.org/gone", "status": "broken", "code": 410, "final_url": None,
          "keys": ["ccomptes"], "archive_of": []}]
-    assert {k: v for k, v in report["pages"].items() if k != "france-travail/score.html"} == {
+    assert {k: v for k, v in report["pages"].items() if k != "un-dossier/score.html"} == {
         "index.html": [{"url": "https://c.org/old", "status": "redirect", "code": 200,
                         "final_url": "https://c.org/new", "keys": [], "archive_of": []}],
     }
     markdown = render_markdown(report)
     assert "### `cour_2020` — introuvable (404)" in markdown
-    assert "    - Le score (`france-travail/score.html`)" in markdown
+    assert "    - Le score (`un-dossier/score.html`)" in markdown
     assert ("- Preuve conservée : copie archivée du 2024-07-12 "
             "<https://web.archive.org/web/20240712101010/https://a.org/rapport.pdf> ; les notes "
             "y renvoient déjà.") in markdown

@@ -68,6 +68,14 @@ def test_skeleton_replaces_the_content_and_checks_clean(clone, capsys):
     assert f'site_name: "{trial.TITLE}"' in config
     assert f"  dossiers:\n    - {trial.SLUG}\n" in config
     assert "france-travail" not in config and "France Travail" not in config
+    # French only at first: the old English pages gone, the English edition's menu empty
+    # (CONTRIBUTING.md, « Traduire une page », says how to add it back), and the
+    # catalogue holds none of the old campaign's words.
+    assert not (clone / "docs" / "en").exists()
+    assert "\n  editions: {}  # none yet: docs/en/index.md first" in config
+    catalogue = (clone / "locales" / "en" / "LC_MESSAGES" / "portal.po").read_text("utf-8")
+    for old in trial.OLD_NAMES:
+        assert old not in catalogue, old
     assert 'name = "portail-score-caf"' in (clone / "pyproject.toml").read_text("utf-8")
     # What make check would refuse: nothing.
     assert new_campaign.check_content(clone) == []

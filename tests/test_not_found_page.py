@@ -60,7 +60,7 @@ def check_styled(page) -> None:
     assert style["icons"] == 0 and style["width"] <= 1280, style
 
 
-@pytest.mark.parametrize("prefix", ["", "miroirs/france-travail/"])
+@pytest.mark.parametrize("prefix", ["", "miroirs/portail/"])
 def test_not_found_page_is_styled_and_leads_home_at_any_depth(site, browser, tmp_path, prefix):
     root = tmp_path / "www"
     shutil.copytree(site.dir, root / prefix)

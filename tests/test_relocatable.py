@@ -169,9 +169,9 @@ def test_served_from_the_root_of_a_domain(browser, site):
 
 def test_served_from_a_sub_path(browser, site, tmp_path):
     root = tmp_path / "www"
-    shutil.copytree(site.dir, root / "miroirs" / "france-travail")
+    shutil.copytree(site.dir, root / "miroirs" / "portail")
     with serve(root) as url:
-        report = crawl(browser, url + "miroirs/france-travail/", site.dir,
+        report = crawl(browser, url + "miroirs/portail/", site.dir,
                        skip=frozenset({ERROR_PAGE}))
     assert_clean(report, site.dir, frozenset({ERROR_PAGE}))
 
@@ -188,7 +188,7 @@ def test_the_crawler_sees_broken_links_and_foreign_requests(browser, site, tmp_p
     page = broken / "a-propos.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "</article>",
-        '<a href="absente.html">x</a> <a href="/index.html">y</a> <a href="france-travail/">z</a>'
+        '<a href="absente.html">x</a> <a href="/index.html">y</a> <a href="dossier/">z</a>'
         ' <a href="index.html#nulle-part">w</a> <img src="http://localhost:9/pixel.png" alt="">'
         ' <img src="absente.png" alt="">'
         "</article>", 1), encoding="utf-8")

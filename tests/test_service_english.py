@@ -11,6 +11,7 @@ it), and test_service.py runs the same routes on PostgreSQL.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import time
@@ -140,6 +141,12 @@ def test_english_form_gets_english_pages_and_mail(service, inbox):
     assert re.search(r'id="signature-count">\d[\d,]* (person has|people have) signed and '
                      r"confirmed, towards a goal of 10,000 signatures\.</p>", confirmed.text)
     assert "Spread the word about the petition" in confirmed.text
+    after = portal.petition().get("after_signing")
+    if after:  # the campaign's other action, its words from the catalogue
+        assert f"<h2>{html.escape(ENGLISH.gettext(after['title']))}</h2>" in confirmed.text
+        assert f">{html.escape(ENGLISH.gettext(after['link']))}</a></p>" in confirmed.text
+        if ENGLISH.gettext(after["title"]) != after["title"]:  # (not a name kept as is)
+            assert html.escape(after["title"]) not in confirmed.text
     assert_english(confirmed.text)
 
     again = get(link)

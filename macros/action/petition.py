@@ -46,8 +46,11 @@ TEXT_KEYS = ("title", "addressee", "text", "privacy")
 OPTIONAL_TEXT_KEYS = ("call_to_action", "how_to_sign", "count_note")
 KNOWN_KEYS = set(TEXT_KEYS) | set(OPTIONAL_TEXT_KEYS) | {
     "demands", "goal", "count", "count_date", "endpoint", "count_url", "field_names",
-    "corrections",
+    "corrections", "after_signing",
     "service"}
+# The other action the confirmation page of the service offers a signer (service/momentum.py):
+# a heading, a sentence, its link's words and the portal page it leads to.
+AFTER_SIGNING_KEYS = ("title", "text", "link", "page")
 DEFAULT_CALL_TO_ACTION = "Signer la pétition"
 SERVICE_DAYS = ("link_days", "unconfirmed_days", "testimony_days")
 OPTIONAL_SERVICE_DAYS = ("mail_days",)  # undelivered mails given up after (3 by default)
@@ -124,6 +127,37 @@ def _is_text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _check_after_signing(block, problem, given: bool) -> None:
+    """`after_signing:` (optional): four texts, `page` a page of docs/ (`agir/droits.md`)."""
+    if not given:
+        return
+    if not isinstance(block, dict):
+        problem("after_signing", "`after_signing` doit être un bloc de champs : "
+                                 + ", ".join(f"`{k}`" for k in AFTER_SIGNING_KEYS),
+                "écrivez `after_signing:` puis, en retrait, `title: …`, `text: …`, "
+                "`link: …` et `page: agir/droits.md`, ou retirez le bloc")
+        return
+    for key in block:
+        if key not in AFTER_SIGNING_KEYS:
+            problem("after_signing", f"champ inconnu `after_signing.{key}`",
+                    did_you_mean(str(key), AFTER_SIGNING_KEYS, "champs connus"),
+                    str(key))
+    for key in AFTER_SIGNING_KEYS:
+        if key not in block:
+            problem("after_signing", f"champ manquant : `after_signing.{key}`",
+                    f"écrivez `{key}: …` sous `after_signing:`")
+        elif not _is_text(block[key]):
+            problem("after_signing", f"`after_signing.{key}` doit être un texte non vide : "
+                                     f"« {block[key]} »", f"écrivez le texte après `{key}:`",
+                    key)
+    page = block.get("page")
+    if _is_text(page) and (not page.strip().endswith(".md") or page.strip().startswith("/")
+                           or ".." in page or "://" in page):
+        problem("after_signing", f"`after_signing.page` doit être une page du portail : "
+                                 f"« {page} »",
+                "écrivez son chemin dans docs/, par exemple `page: agir/droits.md`", "page")
+
+
 def parse_petition(text: str, label: str) -> Petition:
     """The petition described by `text` (YAML), or ContentError listing every problem."""
     doc, problems = parse_yaml(text, label)
@@ -195,6 +229,7 @@ def parse_petition(text: str, label: str) -> Petition:
         problem("endpoint", "sans `endpoint`, `how_to_sign` est obligatoire",
                 "expliquez dans `how_to_sign` comment signer tant que le formulaire "
                 "de signature n’est pas branché")
+    _check_after_signing(data.get("after_signing"), problem, "after_signing" in data)
     corrections = _corrections(data.get("corrections"), problem, "corrections" in data)
     names = dict(DEFAULT_FIELD_NAMES)
     given = data.get("field_names")

@@ -102,3 +102,49 @@ def progress_label() -> str:
     goal = f"{first_goal():,}".replace(",", "\u202f")
     return (f"0 signature sur un objectif de {goal}, au "
             + format_date(day.year, day.month, day.day))
+
+
+# -- The English edition (docs/en/, issue 29) ------------------------------------------------
+
+DOCS = ROOT / "docs"
+# A portal has an English edition once its home page is written (macros/floor/language.py);
+# a portal just made by make new-campaign has none (CONTRIBUTING.md, « Traduire une page »).
+HAS_ENGLISH = (DOCS / "en" / "index.md").is_file()
+NO_ENGLISH = ("ce portail n’a pas (encore) d’édition anglaise : docs/en/index.md n’existe "
+              "pas (CONTRIBUTING.md, « Traduire une page »)")
+
+
+def english_urls() -> list[str]:
+    """The English edition's pages (docs/en/**.md but its 404), site-relative `.html`."""
+    return sorted(p.relative_to(DOCS).with_suffix(".html").as_posix()
+                  for p in (DOCS / "en").rglob("*.md") if p.name != "404.md")
+
+
+def translated_investigation() -> str:
+    """An investigation that has its English page (`dossier/page.html`, the French one): the
+    richest such (main_investigation's order), so that the tests see notes and sources."""
+    def richness(path: Path) -> tuple[bool, int]:
+        text = path.read_text(encoding="utf-8")
+        return "\nreply:" in text, text.count("[@")
+
+    found = [p for p in investigations() if (DOCS / "en" / p.relative_to(DOCS)).is_file()]
+    assert found, "no investigation of the dossiers has its English page under docs/en/"
+    return max(found, key=richness).relative_to(DOCS).with_suffix(".html").as_posix()
+
+
+def french_only_investigation() -> str:
+    """An investigation not yet translated (`dossier/page.html`), else any French page."""
+    pages = investigations() + sorted(p for p in DOCS.rglob("*.md")
+                                      if p.relative_to(DOCS).parts[0] != "en")
+    for path in pages:
+        if not (DOCS / "en" / path.relative_to(DOCS)).is_file():
+            return path.relative_to(DOCS).with_suffix(".html").as_posix()
+    raise AssertionError("every page of docs/ has its English page")
+
+
+def front_matter(url: str) -> dict:
+    """The front matter of the page built at `url` (site-relative `.html`)."""
+    text = (DOCS / url).with_suffix(".md").read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    return yaml.safe_load(text.split("---")[1]) or {}
