@@ -15,7 +15,8 @@ from macros.charts._dataset import parse_table, read_metadata
 from macros.charts._figure import data_table
 from macros.charts._registry import chart_ids, load_chart_module
 from macros.charts._render import render_svg, slim_svg, stable_svg, vega_lite_spec
-from macros.charts._style import COLOURS, NEUTRALS, SLATE, WHITE, contrast
+from macros.charts._style import COLOURS, NEUTRALS, SLATE, WHITE
+from macros.floor.colour import contrast
 from macros.floor.errors import ContentError
 from support.chart_sites import CHARTS, FIXTURES, charts_dir, fixture_sources
 from support.sites import ROOT

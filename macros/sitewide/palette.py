@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..floor.colour import contrast
 from ..floor.errors import Problem
 
 KEYS = ("primary", "primary_light", "primary_dark", "accent", "link", "chart", "chart_tint")
@@ -68,20 +69,6 @@ class Palette:
 
 def default_palette() -> Palette:
     return Palette(**{name: dict(DEFAULT[name]) for name in SCHEMES})
-
-
-def luminance(colour: str) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def read_palette(value, where: Callable[..., tuple[str, int | None]],
