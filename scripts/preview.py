@@ -218,9 +218,12 @@ class MkDocsPreview:
         """The server's builder, after a change: one line in the terminal for a save that
         builds (what changed, how long), the problems for one that does not."""
         started = time.monotonic()
-        if self.code.changed():
+        code_changed = self.code.changed()
+        if code_changed:
             self.stop_worker()  # the next build imports the code afresh, in a new process
         pages = self.sources.plan()
+        if not self.sources.changed and not code_changed:
+            return  # an event with no file changed (one save seen twice): nothing to say
         quick = self.build(pages)
         root = Path(self.config["config_file_path"]).parent
         log.info("%s", saved_line(self.sources.changed, root, time.monotonic() - started,
