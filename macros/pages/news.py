@@ -40,31 +40,28 @@ def without_citations(markdown: str) -> str:
     return " ".join("".join(out).split())
 
 
-def news_items(corpus: Corpus, dossier: str | None = None) -> list[NewsItem]:
+def dated_items(pages) -> list[NewsItem]:
+    """The publication and the updates of each page, newest first; on the same day an
+    update comes before a publication, then by title."""
     items = []
-    for page in corpus.investigations(dossier):
+    for page in pages:
         items.append(NewsItem(page.date, "publication", page, page.summary))
         items += [NewsItem(u["date"], "update", page, without_citations(u["text"]))
                   for u in page.updates]
-    # Newest first; on the same day an update comes before a publication, then by title.
     items.sort(key=lambda i: (i.kind != "update", i.page.title.casefold()))
     items.sort(key=lambda i: i.date, reverse=True)
     return items
+
+
+def news_items(corpus: Corpus, dossier: str | None = None) -> list[NewsItem]:
+    return dated_items(corpus.investigations(dossier))
 
 
 def edition_news_items(corpus: Corpus, lang: str) -> list[NewsItem]:
     """An edition's news (macros/floor/language.py): its investigations, dated pages of its
     folder (docs/en/<dossier>/…), and their updates, newest first."""
-    items = []
-    for page in corpus.pages.values():
-        if language_of(page.path) != lang or lang == SOURCE or not page.date:
-            continue
-        items.append(NewsItem(page.date, "publication", page, page.summary))
-        items += [NewsItem(u["date"], "update", page, without_citations(u["text"]))
-                  for u in page.updates]
-    items.sort(key=lambda i: (i.kind != "update", i.page.title.casefold()))
-    items.sort(key=lambda i: i.date, reverse=True)
-    return items
+    return dated_items(page for page in corpus.pages.values()
+                       if lang != SOURCE and language_of(page.path) == lang and page.date)
 
 
 def news_list(items: list[NewsItem], from_page: str) -> str:
