@@ -26,6 +26,7 @@ from macros.assembly.page_macros import macro_names
 from macros.assembly.rules import TYPOGRAPHY, refused, rule_of
 from macros.citations.preserved import without_copy
 from macros.floor.errors import ContentError, Problem
+from macros.floor.kept_readings import KeptReadings
 from macros.floor.language import SOURCE, language_of
 from macros.floor.yamldata import config_problem
 from macros.pages.claims import claims_report
@@ -70,7 +71,8 @@ def run(root: Path, fix: bool, today: dt.date | None = None,
     content, problems = collect(
         root, docs_dir, config, nav=config.nav, not_in_nav=config.not_in_nav,
         today=today or dt.date.today(), known_names=macro_names(extra),
-        charts_dir=root / config.charts_dir, draft_specs=True)
+        charts_dir=root / config.charts_dir, draft_specs=True,
+        kept=KeptReadings.of_project(root))
     if notices is not None:
         notices += unarchived_lines(content, config.archives_data)
     if claims is not None:

@@ -47,6 +47,7 @@ from ..citations.findability import unfindable_sources
 from ..citations.preserved import preserve
 from ..citations.sources import Source, read_bibliography
 from ..floor.errors import ContentError, Problem, did_you_mean
+from ..floor.kept_readings import KeptReadings, digest
 from ..floor.memo import Memo
 from ..pages.corpus import Corpus, collect_docs
 from ..pages.links import check_links
@@ -209,20 +210,25 @@ def collect(root: Path, docs_dir: Path, config: PortalConfig, *, nav=None, not_i
             today: dt.date | None = None, known_names: Collection[str] | None = None,
             changed: Mapping[str, dt.date] | None = None, charts_dir: Path | None = None,
             draft_specs: bool = False, memo: Memo | None = None,
-            ) -> tuple[Content, list[Problem]]:
+            kept: KeptReadings | None = None) -> tuple[Content, list[Problem]]:
     """Every content file read and checked; the content, and every problem found. `memo`:
-    what an earlier reading by the same owner found (files unchanged are not read again)."""
+    what an earlier reading by the same owner found (files unchanged are not read again);
+    `kept`: what an earlier build process found (the pages and the bibliography)."""
     memo = memo or Memo()
     try:
         docs_label = docs_dir.relative_to(root).as_posix()
     except ValueError:
         docs_label = docs_dir.as_posix()
-    bibliography = _bibliography(root / config.bibliography_dir, root, memo)
+    bib_stamps = stamps(sorted((root / config.bibliography_dir).glob("*.bib")))
+    bibliography = _bibliography(root / config.bibliography_dir, root, memo, bib_stamps, kept)
     problems = list(bibliography.problems)
-    sources, archives = _preserved(bibliography.sources, root, config, problems, memo)
+    sources, archives, preserved_stamps = _preserved(bibliography.sources, root, config,
+                                                     problems, memo)
+    # What the sources were read from: the key of the pages' kept reading.
+    read_from = digest(repr(bib_stamps), repr(preserved_stamps), config.bibliography_dir)
     corpus, found = collect_docs(docs_dir, docs_label, list(config.dossiers),
                                  sources, changed, bibliography.broken, today, known_names,
-                                 memo)
+                                 memo, kept and (kept, read_from))
     problems += found
     problems += check_links(corpus.texts, docs_label, docs_dir,
                             macro_anchors(sources, corpus.cited_in()))
@@ -337,23 +343,32 @@ def stamps(paths: Iterable[Path]) -> tuple:
     return tuple(found)
 
 
-def _bibliography(bib_dir: Path, root: Path, memo: Memo):
+def _bibliography(bib_dir: Path, root: Path, memo: Memo, key: tuple,
+                  kept: KeptReadings | None):
     """Read again only when a .bib file changed: a preview rebuild (make serve) after an
-    edit of one page does not parse the .bib files again."""
+    edit of one page does not parse the .bib files again, nor does a new build process
+    when the reading was kept (`key`: the .bib files' stamps)."""
     read = memo.slot("bib-files")
-    key = stamps(sorted(bib_dir.glob("*.bib")))
     cached = read.get(bib_dir)
     if cached is None or cached[0] != key:
-        cached = read[bib_dir] = (key, read_bibliography(bib_dir, root))
+        kept_key = digest(repr(key), bib_dir.relative_to(root).as_posix()
+                          if bib_dir.is_relative_to(root) else bib_dir.as_posix())
+        found = kept.load("bibliography", kept_key) if kept else None
+        if found is None:
+            found = read_bibliography(bib_dir, root)
+            if kept:
+                kept.save("bibliography", kept_key, found)
+        cached = read[bib_dir] = (key, found)
     return cached[1]
 
 
 def _preserved(sources: dict[str, Source], root: Path, config: PortalConfig,
                problems: list[Problem], memo: Memo,
-               ) -> tuple[dict[str, Source], dict[str, ArchiveRecord]]:
+               ) -> tuple[dict[str, Source], dict[str, ArchiveRecord], tuple]:
     """The sources joined with data/archives.yml and their kept documents (checked against
     their hash), read again only when one of them changed: the same sources object from one
-    preview rebuild to the next, as the chart cache expects."""
+    preview rebuild to the next, as the chart cache expects. Also the stamps of the files
+    joined (data/archives.yml and the documents)."""
     label_ = config.archives_data
     documents = sorted({root / s.fields["file"] for s in sources.values()
                         if s.fields.get("file") and ".." not in s.fields["file"]})
@@ -366,7 +381,7 @@ def _preserved(sources: dict[str, Source], root: Path, config: PortalConfig,
         joined, more = preserve(sources, archives, root, config.documents_dir)
         cached = read[root] = (key, sources, joined, archives, found + more)
     problems += cached[4]
-    return cached[2], cached[3]
+    return cached[2], cached[3], key[1:]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -11,6 +11,7 @@ from common.config import PortalConfig
 
 from ..citations.sources import Source
 from ..floor.errors import Problem, raise_if_any
+from ..floor.kept_readings import KeptReadings
 from ..floor.log import advisory
 from ..floor.memo import Memo
 from ..pages.corpus import Corpus
@@ -47,7 +48,8 @@ class Portal:
         content, problems = collect(
             root, docs, config, nav=config.nav, not_in_nav=config.not_in_nav,
             today=dt.date.today(), known_names=known_names,
-            changed=last_commit_dates(root, docs_label), memo=memo)
+            changed=last_commit_dates(root, docs_label), memo=memo,
+            kept=KeptReadings.of_project(root))
         publishing = build_mode(config.build) == "publish"
         refusals = refused(problems, publishing)
         unfinished = unfinished_by_page(refusals, publishing) if drafts else {}

@@ -19,6 +19,7 @@ from ..citations.notes import check_citations
 from ..citations.sources import Source
 from ..citations.syntax import find_citations, unclosed_markup
 from ..floor.errors import Problem, did_you_mean
+from ..floor.kept_readings import KeptReadings, digest
 from ..floor.language import SOURCE, language_of, source_path
 from ..floor.markdown_spans import code_spans
 from ..floor.memo import Memo
@@ -155,13 +156,16 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
                  broken_keys: Collection[str] = (),
                  today: dt.date | None = None,
                  known_names: Collection[str] | None = None,
-                 memo: Memo | None = None) -> tuple[Corpus, list[Problem]]:
+                 memo: Memo | None = None,
+                 kept: tuple[KeptReadings, str] | None = None) -> tuple[Corpus, list[Problem]]:
     """Every page read and checked, and every problem found.
 
     `broken_keys`: keys of BibTeX entries that have a problem of their own (citing them is
     not reported again); `today`: later dates are refused; `known_names`: the macros and
     variables a page may use (None: not checked); `memo`: what an earlier reading by the
-    same owner found (a preview's rebuild reads again only the pages that changed)."""
+    same owner found (a preview's rebuild reads again only the pages that changed); `kept`:
+    where an earlier build process kept its readings, and a digest of what the sources were
+    read from (a new build reads again only the pages that changed)."""
     cache = (memo or Memo()).slot("pages")
     problems: list[Problem] = []
     pages: dict[str, PageRecord] = {}
@@ -177,14 +181,26 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
     # rebuild reuses the sources read before while the .bib files are unchanged).
     context = (sources, broken_keys, today, tuple(dossiers), docs_label,
                None if known is None else frozenset(known))
-    for file in sorted(docs_dir.rglob("*.md")):
+    stored, kept_key, kept_before = {}, "", None
+    if kept:
+        kept_key = digest(kept[1], repr(sorted(broken_keys)), str(today), repr(dossiers),
+                          docs_label, repr(None if known is None else sorted(known)))
+        kept_before = kept[0].load("pages", kept_key) or {}
+        stored = dict(kept_before)
+    files = sorted(docs_dir.rglob("*.md"))
+    for file in files:
         path = file.relative_to(docs_dir).as_posix()
-        text, record, found = _read_page_cached(file, path, context, known, cache)
+        text, record, found = _read_page_cached(file, path, context, known, cache, stored)
         problems += found
         if text is None:
             continue
         texts[path] = text
         pages[path] = dataclasses.replace(record, changed=(changed or {}).get(path))
+    if kept:
+        now = {path: stored[path] for path in (f.relative_to(docs_dir).as_posix()
+                                               for f in files) if path in stored}
+        if now != kept_before:  # a page read again, added or removed
+            kept[0].save("pages", kept_key, now)
     return Corpus(pages, texts), problems
 
 
@@ -193,16 +209,25 @@ def _same_context(a: tuple, b: tuple) -> bool:
 
 
 def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None,
-                      cache: dict[Path, tuple]):
-    """`cache`: path -> (content digest, context, result)."""
+                      cache: dict[Path, tuple], stored: dict[str, tuple]):
+    """`cache`: path -> (content digest, context, result), this process's; `stored`: page
+    path -> (content digest, record, problems), kept on disk for the same context (the
+    text is the file's, decoded again). Both updated."""
     data = file.read_bytes()
     stamp = hashlib.blake2b(data, digest_size=16).digest()  # the content, not the clock
     cached = cache.get(file)
     if cached and cached[0] == stamp and _same_context(cached[1], context):
+        stored.setdefault(path, (stamp, *cached[2][1:]))
         return cached[2]
     sources, broken_keys, today, dossiers, docs_label, _ = context
-    result = _read_page(data, path, f"{docs_label}/{path}", list(dossiers), sources,
-                        broken_keys, today, known)
+    label = f"{docs_label}/{path}"
+    kept = stored.get(path)
+    if kept and kept[0] == stamp:
+        result = (decode(data, label)[0] if kept[1] is not None else None, *kept[1:])
+    else:
+        result = _read_page(data, path, label, list(dossiers), sources, broken_keys, today,
+                            known)
+        stored[path] = (stamp, *result[1:])
     cache[file] = (stamp, context, result)
     return result
 
