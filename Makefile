@@ -117,8 +117,10 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 	touch $@
 
 SIGNATURES ?= 20000
-bench: $(BENCH_STAMP) ## Banc d’essai face à Material seul, Zensical et Hugo (make bench N="100 1000" [ENGINES=zensical,hugo|none] [PROFILE=1000]) et charge du service (SIGNATURES=20000, SERVICE_ONLY=1)
+REPEATS ?= 5
+bench: $(BENCH_STAMP) ## Banc d’essai face à Material seul, Zensical et Hugo (make bench N="100 1000" [ENGINES=zensical,hugo|none] [PROFILE=1000] [REPEATS=5]) et charge du service (SIGNATURES=20000, SERVICE_ONLY=1)
 	$(BIN)/python -m bench $(foreach n,$(N),--n $(n)) $(if $(PROFILE),--profile $(PROFILE)) \
+		--repeats $(REPEATS) \
 		--engines $(ENGINES) --signatures $(SIGNATURES) $(if $(SERVICE_ONLY),--service-only)
 
 # Debian packages a target needs, installed when missing (via sudo unless root):
