@@ -1,7 +1,8 @@
 """The adapters' hold on one build: the portal's build (macros/assembly/build.py) with what
 only the engines need: which engine, the preview's settings, the engine's own configuration,
 the strict-mode counter. mkdocs-macros calls `define_env` once per build; Zensical calls it
-for every page (and loads `macros/__init__.py` afresh each time), so a Zensical build is
+for every page (and loads `macros/__init__.py` afresh each time; `engine/hooks.py` stays
+imported), so a Zensical build is
 read at its first page. The session lives in the engine's configuration, as the page
 extension's instance in its `markdown_extensions` (macros/engine/page_extension.py:
 `hold_session`, `session_of`): no class or module holds it.
@@ -32,7 +33,7 @@ class BuildSession(PortalBuild):
         self.engine = engine
         self.preview = preview
         self.engine_conf = None  # the engine's own configuration object (Zensical's dict)
-        # A strict build's warnings, counted by the portal's own handler (macros/__init__.py).
+        # A strict build's warnings, counted by the portal's own handler (engine/hooks.py).
         self.warnings: WarningCount | None = None
 
     def wire_macros(self, env) -> None:

@@ -1,7 +1,7 @@
 """What a page says about itself when it is shared or indexed: its own description, Open
 Graph and Twitter-card tags, and for an investigation a JSON-LD `Article`.
 
-Pure functions returning text and HTML; macros/__init__.py hands the result to the page
+Pure functions returning text and HTML; the page pipeline (assembly/) hands the result to the page
 (`page.meta`), and overrides/main.html prints it in the page's head.
 """
 
