@@ -6,6 +6,8 @@ way."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -192,6 +194,21 @@ def test_programs_reach_no_private_part_of_macros():
              for line, name, names in _imports(path, _package(path))
              for private in [private_reaches(name, names)] if private]
     assert wrong == []
+
+
+def test_the_drawing_processes_import_their_room_without_the_build():
+    """The charts' and share images' second processes import `macros.charts` and
+    `macros.sitewide.share_image`: the package's entry point loads the hooks only when
+    mkdocs-macros calls one, so these processes start without the build's code (0.3 s of
+    CPU each)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, macros.charts, macros.sitewide.share_image; "
+         "print(sorted({m.split('.')[1] if m.startswith('macros.') else m.split('.')[0] "
+         "for m in sys.modules}))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    modules = set(ast.literal_eval(loaded))
+    assert {"charts", "sitewide"} <= modules  # what was asked for, to be sure it ran
+    assert modules & {"engine", "assembly", "action", "jinja2", "markdown", "pybtex"} == set()
 
 
 def test_programs_never_import_each_other_the_wrong_way():
