@@ -33,6 +33,14 @@ ARTICLE = "enquetes/une-enquete.md"
     (lambda t: t.replace("Un fait [@dubois_2021].", "Un fait [@dubois2021]."),
      "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire "
      "`dubois_2021` ?"),
+    # A citation followed by a colon is a citation: its key is checked (it was left raw).
+    (lambda t: t.replace("Un fait [@dubois_2021].", "Un fait [@dubois2021]: la suite."),
+     "docs/enquetes/une-enquete.md:11: source inconnue `dubois2021` — vouliez-vous dire "
+     "`dubois_2021` ?"),
+    (lambda t: t + "\n[@dubois_2021]: voir.\n",
+     "docs/enquetes/une-enquete.md:13: « [@dubois_2021]: voir. » en début de ligne : Markdown "
+     "le lit comme la définition d’un lien et retire la ligne de la page — placez la citation "
+     "après le texte qu’elle source (« Selon le rapport [@clé] : la suite »)"),
     (lambda t: t + "\nVoir [les sources](../source.md).\n",
      "docs/enquetes/une-enquete.md:13: lien vers une page introuvable : `../source.md` — "
      "vouliez-vous dire `../sources.md` ?"),

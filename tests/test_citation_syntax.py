@@ -1,6 +1,6 @@
 """Pandoc-style citation syntax (pure functions)."""
 
-from macros.citations.syntax import Citation, find_citations
+from macros.citations.syntax import Citation, find_citations, unclosed_markup
 
 
 def cites(markdown):
@@ -61,3 +61,24 @@ def test_line_numbers_around_skipped_code_and_on_one_line():
 def test_bracket_at_start_nested_or_escaped():
     assert cites(r"[@a] \[@b] [[@c]] x[@d]. \[@e]") == [
         (Citation("a", None),), (Citation("c", None),), (Citation("d", None),)]
+
+
+def test_a_citation_followed_by_a_colon_is_a_citation():
+    """It was once left raw in the page, its keys never checked."""
+    assert cites("Selon le rapport [@x]: la suite.") == [(Citation("x", None),)]
+    assert cites("[@x, p. 3]: la suite du texte.") == [(Citation("x", "p. 3"),)]
+    assert cites("Et [@a; @b]: fin.") == [(Citation("a", None), Citation("b", None))]
+
+
+def test_a_link_definition_whose_name_starts_with_at_is_not_a_citation_but_is_reported():
+    """`[@x]: address` alone on its line is what Markdown reads as a link's definition: the
+    line disappears from the page, so the check says so."""
+    for line in ("[@x]: https://example.org/a", '   [@x]: https://example.org/a "Titre"',
+                 "[@x]: voir."):
+        assert cites(f"Avant.\n\n{line}\n\nAprès [@y].") == [(Citation("y", None),)], line
+    assert unclosed_markup("Avant.\n\n[@x]: voir.\n") == [(
+        3, "« [@x]: voir. » en début de ligne : Markdown le lit comme la définition d’un lien "
+           "et retire la ligne de la page",
+        "placez la citation après le texte qu’elle source (« Selon le rapport [@clé] : la "
+        "suite »)")]
+    assert unclosed_markup("Selon [@x]: la suite.\n") == []

@@ -14,12 +14,17 @@ from ..floor.markdown_spans import code_spans
 
 # `[` first, then "not after a backslash": a pattern opening with a literal is searched
 # for that character quickly; opening with the look-behind, it is tried at every offset.
-_GROUP = re.compile(r"\[(?<!\\\[)(?P<body>@[^\[\]]*)\](?![(\[:])")
+_GROUP = re.compile(r"\[(?<!\\\[)(?P<body>@[^\[\]]*)\](?![(\[])")
+# `[@x]: https://…` alone on its line (up to 3 spaces before, an optional title after) is what
+# Markdown reads as a link's definition: not a citation. `Selon [@x]: la suite` is one (it
+# was once left raw in the page, its key never checked).
+_LINK_DEFINITION = re.compile(r"[ ]{0,3}\[[^\[\]\n]*\]:[ ]*\S+[ ]*(?:(?:\"[^\n]*\"|'[^\n]*'"
+                              r"|\([^\n]*\))[ ]*)?(?:\n|$)")
 _ITEM = re.compile(
     r"^\s*@(?P<key>[^\W](?:[\w:.\-/]*\w)?)\s*(?:,\s*(?P<locator>\S.*?))?\s*$", re.DOTALL)
 _OPENING = re.compile(r"(?<!\\)\[@")
-# `[@x](url)`, `[@x][ref]`, `[@x]: url`: links whose text starts with @, not citations.
-_LINK_TEXT = re.compile(r"\[@[^\[\]\n]*\](?:[(\[:])")
+# `[@x](url)`, `[@x][ref]`: links whose text starts with @, not citations.
+_LINK_TEXT = re.compile(r"\[@[^\[\]\n]*\][(\[]")
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def find_citations(markdown: str) -> Iterator[CitationGroup]:
     spans = code_spans(markdown)
     line, counted = 1, 0  # lines counted once through the text, not from its start each time
     for match in _GROUP.finditer(markdown):
-        if any(a <= match.start() < b for a, b in spans):
+        if any(a <= match.start() < b for a, b in spans) or _defines_link(markdown, match):
             continue
         line += markdown.count("\n", counted, match.start())
         counted = match.start()
@@ -65,6 +70,14 @@ def find_citations(markdown: str) -> Iterator[CitationGroup]:
             text=match.group(0),
             citations=parse_group(match.group("body")),
         )
+
+
+def _defines_link(markdown: str, match: re.Match) -> bool:
+    if not markdown.startswith(":", match.end()):
+        return False
+    line_start = markdown.rfind("\n", 0, match.start()) + 1
+    return (not markdown[line_start:match.start()].strip(" ")
+            and bool(_LINK_DEFINITION.match(markdown, line_start)))
 
 
 def _line_at(markdown: str, offset: int) -> int:
@@ -103,6 +116,15 @@ def unclosed_markup(markdown: str) -> list[tuple[int, str, str]]:
                 continue
             end = markdown.find("\n", start)
             shown = markdown[start:end if end >= 0 else len(markdown)][:40]
+            line_start = markdown.rfind("\n", 0, start) + 1
+            if not markdown[line_start:start].strip(" ") and \
+                    _LINK_DEFINITION.match(markdown, line_start):
+                found.append((_line_at(markdown, start),
+                              f"« {shown} » en début de ligne : Markdown le lit comme la "
+                              "définition d’un lien et retire la ligne de la page",
+                              "placez la citation après le texte qu’elle source (« Selon "
+                              "le rapport [@clé] : la suite »)"))
+                continue
             found.append((_line_at(markdown, start), f"citation jamais refermée : « {shown} »",
                           "fermez le crochet : [@clé] ou [@clé, p. 53] ; pour un crochet "
                           "littéral suivi d’un arobase, écrivez \\[@"))
