@@ -8,7 +8,9 @@ version of the portal's code or of a library that reads, and it is read again. T
 `make check` read with other keys (their known macro names differ): the last few of each
 name are kept, so that neither undoes the other's. A missing, partial or unreadable file is
 a reading not kept, never an error: the cache can always be deleted. Written beside, then
-renamed: never seen half-written.
+renamed: never seen half-written. The folder is the build's own (0700, files 0600): reading a
+pickle can run code, so it is never shared between machines nor restored from a CI cache
+(the workflows cache nothing of `.cache/` but the external links' report).
 """
 
 from __future__ import annotations
