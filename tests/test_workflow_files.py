@@ -286,3 +286,25 @@ def test_every_publication_keeps_the_official_mirror_kit_on_both_forges():
     guide = (ROOT / "MIRRORING.md").read_text(encoding="utf-8")
     for needle in ("kit-miroir", "/releases", "jobs/artifacts/main/download?job=pages"):
         assert needle in guide, needle
+
+
+def test_no_workflow_restores_the_builds_kept_readings_or_drawings():
+    """`.cache/reading/` holds pickles (reading one can run code) and `.cache/` the build's
+    drawings: a CI cache restored into a build would let one pipeline's files run in
+    another's. Only the external links' report is cached, on both forges."""
+    cached = []
+    for path in [*WORKFLOWS, ROOT / ".gitlab-ci.yml"]:
+        for node in _walk(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if isinstance(node, dict) and "path" in node and "key" in node:  # actions/cache
+                cached += str(node["path"]).split()
+            if isinstance(node, dict) and isinstance(node.get("cache"), dict):  # GitLab
+                cached += node["cache"].get("paths", [])
+    assert cached and set(cached) == {".cache/linkcheck-external.json"}
+
+
+def _walk(node):
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) \
+        else ()
+    for child in children:
+        yield from _walk(child)
