@@ -112,6 +112,13 @@ def indexed_part(page_html: str) -> str:
         f"{html_tag}<body>{page_html[start:end + len('</article>')]}</body></html>")
 
 
+def indexed_digest(page_html: str) -> str:
+    """The digest of what Pagefind reads of a page (`indexed_part`); "" for a page it skips."""
+    if INDEXED_MARK not in page_html:
+        return ""
+    return hashlib.sha256(indexed_part(page_html).encode("utf-8")).hexdigest()
+
+
 class PagefindService:
     """A `pagefind --service` process (the protocol of Pagefind's own Node and Python
     APIs: base64-encoded JSON messages, each followed by a comma).
@@ -208,21 +215,29 @@ def _page_order(site_dir: Path, path: Path) -> tuple:
 
 
 def index_folder(site_dir: Path, cache_dir: Path,
-                 read: Mapping[Path, str] | None = None) -> None:
+                 read: Mapping[Path, str] | None = None,
+                 digests: Mapping[Path, str] | None = None) -> None:
     """Index a built site, whichever engine built it. The bundle is cached by what Pagefind
     reads (`.cache/search/`): while the pages are those of the cached bundle, it is copied
     instead of indexed again. `read`: pages already read by the post-build step, by path
-    (the others are read here)."""
+    (the others are read here); `digests`: pages whose `indexed_digest` is known, by path
+    (a page of the cached bundle is then neither read nor cut)."""
     cache = SearchCache(cache_dir)
-    pages = []  # (url, what Pagefind reads), in MkDocs' order: the same bundle, byte for byte
+
+    def text(path: Path) -> str:
+        return read[path] if read and path in read else path.read_text(encoding="utf-8")
+
+    # (url, path, digest), in MkDocs' order: the same bundle, byte for byte
+    indexed = []
     for path in sorted(site_dir.rglob("*.html"), key=lambda p: _page_order(site_dir, p)):
-        page_html = read[path] if read and path in read else path.read_text(encoding="utf-8")
-        if INDEXED_MARK in page_html:
-            pages.append(("/" + path.relative_to(site_dir).as_posix(), indexed_part(page_html)))
-    entries = [[url, hashlib.sha256(part.encode("utf-8")).hexdigest()] for url, part in pages]
+        digest = digests[path] if digests and path in digests else indexed_digest(text(path))
+        if digest:
+            indexed.append(("/" + path.relative_to(site_dir).as_posix(), path, digest))
+    entries = [[url, digest] for url, _, digest in indexed]
     if entries == cache.entries() and cache.copy_bundle(site_dir / BUNDLE_DIR):
         log.info("index de recherche repris du cache (%d pages inchangées)", len(entries))
         return
+    pages = [(url, indexed_part(text(path))) for url, path, _ in indexed]
     bundle = site_dir / BUNDLE_DIR
     # Under load, Pagefind has left a file empty though it had answered that the bundle was
     # written (an empty pagefind-entry.json, seen in a full test run beside other builds):
