@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from macros.sitewide.built_pages import PageCache, PageTexts, compact_site
+from macros.sitewide.built_pages import PageCache, compact_site
 from macros.sitewide.compact import compact_page
-from macros.sitewide.search import indexed_digest
+from macros.sitewide.search import indexed_part
 from macros.sitewide.theme_css import classes_in_html
 
 PAGE = ('<!doctype html>\n<html lang="fr">\n  <head>\n    <title>t</title>\n  </head>\n'
@@ -40,8 +40,15 @@ def test_a_page_taken_from_the_cache_is_the_page_compacted_again(tmp_path):
             page = pages[path]
             assert page.html == compact and page.data == compact.encode("utf-8")
             assert page.classes.split() == sorted(classes_in_html(compact))
-            assert page.indexed == indexed_digest(compact) != ""
-    assert PageTexts(again)[site / "index.html"] == compact_page(PAGE)
+            assert page.indexed_part() == indexed_part(compact)
+            assert page.indexed == hashlib.sha256(
+                indexed_part(compact).encode("utf-8")).hexdigest()
+
+
+def test_a_page_the_search_index_skips_has_no_search_digest(tmp_path):
+    page = PAGE.replace(" data-pagefind-body", "")
+    pages = compact_site(_site(tmp_path, {"index.html": page}), cache=PageCache(tmp_path / "c"))
+    assert [built.indexed for built in pages.values()] == [""]
 
 
 def test_another_code_or_an_unreadable_file_is_no_cache(tmp_path):

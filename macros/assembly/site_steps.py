@@ -19,7 +19,7 @@ from ..action.coalition import write_partners_file
 from ..citations.export import publish_documents, write_exports
 from ..floor.language import EDITIONS, language_of
 from ..pages.news import edition_news_items, news_items
-from ..sitewide.built_pages import PageCache, PageTexts, compact_site
+from ..sitewide.built_pages import PageCache, compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from ..sitewide.palette import write_palette
 from ..sitewide.redirects import page_url, redirect_html
@@ -102,5 +102,5 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
         stub.write_text(redirect_html(old, target, site_url + target, words),
                         encoding="utf-8")
     if not quick:  # a quick preview keeps the search index of the last full build
-        index_folder(site_dir, portal.root / ".cache" / "search", PageTexts(pages),
-                     {path: page.indexed for path, page in pages.items()})
+        index_folder(site_dir, portal.root / ".cache" / "search",
+                     {path: (page.indexed, page.indexed_part) for path, page in pages.items()})

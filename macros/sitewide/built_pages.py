@@ -14,12 +14,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from . import compact, icons, search, theme_css, theme_markup
 from .compact import compact_page
-from .search import indexed_digest
+from .search import INDEXED_MARK, indexed_part
 from .theme_css import classes_in_html
 
 CACHE_FILE = "pages.pickle"
@@ -30,17 +29,19 @@ class BuiltPage:
     names it carries (space-separated) and the digest of what the search index reads of it
     ("" for a page the index skips)."""
 
-    __slots__ = ("_html", "classes", "data", "indexed")
+    __slots__ = ("_html", "_part", "classes", "data", "indexed")
 
     def __init__(self, data: bytes, classes: str, indexed: str, html: str | None = None,
-                 ) -> None:
-        self.data, self.classes, self.indexed, self._html = data, classes, indexed, html
+                 part: str | None = None) -> None:
+        self.data, self.classes, self.indexed = data, classes, indexed
+        self._html, self._part = html, part
 
     @classmethod
     def of(cls, html: str) -> BuiltPage:
         """A compacted page, with what the steps learn of it."""
+        part = indexed_part(html) if INDEXED_MARK in html else ""
         return cls(html.encode("utf-8"), " ".join(sorted(classes_in_html(html))),
-                   indexed_digest(html), html)
+                   hashlib.sha256(part.encode("utf-8")).hexdigest() if part else "", html, part)
 
     @property
     def html(self) -> str:
@@ -48,22 +49,11 @@ class BuiltPage:
             self._html = self.data.decode("utf-8")
         return self._html
 
-
-class PageTexts(Mapping[Path, str]):
-    """The text of each page, decoded only for a page asked for (the search index reads the
-    pages only when they changed)."""
-
-    def __init__(self, pages: Mapping[Path, BuiltPage]) -> None:
-        self._pages = pages
-
-    def __getitem__(self, path: Path) -> str:
-        return self._pages[path].html
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter(self._pages)
-
-    def __len__(self) -> int:
-        return len(self._pages)
+    def indexed_part(self) -> str:
+        """What the search index reads of the page (search.py: `indexed_part`), cut once."""
+        if self._part is None:
+            self._part = indexed_part(self.html)
+        return self._part
 
 
 def code_digest() -> str:
