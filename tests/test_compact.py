@@ -8,7 +8,8 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
-from macros.sitewide.compact import compact_html, compact_site, lean_markup
+from macros.sitewide.built_pages import compact_site
+from macros.sitewide.compact import compact_html, lean_markup
 from support.sites import FIXTURE_ARTICLE, make_site, mkdocs_build
 
 _KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)

@@ -16,7 +16,13 @@ from common.config import PortalConfig
 from common.words import translations
 from macros.pages.frontmatter import split_front_matter
 from macros.sitewide.palette import read_palette
-from macros.sitewide.share_image import Card, CardColours, ShareImages, render_card
+from macros.sitewide.share_image import (
+    Card,
+    CardColours,
+    ShareImages,
+    publish_file,
+    render_card,
+)
 from macros.sitewide.social import clip, first_paragraph, page_description, plain_text, squeeze
 from support import portal
 from support.sites import ROOT
@@ -166,8 +172,24 @@ def test_share_images_are_deterministic_bytes(site, tmp_path):
     assert images.key(other) != images.key(card)
     # Drawn by two threads: the same bytes, in the order asked.
     fresh = ShareImages(tmp_path / "other-cache", colours=colours)
-    assert fresh.many([other, card, other]) == [render_card(other, colours=colours), published,
-                                                render_card(other, colours=colours)]
+    assert [path.read_bytes() for path in fresh.files([other, card, other])] == [
+        render_card(other, colours=colours), published, render_card(other, colours=colours)]
+
+
+def test_a_published_image_and_the_cache_never_write_into_each_other(tmp_path):
+    """The site's image may be the cache's file itself (a hard link): a later build that
+    publishes another image there replaces the site's file, and the cached one stays."""
+    first, second = tmp_path / "cache" / "a.png", tmp_path / "cache" / "b.png"
+    first.parent.mkdir()
+    first.write_bytes(b"first card")
+    second.write_bytes(b"second card")
+    target = tmp_path / "site" / "carte.png"
+    target.parent.mkdir()
+    publish_file(first, target)
+    assert target.read_bytes() == b"first card"
+    publish_file(second, target)
+    assert target.read_bytes() == b"second card"
+    assert first.read_bytes() == b"first card" and second.read_bytes() == b"second card"
 
 
 def test_share_images_drawn_ahead_in_another_process_are_the_images_drawn_in_place(tmp_path):
@@ -179,7 +201,8 @@ def test_share_images_drawn_ahead_in_another_process_are_the_images_drawn_in_pla
     assert ahead.drawing == {}
     ahead.prerender([*cards, cards[0]], minimum=1)  # each card once
     assert len(ahead.drawing) == 3
-    assert ahead.many(cards) == [render_card(card) for card in cards]
+    assert [path.read_bytes() for path in ahead.files(cards)] == [
+        render_card(card) for card in cards]
     assert ahead.drawing == {} and ahead.drawn == 3
     assert len(list((tmp_path / "ahead").glob("*.png"))) == 3
     again = ShareImages(tmp_path / "ahead")

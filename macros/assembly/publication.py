@@ -27,7 +27,7 @@ from ..sitewide.placeholders import (
     publishing_refused,
     warning_text,
 )
-from ..sitewide.share_image import Card, CardColours, ShareImages
+from ..sitewide.share_image import Card, CardColours, ShareImages, publish_file
 from ..sitewide.skeleton import campaign_texts, find_skeleton_text, petition_skeleton_text
 from ..sitewide.social import (
     HOME_PAGE,
@@ -223,10 +223,10 @@ class Publication:
         cards = self.cards(portal)
         if only is not None:
             cards = {src_uri: card for src_uri, card in cards.items() if src_uri in only}
-        for src_uri, data in zip(cards, self.images.many(list(cards.values())), strict=True):
+        for src_uri, cached in zip(cards, self.images.files(list(cards.values())), strict=True):
             target = site_dir / share_image_path(src_uri)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            publish_file(cached, target)
         return self.images.drawn - before
 
 

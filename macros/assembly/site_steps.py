@@ -19,7 +19,7 @@ from ..action.coalition import write_partners_file
 from ..citations.export import publish_documents, write_exports
 from ..floor.language import EDITIONS, language_of
 from ..pages.news import edition_news_items, news_items
-from ..sitewide.compact import compact_site
+from ..sitewide.built_pages import PageCache, compact_site
 from ..sitewide.feeds import FeedInfo, feed_entries, render_feeds
 from ..sitewide.palette import write_palette
 from ..sitewide.redirects import page_url, redirect_html
@@ -52,12 +52,14 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
     preview rebuilt some pages only (the rest of the site stands)."""
     portal = built.portal
     urls = page_urls(portal)
-    pages = compact_site(site_dir, started if quick else None)
+    pages = compact_site(site_dir, started if quick else None,
+                         PageCache(portal.root / ".cache" / "pages"))
     write_palette(site_dir, portal.content.palette)  # extra.campaign.colors
     if not config.version:  # frozen versions keep Material's whole stylesheet
         # Zensical puts its stylesheets one level down (modern/, classic/).
         prune_theme_css(site_dir, (site_dir / "assets" / "stylesheets").rglob("*.css"),
-                        (site_dir / "assets").glob("*.js"), None if quick else pages.values())
+                        (site_dir / "assets").glob("*.js"),
+                        carried=None if quick else (page.classes for page in pages.values()))
     if not quick:  # a quick preview changed pages only: the exports stand
         write_exports(portal.sources, portal.bib_dir, site_dir / "sources")
         publish_documents(portal.sources, portal.root, site_dir)
@@ -100,4 +102,5 @@ def run_site_steps(site_dir: Path, built: Assembled, config: PortalConfig, start
         stub.write_text(redirect_html(old, target, site_url + target, words),
                         encoding="utf-8")
     if not quick:  # a quick preview keeps the search index of the last full build
-        index_folder(site_dir, portal.root / ".cache" / "search", pages)
+        index_folder(site_dir, portal.root / ".cache" / "search",
+                     {path: (page.indexed, page.indexed_part) for path, page in pages.items()})

@@ -8,7 +8,6 @@ they are content: `<pre>`, `<textarea>`, and inline `<script>` and `<style>`.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .icons import shared_icons
 from .theme_markup import valid_theme_markup
@@ -40,20 +39,8 @@ def compact_html(html: str) -> str:
     return "".join(out)
 
 
-def compact_site(site_dir: Path, written_since: float | None = None) -> dict[Path, str]:
-    """Every page of a built site compacted, with Material's markup made valid
-    (macros/sitewide/theme_markup.py), each icon it repeats drawn once (icons.py) and
-    its markup lean (`lean_markup`).
-    Compacting a compacted page changes nothing, so a quick preview gives `written_since`
-    (a time) and only the pages it rewrote are read.
-    Returns each page read, as now written: the search index reads them from here."""
-    pages = {}
-    for path in site_dir.rglob("*.html"):
-        if written_since is not None and path.stat().st_mtime < written_since:
-            continue
-        html = path.read_text(encoding="utf-8")
-        compact = compact_html(lean_markup(shared_icons(valid_theme_markup(html))))
-        if compact != html:
-            path.write_text(compact, encoding="utf-8")
-        pages[path] = compact
-    return pages
+def compact_page(html: str) -> str:
+    """A built page compacted, with Material's markup made valid
+    (macros/sitewide/theme_markup.py), each icon it repeats drawn once (icons.py) and its
+    markup lean (`lean_markup`). The site's pages are compacted by built_pages.py."""
+    return compact_html(lean_markup(shared_icons(valid_theme_markup(html))))

@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.metadata import version
 from pathlib import Path
 
@@ -208,21 +208,32 @@ def _page_order(site_dir: Path, path: Path) -> tuple:
 
 
 def index_folder(site_dir: Path, cache_dir: Path,
-                 read: Mapping[Path, str] | None = None) -> None:
+                 known: Mapping[Path, tuple[str, Callable[[], str]]] | None = None) -> None:
     """Index a built site, whichever engine built it. The bundle is cached by what Pagefind
     reads (`.cache/search/`): while the pages are those of the cached bundle, it is copied
-    instead of indexed again. `read`: pages already read by the post-build step, by path
-    (the others are read here)."""
+    instead of indexed again. `known`: the pages the post-build step has read, by path, each
+    with its `indexed_digest` and a function giving its `indexed_part` (a page of the cached
+    bundle is then neither read nor cut); the others are read here."""
     cache = SearchCache(cache_dir)
-    pages = []  # (url, what Pagefind reads), in MkDocs' order: the same bundle, byte for byte
+    known = known or {}
+    # (url, digest, what Pagefind reads), in MkDocs' order: the same bundle, byte for byte
+    indexed = []
     for path in sorted(site_dir.rglob("*.html"), key=lambda p: _page_order(site_dir, p)):
-        page_html = read[path] if read and path in read else path.read_text(encoding="utf-8")
-        if INDEXED_MARK in page_html:
-            pages.append(("/" + path.relative_to(site_dir).as_posix(), indexed_part(page_html)))
-    entries = [[url, hashlib.sha256(part.encode("utf-8")).hexdigest()] for url, part in pages]
+        if path in known:
+            digest, part = known[path]
+        else:
+            page_html = path.read_text(encoding="utf-8")
+            if INDEXED_MARK not in page_html:
+                continue
+            text = indexed_part(page_html)
+            digest, part = hashlib.sha256(text.encode("utf-8")).hexdigest(), lambda t=text: t
+        if digest:
+            indexed.append(("/" + path.relative_to(site_dir).as_posix(), digest, part))
+    entries = [[url, digest] for url, digest, _ in indexed]
     if entries == cache.entries() and cache.copy_bundle(site_dir / BUNDLE_DIR):
         log.info("index de recherche repris du cache (%d pages inchangées)", len(entries))
         return
+    pages = [(url, part()) for url, _, part in indexed]
     bundle = site_dir / BUNDLE_DIR
     # Under load, Pagefind has left a file empty though it had answered that the bundle was
     # written (an empty pagefind-entry.json, seen in a full test run beside other builds):

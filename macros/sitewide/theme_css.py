@@ -115,11 +115,17 @@ def prune_css(css: str, used: set[str]) -> str:
 
 
 def prune_theme_css(site_dir: Path, stylesheets: Iterable[Path], scripts: Iterable[Path],
-                    pages: Iterable[str] | None = None) -> int:
+                    pages: Iterable[str] | None = None,
+                    carried: Iterable[str] | None = None) -> int:
     """Prune each of `stylesheets` in place for the pages of `site_dir` (`pages`: their
-    HTML, every one, when the caller has read them already); bytes saved."""
+    HTML, every one, when the caller has read them already; or `carried`: the classes
+    each one carries, space-separated); bytes saved."""
     used: set[str] = set()
-    if pages is None:
+    if carried is not None:
+        for names in carried:
+            used.update(names.split())
+        pages = ()
+    elif pages is None:
         pages = (page.read_text(encoding="utf-8") for page in site_dir.rglob("*.html"))
     for html in pages:
         used |= classes_in_html(html)
