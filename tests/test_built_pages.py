@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from macros.floor.kept_readings import KeptReadings
 from macros.sitewide.built_pages import PageCache, compact_site
 from macros.sitewide.compact import compact_page
 from macros.sitewide.search import indexed_part
@@ -57,9 +58,11 @@ def test_another_code_or_an_unreadable_file_is_no_cache(tmp_path):
     digest = hashlib.sha256(PAGE.encode("utf-8")).hexdigest()
     assert PageCache(cache_dir).get(digest) is not None
     changed = PageCache(cache_dir)
-    changed.code = "another code"
+    changed.kept = KeptReadings(changed.kept.folder, "another code")
     assert changed.get(digest) is None
-    (cache_dir / "pages.pickle").write_bytes(b"half a file")
+    kept = list(cache_dir.glob("built-*.pickle"))
+    assert len(kept) == 1
+    kept[0].write_bytes(b"half a file")
     assert PageCache(cache_dir).get(digest) is None
 
 

@@ -12,16 +12,16 @@ entry empties it.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from pathlib import Path
 
+from ..floor.kept_readings import KeptReadings
 from . import compact, icons, search, theme_css, theme_markup
 from .compact import compact_page
 from .search import INDEXED_MARK, indexed_part
 from .theme_css import classes_in_html
 
-CACHE_FILE = "pages.pickle"
+# One reading, always the last build's: `.cache/pages/built-pages….pickle`.
+CACHE_NAME, CACHE_KEY = "built", "pages"
 
 
 class BuiltPage:
@@ -65,25 +65,19 @@ def code_digest() -> str:
 
 
 class PageCache:
-    """The entries of the last build's pages (`folder/pages.pickle`), by digest of the page
-    as the engine wrote it: (compacted bytes, classes, search digest). The portal's own
-    cache, written by the build; what cannot be read is no cache."""
+    """The entries of the last build's pages, by digest of the page as the engine wrote it:
+    (compacted bytes, classes, search digest). Kept as the collection step keeps its
+    readings (floor/kept_readings.py: written beside then renamed, private, what cannot be
+    read is no cache), under the digest of the modules that compute an entry."""
 
     def __init__(self, folder: Path) -> None:
-        self.file = folder / CACHE_FILE
-        self.code = code_digest()
+        self.kept = KeptReadings(folder, code_digest())
         self._old: dict[str, tuple[bytes, str, str]] | None = None
         self.new: dict[str, tuple[bytes, str, str]] = {}
 
     def _entries(self) -> dict[str, tuple[bytes, str, str]]:
         if self._old is None:
-            self._old = {}
-            try:
-                stored = pickle.loads(self.file.read_bytes())  # the build's own file
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-                stored = None
-            if isinstance(stored, dict) and stored.get("code") == self.code:
-                self._old = stored["pages"]
+            self._old = self.kept.load(CACHE_NAME, CACHE_KEY) or {}
         return self._old
 
     def get(self, digest: str) -> BuiltPage | None:
@@ -98,16 +92,11 @@ class PageCache:
 
     def store(self, keep_others: bool = False) -> None:
         """Written when it changed: the entries of this build's pages (and, `keep_others`,
-        those of the pages a quick preview did not read); written beside, then renamed, so
-        that a build running alongside never reads half of it."""
+        those of the pages a quick preview did not read)."""
         old = self._entries()
         pages = {**old, **self.new} if keep_others else self.new
-        if pages.keys() == old.keys():
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_name(f".{CACHE_FILE}.{os.getpid()}")
-        partial.write_bytes(pickle.dumps({"code": self.code, "pages": pages}, protocol=5))
-        partial.replace(self.file)
+        if pages.keys() != old.keys():
+            self.kept.save(CACHE_NAME, CACHE_KEY, pages)
 
 
 def _text(data: bytes) -> str:
