@@ -83,7 +83,7 @@ def test_a_second_check_reads_what_changed_and_reports_every_mistake_again(tmp_p
     project = make_site(tmp_path)
     code, out = run_check(project)
     assert code == 0, out
-    assert [p.name.split("-")[0] for p in kept_files(project)] == ["bibliography", "pages"]
+    assert [p.name.split("-")[0] for p in kept_files(project)] == ["bib", "pages"]
     written = {p: p.stat().st_mtime_ns for p in kept_files(project)}
     code, out = run_check(project)
     assert code == 0, out

@@ -353,11 +353,11 @@ def _bibliography(bib_dir: Path, root: Path, memo: Memo, key: tuple,
     if cached is None or cached[0] != key:
         kept_key = digest(repr(key), bib_dir.relative_to(root).as_posix()
                           if bib_dir.is_relative_to(root) else bib_dir.as_posix())
-        found = kept.load("bibliography", kept_key) if kept else None
+        found = kept.load("bib-files", kept_key) if kept else None
         if found is None:
             found = read_bibliography(bib_dir, root)
             if kept:
-                kept.save("bibliography", kept_key, found)
+                kept.save("bib-files", kept_key, found)
         cached = read[bib_dir] = (key, found)
     return cached[1]
 
