@@ -115,20 +115,17 @@ def prune_css(css: str, used: set[str]) -> str:
 
 
 def prune_theme_css(site_dir: Path, stylesheets: Iterable[Path], scripts: Iterable[Path],
-                    pages: Iterable[str] | None = None,
                     carried: Iterable[str] | None = None) -> int:
-    """Prune each of `stylesheets` in place for the pages of `site_dir` (`pages`: their
-    HTML, every one, when the caller has read them already; or `carried`: the classes
-    each one carries, space-separated); bytes saved."""
+    """Prune each of `stylesheets` in place for the pages of `site_dir` (`carried`: the
+    classes each one carries, space-separated, when the caller knows them; otherwise the
+    pages are read); bytes saved."""
     used: set[str] = set()
-    if carried is not None:
+    if carried is None:
+        for page in site_dir.rglob("*.html"):
+            used |= classes_in_html(page.read_text(encoding="utf-8"))
+    else:
         for names in carried:
             used.update(names.split())
-        pages = ()
-    elif pages is None:
-        pages = (page.read_text(encoding="utf-8") for page in site_dir.rglob("*.html"))
-    for html in pages:
-        used |= classes_in_html(html)
     for script in scripts:
         used |= tokens_in_script(script.read_text(encoding="utf-8"))
     saved = 0
