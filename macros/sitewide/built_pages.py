@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 
 from ..floor.kept_readings import KeptReadings
+from ..floor.kept_readings import digest as digest_of
 from . import compact, icons, search, theme_css, theme_markup
 from .compact import compact_page
 from .search import INDEXED_MARK, indexed_part
@@ -58,10 +59,8 @@ class BuiltPage:
 
 def code_digest() -> str:
     """The digest of the modules that compute a page's entry: another code, another cache."""
-    digest = hashlib.sha256()
-    for module in (compact, icons, theme_markup, theme_css, search):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
+    return digest_of(*(Path(module.__file__).read_bytes()
+                       for module in (compact, icons, theme_markup, theme_css, search)))
 
 
 class PageCache:
