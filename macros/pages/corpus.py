@@ -181,26 +181,22 @@ def collect_docs(docs_dir: Path, docs_label: str, dossiers: list[str],
     # rebuild reuses the sources read before while the .bib files are unchanged).
     context = (sources, broken_keys, today, tuple(dossiers), docs_label,
                None if known is None else frozenset(known))
-    stored, kept_key, kept_before = {}, "", None
+    before, now, kept_key = {}, {}, ""
     if kept:
         kept_key = digest(kept[1], repr(sorted(broken_keys)), str(today), repr(dossiers),
                           docs_label, repr(None if known is None else sorted(known)))
-        kept_before = kept[0].load("pages", kept_key) or {}
-        stored = dict(kept_before)
-    files = sorted(docs_dir.rglob("*.md"))
-    for file in files:
+        before = kept[0].load("pages", kept_key) or {}
+    for file in sorted(docs_dir.rglob("*.md")):
         path = file.relative_to(docs_dir).as_posix()
-        text, record, found = _read_page_cached(file, path, context, known, cache, stored)
+        text, record, found = _read_page_cached(file, path, context, known, cache, before)
+        now[path] = (cache[file][0], record, found)
         problems += found
         if text is None:
             continue
         texts[path] = text
         pages[path] = dataclasses.replace(record, changed=(changed or {}).get(path))
-    if kept:
-        now = {path: stored[path] for path in (f.relative_to(docs_dir).as_posix()
-                                               for f in files) if path in stored}
-        if now != kept_before:  # a page read again, added or removed
-            kept[0].save("pages", kept_key, now)
+    if kept and now != before:  # a page read again, added or removed
+        kept[0].save("pages", kept_key, now)
     return Corpus(pages, texts), problems
 
 
@@ -209,15 +205,14 @@ def _same_context(a: tuple, b: tuple) -> bool:
 
 
 def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None,
-                      cache: dict[Path, tuple], stored: dict[str, tuple]):
-    """`cache`: path -> (content digest, context, result), this process's; `stored`: page
-    path -> (content digest, record, problems), kept on disk for the same context (the
-    text is the file's, decoded again). Both updated."""
+                      cache: dict[Path, tuple], stored: Mapping[str, tuple]):
+    """`cache`: path -> (content digest, context, result), this process's, updated;
+    `stored`: page path -> (content digest, record, problems), kept on disk by an earlier
+    process for the same context (the text is the file's, decoded again)."""
     data = file.read_bytes()
     stamp = hashlib.blake2b(data, digest_size=16).digest()  # the content, not the clock
     cached = cache.get(file)
     if cached and cached[0] == stamp and _same_context(cached[1], context):
-        stored.setdefault(path, (stamp, *cached[2][1:]))
         return cached[2]
     sources, broken_keys, today, dossiers, docs_label, _ = context
     label = f"{docs_label}/{path}"
@@ -227,7 +222,6 @@ def _read_page_cached(file: Path, path: str, context: tuple, known: dict | None,
     else:
         result = _read_page(data, path, label, list(dossiers), sources, broken_keys, today,
                             known)
-        stored[path] = (stamp, *result[1:])
     cache[file] = (stamp, context, result)
     return result
 
