@@ -79,16 +79,17 @@ def letter_problems(texts: Mapping[str, str], docs_label: str,
                 problems.append(Problem(
                     label, f"destinataire inconnu `{key}`", line,
                     unknown_recipient_hint(key, recipients, recipients_data)))
-    for key, line in (fields or {}).items():
-        if key not in filled:
-            problems.append(Problem(
-                letters_data, f"champ de lettre `{key}` : aucune lettre ne l’utilise", line,
-                f"nommez-le dans une lettre avec {{{{ letter_field(\"{key}\") }}}}, ou "
-                "retirez-le de ce fichier (une construction de publication le refuse)"))
-    for key, line in (recipients or {}).items():
-        if key not in used:
-            problems.append(Problem(
-                recipients_data, f"destinataire `{key}` : aucune lettre ne lui écrit", line,
-                f"nommez-le dans une lettre avec {{{{ letter_recipient(\"{key}\") }}}}, ou "
-                "retirez-le de ce fichier (une construction de publication le refuse)"))
+    problems += _never_named(fields, filled, letters_data, "letter_field",
+                             "champ de lettre `{}` : aucune lettre ne l’utilise")
+    problems += _never_named(recipients, used, recipients_data, "letter_recipient",
+                             "destinataire `{}` : aucune lettre ne lui écrit")
     return problems
+
+
+def _never_named(declared: Mapping[str, int | None] | None, named: set[str], label: str, macro: str,
+                 message: str) -> list[Problem]:
+    """The keys of a data file (`declared`: key -> line) no letter names with `macro`."""
+    return [Problem(label, message.format(key), line,
+                    f"nommez-le dans une lettre avec {{{{ {macro}(\"{key}\") }}}}, ou "
+                    "retirez-le de ce fichier (une construction de publication le refuse)")
+            for key, line in (declared or {}).items() if key not in named]
